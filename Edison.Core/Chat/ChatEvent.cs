@@ -1,0 +1,37 @@
+using System.Text.Json.Serialization;
+
+namespace Edison.Core.Chat;
+
+/// <summary>What the pipeline streams: tokens, then exactly one <see cref="ChatDone"/>.</summary>
+public abstract record ChatEvent;
+
+/// <summary>A piece of the answer: whole UTF-8 text, never half a character.</summary>
+public sealed record ChatToken([property: JsonPropertyName("t")] string Text) : ChatEvent;
+
+/// <summary>The end of an answer: completed (ok), failed (error) or stopped by the client.</summary>
+public sealed record ChatDone : ChatEvent
+{
+    public required bool Ok { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ModeUsed { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Response { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Guid? ConversationId { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Error { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? Stopped { get; init; }
+
+    public static ChatDone Completed(string mode, string response, Guid conversationId) =>
+        new() { Ok = true, ModeUsed = mode, Response = response, ConversationId = conversationId };
+
+    public static ChatDone Failed(string error) => new() { Ok = false, Error = error };
+
+    public static ChatDone WasStopped() => new() { Ok = false, Stopped = true };
+}

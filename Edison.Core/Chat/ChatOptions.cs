@@ -1,0 +1,16 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Edison.Core.Chat;
+
+/// <summary>Settings under <c>Edison:Chat</c>: limits on what a client may send.</summary>
+public sealed class ChatOptions
+{
+    public const string Section = "Edison:Chat";
+
+    [Range(1, 10_000_000)]
+    public int MaxMessageCharacters { get; set; } = 100_000;
+
+    /// <summary>Largest request body accepted by the HTTP endpoints; larger bodies get 413.</summary>
+    [Range(1024, 1L << 30)]
+    public long MaxRequestBytes { get; set; } = 1 << 20;
+}

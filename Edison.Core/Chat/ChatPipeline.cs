@@ -1,0 +1,182 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using Edison.Core.Conversations;
+using Edison.Core.Llama;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Edison.Core.Chat;
+
+/// <summary>
+/// The one chat pipeline behind every transport: validate → mode → prompt with the conversation's history →
+/// streamed generation → store the exchange once the answer has completed. Nothing else generates text.
+/// </summary>
+public sealed class ChatPipeline(
+    ModelHost models,
+    IGenerationEngine engine,
+    IConversationStore conversations,
+    ChatPromptBuilder prompts,
+    IOptions<GenerationOptions> generation,
+    IOptions<ChatOptions> chat,
+    ILogger<ChatPipeline> logger)
+{
+    private const string GenerationFailed = "The model failed while writing the answer; nothing was stored. Please try again.";
+
+    /// <summary>Checks the request and builds its prompt; a request Edison will not run throws <see cref="ChatRequestException"/>.</summary>
+    public async Task<PreparedChat> PrepareAsync(ChatRequest request, CancellationToken cancellationToken)
+    {
+        var defaults = generation.Value;
+        if (string.IsNullOrWhiteSpace(request.Message))
+        {
+            throw new ChatRequestException("\"message\" is required and must not be empty.");
+        }
+
+        if (request.Message.Length > chat.Value.MaxMessageCharacters)
+        {
+            throw new ChatRequestException(
+                $"\"message\" is {request.Message.Length} characters long; Edison accepts at most {chat.Value.MaxMessageCharacters}.");
+        }
+
+        var mode = ChatMode.Find(request.Mode)
+            ?? throw new ChatRequestException($"Unknown mode \"{request.Mode}\"; use one of: {ChatMode.ValidNames}.");
+
+        Guid conversationId = Guid.NewGuid();
+        if (request.ConversationId is not null && !Guid.TryParse(request.ConversationId, out conversationId))
+        {
+            throw new ChatRequestException($"\"conversation_id\" must be a GUID; \"{request.ConversationId}\" is not one.");
+        }
+
+        if (request.Temperature is { } temperature && (float.IsNaN(temperature) || temperature is < 0 or > 2))
+        {
+            throw new ChatRequestException("\"temperature\" must be between 0 and 2.");
+        }
+
+        if (request.Images is { Count: > 0 })
+        {
+            throw new ChatRequestException("This model cannot see images; send the message without \"images\".");
+        }
+
+        var model = models.Model ?? throw new ChatRequestException(
+            models.State == ModelState.Failed ? $"The model could not be loaded: {models.Failure}" : "The model is still loading; try again in a moment.",
+            ChatRequestException.Unavailable);
+
+        int maxTokens = request.MaxTokens ?? Math.Min(defaults.MaxTokens, model.ContextSize / 2);
+        if (maxTokens < 1 || maxTokens > model.ContextSize)
+        {
+            throw new ChatRequestException($"\"max_tokens\" must be between 1 and {model.ContextSize} (this model's context size).");
+        }
+
+        var history = await LoadHistoryAsync(conversationId, cancellationToken);
+        ChatPrompt prompt;
+        try
+        {
+            prompt = prompts.Build(model, mode.SystemPrompt, history, request.Message, AnswerRoom(maxTokens, model.ContextSize));
+        }
+        catch (PromptTooLongException e)
+        {
+            throw new ChatRequestException(e.Message);
+        }
+
+        var sampling = new GenerationRequest(
+            prompt.Text,
+            maxTokens,
+            request.Temperature ?? defaults.Temperature,
+            defaults.TopP,
+            defaults.Seed ?? (uint)Random.Shared.Next(),
+            prompt.StopStrings);
+        return new PreparedChat(conversationId, mode, request.Message, request.Remember ?? true, sampling);
+    }
+
+    /// <summary>
+    /// Streams the answer's tokens, then exactly one <see cref="ChatDone"/>. Cancelling ends generation before the
+    /// next token and yields "stopped"; a failure yields an error. Only a completed answer is stored.
+    /// </summary>
+    public async IAsyncEnumerable<ChatEvent> RunAsync(PreparedChat prepared, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var answer = new StringBuilder();
+        ChatDone? ending = null;
+        await using (var tokens = engine.GenerateAsync(prepared.Generation, cancellationToken).GetAsyncEnumerator(cancellationToken))
+        {
+            while (ending is null)
+            {
+                string piece;
+                try
+                {
+                    if (!await tokens.MoveNextAsync())
+                    {
+                        break;
+                    }
+
+                    piece = tokens.Current;
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    ending = ChatDone.WasStopped();
+                    break;
+                }
+                catch (Exception e)
+                {
+                    logger.LogError(e, "Generation failed for conversation {ConversationId}", prepared.ConversationId);
+                    ending = ChatDone.Failed(e is PromptTooLongException ? e.Message : GenerationFailed);
+                    break;
+                }
+
+                // The answer starts at its first visible character: models often open with a space or newline.
+                if (answer.Length == 0)
+                {
+                    piece = piece.TrimStart();
+                }
+
+                if (piece.Length > 0)
+                {
+                    answer.Append(piece);
+                    yield return new ChatToken(piece);
+                }
+            }
+        }
+
+        yield return ending ?? await CompleteAsync(prepared, answer.ToString());
+    }
+
+    /// <summary>Runs the pipeline to the end and returns its one done event; the transport for whole answers.</summary>
+    public async Task<ChatDone> AnswerAsync(PreparedChat prepared, CancellationToken cancellationToken)
+    {
+        await foreach (var chatEvent in RunAsync(prepared, cancellationToken))
+        {
+            if (chatEvent is ChatDone done)
+            {
+                return done;
+            }
+        }
+
+        throw new InvalidOperationException("The pipeline ended without a done event.");
+    }
+
+    private async Task<ChatDone> CompleteAsync(PreparedChat prepared, string answer)
+    {
+        if (prepared.Remember)
+        {
+            try
+            {
+                // The answer is complete: store it even if the client goes away this instant.
+                await conversations.AppendExchangeAsync(prepared.ConversationId, prepared.Message, answer, CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "Storing the exchange of conversation {ConversationId} failed", prepared.ConversationId);
+                return ChatDone.Failed("The answer could not be saved; nothing was stored. Please try again.");
+            }
+        }
+
+        return ChatDone.Completed(prepared.Mode.Name, answer, prepared.ConversationId);
+    }
+
+    private async Task<IReadOnlyList<ChatTurn>> LoadHistoryAsync(Guid conversationId, CancellationToken cancellationToken)
+    {
+        var conversation = await conversations.GetAsync(conversationId, cancellationToken);
+        return conversation?.Messages.Select(m => new ChatTurn(m.Role, m.Content)).ToList() ?? [];
+    }
+
+    /// <summary>Room kept for the answer when fitting history: all of it for short answers, at most a quarter of the context.</summary>
+    private static int AnswerRoom(int maxTokens, int contextSize) => Math.Min(maxTokens, contextSize / 4);
+}

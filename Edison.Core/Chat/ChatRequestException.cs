@@ -1,0 +1,10 @@
+namespace Edison.Core.Chat;
+
+/// <summary>A request Edison will not run, with the message to show the client and an HTTP-style status.</summary>
+public sealed class ChatRequestException(string message, int statusCode = ChatRequestException.BadRequest) : Exception(message)
+{
+    public const int BadRequest = 400;
+    public const int Unavailable = 503;
+
+    public int StatusCode { get; } = statusCode;
+}

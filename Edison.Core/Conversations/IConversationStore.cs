@@ -1,0 +1,22 @@
+namespace Edison.Core.Conversations;
+
+/// <summary>Stored conversations. Writes are whole exchanges, so a conversation is never half-written.</summary>
+public interface IConversationStore
+{
+    Task InitializeAsync(CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<ConversationSummary>> ListAsync(CancellationToken cancellationToken);
+
+    Task<Conversation?> GetAsync(Guid id, CancellationToken cancellationToken);
+
+    /// <summary>Adds the user's message and the answer in one transaction, creating the conversation if new.</summary>
+    Task AppendExchangeAsync(Guid id, string userMessage, string answer, CancellationToken cancellationToken);
+
+    Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken);
+}
+
+public sealed record ConversationSummary(Guid Id, string Title, DateTimeOffset Updated);
+
+public sealed record Conversation(Guid Id, string Title, DateTimeOffset Updated, IReadOnlyList<StoredMessage> Messages);
+
+public sealed record StoredMessage(string Role, string Content, DateTimeOffset Created);

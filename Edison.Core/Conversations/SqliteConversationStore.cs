@@ -1,0 +1,165 @@
+using Edison.Core.Chat;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace Edison.Core.Conversations;
+
+/// <summary>Conversations in a SQLite file (WAL mode), created with its folder on first start.</summary>
+public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, IOptions<EdisonOptions> edison, TimeProvider time)
+    : IConversationStore
+{
+    private const int SchemaVersion = 1;
+
+    private readonly string _connectionString = BuildConnectionString(database.Value, edison.Value);
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        var builder = new SqliteConnectionStringBuilder(_connectionString);
+        if (!string.IsNullOrEmpty(builder.DataSource) && builder.Mode != SqliteOpenMode.Memory)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(builder.DataSource))!);
+        }
+
+        await using var connection = await OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, "PRAGMA journal_mode = WAL;", cancellationToken);
+        var version = await ScalarAsync<long>(connection, "PRAGMA user_version;", cancellationToken);
+        if (version >= SchemaVersion)
+        {
+            return;
+        }
+
+        await ExecuteAsync(
+            connection,
+            $"""
+            CREATE TABLE IF NOT EXISTS conversations (
+                id TEXT PRIMARY KEY,
+                title TEXT NOT NULL,
+                created INTEGER NOT NULL,
+                updated INTEGER NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS messages (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+                role TEXT NOT NULL,
+                content TEXT NOT NULL,
+                created INTEGER NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS messages_by_conversation ON messages(conversation_id, id);
+            CREATE INDEX IF NOT EXISTS conversations_by_updated ON conversations(updated DESC);
+            PRAGMA user_version = {SchemaVersion};
+            """,
+            cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<ConversationSummary>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, title, updated FROM conversations ORDER BY updated DESC, rowid DESC;";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var list = new List<ConversationSummary>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            list.Add(new ConversationSummary(Guid.Parse(reader.GetString(0)), reader.GetString(1), FromUnixMs(reader.GetInt64(2))));
+        }
+
+        return list;
+    }
+
+    public async Task<Conversation?> GetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText =
+            """
+            SELECT c.title, c.updated, m.role, m.content, m.created
+            FROM conversations c LEFT JOIN messages m ON m.conversation_id = c.id
+            WHERE c.id = $id ORDER BY m.id;
+            """;
+        command.Parameters.AddWithValue("$id", Key(id));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        Conversation? conversation = null;
+        var messages = new List<StoredMessage>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            conversation ??= new Conversation(id, reader.GetString(0), FromUnixMs(reader.GetInt64(1)), messages);
+            if (!reader.IsDBNull(2))
+            {
+                messages.Add(new StoredMessage(reader.GetString(2), reader.GetString(3), FromUnixMs(reader.GetInt64(4))));
+            }
+        }
+
+        return conversation;
+    }
+
+    public async Task AppendExchangeAsync(Guid id, string userMessage, string answer, CancellationToken cancellationToken)
+    {
+        long now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText =
+            """
+            INSERT INTO conversations (id, title, created, updated) VALUES ($id, $title, $now, $now)
+                ON CONFLICT(id) DO UPDATE SET updated = excluded.updated;
+            INSERT INTO messages (conversation_id, role, content, created) VALUES ($id, $userRole, $user, $now);
+            INSERT INTO messages (conversation_id, role, content, created) VALUES ($id, $assistantRole, $answer, $now);
+            """;
+        command.Parameters.AddWithValue("$id", Key(id));
+        command.Parameters.AddWithValue("$title", ConversationTitle.FromMessage(userMessage));
+        command.Parameters.AddWithValue("$now", now);
+        command.Parameters.AddWithValue("$userRole", ChatTurn.User);
+        command.Parameters.AddWithValue("$user", userMessage);
+        command.Parameters.AddWithValue("$assistantRole", ChatTurn.Assistant);
+        command.Parameters.AddWithValue("$answer", answer);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM conversations WHERE id = $id;";
+        command.Parameters.AddWithValue("$id", Key(id));
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
+    private static string BuildConnectionString(DatabaseOptions database, EdisonOptions edison)
+    {
+        var builder = new SqliteConnectionStringBuilder(
+            string.IsNullOrWhiteSpace(database.ConnectionString)
+                ? $"Data Source={Path.Combine(edison.DataPath, "edison.db")}"
+                : database.ConnectionString)
+        {
+            ForeignKeys = true,
+        };
+        return builder.ToString();
+    }
+
+    private static string Key(Guid id) => id.ToString("D");
+
+    private static DateTimeOffset FromUnixMs(long value) => DateTimeOffset.FromUnixTimeMilliseconds(value);
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<T> ScalarAsync<T>(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (T)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+}

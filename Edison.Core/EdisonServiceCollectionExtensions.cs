@@ -1,0 +1,37 @@
+using Edison.Core.Chat;
+using Edison.Core.Conversations;
+using Edison.Core.Llama;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace Edison.Core;
+
+public static class EdisonServiceCollectionExtensions
+{
+    /// <summary>Registers the model, the generation engine, the conversation store and the chat pipeline.</summary>
+    public static IHostApplicationBuilder AddEdisonCore(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<EdisonOptions>().BindConfiguration(EdisonOptions.Section);
+        services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<GenerationOptions>().BindConfiguration(GenerationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DatabaseOptions>()
+            .BindConfiguration(DatabaseOptions.Section)
+            .Validate(
+                o => string.Equals(o.Provider, DatabaseOptions.Sqlite, StringComparison.OrdinalIgnoreCase),
+                $"Edison:Database:Provider must be \"{DatabaseOptions.Sqlite}\".")
+            .ValidateOnStart();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ModelHost>();
+        services.AddHostedService(sp => sp.GetRequiredService<ModelHost>());
+        services.AddSingleton<IGenerationEngine, SerialGenerationEngine>();
+        services.AddSingleton<IConversationStore, SqliteConversationStore>();
+        services.AddHostedService<DatabaseInitializer>();
+        services.AddSingleton<ChatPromptBuilder>();
+        services.AddSingleton<ChatPipeline>();
+        return builder;
+    }
+}

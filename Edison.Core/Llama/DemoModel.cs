@@ -1,0 +1,27 @@
+using Edison.Core.Llama.Gguf;
+
+namespace Edison.Core.Llama;
+
+/// <summary>The model Edison generates and serves when no GGUF is configured, so it runs on a fresh machine.</summary>
+public static class DemoModel
+{
+    public const string Name = "edison-demo";
+
+    public const string Hint =
+        "Edison is running its built-in demo model, which can only say one thing. To chat for real, set " +
+        "Edison:Model:Path in appsettings.json (or the environment variable Edison__Model__Path) to a GGUF file and restart.";
+
+    public const string ChatMlTemplate =
+        "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}" +
+        "{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
+
+    public static readonly IReadOnlyList<string> ChatMlTokens = ["<|im_start|>", "<|im_end|>"];
+
+    public static ScriptedModelSpec Spec { get; } = new(
+        Name,
+        "Hello 👋 I am Edison's built-in demo model: a tiny network that can only say this message. " +
+        "To chat for real, point Edison at a GGUF model file. Set Edison:Model:Path in appsettings.json, " +
+        "or the environment variable Edison__Model__Path, then restart Edison.",
+        ChatTemplate: ChatMlTemplate,
+        ControlTokens: ChatMlTokens);
+}

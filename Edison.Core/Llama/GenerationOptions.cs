@@ -1,0 +1,21 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Edison.Core.Llama;
+
+/// <summary>Settings under <c>Edison:Generation</c>: the defaults a request may override.</summary>
+public sealed class GenerationOptions
+{
+    public const string Section = "Edison:Generation";
+
+    [Range(1, 1 << 20)]
+    public int MaxTokens { get; set; } = 512;
+
+    [Range(0.0, 2.0)]
+    public float Temperature { get; set; } = 0.7f;
+
+    [Range(0.0, 1.0)]
+    public float TopP { get; set; } = 0.95f;
+
+    /// <summary>The sampling seed; unset means a new random seed for every answer.</summary>
+    public uint? Seed { get; set; }
+}

@@ -1,0 +1,17 @@
+namespace Edison.Core.Llama;
+
+/// <summary>
+/// Turns prompts into streamed text on the shared model. It is the one place that decides how concurrent
+/// requests share the model, so changing that policy changes one implementation of this interface.
+/// </summary>
+public interface IGenerationEngine
+{
+    /// <summary>The generations decoding right now (not those waiting for their turn).</summary>
+    int ActiveGenerations { get; }
+
+    /// <summary>
+    /// Streams the answer as whole UTF-8 text pieces. Cancelling the token ends the generation before the next
+    /// token is decoded and frees the model for the next caller.
+    /// </summary>
+    IAsyncEnumerable<string> GenerateAsync(GenerationRequest request, CancellationToken cancellationToken);
+}

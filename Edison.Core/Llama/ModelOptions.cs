@@ -1,0 +1,25 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Edison.Core.Llama;
+
+/// <summary>Settings under <c>Edison:Model</c>: which GGUF to load and how.</summary>
+public sealed class ModelOptions
+{
+    public const string Section = "Edison:Model";
+
+    /// <summary>The GGUF file to load; empty means Edison's built-in demo model.</summary>
+    public string? Path { get; set; }
+
+    [Range(256, 1 << 20)]
+    public int ContextSize { get; set; } = 4096;
+
+    [Range(0, 1000)]
+    public int GpuLayerCount { get; set; }
+
+    /// <summary>CPU threads for generation; 0 lets llama.cpp choose.</summary>
+    [Range(0, 1024)]
+    public int Threads { get; set; }
+
+    [Range(1, 1 << 16)]
+    public int BatchSize { get; set; } = 512;
+}

@@ -1,0 +1,8 @@
+namespace Edison.Core.Llama;
+
+public enum ModelState
+{
+    Loading,
+    Ready,
+    Failed,
+}

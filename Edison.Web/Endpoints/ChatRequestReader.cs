@@ -1,0 +1,58 @@
+using System.Text.Json;
+using Edison.Core.Chat;
+using Microsoft.Extensions.Options;
+
+namespace Edison.Web.Endpoints;
+
+/// <summary>Reads a chat request body within the size limit, turning every client mistake into a clear error.</summary>
+public sealed class ChatRequestReader(IOptions<ChatOptions> options)
+{
+    public async Task<ChatRequest> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        long limit = options.Value.MaxRequestBytes;
+        if (request.ContentLength > limit)
+        {
+            throw TooLarge(limit);
+        }
+
+        // Read with a hard cap: a chunked body has no Content-Length to check up front.
+        using var body = new MemoryStream();
+        var buffer = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            if (body.Length + read > limit)
+            {
+                throw TooLarge(limit);
+            }
+
+            body.Write(buffer, 0, read);
+        }
+
+        if (body.Length == 0)
+        {
+            throw new ChatRequestException("The request body is empty; send a JSON object such as {\"message\":\"hi\"}.");
+        }
+
+        body.Position = 0;
+        try
+        {
+            return JsonSerializer.Deserialize<ChatRequest>(body, EdisonJson.Options)
+                ?? throw new ChatRequestException("The request body must be a JSON object, not null.");
+        }
+        catch (JsonException e)
+        {
+            throw new ChatRequestException($"The request body is not valid JSON for a chat request: {Describe(e)}");
+        }
+    }
+
+    private static ChatRequestException TooLarge(long limit) =>
+        new($"The request body is larger than Edison accepts ({limit} bytes).", StatusCodes.Status413PayloadTooLarge);
+
+    private static string Describe(JsonException e)
+    {
+        var where = e.Path is { Length: > 1 } path ? $" at {path}" : string.Empty;
+        var what = e.Message.Split(" Path:", 2)[0].Split(". LineNumber", 2)[0].TrimEnd('.');
+        return $"{what}{where}.";
+    }
+}

@@ -1,0 +1,46 @@
+using Edison.Core.Conversations;
+
+namespace Edison.Web.Endpoints;
+
+/// <summary>The stored conversations: list, read, delete.</summary>
+public static class ConversationEndpoints
+{
+    public static IEndpointRouteBuilder MapEdisonConversations(this IEndpointRouteBuilder endpoints)
+    {
+        var conversations = endpoints.MapGroup("/api/conversations");
+        conversations.MapGet("/", ListAsync);
+        conversations.MapGet("/{id}", GetAsync);
+        conversations.MapDelete("/{id}", DeleteAsync);
+        return endpoints;
+    }
+
+    private static async Task<IResult> ListAsync(IConversationStore store, CancellationToken cancellationToken) =>
+        TypedResults.Json(await store.ListAsync(cancellationToken), EdisonJson.Options);
+
+    private static async Task<IResult> GetAsync(string id, IConversationStore store, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var key))
+        {
+            return NotAGuid(id);
+        }
+
+        var conversation = await store.GetAsync(key, cancellationToken);
+        return conversation is null ? NotFound(key) : TypedResults.Json(conversation, EdisonJson.Options);
+    }
+
+    private static async Task<IResult> DeleteAsync(string id, IConversationStore store, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var key))
+        {
+            return NotAGuid(id);
+        }
+
+        return await store.DeleteAsync(key, cancellationToken) ? TypedResults.NoContent() : NotFound(key);
+    }
+
+    private static IResult NotAGuid(string id) =>
+        ErrorResponse.Result($"\"{id}\" is not a conversation id (a GUID).", StatusCodes.Status400BadRequest);
+
+    private static IResult NotFound(Guid id) =>
+        ErrorResponse.Result($"Conversation {id} does not exist.", StatusCodes.Status404NotFound);
+}
