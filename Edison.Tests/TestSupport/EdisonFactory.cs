@@ -1,0 +1,72 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
+
+namespace Edison.Tests.TestSupport;
+
+/// <summary>
+/// The real Edison web app (real LLamaSharp, real SQLite) on a generated model and its own data folder.
+/// Several factories may share a data folder to test what survives a restart.
+/// </summary>
+public sealed class EdisonFactory : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings;
+    private readonly bool _ownsDataFolder;
+
+    public EdisonFactory(string? modelPath, string? dataPath = null, int contextSize = 2048, IDictionary<string, string?>? settings = null)
+    {
+        _ownsDataFolder = dataPath is null;
+        DataPath = dataPath ?? Directory.CreateTempSubdirectory("edison-test-data-").FullName;
+        _settings = new Dictionary<string, string?>
+        {
+            ["Edison:DataPath"] = DataPath,
+            ["Edison:Model:Path"] = modelPath ?? string.Empty,
+            ["Edison:Model:ContextSize"] = contextSize.ToString(),
+            ["Edison:Model:Threads"] = "2",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            _settings[key] = value;
+        }
+    }
+
+    public string DataPath { get; }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+    }
+
+    /// <summary>A client once the model has loaded, so tests start from a ready Edison.</summary>
+    public async Task<HttpClient> CreateReadyClientAsync()
+    {
+        var client = CreateClient();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await client.GetAsync("/health")).StatusCode != System.Net.HttpStatusCode.OK)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("Edison's model did not load within 30 s.");
+            }
+
+            await Task.Delay(20);
+        }
+
+        return client;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_ownsDataFolder)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(DataPath, recursive: true);
+        }
+    }
+}

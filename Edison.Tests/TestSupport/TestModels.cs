@@ -1,0 +1,43 @@
+using System.Collections.Concurrent;
+using Edison.Core.Llama;
+using Edison.Core.Llama.Gguf;
+
+namespace Edison.Tests.TestSupport;
+
+/// <summary>
+/// GGUF files written by Edison's own writer into a temporary folder, once per test run: no test needs the
+/// internet or ../shared.
+/// </summary>
+public static class TestModels
+{
+    /// <summary>The answer of <see cref="Greeting"/>: a comma, a word, an emoji split over four byte tokens.</summary>
+    public const string GreetingAnswer = "Hello, world! 🦙";
+
+    /// <summary>The answer of <see cref="Story"/>: CJK and emoji characters, each split over byte tokens.</summary>
+    public const string StoryAnswer = "Once upon a time 🦙 a llama from 日本 wrote a story, and it was a good story.";
+
+    private static readonly string Folder = Directory.CreateTempSubdirectory("edison-test-models-").FullName;
+    private static readonly ConcurrentDictionary<string, Lazy<string>> Written = new();
+
+    /// <summary>A model with the ChatML template that answers <see cref="GreetingAnswer"/>.</summary>
+    public static string Greeting => Write(new ScriptedModelSpec(
+        "greeting", GreetingAnswer, ChatTemplate: DemoModel.ChatMlTemplate, ControlTokens: DemoModel.ChatMlTokens));
+
+    /// <summary>A model without a chat template (the plain fallback prompt) that answers <see cref="StoryAnswer"/>.</summary>
+    public static string Story => Write(new ScriptedModelSpec("story", StoryAnswer));
+
+    /// <summary>A model that never ends its answer: for Stop, disconnects and max_tokens.</summary>
+    public static string Endless => Write(new ScriptedModelSpec(
+        "endless", "and on and on it went", Repeat: true, ContextLength: 32768));
+
+    /// <summary>A fallback-prompt model whose answer contains the fallback's stop string "\nUser:".</summary>
+    public static string Talkative => Write(new ScriptedModelSpec("talkative", "Sure.\nUser: this line is the model talking to itself"));
+
+    public static string Write(ScriptedModelSpec spec) =>
+        Written.GetOrAdd(spec.Name, name => new Lazy<string>(() =>
+        {
+            var path = Path.Combine(Folder, name + ".gguf");
+            ScriptedModelWriter.Write(spec, path);
+            return path;
+        })).Value;
+}
