@@ -1,4 +1,5 @@
 using Edison.Core;
+using Edison.Core.Llama;
 using Edison.Web;
 using Edison.Web.Components;
 using Edison.Web.Endpoints;
@@ -8,6 +9,7 @@ builder.AddEdisonCore();
 builder.AddEdisonWeb();
 
 var app = builder.Build();
+var models = app.Services.GetRequiredService<ModelHost>();
 app.UseEdisonErrors();
 app.UseAntiforgery();
 app.MapStaticAssets();
@@ -18,8 +20,8 @@ app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.RunAsync();
 
-// A model that could not be loaded sets a non-zero exit code before stopping the host.
-return Environment.ExitCode;
+// A model that could not be loaded stops the host; the exit code tells scripts and service managers.
+return models.State == ModelState.Failed ? 1 : 0;
 
 /// <summary>The entry point, visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

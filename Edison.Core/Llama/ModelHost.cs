@@ -53,6 +53,16 @@ public sealed class ModelHost(
             };
             var started = TimeProvider.System.GetTimestamp();
             var weights = await LLamaWeights.LoadFromFileAsync(parameters, stoppingToken);
+            if (weights.ContextSize > 0 && parameters.ContextSize > (uint)weights.ContextSize)
+            {
+                // Past its training length a model degrades into noise; use what it was trained for.
+                logger.LogInformation(
+                    "Edison:Model:ContextSize {Configured} is larger than the model's training context; using {Trained}",
+                    parameters.ContextSize,
+                    weights.ContextSize);
+                parameters.ContextSize = (uint)weights.ContextSize;
+            }
+
             string name = isDemo ? DemoModel.Name : Path.GetFileNameWithoutExtension(path);
             _model = new LoadedModel(weights, parameters, name, isDemo);
             logger.LogInformation(
@@ -89,8 +99,9 @@ public sealed class ModelHost(
         _failure = failure.Message;
         _ready.TrySetException(failure);
         logger.LogCritical("{Failure}", failure.Message);
-        Environment.ExitCode = 1;
-        lifetime.StopApplication();
+
+        // Stopping while other services are still starting would fail their start-up with unrelated errors.
+        lifetime.ApplicationStarted.Register(lifetime.StopApplication);
     }
 
     public override void Dispose()

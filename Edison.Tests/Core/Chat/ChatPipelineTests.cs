@@ -1,0 +1,72 @@
+using Edison.Core.Chat;
+using Edison.Core.Conversations;
+using Edison.Tests.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Edison.Tests.Core.Chat;
+
+/// <summary>The one pipeline, driven directly on the real model as the page's ChatSession will drive it.</summary>
+public sealed class ChatPipelineTests : IAsyncLifetime
+{
+    private readonly EdisonFactory _edison = new(TestModels.Endless, contextSize: 4096);
+    private ChatPipeline _pipeline = null!;
+    private IConversationStore _store = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _edison.CreateReadyClientAsync();
+        _pipeline = _edison.Services.GetRequiredService<ChatPipeline>();
+        _store = _edison.Services.GetRequiredService<IConversationStore>();
+    }
+
+    public async Task DisposeAsync() => await _edison.DisposeAsync();
+
+    [Fact]
+    public async Task Stopping_mid_answer_ends_with_one_stopped_event_and_stores_nothing()
+    {
+        var prepared = await _pipeline.PrepareAsync(new ChatRequest("go", MaxTokens: 3000), CancellationToken.None);
+        using var stop = new CancellationTokenSource();
+        var events = new List<ChatEvent>();
+
+        await foreach (var chatEvent in _pipeline.RunAsync(prepared, stop.Token))
+        {
+            events.Add(chatEvent);
+            if (events.Count == 3)
+            {
+                await stop.CancelAsync();
+            }
+        }
+
+        Assert.Equal(3, events.Count(e => e is ChatToken));
+        Assert.Equal(ChatDone.WasStopped(), Assert.IsType<ChatDone>(events[^1]));
+        Assert.Null(await _store.GetAsync(prepared.ConversationId, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_completed_answer_is_stored_with_the_user_message()
+    {
+        var prepared = await _pipeline.PrepareAsync(new ChatRequest("count to five", MaxTokens: 5), CancellationToken.None);
+
+        var done = await _pipeline.AnswerAsync(prepared, CancellationToken.None);
+
+        var stored = await _store.GetAsync(prepared.ConversationId, CancellationToken.None);
+        Assert.NotNull(stored);
+        Assert.Equal(["count to five", done.Response], stored.Messages.Select(m => m.Content));
+    }
+
+    [Fact]
+    public async Task The_history_of_a_conversation_goes_into_the_prompt()
+    {
+        var first = await _pipeline.PrepareAsync(new ChatRequest("my dog is called Rex", MaxTokens: 4), CancellationToken.None);
+        await _pipeline.AnswerAsync(first, CancellationToken.None);
+
+        var second = await _pipeline.PrepareAsync(
+            new ChatRequest("what is my dog called?", ConversationId: first.ConversationId.ToString(), MaxTokens: 4),
+            CancellationToken.None);
+
+        Assert.Contains("my dog is called Rex", second.Generation.Prompt);
+        Assert.True(
+            second.Generation.Prompt.IndexOf("my dog is called Rex", StringComparison.Ordinal)
+            < second.Generation.Prompt.IndexOf("what is my dog called?", StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using Edison.Core;
+using Edison.Core.Llama;
+using Edison.Tests.TestSupport;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Edison.Tests.Core.Llama;
+
+/// <summary>A bad model path is never a silent fallback: Edison stops with one line naming the file and the problem.</summary>
+public sealed class ModelHostTests : IDisposable
+{
+    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("edison-bad-models-");
+
+    [Fact]
+    public async Task A_truncated_model_fails_with_the_file_named_and_asks_the_application_to_stop()
+    {
+        var path = await WriteTruncatedModelAsync();
+        var lifetime = new StartedLifetime();
+        using var host = CreateHost(path, lifetime);
+
+        await host.StartAsync(CancellationToken.None);
+        var failure = await Assert.ThrowsAsync<ModelFileException>(() => host.WhenReadyAsync(CancellationToken.None));
+
+        Assert.Equal(ModelState.Failed, host.State);
+        Assert.StartsWith($"Edison:Model:Path \"{path}\": llama.cpp could not load it", failure.Message);
+        Assert.DoesNotContain('\n', failure.Message);
+        Assert.True(lifetime.StopRequested);
+    }
+
+    [Fact]
+    public async Task A_valid_model_becomes_ready_and_is_named_after_its_file()
+    {
+        using var host = CreateHost(TestModels.Story, new StartedLifetime());
+
+        await host.StartAsync(CancellationToken.None);
+        var model = await host.WhenReadyAsync(CancellationToken.None);
+
+        Assert.Equal(ModelState.Ready, host.State);
+        Assert.Equal("story", model.Name);
+        Assert.False(model.IsDemo);
+    }
+
+    [Theory]
+    [InlineData("missing", "file not found")]
+    [InlineData("truncated", "llama.cpp could not load it")]
+    public async Task Running_Edison_with_a_bad_model_exits_with_code_1_and_a_line_naming_file_and_problem(string kind, string problem)
+    {
+        var path = kind == "missing" ? Path.Combine(_folder.FullName, "missing.gguf") : await WriteTruncatedModelAsync();
+        var web = Path.Combine(AppContext.BaseDirectory, "Edison.Web.dll");
+        var start = new ProcessStartInfo("dotnet", [web, "--urls", "http://127.0.0.1:0"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.Environment["Edison__Model__Path"] = path;
+        start.Environment["Edison__DataPath"] = _folder.FullName;
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+
+        Assert.Equal(1, process.ExitCode);
+        Assert.Contains($"Edison:Model:Path \"{path}\": {problem}", await output + await errors);
+    }
+
+    public void Dispose() => _folder.Delete(recursive: true);
+
+    private async Task<string> WriteTruncatedModelAsync()
+    {
+        var path = Path.Combine(_folder.FullName, "truncated.gguf");
+        var whole = await File.ReadAllBytesAsync(TestModels.Story);
+        await File.WriteAllBytesAsync(path, whole[..(whole.Length / 2)]);
+        return path;
+    }
+
+    private ModelHost CreateHost(string path, IHostApplicationLifetime lifetime) => new(
+        Options.Create(new ModelOptions { Path = path, ContextSize = 256 }),
+        Options.Create(new EdisonOptions { DataPath = _folder.FullName }),
+        lifetime,
+        NullLogger<ModelHost>.Instance,
+        NullLoggerFactory.Instance);
+
+    /// <summary>An application that has finished starting, recording whether it was asked to stop.</summary>
+    private sealed class StartedLifetime : IHostApplicationLifetime
+    {
+        private readonly CancellationTokenSource _stopping = new();
+
+        public CancellationToken ApplicationStarted => new(canceled: true);
+
+        public CancellationToken ApplicationStopping => _stopping.Token;
+
+        public CancellationToken ApplicationStopped => CancellationToken.None;
+
+        public bool StopRequested => _stopping.IsCancellationRequested;
+
+        public void StopApplication() => _stopping.Cancel();
+    }
+}

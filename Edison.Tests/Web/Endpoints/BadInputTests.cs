@@ -1,0 +1,91 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Edison.Tests.TestSupport;
+
+namespace Edison.Tests.Web.Endpoints;
+
+/// <summary>Every client mistake: a clear JSON error, the right status, no stack trace, nothing stored.</summary>
+public sealed class BadInputTests : IAsyncLifetime
+{
+    private readonly EdisonFactory _edison = new(TestModels.Story, contextSize: 512, settings: new Dictionary<string, string?>
+    {
+        ["Edison:Chat:MaxRequestBytes"] = "4096",
+    });
+
+    private HttpClient _client = null!;
+
+    public static TheoryData<string, string, string> BadBodies => new()
+    {
+        { "malformed JSON", "{\"message\":", "not valid JSON" },
+        { "not an object", "[1,2]", "not valid JSON" },
+        { "null", "null", "JSON object" },
+        { "empty body", "", "body is empty" },
+        { "missing message", "{\"mode\":\"chat\"}", "\"message\" is required" },
+        { "empty message", "{\"message\":\"   \"}", "\"message\" is required" },
+        { "message of the wrong type", "{\"message\":42}", "not valid JSON" },
+        { "unknown mode", "{\"message\":\"hi\",\"mode\":\"poetry\"}", "Unknown mode \"poetry\"" },
+        { "max_tokens zero", "{\"message\":\"hi\",\"max_tokens\":0}", "\"max_tokens\" must be between 1 and 512" },
+        { "max_tokens past the context", "{\"message\":\"hi\",\"max_tokens\":100000}", "\"max_tokens\" must be between 1 and 512" },
+        { "temperature out of range", "{\"message\":\"hi\",\"temperature\":7}", "\"temperature\" must be between 0 and 2" },
+        { "conversation_id not a GUID", "{\"message\":\"hi\",\"conversation_id\":\"abc\"}", "must be a GUID" },
+        { "images", "{\"message\":\"hi\",\"images\":[\"iVBORw0KGgo=\"]}", "cannot see images" },
+        { "message longer than the context", "{\"message\":\"" + string.Concat(Enumerable.Repeat("hello world ", 300)) + "\"}", "too long for this model" },
+    };
+
+    public async Task InitializeAsync() => _client = await _edison.CreateReadyClientAsync();
+
+    public async Task DisposeAsync() => await _edison.DisposeAsync();
+
+    [Theory]
+    [MemberData(nameof(BadBodies))]
+    public async Task A_bad_request_to_chat_stream_is_a_400_with_a_clear_error_and_stores_nothing(string what, string body, string expected)
+    {
+        var response = await _client.PostAsync("/chat/stream", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        await AssertErrorAsync(response, HttpStatusCode.BadRequest, expected, what);
+        Assert.Equal("[]", await _client.GetStringAsync("/api/conversations"));
+    }
+
+    [Theory]
+    [MemberData(nameof(BadBodies))]
+    public async Task A_bad_request_to_chat_is_a_400_with_a_clear_error(string what, string body, string expected)
+    {
+        var response = await _client.PostAsync("/chat", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        await AssertErrorAsync(response, HttpStatusCode.BadRequest, expected, what);
+    }
+
+    [Fact]
+    public async Task A_body_over_the_size_limit_is_a_413()
+    {
+        var body = JsonSerializer.Serialize(new { message = new string('a', 5000) });
+
+        var response = await _client.PostAsync("/chat/stream", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        await AssertErrorAsync(response, HttpStatusCode.RequestEntityTooLarge, "larger than Edison accepts", "oversized body");
+    }
+
+    [Fact]
+    public async Task A_chunked_body_over_the_size_limit_is_a_413_too()
+    {
+        var body = JsonSerializer.Serialize(new { message = new string('a', 5000) });
+        var content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(body)));
+        content.Headers.ContentType = new("application/json");
+
+        var response = await _client.PostAsync("/chat", content);
+
+        await AssertErrorAsync(response, HttpStatusCode.RequestEntityTooLarge, "larger than Edison accepts", "chunked oversized body");
+    }
+
+    private static async Task AssertErrorAsync(HttpResponseMessage response, HttpStatusCode status, string expected, string what)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(status == response.StatusCode, $"{what}: {(int)response.StatusCode} {text}");
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        var json = JsonDocument.Parse(text).RootElement;
+        Assert.False(json.GetProperty("ok").GetBoolean());
+        Assert.Contains(expected, json.GetProperty("error").GetString());
+        Assert.DoesNotContain("   at ", text);
+    }
+}

@@ -1,0 +1,100 @@
+using System.Net;
+using System.Text.Json;
+using Edison.Tests.TestSupport;
+
+namespace Edison.Tests.Web.Endpoints;
+
+/// <summary>Conversations as a client sees them: stored after each completed answer, listed, read, deleted, kept across restarts.</summary>
+public sealed class ConversationTests : IAsyncLifetime
+{
+    private readonly string _dataPath = Directory.CreateTempSubdirectory("edison-conversations-").FullName;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_dataPath, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task A_conversation_survives_a_restart_of_Edison()
+    {
+        Guid id;
+        await using (var first = new EdisonFactory(TestModels.Story, _dataPath))
+        {
+            var client = await first.CreateReadyClientAsync();
+            id = await ChatAsync(client, new { message = "tell me a story" });
+            await ChatAsync(client, new { message = "another one", conversation_id = id });
+        }
+
+        await using var second = new EdisonFactory(TestModels.Story, _dataPath);
+        var restarted = await second.CreateReadyClientAsync();
+        var conversation = await GetJsonAsync(restarted, $"/api/conversations/{id}");
+
+        Assert.Equal(id.ToString(), conversation.GetProperty("id").GetString());
+        Assert.Equal("tell me a story", conversation.GetProperty("title").GetString());
+        var messages = conversation.GetProperty("messages").EnumerateArray().ToList();
+        Assert.Equal(["user", "assistant", "user", "assistant"], messages.Select(m => m.GetProperty("role").GetString()));
+        Assert.Equal(["tell me a story", TestModels.StoryAnswer, "another one", TestModels.StoryAnswer], messages.Select(m => m.GetProperty("content").GetString()));
+        Assert.All(messages, m => Assert.True(m.GetProperty("created").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(-5)));
+        Assert.True(File.Exists(Path.Combine(_dataPath, "edison.db")));
+    }
+
+    [Fact]
+    public async Task The_list_is_newest_first_and_a_deleted_conversation_is_gone()
+    {
+        await using var edison = new EdisonFactory(TestModels.Story, _dataPath);
+        var client = await edison.CreateReadyClientAsync();
+        var older = await ChatAsync(client, new { message = "first chat" });
+        var newer = await ChatAsync(client, new { message = "second chat" });
+
+        var list = (await GetJsonAsync(client, "/api/conversations")).EnumerateArray().ToList();
+        Assert.Equal([newer.ToString(), older.ToString()], list.Select(c => c.GetProperty("id").GetString()));
+        Assert.Equal(["second chat", "first chat"], list.Select(c => c.GetProperty("title").GetString()));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/conversations/{older}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/conversations/{older}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.DeleteAsync($"/api/conversations/{older}")).StatusCode);
+        Assert.Single((await GetJsonAsync(client, "/api/conversations")).EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Remember_false_answers_but_stores_nothing()
+    {
+        await using var edison = new EdisonFactory(TestModels.Story, _dataPath);
+        var client = await edison.CreateReadyClientAsync();
+
+        var id = await ChatAsync(client, new { message = "keep this between us", remember = false });
+
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/conversations/{id}")).StatusCode);
+        Assert.Empty((await GetJsonAsync(client, "/api/conversations")).EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Unknown_and_malformed_ids_get_clear_errors()
+    {
+        await using var edison = new EdisonFactory(TestModels.Story, _dataPath);
+        var client = await edison.CreateReadyClientAsync();
+
+        var unknown = await client.GetAsync($"/api/conversations/{Guid.NewGuid()}");
+        var malformed = await client.GetAsync("/api/conversations/not-a-guid");
+
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Contains("does not exist", await unknown.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Contains("not a conversation id", await malformed.Content.ReadAsStringAsync());
+    }
+
+    private static async Task<Guid> ChatAsync(HttpClient client, object body)
+    {
+        var response = await client.PostAsync("/chat", Sse.Json(body));
+        var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.True(answer.GetProperty("ok").GetBoolean(), answer.ToString());
+        return Guid.Parse(answer.GetProperty("conversation_id").GetString()!);
+    }
+
+    private static async Task<JsonElement> GetJsonAsync(HttpClient client, string path) =>
+        JsonDocument.Parse(await client.GetStringAsync(path)).RootElement;
+}
