@@ -32,6 +32,7 @@ public static class EdisonServiceCollectionExtensions
         services.AddHostedService<DatabaseInitializer>();
         services.AddSingleton<ChatPromptBuilder>();
         services.AddSingleton<ChatPipeline>();
+        services.AddScoped<ChatSession>();
         return builder;
     }
 }

@@ -1,4 +1,7 @@
+using Edison.Core.Chat;
+using Edison.Web.Components.Chat;
 using Edison.Web.Endpoints;
+using Edison.Web.Markdown;
 using MudBlazor.Services;
 
 namespace Edison.Web;
@@ -8,10 +11,20 @@ public static class EdisonWebExtensions
     /// <summary>Registers the Blazor Server page, MudBlazor and the HTTP API's services.</summary>
     public static WebApplicationBuilder AddEdisonWeb(this WebApplicationBuilder builder)
     {
-        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        var chatLimits = builder.Configuration.GetSection(ChatOptions.Section).Get<ChatOptions>() ?? new ChatOptions();
+        builder.Services.AddRazorComponents()
+            .AddInteractiveServerComponents()
+            .AddHubOptions(hub =>
+            {
+                // The input sends the whole message on each keystroke: room for the longest accepted message at six
+                // bytes a character (JSON escapes), so a long paste gets Edison's own message instead of a dropped circuit.
+                hub.MaximumReceiveMessageSize = (chatLimits.MaxMessageCharacters + 1L) * 6 + 64 * 1024;
+            });
         builder.Services.AddMudServices();
         builder.Services.ConfigureHttpJsonOptions(o => EdisonJson.Configure(o.SerializerOptions));
         builder.Services.AddSingleton<ChatRequestReader>();
+        builder.Services.AddSingleton<MarkdownRenderer>();
+        builder.Services.AddScoped<BrowserSettings>();
         builder.Services.AddProblemDetails();
         return builder;
     }

@@ -20,6 +20,9 @@ public sealed class ChatPipeline(
     IOptions<ChatOptions> chat,
     ILogger<ChatPipeline> logger)
 {
+    private const string TitleInstruction = "Write a title of at most six words for this conversation. Reply with the title only.";
+    private const int TitleTokens = 16;
+    private const int TitleContextCharacters = 400;
     private const string GenerationFailed = "The model failed while writing the answer; nothing was stored. Please try again.";
 
     /// <summary>Checks the request and builds its prompt; a request Edison will not run throws <see cref="ChatRequestException"/>.</summary>
@@ -151,6 +154,43 @@ public sealed class ChatPipeline(
 
         throw new InvalidOperationException("The pipeline ended without a done event.");
     }
+
+    /// <summary>
+    /// Asks the model for a short title for a conversation's first exchange, after its answer, and stores it. The
+    /// title from the first words stays when the model gives nothing usable, and for the demo model, which can only
+    /// repeat itself.
+    /// </summary>
+    public async Task SuggestTitleAsync(PreparedChat prepared, string answer, CancellationToken cancellationToken)
+    {
+        if (models.Model is not { IsDemo: false } model)
+        {
+            return;
+        }
+
+        try
+        {
+            var exchange = $"User: {Shorten(prepared.Message)}\nAssistant: {Shorten(answer)}";
+            var prompt = ChatPromptBuilder.Format(model, [new(ChatTurn.System, TitleInstruction), new(ChatTurn.User, exchange)]);
+            var request = new GenerationRequest(prompt, TitleTokens, 0f, 1f, 0, ["\n"]);
+            var title = new StringBuilder();
+            await foreach (var piece in engine.GenerateAsync(request, cancellationToken))
+            {
+                title.Append(piece);
+            }
+
+            var cleaned = title.ToString().Trim().Trim('"', '\'', '*', '#', '.', ' ');
+            if (cleaned.Length > 0)
+            {
+                await conversations.RenameAsync(prepared.ConversationId, ConversationTitle.FromMessage(cleaned), cancellationToken);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "No title could be generated for conversation {ConversationId}", prepared.ConversationId);
+        }
+    }
+
+    private static string Shorten(string text) => text.Length <= TitleContextCharacters ? text : text[..TitleContextCharacters];
 
     private async Task<ChatDone> CompleteAsync(PreparedChat prepared, string answer)
     {

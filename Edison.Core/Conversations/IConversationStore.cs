@@ -12,6 +12,9 @@ public interface IConversationStore
     /// <summary>Adds the user's message and the answer in one transaction, creating the conversation if new.</summary>
     Task AppendExchangeAsync(Guid id, string userMessage, string answer, CancellationToken cancellationToken);
 
+    /// <summary>Gives an existing conversation a new title; false when it does not exist.</summary>
+    Task<bool> RenameAsync(Guid id, string title, CancellationToken cancellationToken);
+
     Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken);
 }
 

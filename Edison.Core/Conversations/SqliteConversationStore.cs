@@ -117,6 +117,16 @@ public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, 
         await transaction.CommitAsync(cancellationToken);
     }
 
+    public async Task<bool> RenameAsync(Guid id, string title, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE conversations SET title = $title WHERE id = $id;";
+        command.Parameters.AddWithValue("$id", Key(id));
+        command.Parameters.AddWithValue("$title", title);
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
     public async Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);

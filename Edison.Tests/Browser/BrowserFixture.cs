@@ -1,0 +1,54 @@
+using Edison.Tests.TestSupport;
+using Microsoft.Playwright;
+
+namespace Edison.Tests.Browser;
+
+/// <summary>
+/// Real headless Chromium (Debian's, at /usr/bin/chromium) driven by Playwright against the real Edison on Kestrel,
+/// on a generated model that writes until its token limit. Without a browser the tests report skipped with the reason.
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    private IPlaywright? _playwright;
+
+    public EdisonFactory Edison { get; } = new(TestModels.Endless, contextSize: 32768);
+
+    public IBrowser? Browser { get; private set; }
+
+    public string BaseAddress { get; private set; } = string.Empty;
+
+    public static string? MissingBrowserReason =>
+        File.Exists(ChromiumPath) ? null : $"no browser at {ChromiumPath}: install Debian's chromium (.ci/run does) to run the browser tests";
+
+    public async Task InitializeAsync()
+    {
+        if (MissingBrowserReason is not null)
+        {
+            return;
+        }
+
+        Edison.UseKestrel(0);
+        Edison.StartServer();
+        BaseAddress = (await Edison.CreateReadyClientAsync()).BaseAddress!.ToString().TrimEnd('/');
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        await Edison.DisposeAsync();
+    }
+}

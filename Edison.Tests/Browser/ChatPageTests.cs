@@ -1,0 +1,172 @@
+using System.Text.Json;
+using Microsoft.Playwright;
+
+namespace Edison.Tests.Browser;
+
+/// <summary>The chat page as a person uses it, in real Chromium against the real app and model.</summary>
+public sealed class ChatPageTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>, IAsyncLifetime
+{
+    private IBrowserContext _context = null!;
+    private IPage _page = null!;
+
+    public async Task InitializeAsync()
+    {
+        if (fixture.Browser is null)
+        {
+            return;
+        }
+
+        _context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.BaseAddress });
+        _page = await _context.NewPageAsync();
+        _page.SetDefaultTimeout(15_000);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (fixture.Browser is not null)
+        {
+            await _context.DisposeAsync();
+        }
+    }
+
+    [SkippableFact]
+    public async Task The_answer_grows_token_by_token_and_Stop_ends_it_keeping_the_text()
+    {
+        Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
+        await OpenWithSettingsAsync(new { streamResponses = true, maxTokens = 30000 });
+
+        await SendAsync("tell me a long story");
+        var answer = LastAnswer;
+        await Expect(answer.GetByTestId("streaming-indicator")).ToBeVisibleAsync();
+        var lengths = await SampleTextLengthsAsync(answer, samples: 6);
+        await _page.GetByTestId("stop").ClickAsync();
+
+        await Expect(answer).ToHaveAttributeAsync("data-state", "stopped");
+        await Expect(answer.GetByTestId("stopped-label")).ToBeVisibleAsync();
+        Assert.True(lengths.Distinct().Count() >= 3, $"the answer should grow while streaming; saw lengths {string.Join(",", lengths)}");
+        Assert.True(lengths.SequenceEqual(lengths.Order()), $"the answer only grows; saw {string.Join(",", lengths)}");
+        Assert.StartsWith("and on and on it went", await answer.InnerTextAsync());
+        await Expect(_page.GetByTestId("send")).ToBeVisibleAsync();
+        Assert.Equal(0, await ActiveGenerationsAsync());
+    }
+
+    [SkippableFact]
+    public async Task Streaming_off_survives_a_reload_and_the_whole_answer_arrives_at_once()
+    {
+        Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
+        await OpenWithSettingsAsync(new { streamResponses = true, maxTokens = 600 });
+
+        await _page.GetByTestId("settings-open").ClickAsync();
+        await _page.GetByTestId("stream-toggle").UncheckAsync();
+        await _page.GetByTestId("settings-save").ClickAsync();
+        await _page.ReloadAsync();
+        await WaitForCircuitAsync();
+        var stored = await _page.EvaluateAsync<string>("localStorage.getItem('edison_settings')");
+        await _page.GetByTestId("settings-open").ClickAsync();
+        await Expect(_page.GetByTestId("stream-toggle")).Not.ToBeCheckedAsync();
+        await _page.GetByTestId("settings-cancel").ClickAsync();
+
+        await RecordAnswerTextLengthsAsync();
+        await SendAsync("tell me a story");
+        await Expect(LastAnswer).ToHaveAttributeAsync("data-state", "completed");
+        var seen = await _page.EvaluateAsync<int[]>("window.edisonLengths");
+
+        Assert.False(JsonDocument.Parse(stored).RootElement.GetProperty("streamResponses").GetBoolean());
+        Assert.Single(seen.Where(l => l > 0).Distinct());
+        Assert.True(seen.Max() > 600, $"the whole answer should arrive; longest text seen was {seen.Max()}");
+    }
+
+    [SkippableFact]
+    public async Task A_conversation_is_in_the_sidebar_and_on_screen_after_a_reload()
+    {
+        Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
+        await OpenWithSettingsAsync(new { streamResponses = true, maxTokens = 20 });
+        var question = $"remember me {Guid.NewGuid():N}"[..24];
+
+        await SendAsync(question);
+        await Expect(LastAnswer).ToHaveAttributeAsync("data-state", "completed");
+        await _page.WaitForURLAsync("**/c/*");
+        await _page.ReloadAsync();
+        await WaitForCircuitAsync();
+
+        await Expect(_page.GetByTestId("message").Filter(new() { HasText = question })).ToHaveAttributeAsync("data-role", "user");
+        await Expect(_page.GetByTestId("message").Nth(1)).ToHaveAttributeAsync("data-role", "assistant");
+        await Expect(_page.GetByTestId("conversation-item").First).ToBeVisibleAsync();
+    }
+
+    [SkippableFact]
+    public async Task Enter_sends_and_Shift_Enter_starts_a_new_line()
+    {
+        Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
+        await OpenWithSettingsAsync(new { streamResponses = true, maxTokens = 5 });
+        var input = _page.GetByTestId("chat-input");
+
+        await input.ClickAsync();
+        await _page.Keyboard.TypeAsync("first line");
+        await _page.Keyboard.PressAsync("Shift+Enter");
+        await _page.Keyboard.TypeAsync("second line");
+        await _page.Keyboard.PressAsync("Enter");
+
+        await Expect(_page.GetByTestId("message").First).ToHaveAttributeAsync("data-role", "user");
+        Assert.Equal("first line\nsecond line", await _page.GetByTestId("message").First.InnerTextAsync());
+        await Expect(input).ToHaveValueAsync(string.Empty);
+    }
+
+    private ILocator LastAnswer => _page.Locator("[data-testid=message][data-role=assistant]").Last;
+
+    private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
+
+    private async Task OpenWithSettingsAsync(object settings)
+    {
+        await _page.GotoAsync("/");
+        await _page.EvaluateAsync("s => localStorage.setItem('edison_settings', s)", JsonSerializer.Serialize(settings));
+        await _page.ReloadAsync();
+        await WaitForCircuitAsync();
+    }
+
+    /// <summary>The page is interactive once the circuit has enabled the input.</summary>
+    private async Task WaitForCircuitAsync()
+    {
+        await _page.WaitForFunctionAsync("() => window.Blazor !== undefined");
+        await Expect(_page.GetByTestId("chat-input")).ToBeEnabledAsync();
+        await _page.WaitForTimeoutAsync(300);
+    }
+
+    private async Task SendAsync(string text)
+    {
+        await _page.GetByTestId("chat-input").FillAsync(text);
+        await Expect(_page.GetByTestId("send")).ToBeEnabledAsync();
+        await _page.GetByTestId("send").ClickAsync();
+    }
+
+    private async Task<List<int>> SampleTextLengthsAsync(ILocator answer, int samples)
+    {
+        var lengths = new List<int>();
+        for (int i = 0; i < samples; i++)
+        {
+            lengths.Add((await answer.Locator(".markdown").InnerTextAsync()).Length);
+            await _page.WaitForTimeoutAsync(120);
+        }
+
+        return lengths;
+    }
+
+    /// <summary>Records, in the page, every length the newest answer's text takes as the DOM changes.</summary>
+    private Task RecordAnswerTextLengthsAsync() => _page.EvaluateAsync(
+        """
+        () => {
+            window.edisonLengths = [];
+            new MutationObserver(() => {
+                const answers = document.querySelectorAll('[data-testid=message][data-role=assistant]');
+                const text = answers.length ? (answers[answers.length - 1].querySelector('.markdown')?.innerText ?? '') : '';
+                window.edisonLengths.push(text.length);
+            }).observe(document.body, { childList: true, subtree: true, characterData: true });
+        }
+        """);
+
+    private async Task<int> ActiveGenerationsAsync()
+    {
+        var response = await _page.APIRequest.GetAsync("/health");
+        return JsonDocument.Parse(await response.TextAsync()).RootElement.GetProperty("active_generations").GetInt32();
+    }
+}

@@ -1,0 +1,43 @@
+using System.Text.Json;
+using Edison.Core.Chat;
+using Microsoft.JSInterop;
+
+namespace Edison.Web.Components.Chat;
+
+/// <summary>The chat settings in the browser's localStorage, under "edison_settings", as camelCase JSON.</summary>
+public sealed class BrowserSettings(IJSRuntime js, ILogger<BrowserSettings> logger)
+{
+    public const string StorageKey = "edison_settings";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task<ChatSettings> LoadAsync()
+    {
+        try
+        {
+            var stored = await js.InvokeAsync<string?>("localStorage.getItem", StorageKey);
+            var settings = stored is null ? null : JsonSerializer.Deserialize<ChatSettings>(stored, Json);
+            return settings is null ? new ChatSettings() : Sanitize(settings);
+        }
+        catch (JsonException e)
+        {
+            logger.LogInformation(e, "Ignoring unreadable {Key} in the browser", StorageKey);
+            return new ChatSettings();
+        }
+    }
+
+    public async Task SaveAsync(ChatSettings settings) =>
+        await js.InvokeVoidAsync("localStorage.setItem", StorageKey, JsonSerializer.Serialize(settings, Json));
+
+    /// <summary>Whatever a browser holds (an older version, a hand edit) becomes settings Edison accepts.</summary>
+    private static ChatSettings Sanitize(ChatSettings settings)
+    {
+        var defaults = new ChatSettings();
+        return settings with
+        {
+            Mode = ChatMode.Find(settings.Mode) is null ? defaults.Mode : settings.Mode,
+            Temperature = float.IsFinite(settings.Temperature) ? Math.Clamp(settings.Temperature, 0f, 2f) : defaults.Temperature,
+            MaxTokens = settings.MaxTokens is >= 1 and <= 1 << 20 ? settings.MaxTokens : defaults.MaxTokens,
+        };
+    }
+}
