@@ -12,7 +12,13 @@ public static class EdisonServiceCollectionExtensions
     /// <summary>Registers the model, the generation engine, the conversation store and the chat pipeline.</summary>
     public static IHostApplicationBuilder AddEdisonCore(this IHostApplicationBuilder builder)
     {
-        var services = builder.Services;
+        builder.Services.AddEdisonCore();
+        return builder;
+    }
+
+    /// <summary>The same registrations on a bare service collection; settings come from its IConfiguration.</summary>
+    public static IServiceCollection AddEdisonCore(this IServiceCollection services)
+    {
         services.AddOptions<EdisonOptions>().BindConfiguration(EdisonOptions.Section);
         services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<GenerationOptions>().BindConfiguration(GenerationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -33,6 +39,6 @@ public static class EdisonServiceCollectionExtensions
         services.AddSingleton<ChatPromptBuilder>();
         services.AddSingleton<ChatPipeline>();
         services.AddScoped<ChatSession>();
-        return builder;
+        return services;
     }
 }

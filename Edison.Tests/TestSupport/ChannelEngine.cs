@@ -1,0 +1,53 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Edison.Core.Llama;
+
+namespace Edison.Tests.TestSupport;
+
+/// <summary>
+/// A generation engine whose tokens the test writes one by one, for tests that must control timing token by
+/// token. <see cref="EndAnswer"/> finishes the current answer; cancellation ends it like the real engine does.
+/// </summary>
+public sealed class ChannelEngine : IGenerationEngine
+{
+    private readonly Channel<string?> _tokens = Channel.CreateUnbounded<string?>();
+    private int _active;
+
+    public int ActiveGenerations => Volatile.Read(ref _active);
+
+    public List<GenerationRequest> Requests { get; } = [];
+
+    /// <summary>Tokens written but not yet taken by a generation.</summary>
+    public int PendingTokens => _tokens.Reader.Count;
+
+    public void Write(string token) => _tokens.Writer.TryWrite(token);
+
+    public void EndAnswer() => _tokens.Writer.TryWrite(null);
+
+    public async IAsyncEnumerable<string> GenerateAsync(GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        lock (Requests)
+        {
+            Requests.Add(request);
+        }
+
+        Interlocked.Increment(ref _active);
+        try
+        {
+            while (true)
+            {
+                var token = await _tokens.Reader.ReadAsync(cancellationToken);
+                if (token is null)
+                {
+                    yield break;
+                }
+
+                yield return token;
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _active);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using Bunit;
+using Edison.Core;
+using Edison.Core.Conversations;
+using Edison.Core.Llama;
+using Edison.Web.Components.Chat;
+using Edison.Web.Markdown;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
+using MudBlazor.Services;
+
+namespace Edison.Tests.TestSupport;
+
+/// <summary>
+/// The shared bUnit context for Edison's components: Loose JS interop, MudBlazor services, Edison's real core
+/// (the generated model, SQLite in a temporary folder) with a <see cref="ChannelEngine"/> and a fake clock, so a
+/// test decides when each token arrives and when time passes.
+/// </summary>
+public abstract class ChatPageContext : BunitContext, IAsyncLifetime
+{
+    private readonly string _dataPath = Directory.CreateTempSubdirectory("edison-bunit-").FullName;
+
+    protected ChatPageContext()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices();
+        Services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Edison:DataPath"] = _dataPath,
+            ["Edison:Model:Path"] = TestModels.Greeting,
+            ["Edison:Model:ContextSize"] = "1024",
+        }).Build());
+        Services.AddSingleton<TimeProvider>(Clock);
+        Services.AddSingleton<IHostApplicationLifetime, StartedLifetime>();
+        Services.AddLogging();
+        Services.AddEdisonCore();
+        Services.AddSingleton<IGenerationEngine>(Engine);
+        Services.AddSingleton<MarkdownRenderer>();
+        Services.AddScoped<BrowserSettings>();
+    }
+
+    public FakeTimeProvider Clock { get; } = new();
+
+    public ChannelEngine Engine { get; } = new();
+
+    public async Task InitializeAsync()
+    {
+        var models = Services.GetRequiredService<ModelHost>();
+        await models.StartAsync(CancellationToken.None);
+        await models.WhenReadyAsync(CancellationToken.None);
+        await Services.GetRequiredService<IConversationStore>().InitializeAsync(CancellationToken.None);
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_dataPath, recursive: true);
+    }
+}

@@ -1,0 +1,185 @@
+using Bunit;
+using Edison.Core.Chat;
+using Edison.Tests.TestSupport;
+using Edison.Web.Components.Chat;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Edison.Tests.Web.Components;
+
+/// <summary>The chat page in bUnit: tokens written one by one into the real pipeline, time moved by hand.</summary>
+public sealed class ChatPageComponentTests : ChatPageContext
+{
+    [Fact]
+    public async Task The_answer_bubble_grows_token_by_token()
+    {
+        var page = Render<Chat>();
+        await SendAsync(page, "hi");
+
+        Engine.Write("Hello");
+        page.WaitForAssertion(() => Assert.Equal("Hello", AnswerText(page)));
+        Clock.Advance(ChatSession.PublishInterval);
+        Engine.Write(" there");
+        page.WaitForAssertion(() => Assert.Equal("Hello there", AnswerText(page)));
+        Assert.NotNull(Answer(page).QuerySelector("[data-testid=streaming-indicator]"));
+
+        Engine.EndAnswer();
+        page.WaitForAssertion(() => Assert.Equal("completed", Answer(page).GetAttribute("data-state")));
+        Assert.Null(Answer(page).QuerySelector("[data-testid=streaming-indicator]"));
+    }
+
+    [Fact]
+    public async Task Renders_are_throttled_to_one_per_interval_and_only_the_answer_re_renders()
+    {
+        var page = Render<Chat>();
+        await SendAsync(page, "hi");
+        var question = page.FindComponents<ChatMessageItem>()[0];
+        var answer = page.FindComponents<ChatMessageItem>()[1];
+        int questionRenders = question.RenderCount;
+
+        Engine.Write("t0 ");
+        page.WaitForAssertion(() => Assert.Equal("t0", AnswerText(page)));
+        int afterFirst = answer.RenderCount;
+        for (int i = 1; i < 20; i++)
+        {
+            Engine.Write($"t{i} ");
+        }
+
+        await WaitForEngineToDrainAsync();
+        Assert.Equal(afterFirst, answer.RenderCount);
+        Assert.Equal("t0", AnswerText(page));
+
+        Clock.Advance(ChatSession.PublishInterval);
+        page.WaitForAssertion(() => Assert.EndsWith("t19", AnswerText(page)));
+        int afterInterval = answer.RenderCount;
+        Assert.True(afterInterval > afterFirst);
+
+        Engine.EndAnswer();
+        page.WaitForAssertion(() => Assert.Equal("completed", Answer(page).GetAttribute("data-state")));
+        Assert.True(answer.RenderCount > afterInterval);
+        Assert.Equal(questionRenders, question.RenderCount);
+    }
+
+    [Fact]
+    public async Task A_fast_stream_publishes_about_once_per_interval_not_once_per_token()
+    {
+        var page = Render<Chat>();
+        await SendAsync(page, "hi");
+        var message = page.FindComponents<ChatMessageItem>()[1].Instance.Message;
+
+        // 200 tokens, one every 5 ms of (fake) time: one second of streaming.
+        for (int i = 0; i < 200; i++)
+        {
+            Engine.Write("x");
+            await WaitForEngineToDrainAsync(quick: true);
+            Clock.Advance(TimeSpan.FromMilliseconds(5));
+        }
+
+        Engine.EndAnswer();
+        page.WaitForAssertion(() => Assert.Equal("completed", Answer(page).GetAttribute("data-state")));
+
+        // One publish per 50 ms interval (20 in a second), plus the first token and the end: never 200.
+        Assert.InRange(message.Version, 18, 23);
+        Assert.Equal(new string('x', 200), AnswerText(page));
+    }
+
+    [Fact]
+    public async Task Stop_cancels_generation_keeps_the_partial_text_and_marks_the_bubble()
+    {
+        var page = Render<Chat>();
+        await SendAsync(page, "hi");
+        Engine.Write("Partial answer");
+        page.WaitForAssertion(() => Assert.Equal("Partial answer", AnswerText(page)));
+
+        await page.Find("[data-testid=stop]").ClickAsync(new());
+
+        page.WaitForAssertion(() => Assert.Equal("stopped", Answer(page).GetAttribute("data-state")));
+        Assert.Equal("Partial answer", AnswerText(page));
+        Assert.NotNull(Answer(page).QuerySelector("[data-testid=stopped-label]"));
+        Assert.Equal(0, Engine.ActiveGenerations);
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=send]")));
+        Assert.Empty(await Services.GetRequiredService<Edison.Core.Conversations.IConversationStore>().ListAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task With_streaming_off_the_answer_appears_whole_in_one_render()
+    {
+        JSInterop.Setup<string?>("localStorage.getItem", BrowserSettings.StorageKey).SetResult("{\"streamResponses\":false}");
+        var page = Render<Chat>();
+        await SendAsync(page, "hi");
+        var answer = page.FindComponents<ChatMessageItem>()[1];
+        int before = answer.RenderCount;
+        Assert.NotNull(Answer(page).QuerySelector("[data-testid=streaming-indicator]"));
+
+        foreach (var token in new[] { "The ", "whole ", "answer" })
+        {
+            Engine.Write(token);
+            Clock.Advance(ChatSession.PublishInterval);
+        }
+
+        await WaitForEngineToDrainAsync();
+        Assert.Equal(before, answer.RenderCount);
+        Assert.Equal(string.Empty, AnswerText(page));
+
+        Engine.EndAnswer();
+        page.WaitForAssertion(() => Assert.Equal("The whole answer", AnswerText(page)));
+        Assert.Equal(before + 1, answer.RenderCount);
+    }
+
+    [Fact]
+    public async Task A_failed_answer_shows_the_error_with_a_retry_that_asks_again()
+    {
+        var page = Render<Chat>();
+        var tooLong = string.Concat(Enumerable.Repeat("lorem ipsum ", 400));
+        await SendAsync(page, tooLong);
+
+        page.WaitForAssertion(() => Assert.Equal("failed", Answer(page).GetAttribute("data-state")));
+        Assert.Contains("too long for this model", Answer(page).QuerySelector("[data-testid=message-error]")!.TextContent);
+        await Answer(page).QuerySelector("[data-testid=retry]")!.ClickAsync(new());
+        page.WaitForAssertion(() => Assert.Equal("failed", Answer(page).GetAttribute("data-state")));
+        Assert.Equal(2, page.FindAll("[data-testid=message]").Count);
+    }
+
+    [Fact]
+    public async Task A_new_conversation_appears_in_the_sidebar_with_a_generated_title()
+    {
+        var page = Render<Chat>();
+        await SendAsync(page, "my dog is called Rex and he likes long walks");
+        Engine.Write("What a lovely dog!");
+        Engine.EndAnswer();
+        page.WaitForAssertion(() => Assert.Equal("completed", Answer(page).GetAttribute("data-state")));
+
+        Engine.Write("\"Rex the dog\"");
+        Engine.EndAnswer();
+
+        page.WaitForAssertion(() => Assert.Equal("Rex the dog", page.Find("[data-testid=conversation-item]").TextContent.Trim()));
+        Assert.Contains("title", Engine.Requests[^1].Prompt);
+        Assert.Equal(16, Engine.Requests[^1].MaxTokens);
+    }
+
+    private static AngleSharp.Dom.IElement Answer(IRenderedComponent<Chat> page) =>
+        page.FindAll("[data-testid=message][data-role=assistant]")[^1];
+
+    private static string AnswerText(IRenderedComponent<Chat> page) =>
+        Answer(page).QuerySelector(".markdown")?.TextContent.Trim() ?? string.Empty;
+
+    private static async Task SendAsync(IRenderedComponent<Chat> page, string text)
+    {
+        page.WaitForAssertion(() => Assert.False(page.Find("[data-testid=chat-input]").HasAttribute("disabled")));
+        await page.Find("[data-testid=chat-input]").InputAsync(new Microsoft.AspNetCore.Components.ChangeEventArgs { Value = text });
+        _ = page.Find("[data-testid=send]").ClickAsync(new());
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=message]").Count));
+    }
+
+    /// <summary>Lets the reply loop take every written token before the test looks at render counts.</summary>
+    private async Task WaitForEngineToDrainAsync(bool quick = false)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (Engine.PendingTokens > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(1);
+        }
+
+        // The token has left the channel; give the reply loop a moment to append it.
+        await Task.Delay(quick ? 2 : 50);
+    }
+}
