@@ -59,6 +59,7 @@ public sealed class ChatPageTests(BrowserFixture fixture) : IClassFixture<Browse
         await _page.GetByTestId("settings-open").ClickAsync();
         await _page.GetByTestId("stream-toggle").UncheckAsync();
         await _page.GetByTestId("settings-save").ClickAsync();
+        await _page.WaitForFunctionAsync("() => JSON.parse(localStorage.getItem('edison_settings')).streamResponses === false");
         await _page.ReloadAsync();
         await WaitForCircuitAsync();
         var stored = await _page.EvaluateAsync<string>("localStorage.getItem('edison_settings')");
@@ -110,6 +111,107 @@ public sealed class ChatPageTests(BrowserFixture fixture) : IClassFixture<Browse
         await Expect(_page.GetByTestId("message").First).ToHaveAttributeAsync("data-role", "user");
         Assert.Equal("first line\nsecond line", await _page.GetByTestId("message").First.InnerTextAsync());
         await Expect(input).ToHaveValueAsync(string.Empty);
+    }
+
+    [SkippableFact]
+    public async Task A_fast_stream_renders_at_most_about_twenty_times_a_second()
+    {
+        Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
+        await OpenWithSettingsAsync(new { streamResponses = true, maxTokens = 30000 });
+        await _page.EvaluateAsync(
+            """
+            () => {
+                window.edisonRenders = [];
+                new MutationObserver(() => window.edisonRenders.push(performance.now()))
+                    .observe(document.querySelector('.chat-messages'), { childList: true, subtree: true, characterData: true });
+            }
+            """);
+
+        await SendAsync("go");
+        await Expect(LastAnswer.Locator(".markdown")).ToBeVisibleAsync();
+        await _page.WaitForTimeoutAsync(2000);
+        var renders = await _page.EvaluateAsync<double[]>("window.edisonRenders");
+        var textLength = (await LastAnswer.Locator(".markdown").InnerTextAsync()).Length;
+        await _page.GetByTestId("stop").ClickAsync();
+
+        // Mutations batch per server render; count the ones in the last full second of streaming.
+        var end = renders.Max();
+        int perSecond = renders.Count(t => t > end - 1000);
+        Console.WriteLine($"browser: {perSecond} DOM updates in the last second, {textLength} characters streamed in ~2 s");
+        Assert.InRange(perSecond, 5, 30);
+        Assert.True(textLength > perSecond * 5, "many tokens arrive per render");
+    }
+
+    [SkippableFact]
+    public async Task A_paste_longer_than_Edison_accepts_gets_a_clear_message_and_the_page_keeps_working()
+    {
+        Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
+        await OpenWithSettingsAsync(new { streamResponses = true, maxTokens = 5 });
+        var input = _page.GetByTestId("chat-input");
+
+        await input.ClickAsync();
+        await input.FillAsync(new string('a', 150_000));
+
+        await Expect(_page.GetByTestId("input-too-long")).ToBeVisibleAsync();
+        await Expect(_page.GetByTestId("send")).ToBeDisabledAsync();
+        await input.FillAsync("short again");
+        await Expect(_page.GetByTestId("input-too-long")).Not.ToBeVisibleAsync();
+        await _page.GetByTestId("send").ClickAsync();
+        await Expect(LastAnswer).ToHaveAttributeAsync("data-state", "completed");
+    }
+
+    [SkippableFact]
+    public async Task A_message_over_SignalRs_default_32_KB_reaches_Edison_and_the_page_keeps_working()
+    {
+        Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
+        await OpenWithSettingsAsync(new { streamResponses = true, maxTokens = 5, remember = false });
+
+        // 40 KB: more than SignalR's default 32 KB message, and more than this small model's context.
+        await _page.GetByTestId("chat-input").FillAsync(string.Concat(Enumerable.Repeat("forty kilobytes of text ", 1700)));
+        await _page.GetByTestId("send").ClickAsync();
+
+        await Expect(LastAnswer).ToHaveAttributeAsync("data-state", "failed");
+        await Expect(LastAnswer.GetByTestId("message-error")).ToContainTextAsync("too long for this model");
+        await SendAsync("a short one");
+        await Expect(LastAnswer).ToHaveAttributeAsync("data-state", "completed");
+    }
+
+    [SkippableFact]
+    public async Task Deleting_a_conversation_asks_first_then_removes_it()
+    {
+        Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
+        await OpenWithSettingsAsync(new { streamResponses = true, maxTokens = 5 });
+        await SendAsync("delete me");
+        await Expect(LastAnswer).ToHaveAttributeAsync("data-state", "completed");
+        await _page.WaitForURLAsync("**/c/*");
+        var address = new Uri(_page.Url).AbsolutePath;
+        var item = _page.GetByTestId("conversation-item").Filter(new() { Has = _page.Locator($"a[href='{address}']") });
+        await Expect(item).ToBeVisibleAsync();
+
+        await item.GetByTestId("delete-conversation").ClickAsync();
+        await _page.GetByRole(AriaRole.Button, new() { Name = "Cancel", Exact = true }).ClickAsync();
+        await Expect(item).ToBeVisibleAsync();
+        await item.GetByTestId("delete-conversation").ClickAsync();
+        await _page.GetByRole(AriaRole.Button, new() { Name = "Delete", Exact = true }).ClickAsync();
+
+        await Expect(item).ToHaveCountAsync(0);
+        await Expect(_page.GetByTestId("message")).ToHaveCountAsync(0);
+    }
+
+    [SkippableFact]
+    public async Task On_a_phone_sized_screen_a_person_can_still_chat()
+    {
+        Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
+        await _page.SetViewportSizeAsync(390, 844);
+        await OpenWithSettingsAsync(new { streamResponses = true, maxTokens = 5 });
+
+        var input = await _page.GetByTestId("chat-input").BoundingBoxAsync();
+        var send = await _page.GetByTestId("send").BoundingBoxAsync();
+        await SendAsync("hi from a phone");
+
+        await Expect(LastAnswer).ToHaveAttributeAsync("data-state", "completed");
+        Assert.True(input!.X >= 0 && input.X + input.Width <= 390, "the input fits the screen");
+        Assert.True(send!.X + send.Width <= 390 && send.Y + send.Height <= 844, "Send is on screen");
     }
 
     private ILocator LastAnswer => _page.Locator("[data-testid=message][data-role=assistant]").Last;
