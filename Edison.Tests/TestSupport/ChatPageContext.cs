@@ -21,14 +21,14 @@ public abstract class ChatPageContext : BunitContext, IAsyncLifetime
 {
     private readonly string _dataPath = Directory.CreateTempSubdirectory("edison-bunit-").FullName;
 
-    protected ChatPageContext()
+    protected ChatPageContext(string? modelPath = null)
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
         Services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Edison:DataPath"] = _dataPath,
-            ["Edison:Model:Path"] = TestModels.Greeting,
+            ["Edison:Model:Path"] = modelPath ?? TestModels.Greeting,
             ["Edison:Model:ContextSize"] = "1024",
         }).Build());
         Services.AddSingleton<TimeProvider>(Clock);
@@ -44,12 +44,20 @@ public abstract class ChatPageContext : BunitContext, IAsyncLifetime
 
     public ChannelEngine Engine { get; } = new();
 
+    /// <summary>False for tests of the page while the model is still loading.</summary>
+    protected virtual bool LoadModel => true;
+
     public async Task InitializeAsync()
     {
+        await Services.GetRequiredService<IConversationStore>().InitializeAsync(CancellationToken.None);
+        if (!LoadModel)
+        {
+            return;
+        }
+
         var models = Services.GetRequiredService<ModelHost>();
         await models.StartAsync(CancellationToken.None);
         await models.WhenReadyAsync(CancellationToken.None);
-        await Services.GetRequiredService<IConversationStore>().InitializeAsync(CancellationToken.None);
     }
 
     async Task IAsyncLifetime.DisposeAsync()

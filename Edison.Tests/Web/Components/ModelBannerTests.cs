@@ -1,0 +1,41 @@
+using Bunit;
+using Edison.Core.Llama;
+using Edison.Tests.TestSupport;
+using Edison.Web.Components.Chat;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Edison.Tests.Web.Components;
+
+public sealed class ModelLoadingPageTests : ChatPageContext
+{
+    protected override bool LoadModel => false;
+
+    [Fact]
+    public async Task While_the_model_loads_the_page_says_so_and_the_input_waits_then_opens()
+    {
+        var page = Render<Chat>();
+
+        Assert.Contains("model is loading", page.Find("[data-testid=model-banner]").TextContent);
+        Assert.True(page.Find("[data-testid=chat-input]").HasAttribute("disabled"));
+
+        var models = Services.GetRequiredService<ModelHost>();
+        await models.StartAsync(CancellationToken.None);
+        await models.WhenReadyAsync(CancellationToken.None);
+
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=model-banner]")));
+        Assert.False(page.Find("[data-testid=chat-input]").HasAttribute("disabled"));
+    }
+}
+
+public sealed class DemoModelPageTests() : ChatPageContext(modelPath: string.Empty)
+{
+    [Fact]
+    public void On_the_demo_model_a_banner_says_how_to_load_a_real_one()
+    {
+        var page = Render<Chat>();
+
+        var banner = page.Find("[data-testid=model-banner]").TextContent;
+        Assert.Contains("built-in demo model", banner);
+        Assert.Contains("Edison__Model__Path", banner);
+    }
+}
