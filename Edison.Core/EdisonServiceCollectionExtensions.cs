@@ -33,7 +33,7 @@ public static class EdisonServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ModelHost>();
         services.AddHostedService(sp => sp.GetRequiredService<ModelHost>());
-        services.AddSingleton<IGenerationEngine, SerialGenerationEngine>();
+        services.AddSingleton<IGenerationEngine, BatchedGenerationEngine>();
         services.AddSingleton<IConversationStore, SqliteConversationStore>();
         services.AddHostedService<DatabaseInitializer>();
         services.AddSingleton<ChatPromptBuilder>();

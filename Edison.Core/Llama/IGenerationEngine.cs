@@ -9,6 +9,9 @@ public interface IGenerationEngine
     /// <summary>The generations decoding right now (not those waiting for their turn).</summary>
     int ActiveGenerations { get; }
 
+    /// <summary>The generations waiting for their turn.</summary>
+    int QueuedGenerations { get; }
+
     /// <summary>
     /// Streams the answer as whole UTF-8 text pieces. Cancelling the token ends the generation before the next
     /// token is decoded and frees the model for the next caller.

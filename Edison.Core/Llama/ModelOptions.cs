@@ -22,4 +22,11 @@ public sealed class ModelOptions
 
     [Range(1, 1 << 16)]
     public int BatchSize { get; set; } = 512;
+
+    /// <summary>
+    /// Conversations decoded together on the one model; more wait their turn in arrival order. Each gets the full
+    /// <see cref="ContextSize"/>, so the KV cache holds ContextSize × MaxParallel tokens.
+    /// </summary>
+    [Range(1, 64)]
+    public int MaxParallel { get; set; } = 4;
 }

@@ -15,6 +15,8 @@ public sealed class ChannelEngine : IGenerationEngine
 
     public int ActiveGenerations => Volatile.Read(ref _active);
 
+    public int QueuedGenerations => 0;
+
     public List<GenerationRequest> Requests { get; } = [];
 
     /// <summary>Tokens written but not yet taken by a generation.</summary>

@@ -55,6 +55,8 @@ public sealed class FailureTests : IAsyncLifetime
     {
         public int ActiveGenerations => 0;
 
+        public int QueuedGenerations => 0;
+
         public async IAsyncEnumerable<string> GenerateAsync(GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
         {
             yield return "Once";
