@@ -40,10 +40,18 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
         _arrivals.Writer.TryWrite(job);
         try
         {
-            await foreach (var piece in job.Output.Reader.ReadAllAsync(cancellationToken))
+            // Checked per piece: text the loop wrote ahead must not reach a caller that has already stopped.
+            var output = job.Output.Reader;
+            while (await output.WaitToReadAsync(cancellationToken))
             {
-                yield return piece;
+                while (output.TryRead(out var piece))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    yield return piece;
+                }
             }
+
+            cancellationToken.ThrowIfCancellationRequested();
         }
         finally
         {

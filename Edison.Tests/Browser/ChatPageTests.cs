@@ -4,7 +4,8 @@ using Microsoft.Playwright;
 namespace Edison.Tests.Browser;
 
 /// <summary>The chat page as a person uses it, in real Chromium against the real app and model.</summary>
-public sealed class ChatPageTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>, IAsyncLifetime
+[Collection(BrowserCollection.Name)]
+public sealed class ChatPageTests(BrowserFixture fixture) : IAsyncLifetime
 {
     private IBrowserContext _context = null!;
     private IPage _page = null!;

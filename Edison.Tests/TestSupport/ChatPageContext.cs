@@ -23,6 +23,8 @@ public abstract class ChatPageContext : BunitContext, IAsyncLifetime
 
     protected ChatPageContext(string? modelPath = null)
     {
+        // Generous, for a busy 2-core machine running the browser tests beside these; a passing wait returns at once.
+        DefaultWaitTimeout = TimeSpan.FromSeconds(10);
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
         Services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>

@@ -22,8 +22,11 @@ public sealed class ModelLoadingPageTests : ChatPageContext
         await models.StartAsync(CancellationToken.None);
         await models.WhenReadyAsync(CancellationToken.None);
 
-        page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=model-banner]")));
-        Assert.False(page.Find("[data-testid=chat-input]").HasAttribute("disabled"));
+        page.WaitForAssertion(() =>
+        {
+            Assert.Empty(page.FindAll("[data-testid=model-banner]"));
+            Assert.False(page.Find("[data-testid=chat-input]").HasAttribute("disabled"));
+        });
     }
 }
 
