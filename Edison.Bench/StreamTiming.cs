@@ -1,0 +1,36 @@
+namespace Edison.Bench;
+
+/// <summary>When one answer started, when its first and last tokens arrived, and how many tokens it had.</summary>
+public sealed record StreamTiming(long Started, long FirstToken, long LastToken, int Tokens)
+{
+    public double TimeToFirstTokenMs => Milliseconds(Started, FirstToken);
+
+    /// <summary>Tokens after the first, over the time after the first: the streaming rate, free of prompt time.</summary>
+    public double TokensPerSecond => Tokens > 1 ? (Tokens - 1) / (Milliseconds(FirstToken, LastToken) / 1000) : 0;
+
+    public static double Milliseconds(long from, long to) => (to - from) * 1000.0 / System.Diagnostics.Stopwatch.Frequency;
+}
+
+/// <summary>Collects one answer's timing as its pieces arrive.</summary>
+public sealed class TimingRecorder
+{
+    private readonly long _started = System.Diagnostics.Stopwatch.GetTimestamp();
+    private long _first;
+    private long _last;
+    private int _tokens;
+
+    public void Token()
+    {
+        var now = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (_tokens++ == 0)
+        {
+            _first = now;
+        }
+
+        _last = now;
+    }
+
+    public StreamTiming Finish() => _tokens == 0
+        ? throw new InvalidOperationException("The answer had no tokens.")
+        : new StreamTiming(_started, _first, _last, _tokens);
+}
