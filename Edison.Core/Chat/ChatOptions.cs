@@ -13,4 +13,10 @@ public sealed class ChatOptions
     /// <summary>Largest request body accepted by the HTTP endpoints; larger bodies get 413.</summary>
     [Range(1024, 1L << 30)]
     public long MaxRequestBytes { get; set; } = 1 << 20;
+
+    /// <summary>
+    /// How often an SSE stream with nothing to send writes a <c>: ping</c> comment (while a request waits for its
+    /// turn or a long prompt is read), so proxies keep the connection open.
+    /// </summary>
+    public TimeSpan PingInterval { get; set; } = TimeSpan.FromSeconds(15);
 }

@@ -1,7 +1,5 @@
-using System.Net.ServerSentEvents;
-using System.Runtime.CompilerServices;
-using System.Text.Json;
 using Edison.Core.Chat;
+using Microsoft.Extensions.Options;
 
 namespace Edison.Web.Endpoints;
 
@@ -31,29 +29,25 @@ public static class ChatEndpoints
         return TypedResults.Json(done, EdisonJson.Options, statusCode: status);
     }
 
-    private static async Task<IResult> StreamAsync(HttpContext http, ChatRequestReader reader, ChatPipeline pipeline)
+    private static async Task<IResult> StreamAsync(
+        HttpContext http,
+        ChatRequestReader reader,
+        ChatPipeline pipeline,
+        IOptions<ChatOptions> options,
+        TimeProvider time)
     {
         var prepared = await pipeline.PrepareAsync(await reader.ReadAsync(http.Request, http.RequestAborted), http.RequestAborted);
-
-        // Tells nginx-style proxies not to buffer, so tokens reach the client as they are written.
-        http.Response.Headers["X-Accel-Buffering"] = "no";
-        return TypedResults.ServerSentEvents(ToServerSentEvents(pipeline.RunAsync(prepared, http.RequestAborted)));
-    }
-
-    /// <summary>Each event's data is its JSON, serialised here so the wire shape does not depend on host settings.</summary>
-    private static async IAsyncEnumerable<SseItem<string>> ToServerSentEvents(
-        IAsyncEnumerable<ChatEvent> events,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        await foreach (var chatEvent in events.WithCancellation(cancellationToken))
+        var writer = new ServerSentEventWriter(http.Response, options.Value.PingInterval, time);
+        try
         {
-            yield return chatEvent switch
-            {
-                ChatToken token => new SseItem<string>(JsonSerializer.Serialize(token, EdisonJson.Options), TokenEvent),
-                ChatDone done => new SseItem<string>(JsonSerializer.Serialize(done, EdisonJson.Options), DoneEvent),
-                _ => throw new InvalidOperationException($"Unknown chat event {chatEvent.GetType().Name}."),
-            };
+            await writer.WriteAsync(pipeline.RunAsync(prepared, http.RequestAborted), http.RequestAborted);
         }
+        catch (Exception e) when (e is OperationCanceledException or IOException && http.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away: generation has stopped and there is no one left to tell.
+        }
+
+        return TypedResults.Empty;
     }
 
     /// <summary>A request Edison will not run becomes <c>{"ok":false,"error":"..."}</c> with its status.</summary>
