@@ -25,7 +25,6 @@ public static class EdisonWebExtensions
         builder.Services.AddSingleton<ChatRequestReader>();
         builder.Services.AddSingleton<MarkdownRenderer>();
         builder.Services.AddScoped<BrowserSettings>();
-        builder.Services.AddProblemDetails();
         return builder;
     }
 

@@ -157,7 +157,14 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
 
             foreach (var job in waiting)
             {
+                Interlocked.Decrement(ref _queued);
                 job.Output.Writer.TryComplete(e);
+            }
+
+            // The next request starts a fresh loop with a fresh executor instead of waiting on this one forever.
+            lock (_startGate)
+            {
+                _loop = null;
             }
         }
         finally

@@ -12,7 +12,7 @@ public sealed class ChatSessionTests : ChatPageContext
     {
         var session = Services.GetRequiredService<ChatSession>();
         var reply = session.SendAsync("hi", new ChatSettings());
-        await WaitUntilAsync(() => Engine.ActiveGenerations == 1);
+        await Eventually.WaitUntilAsync(() => Engine.ActiveGenerations == 1);
         var answer = session.Messages[1];
 
         await session.OpenAsync(Guid.NewGuid(), CancellationToken.None);
@@ -28,7 +28,7 @@ public sealed class ChatSessionTests : ChatPageContext
     {
         var session = Services.GetRequiredService<ChatSession>();
         var first = session.SendAsync("first", new ChatSettings());
-        await WaitUntilAsync(() => Engine.ActiveGenerations == 1);
+        await Eventually.WaitUntilAsync(() => Engine.ActiveGenerations == 1);
 
         // Not remembered, so no title is asked for after the answer.
         var second = session.SendAsync("second", new ChatSettings { Remember = false });
@@ -47,22 +47,12 @@ public sealed class ChatSessionTests : ChatPageContext
     {
         var session = Services.GetRequiredService<ChatSession>();
         var reply = session.SendAsync("hi", new ChatSettings());
-        await WaitUntilAsync(() => Engine.ActiveGenerations == 1);
+        await Eventually.WaitUntilAsync(() => Engine.ActiveGenerations == 1);
 
         session.Dispose();
         await reply;
 
         Assert.Equal(0, Engine.ActiveGenerations);
         Assert.Equal(ChatMessageState.Stopped, session.Messages[1].State);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "timed out waiting");
-            await Task.Delay(5);
-        }
     }
 }

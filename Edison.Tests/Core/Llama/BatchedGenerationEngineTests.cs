@@ -67,7 +67,7 @@ public sealed class BatchedGenerationEngineTests
                     InterlockedMax(ref maxActive, engine.ActiveGenerations);
                 }
             }));
-            await WaitUntilAsync(() => engine.ActiveGenerations + engine.QueuedGenerations == id + 1);
+            await Eventually.WaitUntilAsync(() => engine.ActiveGenerations + engine.QueuedGenerations == id + 1);
         }
 
         await Task.WhenAll(callers);
@@ -88,9 +88,9 @@ public sealed class BatchedGenerationEngineTests
         using var stopFirst = new CancellationTokenSource();
         using var giveUp = new CancellationTokenSource();
         var running = Task.Run(() => CollectAsync(engine, Request("User: go\nAssistant:", 8000), stopFirst.Token));
-        await WaitUntilAsync(() => engine.ActiveGenerations == 1);
+        await Eventually.WaitUntilAsync(() => engine.ActiveGenerations == 1);
         var waiting = Task.Run(() => CollectAsync(engine, Request("User: go\nAssistant:", 10), giveUp.Token));
-        await WaitUntilAsync(() => engine.QueuedGenerations == 1);
+        await Eventually.WaitUntilAsync(() => engine.QueuedGenerations == 1);
 
         await giveUp.CancelAsync();
 
@@ -98,7 +98,7 @@ public sealed class BatchedGenerationEngineTests
         Assert.False(running.IsCompleted, "the waiting caller should have left while the first was still running");
         await stopFirst.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
-        await WaitUntilAsync(() => engine.ActiveGenerations == 0 && engine.QueuedGenerations == 0);
+        await Eventually.WaitUntilAsync(() => engine.ActiveGenerations == 0 && engine.QueuedGenerations == 0);
     }
 
     [Fact]
@@ -109,12 +109,12 @@ public sealed class BatchedGenerationEngineTests
         using var cancelOne = new CancellationTokenSource();
         var cancelled = Task.Run(() => CollectAsync(engine, Request("User: go\nAssistant:", 8000), cancelOne.Token));
         var others = Enumerable.Range(0, 2).Select(_ => Task.Run(() => CollectAsync(engine, Request("User: go\nAssistant:", 1500)))).ToList();
-        await WaitUntilAsync(() => engine.ActiveGenerations == 3);
+        await Eventually.WaitUntilAsync(() => engine.ActiveGenerations == 3);
 
         await cancelOne.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
-        await WaitUntilAsync(() => engine.ActiveGenerations <= 2);
+        await Eventually.WaitUntilAsync(() => engine.ActiveGenerations <= 2);
         Assert.All(await Task.WhenAll(others), answer => Assert.True(answer.Length > 1500, "the other streams ran to their limit"));
     }
 
@@ -134,7 +134,7 @@ public sealed class BatchedGenerationEngineTests
                 Interlocked.Increment(ref streamed);
             }
         });
-        await WaitUntilAsync(() => Volatile.Read(ref streamed) > 0);
+        await Eventually.WaitUntilAsync(() => Volatile.Read(ref streamed) > 0);
 
         // 4,000 prompt tokens at 32 a batch: over a hundred batches before its first token.
         int before = Volatile.Read(ref streamed);
@@ -216,16 +216,6 @@ public sealed class BatchedGenerationEngineTests
         int current;
         while (value > (current = Volatile.Read(ref target)) && Interlocked.CompareExchange(ref target, value, current) != current)
         {
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "timed out waiting");
-            await Task.Delay(2);
         }
     }
 }

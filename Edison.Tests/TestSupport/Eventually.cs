@@ -1,0 +1,15 @@
+namespace Edison.Tests.TestSupport;
+
+public static class Eventually
+{
+    /// <summary>Waits for something another thread makes true; fails the test if it never happens.</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition, int seconds = 20)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out waiting");
+            await Task.Delay(2);
+        }
+    }
+}
