@@ -6,7 +6,7 @@ namespace Edison.Tests.TestSupport;
 
 /// <summary>
 /// GGUF files written by Edison's own writer into a temporary folder, once per test run: no test needs the
-/// internet or ../shared.
+/// internet or the planners' sample models.
 /// </summary>
 public static class TestModels
 {
