@@ -33,6 +33,12 @@ public static class TestModels
     /// <summary>A fallback-prompt model whose answer contains the fallback's stop string "\nUser:".</summary>
     public static string Talkative => Write(new ScriptedModelSpec("talkative", "Sure.\nUser: this line is the model talking to itself"));
 
+    /// <summary>
+    /// A model whose attention matters: its answer depends on the whole prompt, so an answer disturbed by another
+    /// conversation's tokens in the KV cache would come out different.
+    /// </summary>
+    public static string Attentive => Write(new ScriptedModelSpec("attentive", StoryAnswer, Repeat: true, AttentionWeight: 15f));
+
     public static string Write(ScriptedModelSpec spec) =>
         Written.GetOrAdd(spec.Name, name => new Lazy<string>(() =>
         {

@@ -97,7 +97,7 @@ public static class ScriptedModelWriter
             writer.AddTensor(prefix + "attn_q.weight", random.Fill(embedding * embedding), embedding, embedding);
             writer.AddTensor(prefix + "attn_k.weight", random.Fill(embedding * embedding), embedding, embedding);
             writer.AddTensor(prefix + "attn_v.weight", random.Fill(embedding * embedding), embedding, embedding);
-            writer.AddTensor(prefix + "attn_output.weight", new float[embedding * embedding], embedding, embedding);
+            writer.AddTensor(prefix + "attn_output.weight", random.Fill(embedding * embedding, spec.AttentionWeight), embedding, embedding);
             writer.AddTensor(prefix + "ffn_norm.weight", Ones(embedding), embedding);
             writer.AddTensor(prefix + "ffn_gate.weight", random.Fill(embedding * feedForward), embedding, feedForward);
             writer.AddTensor(prefix + "ffn_up.weight", random.Fill(embedding * feedForward), embedding, feedForward);
@@ -253,7 +253,7 @@ public static class ScriptedModelWriter
     {
         private uint _state = seed;
 
-        public float[] Fill(int count)
+        public float[] Fill(int count, float scale = 1f)
         {
             var values = new float[count];
             for (int i = 0; i < count; i++)
@@ -261,7 +261,7 @@ public static class ScriptedModelWriter
                 _state ^= _state << 13;
                 _state ^= _state >> 17;
                 _state ^= _state << 5;
-                values[i] = (_state / (float)uint.MaxValue - 0.5f) * 0.1f;
+                values[i] = (_state / (float)uint.MaxValue - 0.5f) * 0.1f * scale;
             }
 
             return values;

@@ -39,6 +39,26 @@ public sealed class BatchedGenerationEngineTests
     }
 
     [Fact]
+    public async Task With_a_model_whose_attention_matters_answers_alone_and_together_are_the_same()
+    {
+        await using var edison = new EdisonFactory(TestModels.Attentive, contextSize: 1024);
+        var engine = await StartAsync(edison);
+        var requests = new[] { "a story about a cat", "tell me about the sea", "why is the sky blue?", "write a poem" }
+            .Select(m => Request($"User: {m}\nAssistant:", 60))
+            .ToList();
+        var alone = new List<string>();
+        foreach (var request in requests)
+        {
+            alone.Add(await CollectAsync(engine, request));
+        }
+
+        var together = await Task.WhenAll(requests.Select(r => Task.Run(() => CollectAsync(engine, r))));
+
+        Assert.Equal(alone, together);
+        Assert.True(alone.Distinct().Count() >= 3, "the prompts should lead to different answers");
+    }
+
+    [Fact]
     public async Task Beyond_MaxParallel_requests_wait_and_start_in_arrival_order()
     {
         await using var edison = new EdisonFactory(TestModels.Endless, contextSize: 4096, settings: Parallel(2));
