@@ -1,6 +1,7 @@
 using Edison.Core.Chat;
 using Edison.Core.Conversations;
 using Edison.Core.Llama;
+using Edison.Core.Modes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -37,6 +38,7 @@ public static class EdisonServiceCollectionExtensions
         services.AddSingleton<IConversationStore, SqliteConversationStore>();
         services.AddHostedService<DatabaseInitializer>();
         services.AddSingleton<ChatPromptBuilder>();
+        services.AddSingleton<ModeDetector>();
         services.AddSingleton<ChatPipeline>();
         services.AddScoped<ChatSession>();
         return services;

@@ -20,14 +20,11 @@ public sealed record ChatMode(string Name, string SystemPrompt)
     /// <summary>Every name a client may send, including "auto".</summary>
     public static string ValidNames { get; } = string.Join(", ", All.Select(m => m.Name).Prepend(Auto));
 
-    /// <summary>Finds the named mode; no name or "auto" is chat until mode detection exists.</summary>
-    public static ChatMode? Find(string? name)
-    {
-        if (string.IsNullOrWhiteSpace(name) || string.Equals(name, Auto, StringComparison.OrdinalIgnoreCase))
-        {
-            return Chat;
-        }
+    /// <summary>No mode, or "auto": Edison detects the mode from the message.</summary>
+    public static bool IsAuto(string? name) =>
+        string.IsNullOrWhiteSpace(name) || string.Equals(name, Auto, StringComparison.OrdinalIgnoreCase);
 
-        return All.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase));
-    }
+    /// <summary>Finds a named mode; null for an unknown name (and for "auto", which is not a mode of its own).</summary>
+    public static ChatMode? Find(string? name) =>
+        All.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase));
 }

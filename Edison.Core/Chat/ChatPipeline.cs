@@ -2,13 +2,14 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using Edison.Core.Conversations;
 using Edison.Core.Llama;
+using Edison.Core.Modes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Edison.Core.Chat;
 
 /// <summary>
-/// The one chat pipeline behind every transport: validate → mode → prompt with the conversation's history →
+/// The one chat pipeline behind every transport: validate → mode (the client's, or detected) → prompt with the conversation's history →
 /// streamed generation → store the exchange once the answer has completed. Nothing else generates text.
 /// </summary>
 public sealed class ChatPipeline(
@@ -16,6 +17,7 @@ public sealed class ChatPipeline(
     IGenerationEngine engine,
     IConversationStore conversations,
     ChatPromptBuilder prompts,
+    ModeDetector modes,
     IOptions<GenerationOptions> generation,
     IOptions<ChatOptions> chat,
     ILogger<ChatPipeline> logger)
@@ -40,8 +42,9 @@ public sealed class ChatPipeline(
                 $"\"message\" is {request.Message.Length} characters long; Edison accepts at most {chat.Value.MaxMessageCharacters}.");
         }
 
-        var mode = ChatMode.Find(request.Mode)
-            ?? throw new ChatRequestException($"Unknown mode \"{request.Mode}\"; use one of: {ChatMode.ValidNames}.");
+        var mode = ChatMode.IsAuto(request.Mode)
+            ? modes.Detect(request.Message).Mode
+            : ChatMode.Find(request.Mode) ?? throw new ChatRequestException($"Unknown mode \"{request.Mode}\"; use one of: {ChatMode.ValidNames}.");
 
         Guid conversationId = Guid.NewGuid();
         if (request.ConversationId is not null && !Guid.TryParse(request.ConversationId, out conversationId))

@@ -84,6 +84,18 @@ public sealed class ChatStreamEndpointTests : IAsyncLifetime
         Assert.Equal(done.GetProperty("response").GetString(), answer.GetProperty("response").GetString());
     }
 
+    [Theory]
+    [InlineData("```python\nprint(1)\n```\nwhat does this print?", "code")]
+    [InlineData("Prove that there are infinitely many primes, step by step", "reasoning")]
+    [InlineData("hello there", "chat")]
+    public async Task Without_a_mode_Edison_detects_one_and_says_which_it_used(string message, string expected)
+    {
+        var response = await _client.PostAsync("/chat/stream", Sse.Json(new { message }));
+
+        var done = Sse.Data((await Sse.ParseAsync(await response.Content.ReadAsStreamAsync())).Single(e => e.EventType == "done"));
+        Assert.Equal(expected, done.GetProperty("mode_used").GetString());
+    }
+
     [Fact]
     public async Task A_named_mode_is_the_mode_used()
     {

@@ -35,7 +35,7 @@ public sealed class BrowserSettings(IJSRuntime js, ILogger<BrowserSettings> logg
         var defaults = new ChatSettings();
         return settings with
         {
-            Mode = ChatMode.Find(settings.Mode) is null ? defaults.Mode : settings.Mode,
+            Mode = ChatMode.IsAuto(settings.Mode) || ChatMode.Find(settings.Mode) is null ? defaults.Mode : settings.Mode,
             Temperature = float.IsFinite(settings.Temperature) ? Math.Clamp(settings.Temperature, 0f, 2f) : defaults.Temperature,
             MaxTokens = settings.MaxTokens is >= 1 and <= 1 << 20 ? settings.MaxTokens : defaults.MaxTokens,
         };
