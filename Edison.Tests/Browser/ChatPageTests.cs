@@ -87,7 +87,7 @@ public sealed class ChatPageTests(BrowserFixture fixture) : IAsyncLifetime
 
         await SendAsync(question);
         await Expect(LastAnswer).ToHaveAttributeAsync("data-state", "completed");
-        await _page.WaitForURLAsync("**/c/*");
+        await _page.WaitForFunctionAsync("() => location.pathname.startsWith('/c/')");
         await _page.ReloadAsync();
         await WaitForCircuitAsync();
 
@@ -184,7 +184,7 @@ public sealed class ChatPageTests(BrowserFixture fixture) : IAsyncLifetime
         await OpenWithSettingsAsync(new { streamResponses = true, maxTokens = 5 });
         await SendAsync("delete me");
         await Expect(LastAnswer).ToHaveAttributeAsync("data-state", "completed");
-        await _page.WaitForURLAsync("**/c/*");
+        await _page.WaitForFunctionAsync("() => location.pathname.startsWith('/c/')");
         var address = new Uri(_page.Url).AbsolutePath;
         var item = _page.GetByTestId("conversation-item").Filter(new() { Has = _page.Locator($"a[href='{address}']") });
         await Expect(item).ToBeVisibleAsync();
