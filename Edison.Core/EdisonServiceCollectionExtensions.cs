@@ -34,7 +34,9 @@ public static class EdisonServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ModelHost>();
         services.AddHostedService(sp => sp.GetRequiredService<ModelHost>());
-        services.AddSingleton<IGenerationEngine, BatchedGenerationEngine>();
+        services.AddSingleton<BatchedGenerationEngine>();
+        services.AddSingleton<IGenerationEngine>(sp => sp.GetRequiredService<BatchedGenerationEngine>());
+        services.AddHostedService(sp => sp.GetRequiredService<BatchedGenerationEngine>());
         services.AddSingleton<IConversationStore, SqliteConversationStore>();
         services.AddHostedService<DatabaseInitializer>();
         services.AddSingleton<ChatPromptBuilder>();

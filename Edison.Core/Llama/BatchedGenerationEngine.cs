@@ -4,6 +4,7 @@ using LLama;
 using LLama.Batched;
 using LLama.Native;
 using LLama.Sampling;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -18,7 +19,7 @@ namespace Edison.Core.Llama;
 /// request whose caller gives up leaves the queue, or the next batch, at once, freeing its KV cells.
 /// </summary>
 public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOptions> options, ILogger<BatchedGenerationEngine> logger)
-    : IGenerationEngine, IAsyncDisposable
+    : IGenerationEngine, IHostedService, IAsyncDisposable
 {
     private readonly Channel<Job> _arrivals = Channel.CreateUnbounded<Job>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
@@ -59,6 +60,19 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
             job.Abandon();
         }
     }
+
+    /// <summary>Creates the executor as soon as the model is loaded, so the first answer does not wait for it.</summary>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _ = host.WhenReadyAsync(_stopping.Token).ContinueWith(
+            loaded => EnsureStarted(loaded.Result),
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnRanToCompletion,
+            TaskScheduler.Default);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public async ValueTask DisposeAsync()
     {
