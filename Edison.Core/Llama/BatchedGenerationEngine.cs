@@ -27,6 +27,7 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
     private Task? _loop;
     private int _active;
     private int _queued;
+    private int _disposed;
 
     public int ActiveGenerations => Volatile.Read(ref _active);
 
@@ -74,8 +75,14 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>Idempotent: the container disposes the engine once for each service it is registered as.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync();
         _arrivals.Writer.TryComplete();
         if (_loop is not null)
