@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
 using Edison.Core.Chat;
@@ -8,11 +10,14 @@ namespace Edison.Web.Endpoints;
 /// <summary>
 /// Writes the chat event stream as Server-Sent Events: <c>event: token</c>/<c>event: done</c> with one JSON
 /// <c>data</c> line each, flushed one by one, and a <c>: ping</c> comment whenever nothing was sent for the ping
-/// interval.
+/// interval. Events are serialised straight into the response, without a string per token.
 /// </summary>
 public sealed class ServerSentEventWriter(HttpResponse response, TimeSpan pingInterval, TimeProvider time)
 {
     private static readonly byte[] Ping = ": ping\n\n"u8.ToArray();
+    private static readonly byte[] TokenPrefix = Encoding.UTF8.GetBytes($"event: {ChatEndpoints.TokenEvent}\ndata: ");
+    private static readonly byte[] DonePrefix = Encoding.UTF8.GetBytes($"event: {ChatEndpoints.DoneEvent}\ndata: ");
+    private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
 
     public async Task WriteAsync(IAsyncEnumerable<ChatEvent> events, CancellationToken cancellationToken)
     {
@@ -23,23 +28,35 @@ public sealed class ServerSentEventWriter(HttpResponse response, TimeSpan pingIn
         response.HttpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         await response.StartAsync(cancellationToken);
 
+        var body = response.BodyWriter;
+        using var json = new Utf8JsonWriter(body, new JsonWriterOptions { Encoder = EdisonJson.Options.Encoder });
         await using var enumerator = events.GetAsyncEnumerator(cancellationToken);
         var next = enumerator.MoveNextAsync();
+        long lastWrite = time.GetTimestamp();
+
+        // One timer at a time, measured from the last write: tokens do not each start one.
         Task? ping = null;
         while (true)
         {
-            // Tokens usually arrive faster than the ping interval: only wait with a timer when one is not ready.
             if (!next.IsCompleted)
             {
                 var pending = next.AsTask();
                 next = new ValueTask<bool>(pending);
-                ping ??= Task.Delay(pingInterval, time, cancellationToken);
-                if (await Task.WhenAny(pending, ping) == ping)
+                while (!pending.IsCompleted)
                 {
+                    ping ??= Task.Delay(TimeUntilPing(lastWrite), time, cancellationToken);
+                    if (await Task.WhenAny(pending, ping) != ping)
+                    {
+                        break;
+                    }
+
                     ping = null;
-                    await response.Body.WriteAsync(Ping, cancellationToken);
-                    await response.Body.FlushAsync(cancellationToken);
-                    continue;
+                    if (TimeUntilPing(lastWrite) == TimeSpan.Zero)
+                    {
+                        body.Write(Ping);
+                        await body.FlushAsync(cancellationToken);
+                        lastWrite = time.GetTimestamp();
+                    }
                 }
             }
 
@@ -48,21 +65,37 @@ public sealed class ServerSentEventWriter(HttpResponse response, TimeSpan pingIn
                 break;
             }
 
-            ping = null;
-            await WriteEventAsync(enumerator.Current, cancellationToken);
+            WriteEvent(body, json, enumerator.Current);
+            await body.FlushAsync(cancellationToken);
+            lastWrite = time.GetTimestamp();
             next = enumerator.MoveNextAsync();
         }
     }
 
-    private async Task WriteEventAsync(ChatEvent chatEvent, CancellationToken cancellationToken)
+    private TimeSpan TimeUntilPing(long lastWrite)
     {
-        var (name, data) = chatEvent switch
+        var left = pingInterval - time.GetElapsedTime(lastWrite);
+        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
+    }
+
+    private static void WriteEvent(PipeWriter body, Utf8JsonWriter json, ChatEvent chatEvent)
+    {
+        json.Reset(body);
+        switch (chatEvent)
         {
-            ChatToken token => (ChatEndpoints.TokenEvent, JsonSerializer.Serialize(token, EdisonJson.Options)),
-            ChatDone done => (ChatEndpoints.DoneEvent, JsonSerializer.Serialize(done, EdisonJson.Options)),
-            _ => throw new InvalidOperationException($"Unknown chat event {chatEvent.GetType().Name}."),
-        };
-        await response.Body.WriteAsync(Encoding.UTF8.GetBytes($"event: {name}\ndata: {data}\n\n"), cancellationToken);
-        await response.Body.FlushAsync(cancellationToken);
+            case ChatToken token:
+                body.Write(TokenPrefix);
+                JsonSerializer.Serialize(json, token, EdisonJson.Options);
+                break;
+            case ChatDone done:
+                body.Write(DonePrefix);
+                JsonSerializer.Serialize(json, done, EdisonJson.Options);
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown chat event {chatEvent.GetType().Name}.");
+        }
+
+        json.Flush();
+        body.Write(EventEnd);
     }
 }
