@@ -50,8 +50,8 @@ public sealed partial class ModeDetector
         }
 
         // Ties go to the mode listed first in ChatMode.All after chat: code, agent, work, reasoning.
-        var best = scores.OrderByDescending(s => s.Value.Score).ThenBy(s => ChatMode.All.ToList().IndexOf(s.Key)).First();
-        return new ModeDetection(best.Key, best.Value.Reason);
+        var best = ChatMode.All.Where(scores.ContainsKey).MaxBy(m => scores[m].Score)!;
+        return new ModeDetection(best, scores[best].Reason);
     }
 
     private sealed record Cue(ChatMode Mode, int Weight, string Reason, Regex Pattern);

@@ -46,6 +46,13 @@ public sealed class EdisonFactory : WebApplicationFactory<Program>
     public async Task<HttpClient> CreateReadyClientAsync()
     {
         var client = CreateClient();
+        await WaitUntilReadyAsync(client);
+        return client;
+    }
+
+    /// <summary>Waits until /health says Edison can answer, for any client of an Edison under test.</summary>
+    public static async Task WaitUntilReadyAsync(HttpClient client)
+    {
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while ((await client.GetAsync("/health")).StatusCode != System.Net.HttpStatusCode.OK)
         {
@@ -56,8 +63,6 @@ public sealed class EdisonFactory : WebApplicationFactory<Program>
 
             await Task.Delay(20);
         }
-
-        return client;
     }
 
     public override async ValueTask DisposeAsync()

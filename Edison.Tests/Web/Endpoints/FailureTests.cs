@@ -16,10 +16,7 @@ public sealed class FailureTests : IAsyncLifetime
     {
         var failing = _edison.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<IGenerationEngine, FailingEngine>()));
         _client = failing.CreateClient();
-        while ((await _client.GetAsync("/health")).StatusCode != System.Net.HttpStatusCode.OK)
-        {
-            await Task.Delay(20);
-        }
+        await EdisonFactory.WaitUntilReadyAsync(_client);
     }
 
     public async Task DisposeAsync() => await _edison.DisposeAsync();
