@@ -97,17 +97,14 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
     {
         lock (_startGate)
         {
-            _loop ??= Task.Factory.StartNew(
-                () => RunAsync(model, _stopping.Token),
-                CancellationToken.None,
-                TaskCreationOptions.LongRunning,
-                TaskScheduler.Default).Unwrap();
+            _loop ??= Task.Run(() => RunAsync(model, _stopping.Token));
         }
     }
 
     private async Task RunAsync(LoadedModel model, CancellationToken stopping)
     {
         int parallel = options.Value.MaxParallel;
+
         // Each sequence gets the whole context: llama.cpp splits a non-unified KV cache evenly between sequences.
         var parameters = model.Parameters with
         {
