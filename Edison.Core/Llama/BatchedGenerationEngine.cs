@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using LLama;
-using LLama.Batched;
 using LLama.Native;
 using LLama.Sampling;
 using Microsoft.Extensions.Hosting;
@@ -11,8 +10,8 @@ using Microsoft.Extensions.Options;
 namespace Edison.Core.Llama;
 
 /// <summary>
-/// Serves many conversations at once from the one model: a single background loop owns a
-/// <see cref="BatchedExecutor"/> (whose inference must never run twice at once) and decodes one token for every
+/// Serves many conversations at once from the one model: a single generation thread owns a llama context with one
+/// KV sequence per conversation (a context must never decode twice at once) and decodes one token for every
 /// active sequence per batch, feeding new prompts in chunks so that a long prompt does not stall the streams
 /// already running. Requests arrive through a channel and get their text back through their own channel. Up to
 /// <see cref="ModelOptions.MaxParallel"/> sequences run together; later requests wait in arrival order, and a
@@ -97,11 +96,36 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
     {
         lock (_startGate)
         {
-            _loop ??= Task.Run(() => RunAsync(model, _stopping.Token));
+            if (_loop is not null)
+            {
+                return;
+            }
+
+            // One dedicated thread makes every decode call: llama.cpp's OpenMP keeps a team of worker threads per
+            // calling thread, so decodes hopping across pool threads (as Task.Run-based inference does) leave several
+            // teams spinning and stealing the cores the HTTP side needs.
+            var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var thread = new Thread(() =>
+            {
+                try
+                {
+                    Run(model, _stopping.Token);
+                }
+                finally
+                {
+                    finished.SetResult();
+                }
+            })
+            {
+                IsBackground = true,
+                Name = "Edison generation",
+            };
+            _loop = finished.Task;
+            thread.Start();
         }
     }
 
-    private async Task RunAsync(LoadedModel model, CancellationToken stopping)
+    private void Run(LoadedModel model, CancellationToken stopping)
     {
         int parallel = options.Value.MaxParallel;
 
@@ -112,12 +136,14 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
             SeqMax = (uint)parallel,
             KVUnified = false,
         };
-        using var executor = new BatchedExecutor(model.Weights, parameters);
-        int batchSize = (int)executor.Context.BatchSize;
         var waiting = new Queue<Job>();
         var running = new List<Sequence>();
         try
         {
+            using var context = model.Weights.CreateContext(parameters, logger);
+            var freeSequenceIds = new Stack<int>(Enumerable.Range(0, parallel).Reverse());
+            var batch = new LLamaBatch();
+            int batchSize = (int)context.BatchSize;
             while (!stopping.IsCancellationRequested)
             {
                 while (_arrivals.Reader.TryRead(out var arrived))
@@ -125,10 +151,11 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
                     waiting.Enqueue(arrived);
                 }
 
-                Admit(waiting, running, executor, model, parallel);
+                Admit(waiting, running, freeSequenceIds, context, model);
                 if (running.Count == 0)
                 {
-                    if (!await _arrivals.Reader.WaitToReadAsync(stopping))
+                    // This thread has nothing else to do; blocking it keeps the decode calls on one thread.
+                    if (!_arrivals.Reader.WaitToReadAsync(stopping).AsTask().GetAwaiter().GetResult())
                     {
                         break;
                     }
@@ -136,26 +163,26 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
                     continue;
                 }
 
-                FeedPrompts(running, batchSize);
-                var result = await executor.Infer(stopping);
+                FillBatch(batch, running, batchSize);
+                var result = context.Decode(batch);
                 if (result == DecodeResult.NoKvSlot)
                 {
-                    Finish(running[^1], new InvalidOperationException("The model's memory for conversations is full; try again shortly."));
+                    // llama.cpp rolls the failed batch back; the newest sequence gives way and the rest retry.
+                    Finish(running[^1], context, freeSequenceIds, new InvalidOperationException("The model's memory for conversations is full; try again shortly."));
                 }
                 else if (result != DecodeResult.Ok)
                 {
                     var failure = new InvalidOperationException($"llama.cpp could not decode the batch ({result}).");
                     foreach (var sequence in running)
                     {
-                        Finish(sequence, failure);
+                        Finish(sequence, context, freeSequenceIds, failure);
                     }
                 }
-
-                foreach (var sequence in running)
+                else
                 {
-                    if (!sequence.Finished)
+                    foreach (var sequence in running)
                     {
-                        Step(sequence, model);
+                        Step(sequence, context, model, freeSequenceIds);
                     }
                 }
 
@@ -170,7 +197,7 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
             logger.LogError(e, "The generation loop failed");
             foreach (var sequence in running)
             {
-                Finish(sequence, e);
+                End(sequence, e);
             }
 
             foreach (var job in waiting)
@@ -179,7 +206,7 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
                 job.Output.Writer.TryComplete(e);
             }
 
-            // The next request starts a fresh loop with a fresh executor instead of waiting on this one forever.
+            // The next request starts a fresh loop with a fresh context instead of waiting on this one forever.
             lock (_startGate)
             {
                 _loop = null;
@@ -189,13 +216,13 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
         {
             foreach (var sequence in running)
             {
-                Finish(sequence, new OperationCanceledException("Edison is shutting down."));
+                End(sequence, new OperationCanceledException("Edison is shutting down."));
             }
         }
     }
 
-    /// <summary>Starts waiting requests, oldest first, while there is a free sequence; drops those whose caller left.</summary>
-    private void Admit(Queue<Job> waiting, List<Sequence> running, BatchedExecutor executor, LoadedModel model, int parallel)
+    /// <summary>Starts waiting requests, oldest first, while a sequence is free; drops those whose caller left.</summary>
+    private void Admit(Queue<Job> waiting, List<Sequence> running, Stack<int> freeSequenceIds, LLamaContext context, LoadedModel model)
     {
         int pending = waiting.Count;
         for (int i = 0; i < pending; i++)
@@ -208,14 +235,14 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
                 continue;
             }
 
-            if (running.Count >= parallel)
+            if (freeSequenceIds.Count == 0)
             {
                 waiting.Enqueue(job);
                 continue;
             }
 
             Interlocked.Decrement(ref _queued);
-            var prompt = executor.Context.Tokenize(job.Request.Prompt, addBos: true, special: true);
+            var prompt = context.Tokenize(job.Request.Prompt, addBos: true, special: true);
             if (prompt.Length >= model.ContextSize)
             {
                 job.Output.Writer.TryComplete(new PromptTooLongException(prompt.Length, model.ContextSize));
@@ -223,50 +250,70 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
             }
 
             Interlocked.Increment(ref _active);
-            running.Add(new Sequence(job, executor.Create(), prompt, CreateSampler(job.Request), new StreamingTokenDecoder(executor.Context)));
+            running.Add(new Sequence(job, (LLamaSeqId)freeSequenceIds.Pop(), prompt, CreateSampler(job.Request), new StreamingTokenDecoder(context)));
         }
     }
 
     /// <summary>
-    /// Gives every sequence still reading its prompt a share of the batch left after one token per decoding sequence,
-    /// so a long prompt is read over several batches while the other streams keep going.
+    /// One token for every decoding sequence, then the rest of the batch shared among sequences still reading their
+    /// prompt, so a long prompt is read over several batches while the other streams keep going.
     /// </summary>
-    private static void FeedPrompts(List<Sequence> running, int batchSize)
+    private static void FillBatch(LLamaBatch batch, List<Sequence> running, int batchSize)
     {
-        int decoding = running.Count(s => s.PromptRemaining == 0 && !s.Finished);
-        int budget = Math.Max(1, batchSize - decoding);
+        batch.Clear();
         foreach (var sequence in running)
         {
-            if (sequence.PromptRemaining == 0 || sequence.Finished || budget <= 0)
+            sequence.LogitIndex = sequence.PromptRemaining == 0
+                ? batch.Add(sequence.NextToken, sequence.Position, sequence.Id, logits: true)
+                : -1;
+        }
+
+        int budget = batchSize - batch.TokenCount;
+        foreach (var sequence in running)
+        {
+            if (sequence.PromptRemaining == 0 || budget <= 0)
             {
                 continue;
             }
 
             int take = Math.Min(sequence.PromptRemaining, budget);
-            sequence.Conversation.Prompt(sequence.Prompt.AsSpan(sequence.PromptFed, take));
-            sequence.PromptFed += take;
+            bool last = take == sequence.PromptRemaining;
+            int index = batch.AddRange(sequence.Prompt.AsSpan(sequence.PromptFed, take), sequence.Position, sequence.Id, logitsLast: last);
+            sequence.LogitIndex = last ? index : -1;
+            sequence.PendingPrompt = take;
             budget -= take;
         }
     }
 
-    /// <summary>Samples this sequence's next token after a batch, streams its text and prompts it for the next batch.</summary>
-    private void Step(Sequence sequence, LoadedModel model)
+    /// <summary>Moves a sequence past the decoded batch: samples its next token when it has one, and streams the text.</summary>
+    private void Step(Sequence sequence, LLamaContext context, LoadedModel model, Stack<int> freeSequenceIds)
     {
+        if (sequence.PromptRemaining > 0)
+        {
+            sequence.Position += sequence.PendingPrompt;
+            sequence.PromptFed += sequence.PendingPrompt;
+            sequence.PendingPrompt = 0;
+        }
+        else if (sequence.LogitIndex >= 0)
+        {
+            sequence.Position++;
+        }
+
         if (sequence.Job.IsAbandoned)
         {
-            Finish(sequence, null);
+            Finish(sequence, context, freeSequenceIds, null);
             return;
         }
 
-        if (sequence.PromptRemaining > 0 || !sequence.Conversation.RequiresSampling)
+        if (sequence.LogitIndex < 0)
         {
             return;
         }
 
-        var token = sequence.Conversation.Sample(sequence.Sampler);
+        var token = sequence.Sampler.Sample(context.NativeHandle, sequence.LogitIndex);
         if (token.IsEndOfGeneration(model.Weights.Vocab))
         {
-            Finish(sequence, null);
+            Finish(sequence, context, freeSequenceIds, null);
             return;
         }
 
@@ -282,21 +329,21 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
             || sequence.Generated >= sequence.Job.Request.MaxTokens
             || sequence.Prompt.Length + sequence.Generated >= model.ContextSize)
         {
-            Finish(sequence, null);
+            Finish(sequence, context, freeSequenceIds, null);
             return;
         }
 
-        sequence.Conversation.Prompt(token);
+        sequence.NextToken = token;
     }
 
-    private void Finish(Sequence sequence, Exception? error)
+    /// <summary>Ends a sequence: completes its output and frees its KV cells and its id for the next request.</summary>
+    private void Finish(Sequence sequence, LLamaContext context, Stack<int> freeSequenceIds, Exception? error)
     {
         if (sequence.Finished)
         {
             return;
         }
 
-        sequence.Finished = true;
         if (error is null)
         {
             var rest = sequence.Stops.Flush();
@@ -306,10 +353,17 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
             }
         }
 
-        sequence.Job.Output.Writer.TryComplete(error);
-        sequence.Conversation.Dispose();
-        sequence.Sampler.Dispose();
-        Interlocked.Decrement(ref _active);
+        End(sequence, error);
+        context.NativeHandle.MemorySequenceRemove(sequence.Id, -1, -1);
+        freeSequenceIds.Push((int)sequence.Id);
+    }
+
+    private void End(Sequence sequence, Exception? error)
+    {
+        if (sequence.Complete(error))
+        {
+            Interlocked.Decrement(ref _active);
+        }
     }
 
     private static ISamplingPipeline CreateSampler(GenerationRequest request) =>
@@ -330,11 +384,11 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
         public void Abandon() => Volatile.Write(ref _abandoned, 1);
     }
 
-    private sealed class Sequence(Job job, Conversation conversation, LLamaToken[] prompt, ISamplingPipeline sampler, StreamingTokenDecoder decoder)
+    private sealed class Sequence(Job job, LLamaSeqId id, LLamaToken[] prompt, ISamplingPipeline sampler, StreamingTokenDecoder decoder)
     {
         public Job Job { get; } = job;
 
-        public Conversation Conversation { get; } = conversation;
+        public LLamaSeqId Id { get; } = id;
 
         public LLamaToken[] Prompt { get; } = prompt;
 
@@ -344,12 +398,38 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
 
         public StopStringFilter Stops { get; } = new(job.Request.StopStrings);
 
+        /// <summary>The position in the sequence of the next token put into a batch.</summary>
+        public int Position { get; set; }
+
         public int PromptFed { get; set; }
+
+        /// <summary>Prompt tokens in the batch being decoded, counted as read once it succeeds.</summary>
+        public int PendingPrompt { get; set; }
 
         public int PromptRemaining => Prompt.Length - PromptFed;
 
+        /// <summary>The sampled token that goes into the next batch.</summary>
+        public LLamaToken NextToken { get; set; }
+
+        /// <summary>Where this sequence's logits are in the batch being decoded, or -1 when it has none there.</summary>
+        public int LogitIndex { get; set; } = -1;
+
         public int Generated { get; set; }
 
-        public bool Finished { get; set; }
+        public bool Finished { get; private set; }
+
+        /// <summary>Completes the caller's stream, with the error if there is one; true the first time only.</summary>
+        public bool Complete(Exception? error)
+        {
+            if (Finished)
+            {
+                return false;
+            }
+
+            Finished = true;
+            Job.Output.Writer.TryComplete(error);
+            Sampler.Dispose();
+            return true;
+        }
     }
 }
