@@ -3,6 +3,7 @@ using Edison.Core.Llama;
 using LLama;
 using LLama.Batched;
 using LLama.Common;
+using LLama.Native;
 using LLama.Sampling;
 
 namespace Edison.Bench;
@@ -73,6 +74,53 @@ public sealed class RawLlama(BenchOptions options) : IDisposable
 
         return timing.Finish();
     }
+
+    /// <summary>
+    /// LLamaSharp's context driven directly, one synchronous decode per token on the calling thread: the fastest this
+    /// package goes, and the technique Edison's engine uses (BatchedExecutor.Infer hops to a pool thread per decode).
+    /// </summary>
+    public Task<StreamTiming> DirectDecodeAsync(LLamaContext context)
+    {
+        var timing = new TimingRecorder();
+        using var sampler = new GreedySamplingPipeline();
+        var decoder = new StreamingTokenDecoder(context);
+        var batch = new LLamaBatch();
+        var prompt = context.Tokenize(Prompt, addBos: true, special: true);
+        int logits = batch.AddRange(prompt, 0, LLamaSeqId.Zero, logitsLast: true);
+        int position = prompt.Length;
+        for (int generated = 1; ; generated++)
+        {
+            if (context.Decode(batch) != DecodeResult.Ok)
+            {
+                throw new InvalidOperationException("llama.cpp could not decode the batch.");
+            }
+
+            var token = sampler.Sample(context.NativeHandle, logits);
+            if (token.IsEndOfGeneration(_weights!.Vocab))
+            {
+                break;
+            }
+
+            decoder.Add(token);
+            if (decoder.Read().Length > 0)
+            {
+                timing.Token();
+            }
+
+            if (generated == options.MaxTokens)
+            {
+                break;
+            }
+
+            batch.Clear();
+            logits = batch.Add(token, position++, LLamaSeqId.Zero, logits: true);
+        }
+
+        context.NativeHandle.MemorySequenceRemove(LLamaSeqId.Zero, -1, -1);
+        return Task.FromResult(timing.Finish());
+    }
+
+    public LLamaContext CreateContext() => _weights!.CreateContext(_parameters);
 
     public BatchedExecutor CreateBatchedExecutor() => new(_weights!, _parameters);
 
