@@ -1,10 +1,13 @@
 using Edison.Core.Chat;
 using Edison.Core.Conversations;
 using Edison.Core.Llama;
+using Edison.Core.Memory;
 using Edison.Core.Modes;
+using Edison.Core.Search;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Edison.Core;
 
@@ -24,6 +27,15 @@ public static class EdisonServiceCollectionExtensions
         services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<GenerationOptions>().BindConfiguration(GenerationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<MemoryOptions>().BindConfiguration(MemoryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SearchOptions>()
+            .BindConfiguration(SearchOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(
+                o => string.IsNullOrWhiteSpace(o.SearxngUrl) || Uri.TryCreate(o.SearxngUrl, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https",
+                "Edison:Search:SearxngUrl must be an absolute http(s) URL.")
+            .Validate(o => o.Timeout > TimeSpan.Zero, "Edison:Search:Timeout must be positive.")
+            .ValidateOnStart();
         services.AddOptions<DatabaseOptions>()
             .BindConfiguration(DatabaseOptions.Section)
             .Validate(
@@ -41,6 +53,12 @@ public static class EdisonServiceCollectionExtensions
         services.AddHostedService<DatabaseInitializer>();
         services.AddSingleton<ChatPromptBuilder>();
         services.AddSingleton<ModeDetector>();
+        services.AddSingleton<MemoryRetriever>();
+        // The provider owns one HttpClient for its lifetime; the search timeout is applied per call by WebSearch.
+        services.AddSingleton<ISearchProvider>(sp => new SearxngSearchProvider(
+            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan },
+            sp.GetRequiredService<IOptions<SearchOptions>>()));
+        services.AddSingleton<WebSearch>();
         services.AddSingleton<ChatPipeline>();
         services.AddScoped<ChatSession>();
         return services;

@@ -22,14 +22,30 @@ public sealed record ChatDone : ChatEvent
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public Guid? ConversationId { get; init; }
 
+    /// <summary>The memories and search results that went into the prompt; an empty list when none did.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<ChatSource>? Sources { get; init; }
+
+    /// <summary>What the user should know about how the answer was made, such as a web search that failed.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Notices { get; init; }
+
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Error { get; init; }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public bool? Stopped { get; init; }
 
-    public static ChatDone Completed(string mode, string response, Guid conversationId) =>
-        new() { Ok = true, ModeUsed = mode, Response = response, ConversationId = conversationId };
+    public static ChatDone Completed(string mode, string response, Guid conversationId, IReadOnlyList<ChatSource> sources, IReadOnlyList<string> notices) =>
+        new()
+        {
+            Ok = true,
+            ModeUsed = mode,
+            Response = response,
+            ConversationId = conversationId,
+            Sources = sources,
+            Notices = notices.Count == 0 ? null : notices,
+        };
 
     public static ChatDone Failed(string error) => new() { Ok = false, Error = error };
 

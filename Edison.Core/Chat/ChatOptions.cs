@@ -12,7 +12,14 @@ public sealed class ChatOptions
 
     /// <summary>Largest request body accepted by the HTTP endpoints; larger bodies get 413.</summary>
     [Range(1024, 1L << 30)]
-    public long MaxRequestBytes { get; set; } = 1 << 20;
+    public long MaxRequestBytes { get; set; } = 24L << 20;
+
+    [Range(0, 16)]
+    public int MaxImages { get; set; } = 4;
+
+    /// <summary>Largest image accepted, decoded.</summary>
+    [Range(1024, 1 << 30)]
+    public int MaxImageBytes { get; set; } = 4 << 20;
 
     /// <summary>
     /// How often an SSE stream with nothing to send writes a <c>: ping</c> comment (while a request waits for its

@@ -2,15 +2,18 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using Edison.Core.Conversations;
 using Edison.Core.Llama;
+using Edison.Core.Memory;
 using Edison.Core.Modes;
+using Edison.Core.Search;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Edison.Core.Chat;
 
 /// <summary>
-/// The one chat pipeline behind every transport: validate → mode (the client's, or detected) → prompt with the conversation's history →
-/// streamed generation → store the exchange once the answer has completed. Nothing else generates text.
+/// The one chat pipeline behind every transport: validate → mode (the client's, or detected) → remembered exchanges and
+/// web results the mode may use → prompt with the conversation's history → streamed generation → store (and index)
+/// the exchange once the answer has completed. Nothing else generates text.
 /// </summary>
 public sealed class ChatPipeline(
     ModelHost models,
@@ -18,6 +21,8 @@ public sealed class ChatPipeline(
     IConversationStore conversations,
     ChatPromptBuilder prompts,
     ModeDetector modes,
+    MemoryRetriever memory,
+    WebSearch search,
     IOptions<GenerationOptions> generation,
     IOptions<ChatOptions> chat,
     ILogger<ChatPipeline> logger)
@@ -57,14 +62,17 @@ public sealed class ChatPipeline(
             throw new ChatRequestException("\"temperature\" must be between 0 and 2.");
         }
 
-        if (request.Images is { Count: > 0 })
-        {
-            throw new ChatRequestException("This model cannot see images; send the message without \"images\".");
-        }
+        // Every image is checked first, so a client learns what is wrong with it whatever model runs.
+        var images = ImageAttachment.ParseAll(request.Images, chat.Value);
 
         var model = models.Model ?? throw new ChatRequestException(
             models.State == ModelState.Failed ? $"The model could not be loaded: {models.Failure}" : "The model is still loading; try again in a moment.",
             ChatRequestException.Unavailable);
+
+        if (images.Count > 0)
+        {
+            throw new ChatRequestException($"This model ({model.Name}) cannot see images; send the message without \"images\", or configure a vision model.");
+        }
 
         int maxTokens = request.MaxTokens ?? Math.Min(defaults.MaxTokens, model.ContextSize / 2);
         if (maxTokens < 1 || maxTokens > model.ContextSize)
@@ -73,10 +81,25 @@ public sealed class ChatPipeline(
         }
 
         var history = await LoadHistoryAsync(conversationId, cancellationToken);
+        var sections = new List<PromptSection>();
+        var notices = new List<string>();
+        if (mode.UsesMemory && await memory.RetrieveAsync(model, request.Message, conversationId, cancellationToken) is { } remembered)
+        {
+            sections.Add(remembered);
+        }
+
+        if (search.Wants(mode, request.Message))
+        {
+            var outcome = await search.SearchAsync(model, request.Message, cancellationToken);
+            sections.AddRange(outcome.Section is null ? [] : [outcome.Section]);
+            notices.AddRange(outcome.Notice is null ? [] : [outcome.Notice]);
+        }
+
+        var systemPrompt = string.Join("\n\n", sections.Select(s => s.Text.TrimEnd()).Prepend(mode.SystemPrompt));
         ChatPrompt prompt;
         try
         {
-            prompt = prompts.Build(model, mode.SystemPrompt, history, request.Message, AnswerRoom(maxTokens, model.ContextSize));
+            prompt = prompts.Build(model, systemPrompt, history, request.Message, AnswerRoom(maxTokens, model.ContextSize));
         }
         catch (PromptTooLongException e)
         {
@@ -86,11 +109,11 @@ public sealed class ChatPipeline(
         var sampling = new GenerationRequest(
             prompt.Text,
             maxTokens,
-            request.Temperature ?? defaults.Temperature,
-            defaults.TopP,
+            request.Temperature ?? defaults.Temperature ?? mode.Temperature,
+            defaults.TopP ?? mode.TopP,
             defaults.Seed ?? (uint)Random.Shared.Next(),
             prompt.StopStrings);
-        return new PreparedChat(conversationId, mode, request.Message, request.Remember ?? true, sampling);
+        return new PreparedChat(conversationId, mode, request.Message, request.Remember ?? true, sampling, sections.SelectMany(s => s.Sources).ToList(), notices);
     }
 
     /// <summary>
@@ -211,7 +234,7 @@ public sealed class ChatPipeline(
             }
         }
 
-        return ChatDone.Completed(prepared.Mode.Name, answer, prepared.ConversationId);
+        return ChatDone.Completed(prepared.Mode.Name, answer, prepared.ConversationId, prepared.Sources, prepared.Notices);
     }
 
     private async Task<IReadOnlyList<ChatTurn>> LoadHistoryAsync(Guid conversationId, CancellationToken cancellationToken)

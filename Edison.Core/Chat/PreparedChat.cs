@@ -8,4 +8,6 @@ public sealed record PreparedChat(
     ChatMode Mode,
     string Message,
     bool Remember,
-    GenerationRequest Generation);
+    GenerationRequest Generation,
+    IReadOnlyList<ChatSource> Sources,
+    IReadOnlyList<string> Notices);

@@ -1,3 +1,5 @@
+using Edison.Core.Memory;
+
 namespace Edison.Core.Conversations;
 
 /// <summary>Stored conversations. Writes are whole exchanges, so a conversation is never half-written.</summary>
@@ -15,7 +17,11 @@ public interface IConversationStore
     /// <summary>Gives an existing conversation a new title; false when it does not exist.</summary>
     Task<bool> RenameAsync(Guid id, string title, CancellationToken cancellationToken);
 
+    /// <summary>Deletes a conversation, its messages and its place in the memory index together.</summary>
     Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken);
+
+    /// <summary>Stored exchanges matching an FTS5 query (see <see cref="MemoryQuery"/>), best first, outside one conversation.</summary>
+    Task<IReadOnlyList<RememberedExchange>> SearchExchangesAsync(string query, Guid excluding, int limit, CancellationToken cancellationToken);
 }
 
 public sealed record ConversationSummary(Guid Id, string Title, DateTimeOffset Updated);

@@ -1,4 +1,5 @@
 using Edison.Core.Chat;
+using Edison.Core.Memory;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
@@ -8,7 +9,7 @@ namespace Edison.Core.Conversations;
 public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, IOptions<EdisonOptions> edison, TimeProvider time)
     : IConversationStore
 {
-    private const int SchemaVersion = 1;
+    private const int SchemaVersion = 2;
 
     private readonly string _connectionString = BuildConnectionString(database.Value, edison.Value);
 
@@ -28,9 +29,10 @@ public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, 
             return;
         }
 
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await ExecuteAsync(
             connection,
-            $"""
+            """
             CREATE TABLE IF NOT EXISTS conversations (
                 id TEXT PRIMARY KEY,
                 title TEXT NOT NULL,
@@ -46,9 +48,29 @@ public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, 
             );
             CREATE INDEX IF NOT EXISTS messages_by_conversation ON messages(conversation_id, id);
             CREATE INDEX IF NOT EXISTS conversations_by_updated ON conversations(updated DESC);
-            PRAGMA user_version = {SchemaVersion};
             """,
-            cancellationToken);
+            cancellationToken,
+            transaction);
+        if (version < 2)
+        {
+            // The memory index: one row per stored exchange, Porter-stemmed so "dogs" finds "dog". Exchanges stored
+            // before the index existed are indexed here, once.
+            await ExecuteAsync(
+                connection,
+                """
+                CREATE VIRTUAL TABLE IF NOT EXISTS memories USING fts5(
+                    user, answer, conversation_id UNINDEXED, created UNINDEXED, tokenize = 'porter unicode61');
+                INSERT INTO memories (user, answer, conversation_id, created)
+                    SELECT u.content, a.content, u.conversation_id, u.created
+                    FROM messages u JOIN messages a ON a.id = u.id + 1 AND a.conversation_id = u.conversation_id
+                    WHERE u.role = 'user' AND a.role = 'assistant';
+                """,
+                cancellationToken,
+                transaction);
+        }
+
+        await ExecuteAsync(connection, $"PRAGMA user_version = {SchemaVersion};", cancellationToken, transaction);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     public async Task<IReadOnlyList<ConversationSummary>> ListAsync(CancellationToken cancellationToken)
@@ -105,6 +127,7 @@ public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, 
                 ON CONFLICT(id) DO UPDATE SET updated = excluded.updated;
             INSERT INTO messages (conversation_id, role, content, created) VALUES ($id, $userRole, $user, $now);
             INSERT INTO messages (conversation_id, role, content, created) VALUES ($id, $assistantRole, $answer, $now);
+            INSERT INTO memories (user, answer, conversation_id, created) VALUES ($user, $answer, $id, $now);
             """;
         command.Parameters.AddWithValue("$id", Key(id));
         command.Parameters.AddWithValue("$title", ConversationTitle.FromMessage(userMessage));
@@ -130,10 +153,37 @@ public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, 
     public async Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM conversations WHERE id = $id;";
+        command.Transaction = transaction;
+        command.CommandText = "DELETE FROM memories WHERE conversation_id = $id; DELETE FROM conversations WHERE id = $id;";
         command.Parameters.AddWithValue("$id", Key(id));
-        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+        bool deleted = await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+        await transaction.CommitAsync(cancellationToken);
+        return deleted;
+    }
+
+    public async Task<IReadOnlyList<RememberedExchange>> SearchExchangesAsync(string query, Guid excluding, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText =
+            """
+            SELECT conversation_id, user, answer, created FROM memories
+            WHERE memories MATCH $query AND conversation_id <> $excluding
+            ORDER BY bm25(memories) LIMIT $limit;
+            """;
+        command.Parameters.AddWithValue("$query", query);
+        command.Parameters.AddWithValue("$excluding", Key(excluding));
+        command.Parameters.AddWithValue("$limit", limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var found = new List<RememberedExchange>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            found.Add(new RememberedExchange(Guid.Parse(reader.GetString(0)), reader.GetString(1), reader.GetString(2), FromUnixMs(reader.GetInt64(3))));
+        }
+
+        return found;
     }
 
     private static string BuildConnectionString(DatabaseOptions database, EdisonOptions edison)
@@ -159,9 +209,10 @@ public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, 
         return connection;
     }
 
-    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken, SqliteTransaction? transaction = null)
     {
         await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = sql;
         await command.ExecuteNonQueryAsync(cancellationToken);
     }

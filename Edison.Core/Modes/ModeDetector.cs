@@ -54,6 +54,9 @@ public sealed partial class ModeDetector
         return new ModeDetection(best, scores[best].Reason);
     }
 
+    /// <summary>True when the message asks to look something up or for facts newer than any model's training.</summary>
+    public bool WantsWebSearch(string message) => LookUp().IsMatch(message) || FreshFacts().IsMatch(message);
+
     private sealed record Cue(ChatMode Mode, int Weight, string Reason, Regex Pattern);
 
     [GeneratedRegex(@"```|^( {4}|\t)\S.*[;{}]\s*$", RegexOptions.Multiline)]

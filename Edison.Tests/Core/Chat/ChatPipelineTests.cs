@@ -43,6 +43,19 @@ public sealed class ChatPipelineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Each_mode_answers_with_its_own_profile_and_the_request_temperature_wins()
+    {
+        var chat = await _pipeline.PrepareAsync(new ChatRequest("hello", Mode: "chat"), CancellationToken.None);
+        var code = await _pipeline.PrepareAsync(new ChatRequest("hello", Mode: "code"), CancellationToken.None);
+        var chosen = await _pipeline.PrepareAsync(new ChatRequest("hello", Mode: "code", Temperature: 1.3f), CancellationToken.None);
+
+        Assert.True(code.Generation.Temperature < chat.Generation.Temperature, "code samples more conservatively than chat");
+        Assert.Contains(ChatMode.Code.SystemPrompt, code.Generation.Prompt);
+        Assert.DoesNotContain(ChatMode.Code.SystemPrompt, chat.Generation.Prompt);
+        Assert.Equal(1.3f, chosen.Generation.Temperature);
+    }
+
+    [Fact]
     public async Task A_completed_answer_is_stored_with_the_user_message()
     {
         var prepared = await _pipeline.PrepareAsync(new ChatRequest("count to five", MaxTokens: 5), CancellationToken.None);

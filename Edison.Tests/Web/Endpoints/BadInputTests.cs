@@ -11,6 +11,7 @@ public sealed class BadInputTests : IAsyncLifetime
     private readonly EdisonFactory _edison = new(TestModels.Story, contextSize: 512, settings: new Dictionary<string, string?>
     {
         ["Edison:Chat:MaxRequestBytes"] = "4096",
+        ["Edison:Chat:MaxImageBytes"] = "1024",
     });
 
     private HttpClient _client = null!;
@@ -29,7 +30,16 @@ public sealed class BadInputTests : IAsyncLifetime
         { "max_tokens past the context", "{\"message\":\"hi\",\"max_tokens\":100000}", "\"max_tokens\" must be between 1 and 512" },
         { "temperature out of range", "{\"message\":\"hi\",\"temperature\":7}", "\"temperature\" must be between 0 and 2" },
         { "conversation_id not a GUID", "{\"message\":\"hi\",\"conversation_id\":\"abc\"}", "must be a GUID" },
-        { "images", "{\"message\":\"hi\",\"images\":[\"iVBORw0KGgo=\"]}", "cannot see images" },
+        { "a PNG for a model without vision", "{\"message\":\"hi\",\"images\":[\"iVBORw0KGgo=\"]}", "cannot see images" },
+        { "a WebP data URL for a model without vision", "{\"message\":\"hi\",\"images\":[\"data:image/webp;base64,UklGRhAAAABXRUJQVlA4IA==\"]}", "cannot see images" },
+        { "an image that is not base64", "{\"message\":\"hi\",\"images\":[\"not base64!!\"]}", "\"images[0]\" is not valid base64" },
+        { "bytes that are no image", "{\"message\":\"hi\",\"images\":[\"iVBORw0KGgo=\",\"aGVsbG8gd29ybGQsIG5vdCBhIHBpY3R1cmU=\"]}", "\"images[1]\" is not a PNG, JPEG or WebP image" },
+        { "a data URL naming another type", "{\"message\":\"hi\",\"images\":[\"data:image/jpeg;base64,iVBORw0KGgo=\"]}", "says it is image/jpeg but its bytes are image/png" },
+        { "a data URL without base64", "{\"message\":\"hi\",\"images\":[\"data:image/png,abc\"]}", "must be a base64 data URL" },
+        { "an empty image", "{\"message\":\"hi\",\"images\":[\"\"]}", "\"images[0]\" is empty" },
+        { "too many images", "{\"message\":\"hi\",\"images\":[\"iVBORw0KGgo=\",\"iVBORw0KGgo=\",\"iVBORw0KGgo=\",\"iVBORw0KGgo=\",\"iVBORw0KGgo=\"]}", "at most 4 per message" },
+        { "an image over the size limit", "{\"message\":\"hi\",\"images\":[\"iVBORw0KGgoAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==\"]}", "\"images[0]\" is larger than" },
+        { "images not a list", "{\"message\":\"hi\",\"images\":\"iVBORw0KGgo=\"}", "not valid JSON" },
         { "message longer than the context", "{\"message\":\"" + string.Concat(Enumerable.Repeat("hello world ", 300)) + "\"}", "too long for this model" },
     };
 

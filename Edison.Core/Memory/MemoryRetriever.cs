@@ -1,0 +1,50 @@
+using System.Text;
+using Edison.Core.Chat;
+using Edison.Core.Conversations;
+using Edison.Core.Llama;
+using Microsoft.Extensions.Options;
+
+namespace Edison.Core.Memory;
+
+/// <summary>
+/// Finds the remembered exchanges from other conversations that share the most telling words with a message
+/// (SQLite FTS5, BM25), and writes as many as fit the token budget into a prompt section.
+/// </summary>
+public sealed class MemoryRetriever(IConversationStore conversations, IOptions<MemoryOptions> options)
+{
+    private const int SnippetCharacters = 240;
+    private const int CandidatesPerResult = 3;
+
+    public async Task<PromptSection?> RetrieveAsync(LoadedModel model, string message, Guid conversationId, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        if (!settings.Enabled || MemoryQuery.From(message) is not { } query)
+        {
+            return null;
+        }
+
+        var found = await conversations.SearchExchangesAsync(query, conversationId, settings.MaxResults * CandidatesPerResult, cancellationToken);
+        var text = new StringBuilder("From earlier conversations with this user (use them only if they help answer):\n");
+        int tokens = model.CountTokens(text.ToString());
+        var sources = new List<ChatSource>();
+        foreach (var exchange in found)
+        {
+            var line = $"- On {exchange.Created:yyyy-MM-dd} the user said: \"{Snippet.Of(exchange.UserMessage, SnippetCharacters)}\" and you answered: \"{Snippet.Of(exchange.Answer, SnippetCharacters)}\"\n";
+            int lineTokens = model.CountTokens(line);
+            if (tokens + lineTokens > settings.TokenBudget)
+            {
+                continue;
+            }
+
+            text.Append(line);
+            tokens += lineTokens;
+            sources.Add(ChatSource.Memory(exchange.ConversationId, Snippet.Of(exchange.UserMessage, SnippetCharacters)));
+            if (sources.Count == settings.MaxResults)
+            {
+                break;
+            }
+        }
+
+        return sources.Count == 0 ? null : new PromptSection(text.ToString(), sources);
+    }
+}

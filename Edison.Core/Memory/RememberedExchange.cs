@@ -1,0 +1,4 @@
+namespace Edison.Core.Memory;
+
+/// <summary>A stored exchange found by a memory search.</summary>
+public sealed record RememberedExchange(Guid ConversationId, string UserMessage, string Answer, DateTimeOffset Created);

@@ -1,0 +1,3 @@
+namespace Edison.Core.Search;
+
+public sealed record SearchResult(string Title, string Url, string Snippet);

@@ -1,0 +1,57 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Edison.Tests.TestSupport;
+
+/// <summary>
+/// A small SearXNG-compatible server on loopback: <c>GET /search?q=...&amp;format=json</c> answers with the results
+/// given, after an optional delay, or with a 500 when told to fail. It records every query it receives.
+/// </summary>
+public sealed class FakeSearxng : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private FakeSearxng(WebApplication app) => _app = app;
+
+    public ConcurrentQueue<string> Queries { get; } = new();
+
+    public string Url { get; private set; } = string.Empty;
+
+    public TimeSpan Delay { get; set; }
+
+    public bool Fails { get; set; }
+
+    public IReadOnlyList<object> Answers { get; set; } = [];
+
+    public static async Task<FakeSearxng> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        var server = new FakeSearxng(app);
+        app.MapGet("/search", async (string q, string format, CancellationToken cancellationToken) =>
+        {
+            server.Queries.Enqueue(q);
+            await Task.Delay(server.Delay, cancellationToken);
+            return server.Fails || format != "json"
+                ? Results.StatusCode(StatusCodes.Status500InternalServerError)
+                : Results.Json(new { query = q, results = server.Answers });
+        });
+        await app.StartAsync();
+        server.Url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        return server;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

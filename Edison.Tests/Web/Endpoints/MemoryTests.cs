@@ -1,0 +1,114 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Edison.Core.Chat;
+using Edison.Tests.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Edison.Tests.Web.Endpoints;
+
+/// <summary>Memory as a client sees it: remembered exchanges from other conversations ground new answers, and say so.</summary>
+public sealed class MemoryTests : IAsyncLifetime
+{
+    private readonly EdisonFactory _edison = new(TestModels.Story);
+    private HttpClient _client = null!;
+
+    public async Task InitializeAsync() => _client = await _edison.CreateReadyClientAsync();
+
+    public async Task DisposeAsync() => await _edison.DisposeAsync();
+
+    [Fact]
+    public async Task Asking_about_my_dog_finds_what_I_told_Edison_in_another_conversation()
+    {
+        var told = await ChatAsync(new { message = "My dog Rex loves chasing squirrels in the park" });
+        await ChatAsync(new { message = "I am learning to bake sourdough bread" });
+
+        var asked = await ChatAsync(new { message = "What did I tell you about my dog last week?" });
+
+        var source = Assert.Single(asked.GetProperty("sources").EnumerateArray());
+        Assert.Equal("memory", source.GetProperty("kind").GetString());
+        Assert.Equal(ConversationId(told), source.GetProperty("conversation_id").GetString());
+        Assert.Contains("Rex loves chasing squirrels", source.GetProperty("snippet").GetString());
+
+        // What the model reads: the remembered exchange is in the prompt of the new question.
+        var prepared = await Pipeline.PrepareAsync(new ChatRequest("Tell me about my dogs"), CancellationToken.None);
+        Assert.Contains("My dog Rex loves chasing squirrels in the park", prepared.Generation.Prompt);
+        Assert.DoesNotContain("sourdough", prepared.Generation.Prompt);
+    }
+
+    [Fact]
+    public async Task An_exchange_sent_with_remember_false_is_never_retrieved()
+    {
+        await ChatAsync(new { message = "My parrot Kiwi speaks French", remember = false });
+
+        var asked = await ChatAsync(new { message = "What is my parrot called?" });
+
+        Assert.Empty(asked.GetProperty("sources").EnumerateArray());
+        var prepared = await Pipeline.PrepareAsync(new ChatRequest("Kiwi the parrot"), CancellationToken.None);
+        Assert.DoesNotContain("French", prepared.Generation.Prompt);
+    }
+
+    [Fact]
+    public async Task A_deleted_conversation_is_no_longer_remembered()
+    {
+        var told = ConversationId(await ChatAsync(new { message = "My cat Miso sleeps on the piano" }));
+        Assert.Single((await ChatAsync(new { message = "Where does my cat sleep?" })).GetProperty("sources").EnumerateArray());
+
+        Assert.Equal(HttpStatusCode.NoContent, (await _client.DeleteAsync($"/api/conversations/{told}")).StatusCode);
+
+        var asked = await ChatAsync(new { message = "Where does my cat sleep?" });
+        Assert.DoesNotContain(
+            asked.GetProperty("sources").EnumerateArray(),
+            s => s.GetProperty("conversation_id").GetString() == told);
+        Assert.DoesNotContain("sleeps on the piano", (await Pipeline.PrepareAsync(new ChatRequest("my cat and the piano"), CancellationToken.None)).Generation.Prompt);
+    }
+
+    [Fact]
+    public async Task A_conversation_is_not_reminded_of_itself()
+    {
+        var first = await ChatAsync(new { message = "My bike is a red Gazelle" });
+
+        var followUp = await ChatAsync(new { message = "What colour is my bike?", conversation_id = ConversationId(first) });
+
+        Assert.Empty(followUp.GetProperty("sources").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Reasoning_mode_answers_without_memories()
+    {
+        await ChatAsync(new { message = "My favourite number is seventeen" });
+
+        var asked = await ChatAsync(new { message = "Is my favourite number seventeen prime?", mode = "reasoning" });
+
+        Assert.Equal("reasoning", asked.GetProperty("mode_used").GetString());
+        Assert.Empty(asked.GetProperty("sources").EnumerateArray());
+    }
+
+    [Theory]
+    [InlineData("\" OR * NEAR( dog")]
+    [InlineData("AND OR NOT")]
+    [InlineData("^dog* :col \"unterminated")]
+    [InlineData("🐕 🐕‍🦺")]
+    public async Task Messages_that_look_like_search_syntax_are_answered_normally(string message)
+    {
+        await ChatAsync(new { message = "My dog Rex loves chasing squirrels" });
+
+        var response = await _client.PostAsync("/chat", Sse.Json(new { message }));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ok").GetBoolean());
+    }
+
+    private ChatPipeline Pipeline => _edison.Services.GetRequiredService<ChatPipeline>();
+
+    private static string ConversationId(JsonElement answer) => answer.GetProperty("conversation_id").GetString()!;
+
+    private async Task<JsonElement> ChatAsync(object body)
+    {
+        var response = await _client.PostAsync("/chat", Sse.Json(body));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var answer = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(answer.GetProperty("ok").GetBoolean(), answer.ToString());
+        return answer;
+    }
+}
