@@ -35,6 +35,12 @@ public sealed class ChatMessage(string role, string content = "", ChatMessageSta
 
     public string? Error => _error;
 
+    /// <summary>The memories and web results the answer was written with; shown under it.</summary>
+    public IReadOnlyList<ChatSource> Sources { get; private set; } = [];
+
+    /// <summary>What the user should know about how the answer was made, such as a failed web search.</summary>
+    public IReadOnlyList<string> Notices { get; private set; } = [];
+
     /// <summary>Grows with every published change, so a view can tell whether it is out of date.</summary>
     public int Version => Volatile.Read(ref _version);
 
@@ -45,6 +51,16 @@ public sealed class ChatMessage(string role, string content = "", ChatMessageSta
         lock (_gate)
         {
             _pending.Append(text);
+        }
+    }
+
+    /// <summary>Records where a completed answer came from; visible with the next publish.</summary>
+    internal void Ground(IReadOnlyList<ChatSource>? sources, IReadOnlyList<string>? notices)
+    {
+        lock (_gate)
+        {
+            Sources = sources ?? [];
+            Notices = notices ?? [];
         }
     }
 

@@ -156,6 +156,7 @@ public sealed class ChatSession(
                         break;
                     case ChatDone { Ok: true } done:
                         ConversationId ??= done.ConversationId;
+                        answer.Ground(done.Sources, done.Notices);
                         throttle.Finish(ChatMessageState.Completed);
                         title = settings.Remember && firstExchange ? new TitleRequest(prepared, done.Response!) : null;
                         break;

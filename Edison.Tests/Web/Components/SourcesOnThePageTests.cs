@@ -1,0 +1,65 @@
+using Bunit;
+using Edison.Core.Chat;
+using Edison.Core.Conversations;
+using Edison.Tests.TestSupport;
+using Edison.Web.Components.Chat;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Edison.Tests.Web.Components;
+
+/// <summary>Under an answer the page shows what it was written from: remembered conversations, web results, notices.</summary>
+public sealed class SourcesOnThePageTests : ChatPageContext
+{
+    [Fact]
+    public async Task A_remembered_conversation_is_listed_under_the_answer_and_links_to_it()
+    {
+        var earlier = Guid.NewGuid();
+        await Services.GetRequiredService<IConversationStore>()
+            .AppendExchangeAsync(earlier, "My dog Rex loves chasing squirrels", "What a lively dog!", CancellationToken.None);
+        var page = Render<Chat>();
+
+        page.WaitForAssertion(() => Assert.False(page.Find("[data-testid=chat-input]").HasAttribute("disabled")));
+        await page.Find("[data-testid=chat-input]").InputAsync(new Microsoft.AspNetCore.Components.ChangeEventArgs { Value = "What does my dog like?" });
+        _ = page.Find("[data-testid=send]").ClickAsync(new());
+        Engine.Write("Squirrels.");
+        Engine.EndAnswer();
+
+        page.WaitForAssertion(() => Assert.Equal("completed", page.FindAll("[data-testid=message][data-role=assistant]")[^1].GetAttribute("data-state")));
+        var source = page.Find("[data-testid=source]");
+        Assert.Equal("memory", source.GetAttribute("data-kind"));
+        Assert.Equal($"/c/{earlier}", source.QuerySelector("a")!.GetAttribute("href"));
+        Assert.Contains("My dog Rex loves chasing squirrels", source.TextContent);
+        Assert.Contains("Rex loves chasing squirrels", Engine.Requests[0].Prompt);
+    }
+
+    [Fact]
+    public void Web_sources_open_safely_and_a_hostile_link_goes_nowhere()
+    {
+        var answer = new ChatMessage(ChatTurn.Assistant, "Rust 1.99 is out.");
+        answer.Ground(
+            [
+                ChatSource.Web("Rust 1.99 released", "https://blog.example.org/rust", "Faster builds."),
+                ChatSource.Web("<b>bold</b> trap", "javascript:alert(1)", "<img src=x onerror=alert(1)>"),
+            ],
+            ["Web search did not answer within 5 s; this answer was written without it."]);
+
+        var item = Render<ChatMessageItem>(p => p.Add(c => c.Message, answer));
+
+        var links = item.FindAll("[data-testid=source] a");
+        Assert.Equal("https://blog.example.org/rust", links[0].GetAttribute("href"));
+        Assert.Equal("noopener noreferrer nofollow", links[0].GetAttribute("rel"));
+        Assert.Equal("#", links[1].GetAttribute("href"));
+        Assert.Equal("<b>bold</b> trap", links[1].TextContent);
+        Assert.Empty(item.FindAll("[data-testid=sources] img, [data-testid=sources] b"));
+        Assert.Contains("did not answer within 5 s", item.Find("[data-testid=message-notice]").TextContent);
+    }
+
+    [Fact]
+    public void An_answer_without_sources_shows_no_sources_section()
+    {
+        var item = Render<ChatMessageItem>(p => p.Add(c => c.Message, new ChatMessage(ChatTurn.Assistant, "Hello.")));
+
+        Assert.Empty(item.FindAll("[data-testid=sources]"));
+        Assert.Empty(item.FindAll("[data-testid=message-notice]"));
+    }
+}
