@@ -167,11 +167,12 @@ public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, 
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
+        // What the user said weighs four times what was answered: it is what they will ask about later.
         command.CommandText =
             """
             SELECT conversation_id, user, answer, created FROM memories
             WHERE memories MATCH $query AND conversation_id <> $excluding
-            ORDER BY bm25(memories) LIMIT $limit;
+            ORDER BY bm25(memories, 1.0, 0.25) LIMIT $limit;
             """;
         command.Parameters.AddWithValue("$query", query);
         command.Parameters.AddWithValue("$excluding", Key(excluding));

@@ -13,12 +13,20 @@ public static partial class MemoryQuery
     // Words that say nothing about what was talked about; everything else in the message is a search term.
     private static readonly HashSet<string> StopWords = new(StringComparer.OrdinalIgnoreCase)
     {
-        "a", "about", "all", "am", "an", "and", "any", "are", "as", "at", "be", "been", "but", "by", "can", "could",
-        "did", "do", "does", "for", "from", "had", "has", "have", "he", "her", "him", "his", "how", "i", "if", "in",
-        "is", "it", "its", "last", "me", "my", "no", "not", "of", "on", "or", "our", "said", "say", "she", "so",
-        "tell", "told", "than", "that", "the", "their", "them", "then", "there", "they", "this", "to", "us", "was",
-        "we", "week", "were", "what", "when", "where", "which", "who", "why", "will", "with", "would", "yesterday",
-        "you", "your", "remember", "again", "earlier", "ago", "just", "please", "some", "know",
+        "a", "about", "above", "after", "again", "against", "ago", "all", "also", "am", "an", "and", "any", "are",
+        "as", "at", "back", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can",
+        "could", "did", "do", "does", "doing", "done", "down", "during", "each", "earlier", "else", "even", "ever",
+        "every", "few", "for", "from", "further", "get", "gets", "getting", "go", "goes", "going", "got", "had", "has",
+        "have", "having", "he", "her", "here", "hers", "him", "his", "how", "i", "if", "in", "into", "is", "it", "its",
+        "itself", "just", "know", "last", "let", "like", "look", "made", "make", "many", "may", "me", "might", "more",
+        "most", "much", "must", "my", "myself", "need", "never", "new", "no", "nor", "not", "now", "of", "off",
+        "often", "on", "once", "one", "only", "or", "other", "our", "ours", "out", "over", "own", "please", "put",
+        "really", "remember", "said", "same", "say", "says", "see", "she", "should", "show", "since", "so", "some",
+        "still", "such", "take", "tell", "than", "thank", "thanks", "that", "the", "their", "them", "then", "there",
+        "these", "they", "thing", "things", "think", "this", "those", "through", "thought", "to", "today", "told",
+        "too", "under", "until", "up", "us", "use", "used", "very", "want", "was", "way", "we", "week", "well", "were",
+        "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "yes", "yesterday",
+        "yet", "you", "your", "yours",
     };
 
     /// <summary>The FTS5 query for a message, or null when it has no word worth searching for.</summary>

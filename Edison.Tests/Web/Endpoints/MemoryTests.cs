@@ -74,6 +74,16 @@ public sealed class MemoryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_message_sharing_only_everyday_words_with_an_exchange_does_not_bring_it_back()
+    {
+        await ChatAsync(new { message = "I picked it up at the shop and then I went back home" });
+
+        var asked = await ChatAsync(new { message = "Look up what you think about things" });
+
+        Assert.Empty(asked.GetProperty("sources").EnumerateArray());
+    }
+
+    [Fact]
     public async Task Reasoning_mode_answers_without_memories()
     {
         await ChatAsync(new { message = "My favourite number is seventeen" });
