@@ -219,6 +219,26 @@ public sealed class ChatPageTests(BrowserFixture fixture) : IAsyncLifetime
 
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 
+    [SkippableFact]
+    public async Task An_answer_grounded_in_a_remembered_conversation_lists_it_and_the_link_opens_it()
+    {
+        Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
+        await OpenWithSettingsAsync(new { streamResponses = true, maxTokens = 20 });
+        await SendAsync("My hamster Biscuit hides sunflower seeds");
+        await Expect(LastAnswer).ToHaveAttributeAsync("data-state", "completed");
+
+        await _page.GetByTestId("new-chat").ClickAsync();
+        await SendAsync("Where does my hamster hide his seeds?");
+        await Expect(LastAnswer).ToHaveAttributeAsync("data-state", "completed");
+
+        var source = LastAnswer.GetByTestId("source");
+        await Expect(source).ToHaveCountAsync(1);
+        await Expect(source).ToContainTextAsync("My hamster Biscuit hides sunflower seeds");
+        await source.GetByRole(AriaRole.Link).ClickAsync();
+        await _page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/c/[0-9a-f-]{36}$"));
+        await Expect(_page.GetByTestId("message").First).ToContainTextAsync("My hamster Biscuit hides sunflower seeds");
+    }
+
     private async Task OpenWithSettingsAsync(object settings)
     {
         await _page.GotoAsync("/");
