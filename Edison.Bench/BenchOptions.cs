@@ -15,8 +15,8 @@ public sealed record BenchOptions(string ModelPath, bool IsDemo, int MaxTokens, 
         return new BenchOptions(
             model is null ? demoModelPath : Path.GetFullPath(model),
             model is null,
-            int.Parse(Value("--tokens") ?? "128"),
-            int.Parse(Value("--runs") ?? "5"),
+            int.Parse(Value("--tokens") ?? "256"),
+            int.Parse(Value("--runs") ?? "15"),
             Value("--message") ?? "Once upon a time",
             int.Parse(Value("--context") ?? "2048"),
             int.Parse(Value("--threads") ?? Math.Max(1, Environment.ProcessorCount).ToString()));

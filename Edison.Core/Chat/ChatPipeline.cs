@@ -69,7 +69,7 @@ public sealed class ChatPipeline(
             models.State == ModelState.Failed ? $"The model could not be loaded: {models.Failure}" : "The model is still loading; try again in a moment.",
             ChatRequestException.Unavailable);
 
-        if (images.Count > 0)
+        if (images.Count > 0 && !model.CanSeeImages)
         {
             throw new ChatRequestException($"This model ({model.Name}) cannot see images; send the message without \"images\", or configure a vision model.");
         }
@@ -99,7 +99,9 @@ public sealed class ChatPipeline(
         ChatPrompt prompt;
         try
         {
-            prompt = prompts.Build(model, systemPrompt, history, request.Message, AnswerRoom(maxTokens, model.ContextSize));
+            // The projector puts each image's embedding where its marker stands, before the words about it.
+            var message = string.Concat(images.Select(_ => LoadedModel.ImageMarker + "\n")) + request.Message;
+            prompt = prompts.Build(model, systemPrompt, history, message, AnswerRoom(maxTokens, model.ContextSize));
         }
         catch (PromptTooLongException e)
         {
@@ -112,7 +114,8 @@ public sealed class ChatPipeline(
             request.Temperature ?? defaults.Temperature ?? mode.Temperature,
             defaults.TopP ?? mode.TopP,
             defaults.Seed ?? (uint)Random.Shared.Next(),
-            prompt.StopStrings);
+            prompt.StopStrings,
+            images.Select(i => i.Data).ToList());
         return new PreparedChat(conversationId, mode, request.Message, request.Remember ?? true, sampling, sections.SelectMany(s => s.Sources).ToList(), notices);
     }
 
@@ -146,7 +149,7 @@ public sealed class ChatPipeline(
                 catch (Exception e)
                 {
                     logger.LogError(e, "Generation failed for conversation {ConversationId}", prepared.ConversationId);
-                    ending = ChatDone.Failed(e is PromptTooLongException ? e.Message : GenerationFailed);
+                    ending = ChatDone.Failed(e is PromptTooLongException or UnreadableImageException ? e.Message : GenerationFailed);
                     break;
                 }
 

@@ -242,6 +242,12 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
             }
 
             Interlocked.Decrement(ref _queued);
+            if (job.Request.Images is { Count: > 0 })
+            {
+                StartWithImages(job, running, freeSequenceIds, context, model);
+                continue;
+            }
+
             var prompt = context.Tokenize(job.Request.Prompt, addBos: true, special: true);
             if (prompt.Length >= model.ContextSize)
             {
@@ -251,6 +257,69 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
 
             Interlocked.Increment(ref _active);
             running.Add(new Sequence(job, (LLamaSeqId)freeSequenceIds.Pop(), prompt, CreateSampler(job.Request), new StreamingTokenDecoder(context)));
+        }
+    }
+
+    /// <summary>
+    /// Reads a prompt with images through the multimodal projector at once (an image is encoded whole, so this one
+    /// step pauses the other streams for as long as the encoding takes), then samples its first token; from there the
+    /// sequence decodes in the shared batches like any other.
+    /// </summary>
+    private void StartWithImages(Job job, List<Sequence> running, Stack<int> freeSequenceIds, LLamaContext context, LoadedModel model)
+    {
+        var vision = model.Vision;
+        if (vision is null)
+        {
+            job.Output.Writer.TryComplete(new UnreadableImageException($"This model ({model.Name}) cannot see images."));
+            return;
+        }
+
+        var images = new List<SafeMtmdEmbed>();
+        SafeMtmdInputChunks? chunks = null;
+        var id = (LLamaSeqId)freeSequenceIds.Pop();
+        Interlocked.Increment(ref _active);
+        var sequence = new Sequence(job, id, [], CreateSampler(job.Request), new StreamingTokenDecoder(context));
+        try
+        {
+            var encoded = job.Request.Images ?? [];
+            for (int i = 0; i < encoded.Count; i++)
+            {
+                images.Add(SafeMtmdEmbed.FromMediaBuffer(vision.NativeHandle, encoded[i])
+                           ?? throw new UnreadableImageException($"Image {i + 1} could not be decoded."));
+            }
+
+            if (vision.Tokenize(job.Request.Prompt, addSpecial: true, parseSpecial: true, images.ToArray(), out chunks) != 0 || chunks is null)
+            {
+                throw new UnreadableImageException("The images could not be placed in the prompt.");
+            }
+
+            long positions = chunks.CountPositions();
+            if (positions >= model.ContextSize)
+            {
+                throw new PromptTooLongException((int)positions, model.ContextSize);
+            }
+
+            int past = 0;
+            if (vision.EvaluateChunks(chunks, context.NativeHandle, ref past, (int)id, (int)context.BatchSize, logitsLast: true) != 0)
+            {
+                throw new UnreadableImageException("The model could not read the images.");
+            }
+
+            sequence.Position = past;
+            running.Add(sequence);
+            Accept(sequence, sequence.Sampler.Sample(context.NativeHandle, -1), context, model, freeSequenceIds);
+        }
+        catch (Exception e) when (e is UnreadableImageException or PromptTooLongException)
+        {
+            Finish(sequence, context, freeSequenceIds, e);
+        }
+        finally
+        {
+            chunks?.Dispose();
+            foreach (var image in images)
+            {
+                image.Dispose();
+            }
         }
     }
 
@@ -310,7 +379,12 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
             return;
         }
 
-        var token = sequence.Sampler.Sample(context.NativeHandle, sequence.LogitIndex);
+        Accept(sequence, sequence.Sampler.Sample(context.NativeHandle, sequence.LogitIndex), context, model, freeSequenceIds);
+    }
+
+    /// <summary>Streams a sampled token's text and queues the token for the next batch, or ends the answer.</summary>
+    private void Accept(Sequence sequence, LLamaToken token, LLamaContext context, LoadedModel model, Stack<int> freeSequenceIds)
+    {
         if (token.IsEndOfGeneration(model.Weights.Vocab))
         {
             Finish(sequence, context, freeSequenceIds, null);
@@ -327,7 +401,7 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
         sequence.Generated++;
         if (sequence.Stops.Stopped
             || sequence.Generated >= sequence.Job.Request.MaxTokens
-            || sequence.Prompt.Length + sequence.Generated >= model.ContextSize)
+            || sequence.Position + 1 >= model.ContextSize)
         {
             Finish(sequence, context, freeSequenceIds, null);
             return;

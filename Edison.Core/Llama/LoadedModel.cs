@@ -1,11 +1,12 @@
 using System.Text;
 using LLama;
 using LLama.Common;
+using LLama.Native;
 
 namespace Edison.Core.Llama;
 
 /// <summary>The shared weights of the one model Edison serves, with what callers need to know about it.</summary>
-public sealed class LoadedModel(LLamaWeights weights, ModelParams parameters, string name, bool isDemo) : IDisposable
+public sealed class LoadedModel(LLamaWeights weights, ModelParams parameters, string name, bool isDemo, MtmdWeights? vision = null) : IDisposable
 {
     private const string ChatTemplateKey = "tokenizer.chat_template";
 
@@ -17,11 +18,23 @@ public sealed class LoadedModel(LLamaWeights weights, ModelParams parameters, st
 
     public bool IsDemo { get; } = isDemo;
 
+    /// <summary>The multimodal projector, when one is loaded: images in a prompt go through it.</summary>
+    public MtmdWeights? Vision { get; } = vision;
+
+    public bool CanSeeImages => Vision is { SupportsVision: true };
+
+    /// <summary>The text that stands for one image in a prompt; the projector puts the image's embedding there.</summary>
+    public static string ImageMarker => NativeApi.MtmdDefaultMarker() ?? "<__media__>";
+
     public int ContextSize => (int)Parameters.ContextSize!.Value;
 
     public bool HasChatTemplate => Weights.Metadata.ContainsKey(ChatTemplateKey);
 
     public int CountTokens(string text) => Weights.Tokenize(text, add_bos: true, special: true, Encoding.UTF8).Length;
 
-    public void Dispose() => Weights.Dispose();
+    public void Dispose()
+    {
+        Vision?.Dispose();
+        Weights.Dispose();
+    }
 }

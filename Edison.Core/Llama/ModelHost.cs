@@ -64,7 +64,8 @@ public sealed class ModelHost(
             }
 
             string name = isDemo ? DemoModel.Name : Path.GetFileNameWithoutExtension(path);
-            _model = new LoadedModel(weights, parameters, name, isDemo);
+            var vision = await LoadProjectorAsync(weights, stoppingToken);
+            _model = new LoadedModel(weights, parameters, name, isDemo, vision);
             logger.LogInformation(
                 "Model {Name} loaded from {Path} in {Elapsed:F0} ms{Demo}",
                 name,
@@ -91,6 +92,48 @@ public sealed class ModelHost(
 
             Fail(new ModelFileException(path, $"llama.cpp could not load it: {detail}"));
         }
+    }
+
+    /// <summary>Loads <see cref="ModelOptions.MultimodalProjectorPath"/> when it is set; a projector that cannot see is refused.</summary>
+    private async Task<MtmdWeights?> LoadProjectorAsync(LLamaWeights weights, CancellationToken cancellationToken)
+    {
+        var path = _options.MultimodalProjectorPath;
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            return null;
+        }
+
+        const string setting = ModelFileException.ProjectorPathSetting;
+        ModelFileCheck.Validate(path, setting);
+        var parameters = MtmdContextParams.Default();
+        parameters.UseGpu = _options.GpuLayerCount > 0;
+        parameters.NThreads = _options.Threads > 0 ? _options.Threads : Math.Max(Environment.ProcessorCount / 2, 1);
+        parameters.Warmup = false;
+        MtmdWeights vision;
+        try
+        {
+            vision = await MtmdWeights.LoadFromFileAsync(path, weights, parameters, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            weights.Dispose();
+            string detail;
+            lock (_nativeErrors)
+            {
+                detail = _nativeErrors.Count > 0 ? string.Join("; ", _nativeErrors) : e.Message;
+            }
+
+            throw new ModelFileException(path, $"llama.cpp could not load it as a multimodal projector for this model: {detail}", setting);
+        }
+
+        if (!vision.SupportsVision)
+        {
+            vision.Dispose();
+            weights.Dispose();
+            throw new ModelFileException(path, "is a multimodal projector without vision (Edison only sends it images)", setting);
+        }
+
+        return vision;
     }
 
     /// <summary>Never a silent fallback: a model that cannot be served stops Edison with one line saying why.</summary>

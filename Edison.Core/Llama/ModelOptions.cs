@@ -13,6 +13,11 @@ public sealed class ModelOptions
     [Range(256, 1 << 20)]
     public int ContextSize { get; set; } = 4096;
 
+    /// <summary>
+    /// The multimodal projector (mmproj GGUF) that lets a vision model see images; empty means images are refused.
+    /// </summary>
+    public string? MultimodalProjectorPath { get; set; }
+
     [Range(0, 1000)]
     public int GpuLayerCount { get; set; }
 

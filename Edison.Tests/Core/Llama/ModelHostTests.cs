@@ -44,6 +44,33 @@ public sealed class ModelHostTests : IDisposable
 
     [Theory]
     [InlineData("missing", "file not found")]
+    [InlineData("text model", "llama.cpp could not load it as a multimodal projector for this model")]
+    public async Task A_bad_multimodal_projector_fails_with_its_setting_and_file_named(string kind, string problem)
+    {
+        var projector = kind == "missing" ? Path.Combine(_folder.FullName, "mmproj.gguf") : TestModels.Story;
+        var lifetime = new StartedLifetime();
+        using var host = CreateHost(TestModels.Story, lifetime, projector);
+
+        await host.StartAsync(CancellationToken.None);
+        var failure = await Assert.ThrowsAsync<ModelFileException>(() => host.WhenReadyAsync(CancellationToken.None));
+
+        Assert.Equal(ModelState.Failed, host.State);
+        Assert.StartsWith($"Edison:Model:MultimodalProjectorPath \"{projector}\": {problem}", failure.Message);
+        Assert.True(lifetime.StopRequested);
+    }
+
+    [Fact]
+    public async Task A_model_without_a_projector_cannot_see_images()
+    {
+        using var host = CreateHost(TestModels.Story, new StartedLifetime());
+
+        await host.StartAsync(CancellationToken.None);
+
+        Assert.False((await host.WhenReadyAsync(CancellationToken.None)).CanSeeImages);
+    }
+
+    [Theory]
+    [InlineData("missing", "file not found")]
     [InlineData("truncated", "llama.cpp could not load it")]
     public async Task Running_Edison_with_a_bad_model_exits_with_code_1_and_a_line_naming_file_and_problem(string kind, string problem)
     {
@@ -78,8 +105,8 @@ public sealed class ModelHostTests : IDisposable
         return path;
     }
 
-    private ModelHost CreateHost(string path, IHostApplicationLifetime lifetime) => new(
-        Options.Create(new ModelOptions { Path = path, ContextSize = 256 }),
+    private ModelHost CreateHost(string path, IHostApplicationLifetime lifetime, string? projector = null) => new(
+        Options.Create(new ModelOptions { Path = path, ContextSize = 256, MultimodalProjectorPath = projector }),
         Options.Create(new EdisonOptions { DataPath = _folder.FullName }),
         lifetime,
         NullLogger<ModelHost>.Instance,
