@@ -14,7 +14,7 @@ public enum ChatMessageState
 /// One message as the page shows it. The text grows on a background thread while renders read it, so readers
 /// only ever see <see cref="Content"/>, an immutable snapshot replaced at each published change.
 /// </summary>
-public sealed class ChatMessage(string role, string content = "", ChatMessageState state = ChatMessageState.Completed)
+public sealed class ChatMessage(string role, string content = "", ChatMessageState state = ChatMessageState.Completed, IReadOnlyList<string>? images = null)
 {
     private readonly System.Text.StringBuilder _pending = new(content);
     private readonly Lock _gate = new();
@@ -30,6 +30,9 @@ public sealed class ChatMessage(string role, string content = "", ChatMessageSta
     public string Role { get; } = role;
 
     public string Content => _content;
+
+    /// <summary>Images sent with a user's message, as data URLs.</summary>
+    public IReadOnlyList<string> Images { get; } = images ?? [];
 
     public ChatMessageState State { get; private set; } = state;
 

@@ -33,10 +33,10 @@ public sealed class ChatSession(
     public bool IsReplying => _reply is not null;
 
     /// <summary>Sends a message and streams the answer into a new assistant message; returns when the answer ends.</summary>
-    public Task SendAsync(string text, ChatSettings settings)
+    public Task SendAsync(string text, ChatSettings settings, IReadOnlyList<string>? images = null)
     {
         CancelReply();
-        var question = new ChatMessage(ChatTurn.User, text);
+        var question = new ChatMessage(ChatTurn.User, text, images: images);
         var answer = new ChatMessage(ChatTurn.Assistant, state: ChatMessageState.Waiting);
         _messages.Add(question);
         _messages.Add(answer);
@@ -107,7 +107,7 @@ public sealed class ChatSession(
 
         // The pipeline decodes on the calling thread between tokens; off the circuit's thread, Stop and other
         // events stay responsive while the model works.
-        var replyTask = Task.Run(() => ReplyAsync(question.Content, answer, settings, reply.Token));
+        var replyTask = Task.Run(() => ReplyAsync(question, answer, settings, reply.Token));
         return FinishReplyAsync(replyTask, reply);
     }
 
@@ -131,16 +131,17 @@ public sealed class ChatSession(
     }
 
     /// <summary>Streams one answer; returns what a title needs when this was a new conversation's first exchange.</summary>
-    private async Task<TitleRequest?> ReplyAsync(string question, ChatMessage answer, ChatSettings settings, CancellationToken cancellationToken)
+    private async Task<TitleRequest?> ReplyAsync(ChatMessage question, ChatMessage answer, ChatSettings settings, CancellationToken cancellationToken)
     {
         bool firstExchange = ConversationId is null;
         var request = new ChatRequest(
-            question,
+            question.Content,
             settings.Mode,
             ConversationId?.ToString(),
             settings.Remember,
             settings.MaxTokens,
-            settings.Temperature);
+            settings.Temperature,
+            question.Images);
         using var throttle = new PublishThrottle(answer, time, settings.StreamResponses);
         TitleRequest? title = null;
         try

@@ -28,7 +28,8 @@ public sealed record ImageAttachment(string MediaType, byte[] Data)
         return images.Select((image, index) => Parse(image, $"images[{index}]", limits.MaxImageBytes)).ToList();
     }
 
-    private static ImageAttachment Parse(string? value, string name, int maxBytes)
+    /// <param name="name">How the errors name the image: its place in the request, or its file name.</param>
+    public static ImageAttachment Parse(string? value, string name, int maxBytes)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
