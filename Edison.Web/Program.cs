@@ -3,6 +3,7 @@ using Edison.Core.Llama;
 using Edison.Web;
 using Edison.Web.Components;
 using Edison.Web.Endpoints;
+using Edison.Web.OpenAi;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddEdisonCore();
@@ -15,6 +16,7 @@ app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapEdisonHealth();
 app.MapEdisonChat();
+app.MapEdisonOpenAi();
 app.MapEdisonConversations();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

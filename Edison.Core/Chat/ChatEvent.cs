@@ -5,6 +5,9 @@ namespace Edison.Core.Chat;
 /// <summary>What the pipeline streams: tokens, then exactly one <see cref="ChatDone"/>.</summary>
 public abstract record ChatEvent;
 
+/// <param name="CutOff">True when the length limit, not the model, ended the answer.</param>
+public sealed record ChatUsage(int PromptTokens, int CompletionTokens, bool CutOff);
+
 /// <summary>A piece of the answer: whole UTF-8 text, never half a character.</summary>
 public sealed record ChatToken([property: JsonPropertyName("t")] string Text) : ChatEvent;
 
@@ -36,7 +39,11 @@ public sealed record ChatDone : ChatEvent
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public bool? Stopped { get; init; }
 
-    public static ChatDone Completed(string mode, string response, Guid conversationId, IReadOnlyList<ChatSource> sources, IReadOnlyList<string> notices) =>
+    /// <summary>Token counts and how a completed answer ended, for transports that report them (not on the SSE wire).</summary>
+    [JsonIgnore]
+    public ChatUsage? Usage { get; init; }
+
+    public static ChatDone Completed(string mode, string response, Guid conversationId, IReadOnlyList<ChatSource> sources, IReadOnlyList<string> notices, ChatUsage? usage = null) =>
         new()
         {
             Ok = true,
@@ -45,6 +52,7 @@ public sealed record ChatDone : ChatEvent
             ConversationId = conversationId,
             Sources = sources,
             Notices = notices.Count == 0 ? null : notices,
+            Usage = usage,
         };
 
     public static ChatDone Failed(string error) => new() { Ok = false, Error = error };

@@ -36,19 +36,20 @@ public sealed class ChatPipeline(
     public async Task<PreparedChat> PrepareAsync(ChatRequest request, CancellationToken cancellationToken)
     {
         var defaults = generation.Value;
-        if (string.IsNullOrWhiteSpace(request.Message))
+        var text = request.Message ?? string.Empty;
+        if (string.IsNullOrWhiteSpace(text) && request.Images is not { Count: > 0 })
         {
             throw new ChatRequestException("\"message\" is required and must not be empty.");
         }
 
-        if (request.Message.Length > chat.Value.MaxMessageCharacters)
+        if (text.Length > chat.Value.MaxMessageCharacters)
         {
             throw new ChatRequestException(
-                $"\"message\" is {request.Message.Length} characters long; Edison accepts at most {chat.Value.MaxMessageCharacters}.");
+                $"\"message\" is {text.Length} characters long; Edison accepts at most {chat.Value.MaxMessageCharacters}.");
         }
 
         var mode = ChatMode.IsAuto(request.Mode)
-            ? modes.Detect(request.Message).Mode
+            ? modes.Detect(text).Mode
             : ChatMode.Find(request.Mode) ?? throw new ChatRequestException($"Unknown mode \"{request.Mode}\"; use one of: {ChatMode.ValidNames}.");
 
         Guid conversationId = Guid.NewGuid();
@@ -60,6 +61,16 @@ public sealed class ChatPipeline(
         if (request.Temperature is { } temperature && (float.IsNaN(temperature) || temperature is < 0 or > 2))
         {
             throw new ChatRequestException("\"temperature\" must be between 0 and 2.");
+        }
+
+        if (request.TopP is { } topP && (float.IsNaN(topP) || topP is <= 0 or > 1))
+        {
+            throw new ChatRequestException("\"top_p\" must be greater than 0 and at most 1.");
+        }
+
+        if (request.History?.FirstOrDefault(t => t.Role is not (ChatTurn.User or ChatTurn.Assistant)) is { } odd)
+        {
+            throw new ChatRequestException($"A message in the conversation has the role \"{odd.Role}\"; only user and assistant messages can follow the system message.");
         }
 
         // Every image is checked first, so a client learns what is wrong with it whatever model runs.
@@ -80,28 +91,33 @@ public sealed class ChatPipeline(
             throw new ChatRequestException($"\"max_tokens\" must be between 1 and {model.ContextSize} (this model's context size).");
         }
 
-        var history = await LoadHistoryAsync(conversationId, cancellationToken);
+        if (request.History is not null && request.ConversationId is not null)
+        {
+            throw new ChatRequestException("Send either \"conversation_id\" or the conversation's messages, not both.");
+        }
+
+        var history = request.History ?? await LoadHistoryAsync(conversationId, cancellationToken);
         var sections = new List<PromptSection>();
         var notices = new List<string>();
-        if (mode.UsesMemory && await memory.RetrieveAsync(model, request.Message, conversationId, cancellationToken) is { } remembered)
+        if (mode.UsesMemory && await memory.RetrieveAsync(model, text, conversationId, cancellationToken) is { } remembered)
         {
             sections.Add(remembered);
         }
 
-        if (search.Wants(mode, request.Message))
+        if (search.Wants(mode, text))
         {
-            var outcome = await search.SearchAsync(model, request.Message, cancellationToken);
+            var outcome = await search.SearchAsync(model, text, cancellationToken);
             sections.AddRange(outcome.Section is null ? [] : [outcome.Section]);
             notices.AddRange(outcome.Notice is null ? [] : [outcome.Notice]);
         }
 
-        var systemPrompt = string.Join("\n\n", sections.Select(s => s.Text.TrimEnd()).Prepend(mode.SystemPrompt));
+        var systemPrompt = string.Join("\n\n", sections.Select(s => s.Text.TrimEnd()).Prepend(request.SystemPrompt ?? mode.SystemPrompt));
         ChatPrompt prompt;
         try
         {
             // The projector puts each image's embedding where its marker stands, before the words about it.
-            var message = string.Concat(images.Select(_ => LoadedModel.ImageMarker + "\n")) + request.Message;
-            prompt = prompts.Build(model, systemPrompt, history, message, AnswerRoom(maxTokens, model.ContextSize));
+            var withImages = string.Concat(images.Select(_ => LoadedModel.ImageMarker + "\n")) + text;
+            prompt = prompts.Build(model, systemPrompt, history, withImages, AnswerRoom(maxTokens, model.ContextSize));
         }
         catch (PromptTooLongException e)
         {
@@ -112,11 +128,13 @@ public sealed class ChatPipeline(
             prompt.Text,
             maxTokens,
             request.Temperature ?? defaults.Temperature ?? mode.Temperature,
-            defaults.TopP ?? mode.TopP,
-            defaults.Seed ?? (uint)Random.Shared.Next(),
-            prompt.StopStrings,
+            request.TopP ?? defaults.TopP ?? mode.TopP,
+            request.Seed ?? defaults.Seed ?? (uint)Random.Shared.Next(),
+            [.. prompt.StopStrings, .. request.StopStrings ?? []],
             images.Select(i => i.Data).ToList());
-        return new PreparedChat(conversationId, mode, request.Message, request.Remember ?? true, sampling, sections.SelectMany(s => s.Sources).ToList(), notices);
+        // A client that keeps the conversation itself gets no stored copy of it.
+        bool remember = request.History is null && (request.Remember ?? true);
+        return new PreparedChat(conversationId, mode, text, remember, sampling, sections.SelectMany(s => s.Sources).ToList(), notices);
     }
 
     /// <summary>
@@ -237,7 +255,9 @@ public sealed class ChatPipeline(
             }
         }
 
-        return ChatDone.Completed(prepared.Mode.Name, answer, prepared.ConversationId, prepared.Sources, prepared.Notices);
+        var report = prepared.Generation.Report;
+        var usage = new ChatUsage(report.PromptTokens, report.CompletionTokens, report.CutOff);
+        return ChatDone.Completed(prepared.Mode.Name, answer, prepared.ConversationId, prepared.Sources, prepared.Notices, usage);
     }
 
     private async Task<IReadOnlyList<ChatTurn>> LoadHistoryAsync(Guid conversationId, CancellationToken cancellationToken)

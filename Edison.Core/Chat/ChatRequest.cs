@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Edison.Core.Chat;
 
 /// <summary>
@@ -11,4 +13,28 @@ public sealed record ChatRequest(
     bool? Remember = null,
     int? MaxTokens = null,
     float? Temperature = null,
-    IReadOnlyList<string>? Images = null);
+    IReadOnlyList<string>? Images = null)
+{
+    /// <summary>
+    /// The conversation so far, for clients that keep it themselves (OpenAI-style); then no conversation is loaded
+    /// or stored. Not part of <c>/chat</c>'s JSON.
+    /// </summary>
+    [JsonIgnore]
+    public IReadOnlyList<ChatTurn>? History { get; init; }
+
+    /// <summary>The client's own system prompt, instead of the mode's. Not part of <c>/chat</c>'s JSON.</summary>
+    [JsonIgnore]
+    public string? SystemPrompt { get; init; }
+
+    /// <summary>Ends the answer where the model writes any of these. Not part of <c>/chat</c>'s JSON.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<string>? StopStrings { get; init; }
+
+    /// <summary>The sampling seed for this request. Not part of <c>/chat</c>'s JSON.</summary>
+    [JsonIgnore]
+    public uint? Seed { get; init; }
+
+    /// <summary>Top-p for this request instead of the mode's. Not part of <c>/chat</c>'s JSON.</summary>
+    [JsonIgnore]
+    public float? TopP { get; init; }
+}

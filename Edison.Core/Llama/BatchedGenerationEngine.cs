@@ -306,6 +306,7 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
             }
 
             sequence.Position = past;
+            sequence.PromptTokens = past;
             running.Add(sequence);
             Accept(sequence, sequence.Sampler.Sample(context.NativeHandle, -1), context, model, freeSequenceIds);
         }
@@ -399,10 +400,15 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
         }
 
         sequence.Generated++;
-        if (sequence.Stops.Stopped
-            || sequence.Generated >= sequence.Job.Request.MaxTokens
-            || sequence.Position + 1 >= model.ContextSize)
+        if (sequence.Stops.Stopped)
         {
+            Finish(sequence, context, freeSequenceIds, null);
+            return;
+        }
+
+        if (sequence.Generated >= sequence.Job.Request.MaxTokens || sequence.Position + 1 >= model.ContextSize)
+        {
+            sequence.Job.Request.Report.CutOff = true;
             Finish(sequence, context, freeSequenceIds, null);
             return;
         }
@@ -427,6 +433,9 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
             }
         }
 
+        var report = sequence.Job.Request.Report;
+        report.PromptTokens = sequence.PromptTokens;
+        report.CompletionTokens = sequence.Generated;
         End(sequence, error);
         context.NativeHandle.MemorySequenceRemove(sequence.Id, -1, -1);
         freeSequenceIds.Push((int)sequence.Id);
@@ -481,6 +490,9 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
         public int PendingPrompt { get; set; }
 
         public int PromptRemaining => Prompt.Length - PromptFed;
+
+        /// <summary>Positions the prompt takes in the context (images take many).</summary>
+        public int PromptTokens { get; set; } = prompt.Length;
 
         /// <summary>The sampled token that goes into the next batch.</summary>
         public LLamaToken NextToken { get; set; }

@@ -10,4 +10,7 @@ public sealed record GenerationRequest(
     float TopP,
     uint Seed,
     IReadOnlyList<string> StopStrings,
-    IReadOnlyList<byte[]>? Images = null);
+    IReadOnlyList<byte[]>? Images = null)
+{
+    public GenerationReport Report { get; } = new();
+}

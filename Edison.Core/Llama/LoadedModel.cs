@@ -18,6 +18,8 @@ public sealed class LoadedModel(LLamaWeights weights, ModelParams parameters, st
 
     public bool IsDemo { get; } = isDemo;
 
+    public DateTimeOffset LoadedAt { get; init; }
+
     /// <summary>The multimodal projector, when one is loaded: images in a prompt go through it.</summary>
     public MtmdWeights? Vision { get; } = vision;
 

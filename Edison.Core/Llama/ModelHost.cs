@@ -65,7 +65,7 @@ public sealed class ModelHost(
 
             string name = isDemo ? DemoModel.Name : Path.GetFileNameWithoutExtension(path);
             var vision = await LoadProjectorAsync(weights, stoppingToken);
-            _model = new LoadedModel(weights, parameters, name, isDemo, vision);
+            _model = new LoadedModel(weights, parameters, name, isDemo, vision) { LoadedAt = TimeProvider.System.GetUtcNow() };
             logger.LogInformation(
                 "Model {Name} loaded from {Path} in {Elapsed:F0} ms{Demo}",
                 name,

@@ -7,7 +7,12 @@ namespace Edison.Web.Endpoints;
 /// <summary>Reads a chat request body within the size limit, turning every client mistake into a clear error.</summary>
 public sealed class ChatRequestReader(IOptions<ChatOptions> options)
 {
-    public async Task<ChatRequest> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    public Task<ChatRequest> ReadAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        ReadAsync<ChatRequest>(request, cancellationToken);
+
+    /// <summary>Any JSON request body, with the same limit and errors.</summary>
+    public async Task<T> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)
+        where T : class
     {
         long limit = options.Value.MaxRequestBytes;
         if (request.ContentLength > limit)
@@ -37,7 +42,7 @@ public sealed class ChatRequestReader(IOptions<ChatOptions> options)
         body.Position = 0;
         try
         {
-            return JsonSerializer.Deserialize<ChatRequest>(body, EdisonJson.Options)
+            return JsonSerializer.Deserialize<T>(body, EdisonJson.Options)
                 ?? throw new ChatRequestException("The request body must be a JSON object, not null.");
         }
         catch (JsonException e)

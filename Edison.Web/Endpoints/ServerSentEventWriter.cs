@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Http.Features;
 namespace Edison.Web.Endpoints;
 
 /// <summary>
-/// Writes the chat event stream as Server-Sent Events: <c>event: token</c>/<c>event: done</c> with one JSON
+/// Writes an event stream as Server-Sent Events (Edison's chat events, or another framing such as OpenAI's): <c>event: token</c>/<c>event: done</c> with one JSON
 /// <c>data</c> line each, flushed one by one, and a <c>: ping</c> comment whenever nothing was sent for the ping
 /// interval. Events are serialised straight into the response, without a string per token.
 /// </summary>
@@ -19,7 +19,12 @@ public sealed class ServerSentEventWriter(HttpResponse response, TimeSpan pingIn
     private static readonly byte[] DonePrefix = Encoding.UTF8.GetBytes($"event: {ChatEndpoints.DoneEvent}\ndata: ");
     private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
 
-    public async Task WriteAsync(IAsyncEnumerable<ChatEvent> events, CancellationToken cancellationToken)
+    /// <summary>Edison's own framing: <c>event: token</c>/<c>event: done</c>.</summary>
+    public Task WriteAsync(IAsyncEnumerable<ChatEvent> events, CancellationToken cancellationToken) =>
+        WriteAsync(events, WriteEvent, cancellationToken);
+
+    /// <summary>Any framing: <paramref name="writeItem"/> writes one whole event (its lines and the blank line after).</summary>
+    public async Task WriteAsync<T>(IAsyncEnumerable<T> events, Action<PipeWriter, Utf8JsonWriter, T> writeItem, CancellationToken cancellationToken)
     {
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
@@ -65,7 +70,8 @@ public sealed class ServerSentEventWriter(HttpResponse response, TimeSpan pingIn
                 break;
             }
 
-            WriteEvent(body, json, enumerator.Current);
+            json.Reset(body);
+            writeItem(body, json, enumerator.Current);
             await body.FlushAsync(cancellationToken);
             lastWrite = time.GetTimestamp();
             next = enumerator.MoveNextAsync();
@@ -80,7 +86,6 @@ public sealed class ServerSentEventWriter(HttpResponse response, TimeSpan pingIn
 
     private static void WriteEvent(PipeWriter body, Utf8JsonWriter json, ChatEvent chatEvent)
     {
-        json.Reset(body);
         switch (chatEvent)
         {
             case ChatToken token:

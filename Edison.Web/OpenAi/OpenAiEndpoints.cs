@@ -1,0 +1,162 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Edison.Core.Chat;
+using Edison.Core.Llama;
+using Edison.Web.Endpoints;
+using Microsoft.Extensions.Options;
+
+namespace Edison.Web.OpenAi;
+
+/// <summary>
+/// OpenAI-compatible <c>GET /v1/models</c> and <c>POST /v1/chat/completions</c> (streamed and not), on the same
+/// <see cref="ChatPipeline"/> as Edison's own endpoints, so tools that speak OpenAI's API work unchanged.
+/// </summary>
+public static class OpenAiEndpoints
+{
+    private static readonly byte[] DataPrefix = "data: "u8.ToArray();
+    private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
+    private static readonly byte[] DoneLine = "data: [DONE]\n\n"u8.ToArray();
+
+    public static IEndpointRouteBuilder MapEdisonOpenAi(this IEndpointRouteBuilder endpoints)
+    {
+        var v1 = endpoints.MapGroup("/v1").AddEndpointFilter<OpenAiErrorFilter>();
+        v1.MapGet("/models", ListModels);
+        v1.MapPost("/chat/completions", CompleteAsync);
+        return endpoints;
+    }
+
+    private static IResult ListModels(ModelHost models) =>
+        models.Model is { } model
+            ? TypedResults.Json(new OpenAiModelList([new OpenAiModel(model.Name, model.LoadedAt.ToUnixTimeSeconds(), "edison")]), EdisonJson.Options)
+            : Error("The model is still loading; try again in a moment.", "service_unavailable", StatusCodes.Status503ServiceUnavailable);
+
+    private static async Task<IResult> CompleteAsync(
+        HttpContext http,
+        ChatRequestReader reader,
+        ChatPipeline pipeline,
+        ModelHost models,
+        IOptions<ChatOptions> options,
+        TimeProvider time)
+    {
+        var request = await reader.ReadAsync<OpenAiChatRequest>(http.Request, http.RequestAborted);
+        var prepared = await pipeline.PrepareAsync(OpenAiRequestMapper.ToChatRequest(request), http.RequestAborted);
+        var completion = new CompletionId($"chatcmpl-{Guid.NewGuid():N}", time.GetUtcNow().ToUnixTimeSeconds(), models.Model?.Name ?? "edison");
+        if (request.Stream != true)
+        {
+            var done = await pipeline.AnswerAsync(prepared, http.RequestAborted);
+            if (!done.Ok)
+            {
+                return Error(done.Error ?? "The answer was stopped.", "server_error", StatusCodes.Status500InternalServerError);
+            }
+
+            var usage = Usage(done.Usage);
+            var choice = new OpenAiChoice(0, new OpenAiResponseMessage(ChatTurn.Assistant, done.Response!), FinishReason(done.Usage));
+            return TypedResults.Json(new OpenAiCompletion(completion.Id, completion.Created, completion.Model, [choice], usage), EdisonJson.Options);
+        }
+
+        var writer = new ServerSentEventWriter(http.Response, options.Value.PingInterval, time);
+        try
+        {
+            var chunks = ChunksAsync(pipeline.RunAsync(prepared, http.RequestAborted), completion, request.StreamOptions?.IncludeUsage == true, http.RequestAborted);
+            await writer.WriteAsync(chunks, WriteFrame, http.RequestAborted);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException && http.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away: generation has stopped and there is no one left to tell.
+        }
+
+        return TypedResults.Empty;
+    }
+
+    /// <summary>
+    /// OpenAI's stream: a first chunk with the role, one chunk per token, a last chunk with the finish reason, a usage
+    /// chunk when asked for, then <c>[DONE]</c>. A failure mid-answer is an error object, as OpenAI sends it.
+    /// </summary>
+    private static async IAsyncEnumerable<object> ChunksAsync(
+        IAsyncEnumerable<ChatEvent> events,
+        CompletionId completion,
+        bool includeUsage,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        yield return Chunk(completion, new OpenAiDelta(ChatTurn.Assistant, string.Empty), null);
+        await foreach (var chatEvent in events.WithCancellation(cancellationToken))
+        {
+            switch (chatEvent)
+            {
+                case ChatToken token:
+                    yield return Chunk(completion, new OpenAiDelta(null, token.Text), null);
+                    break;
+                case ChatDone { Ok: true } done:
+                    yield return Chunk(completion, new OpenAiDelta(null, null), FinishReason(done.Usage));
+                    if (includeUsage)
+                    {
+                        yield return new OpenAiChunk(completion.Id, completion.Created, completion.Model, [], Usage(done.Usage));
+                    }
+
+                    yield return Done.Instance;
+                    break;
+                case ChatDone { Stopped: true }:
+                    yield break;
+                case ChatDone done:
+                    yield return new OpenAiError(new OpenAiErrorBody(done.Error ?? "The answer failed.", "server_error"));
+                    break;
+            }
+        }
+    }
+
+    private static void WriteFrame(PipeWriter body, Utf8JsonWriter json, object frame)
+    {
+        if (frame is Done)
+        {
+            body.Write(DoneLine);
+            return;
+        }
+
+        body.Write(DataPrefix);
+        JsonSerializer.Serialize(json, frame, frame.GetType(), EdisonJson.Options);
+        json.Flush();
+        body.Write(EventEnd);
+    }
+
+    private static OpenAiChunk Chunk(CompletionId completion, OpenAiDelta delta, string? finishReason) =>
+        new(completion.Id, completion.Created, completion.Model, [new OpenAiChunkChoice(0, delta, finishReason)]);
+
+    private static string FinishReason(ChatUsage? usage) => usage?.CutOff == true ? "length" : "stop";
+
+    private static OpenAiUsage Usage(ChatUsage? usage) =>
+        new(usage?.PromptTokens ?? 0, usage?.CompletionTokens ?? 0, (usage?.PromptTokens ?? 0) + (usage?.CompletionTokens ?? 0));
+
+    internal static IResult Error(string message, string type, int status) =>
+        TypedResults.Json(new OpenAiError(new OpenAiErrorBody(message, type)), EdisonJson.Options, statusCode: status);
+
+    private sealed record CompletionId(string Id, long Created, string Model);
+
+    private sealed class Done
+    {
+        public static readonly Done Instance = new();
+    }
+
+    /// <summary>Edison's request errors as OpenAI error objects, with their status.</summary>
+    private sealed class OpenAiErrorFilter : IEndpointFilter
+    {
+        public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+        {
+            try
+            {
+                return await next(context);
+            }
+            catch (ChatRequestException e)
+            {
+                string type = e.StatusCode switch
+                {
+                    StatusCodes.Status503ServiceUnavailable => "service_unavailable",
+                    StatusCodes.Status413PayloadTooLarge => "request_too_large",
+                    _ => "invalid_request_error",
+                };
+                return Error(e.Message, type, e.StatusCode);
+            }
+        }
+    }
+}

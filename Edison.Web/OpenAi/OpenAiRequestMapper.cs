@@ -1,0 +1,115 @@
+using System.Text;
+using System.Text.Json;
+using Edison.Core.Chat;
+
+namespace Edison.Web.OpenAi;
+
+/// <summary>
+/// Turns an OpenAI chat completions request into Edison's <see cref="ChatRequest"/>: system (and developer) messages
+/// become the system prompt, the last message is the one answered (with its images), the rest is the history the
+/// client keeps. What Edison cannot honour is a clear 400, never silently ignored.
+/// </summary>
+public static class OpenAiRequestMapper
+{
+    public static ChatRequest ToChatRequest(OpenAiChatRequest request)
+    {
+        if (request.Messages is not { Count: > 0 } messages)
+        {
+            throw new ChatRequestException("\"messages\" is required and must not be empty.");
+        }
+
+        if (request.N is > 1)
+        {
+            throw new ChatRequestException("\"n\" greater than 1 is not supported; Edison writes one answer per request.");
+        }
+
+        var system = new List<string>();
+        var turns = new List<(string Role, string Text, IReadOnlyList<string> Images)>();
+        for (int i = 0; i < messages.Count; i++)
+        {
+            var message = messages[i];
+            var (text, images) = ReadContent(message.Content, $"messages[{i}].content");
+            switch (message.Role)
+            {
+                case "system" or "developer":
+                    system.Add(text);
+                    break;
+                case ChatTurn.User or ChatTurn.Assistant:
+                    turns.Add((message.Role, text, images));
+                    break;
+                case null:
+                    throw new ChatRequestException($"\"messages[{i}].role\" is required.");
+                default:
+                    throw new ChatRequestException($"\"messages[{i}].role\" is \"{message.Role}\"; Edison does not run tools, so only system, developer, user and assistant messages are supported.");
+            }
+        }
+
+        if (turns.Count == 0 || turns[^1].Role != ChatTurn.User)
+        {
+            throw new ChatRequestException("The last message must be a user message: it is the one Edison answers.");
+        }
+
+        if (turns.Take(turns.Count - 1).Any(t => t.Images.Count > 0))
+        {
+            throw new ChatRequestException("Images are read from the last user message only.");
+        }
+
+        var last = turns[^1];
+        return new ChatRequest(
+            last.Text,
+            MaxTokens: request.MaxCompletionTokens ?? request.MaxTokens,
+            Temperature: request.Temperature,
+            Images: last.Images.Count > 0 ? last.Images : null)
+        {
+            History = turns.Take(turns.Count - 1).Select(t => new ChatTurn(t.Role, t.Text)).ToList(),
+            SystemPrompt = system.Count > 0 ? string.Join("\n\n", system) : null,
+            StopStrings = ReadStop(request.Stop),
+            TopP = request.TopP,
+            Seed = request.Seed,
+        };
+    }
+
+    private static (string Text, IReadOnlyList<string> Images) ReadContent(JsonElement? content, string name)
+    {
+        switch (content?.ValueKind)
+        {
+            case JsonValueKind.String:
+                return (content.Value.GetString()!, []);
+            case JsonValueKind.Array:
+                var text = new StringBuilder();
+                var images = new List<string>();
+                foreach (var part in content.Value.EnumerateArray())
+                {
+                    var type = part.ValueKind == JsonValueKind.Object && part.TryGetProperty("type", out var t) ? t.GetString() : null;
+                    if (type == "text" && part.TryGetProperty("text", out var partText) && partText.ValueKind == JsonValueKind.String)
+                    {
+                        text.Append(text.Length > 0 ? "\n" : string.Empty).Append(partText.GetString());
+                    }
+                    else if (type == "image_url" && part.TryGetProperty("image_url", out var image)
+                             && image.ValueKind == JsonValueKind.Object && image.TryGetProperty("url", out var url) && url.ValueKind == JsonValueKind.String)
+                    {
+                        images.Add(url.GetString()!);
+                    }
+                    else
+                    {
+                        throw new ChatRequestException($"\"{name}\" has a part Edison cannot read; use {{\"type\":\"text\",\"text\":...}} or {{\"type\":\"image_url\",\"image_url\":{{\"url\":\"data:image/png;base64,...\"}}}}.");
+                    }
+                }
+
+                return (text.ToString(), images);
+            case null or JsonValueKind.Null:
+                return (string.Empty, []);
+            default:
+                throw new ChatRequestException($"\"{name}\" must be a string or a list of content parts.");
+        }
+    }
+
+    private static IReadOnlyList<string>? ReadStop(JsonElement? stop) => stop?.ValueKind switch
+    {
+        null or JsonValueKind.Null => null,
+        JsonValueKind.String => [stop.Value.GetString()!],
+        JsonValueKind.Array when stop.Value.EnumerateArray().All(s => s.ValueKind == JsonValueKind.String && s.GetString()!.Length > 0) =>
+            stop.Value.EnumerateArray().Select(s => s.GetString()!).ToList(),
+        _ => throw new ChatRequestException("\"stop\" must be a string or a list of non-empty strings."),
+    };
+}

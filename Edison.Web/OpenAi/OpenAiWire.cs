@@ -1,0 +1,64 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Edison.Web.OpenAi;
+
+// OpenAI's chat completions API, in its exact shapes (https://platform.openai.com/docs/api-reference/chat).
+
+public sealed record OpenAiChatRequest(
+    string? Model,
+    IReadOnlyList<OpenAiMessage>? Messages,
+    bool? Stream = null,
+    OpenAiStreamOptions? StreamOptions = null,
+    int? MaxTokens = null,
+    int? MaxCompletionTokens = null,
+    float? Temperature = null,
+    float? TopP = null,
+    JsonElement? Stop = null,
+    int? N = null,
+    uint? Seed = null);
+
+/// <param name="Content">A string, or a list of parts: <c>{"type":"text","text":...}</c> and <c>{"type":"image_url","image_url":{"url":...}}</c>.</param>
+public sealed record OpenAiMessage(string? Role, JsonElement? Content);
+
+public sealed record OpenAiStreamOptions(bool? IncludeUsage);
+
+public sealed record OpenAiCompletion(string Id, long Created, string Model, IReadOnlyList<OpenAiChoice> Choices, OpenAiUsage Usage)
+{
+    public string Object => "chat.completion";
+}
+
+public sealed record OpenAiChoice(int Index, OpenAiResponseMessage Message, string FinishReason);
+
+public sealed record OpenAiResponseMessage(string Role, string Content);
+
+public sealed record OpenAiUsage(int PromptTokens, int CompletionTokens, int TotalTokens);
+
+public sealed record OpenAiChunk(string Id, long Created, string Model, IReadOnlyList<OpenAiChunkChoice> Choices, OpenAiUsage? Usage = null)
+{
+    public string Object => "chat.completion.chunk";
+
+    // OpenAI omits usage from chunks unless the client asked for it.
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public OpenAiUsage? Usage { get; init; } = Usage;
+}
+
+public sealed record OpenAiChunkChoice(int Index, OpenAiDelta Delta, string? FinishReason);
+
+public sealed record OpenAiDelta(
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Role,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Content);
+
+public sealed record OpenAiModelList(IReadOnlyList<OpenAiModel> Data)
+{
+    public string Object => "list";
+}
+
+public sealed record OpenAiModel(string Id, long Created, string OwnedBy)
+{
+    public string Object => "model";
+}
+
+public sealed record OpenAiError(OpenAiErrorBody Error);
+
+public sealed record OpenAiErrorBody(string Message, string Type, string? Param = null, string? Code = null);
