@@ -4,6 +4,7 @@ using Edison.Core.Llama;
 using Edison.Core.Memory;
 using Edison.Core.Modes;
 using Edison.Core.Search;
+using Edison.Core.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -44,6 +45,8 @@ public static class EdisonServiceCollectionExtensions
             .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.AddSingleton<EdisonMetrics>();
         services.AddSingleton<ModelHost>();
         services.AddHostedService(sp => sp.GetRequiredService<ModelHost>());
         services.AddSingleton<BatchedGenerationEngine>();

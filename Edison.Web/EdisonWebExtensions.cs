@@ -1,4 +1,7 @@
 using Edison.Core.Chat;
+using Edison.Core.Telemetry;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using OpenTelemetry.Metrics;
 using Edison.Web.Components.Chat;
 using Edison.Web.Endpoints;
 using Edison.Web.Markdown;
@@ -8,6 +11,8 @@ namespace Edison.Web;
 
 public static class EdisonWebExtensions
 {
+    private const string ReadyTag = "ready";
+
     /// <summary>Registers the Blazor Server page, MudBlazor and the HTTP API's services.</summary>
     public static WebApplicationBuilder AddEdisonWeb(this WebApplicationBuilder builder)
     {
@@ -25,7 +30,25 @@ public static class EdisonWebExtensions
         builder.Services.AddSingleton<ChatRequestReader>();
         builder.Services.AddSingleton<MarkdownRenderer>();
         builder.Services.AddScoped<BrowserSettings>();
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(EdisonMetrics.MeterName)
+            .AddAspNetCoreInstrumentation()
+            // Every scrape sees the counters as they are, not a copy up to 300 ms old.
+            .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
+        builder.Services.AddHealthChecks().AddCheck<ModelReadyHealthCheck>("model", tags: [ReadyTag]);
         return builder;
+    }
+
+    /// <summary>
+    /// <c>/metrics</c> for Prometheus; <c>/health/live</c> (the process answers) and <c>/health/ready</c> (the model
+    /// is loaded) for orchestrators, beside Edison's own <c>/health</c>.
+    /// </summary>
+    public static WebApplication MapEdisonTelemetry(this WebApplication app)
+    {
+        app.MapPrometheusScrapingEndpoint();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        return app;
     }
 
     /// <summary>An unexpected failure answers with the API's error shape, never a stack trace.</summary>

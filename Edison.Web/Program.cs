@@ -15,6 +15,7 @@ app.UseEdisonErrors();
 app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapEdisonHealth();
+app.MapEdisonTelemetry();
 app.MapEdisonChat();
 app.MapEdisonOpenAi();
 app.MapEdisonConversations();

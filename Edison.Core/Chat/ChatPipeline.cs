@@ -5,6 +5,7 @@ using Edison.Core.Llama;
 using Edison.Core.Memory;
 using Edison.Core.Modes;
 using Edison.Core.Search;
+using Edison.Core.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -23,6 +24,8 @@ public sealed class ChatPipeline(
     ModeDetector modes,
     MemoryRetriever memory,
     WebSearch search,
+    EdisonMetrics metrics,
+    TimeProvider time,
     IOptions<GenerationOptions> generation,
     IOptions<ChatOptions> chat,
     ILogger<ChatPipeline> logger)
@@ -145,6 +148,9 @@ public sealed class ChatPipeline(
     {
         var answer = new StringBuilder();
         ChatDone? ending = null;
+        long started = time.GetTimestamp();
+        long firstPiece = 0;
+        int pieces = 0;
         await using (var tokens = engine.GenerateAsync(prepared.Generation, cancellationToken).GetAsyncEnumerator(cancellationToken))
         {
             while (ending is null)
@@ -179,13 +185,26 @@ public sealed class ChatPipeline(
 
                 if (piece.Length > 0)
                 {
+                    if (pieces++ == 0)
+                    {
+                        firstPiece = time.GetTimestamp();
+                        metrics.FirstToken(time.GetElapsedTime(started, firstPiece));
+                    }
+
                     answer.Append(piece);
                     yield return new ChatToken(piece);
                 }
             }
         }
 
-        yield return ending ?? await CompleteAsync(prepared, answer.ToString());
+        ending ??= await CompleteAsync(prepared, answer.ToString());
+        string outcome = ending.Ok ? "completed" : ending.Stopped == true ? "stopped" : "failed";
+        metrics.Answered(
+            outcome,
+            prepared.Mode.Name,
+            ending.Usage?.CompletionTokens ?? pieces,
+            firstPiece == 0 ? TimeSpan.Zero : time.GetElapsedTime(firstPiece));
+        yield return ending;
     }
 
     /// <summary>Runs the pipeline to the end and returns its one done event; the transport for whole answers.</summary>

@@ -1,0 +1,79 @@
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+using Edison.Core.Chat;
+using Edison.Tests.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Edison.Tests.Web.Endpoints;
+
+/// <summary>/metrics for Prometheus moves with the streams; readiness and liveness for orchestrators.</summary>
+public sealed partial class MetricsTests : IAsyncLifetime
+{
+    private readonly EdisonFactory _edison = new(TestModels.Endless, contextSize: 4096);
+    private HttpClient _client = null!;
+
+    public async Task InitializeAsync() => _client = await _edison.CreateReadyClientAsync();
+
+    public async Task DisposeAsync() => await _edison.DisposeAsync();
+
+    [Fact]
+    public async Task The_stream_counters_move_with_completed_and_stopped_answers()
+    {
+        var before = await ScrapeAsync();
+
+        var completed = await _client.PostAsync("/chat/stream", Sse.Json(new { message = "go", max_tokens = 20 }));
+        await completed.Content.ReadAsStringAsync();
+        await StopAfterThreeTokensAsync();
+        var after = await ScrapeAsync();
+
+        Assert.True(Value(after, "edison_chat_answers_total", "outcome=\"completed\"") >= Value(before, "edison_chat_answers_total", "outcome=\"completed\"") + 1);
+        Assert.True(Value(after, "edison_chat_answers_total", "outcome=\"stopped\"") >= Value(before, "edison_chat_answers_total", "outcome=\"stopped\"") + 1);
+        Assert.True(Value(after, "edison_tokens_generated_total") >= Value(before, "edison_tokens_generated_total") + 23);
+        Assert.True(Value(after, "edison_time_to_first_token_seconds_count") >= Value(before, "edison_time_to_first_token_seconds_count") + 2);
+        Assert.True(Value(after, "edison_tokens_per_second_count") >= Value(before, "edison_tokens_per_second_count") + 1);
+        Assert.Equal(0, Value(after, "edison_generations_queued"));
+        Assert.Contains("http_server_request_duration_seconds", after);
+    }
+
+    [Fact]
+    public async Task Readiness_and_liveness_answer_once_the_model_is_loaded()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/health/live")).StatusCode);
+        var ready = await _client.GetAsync("/health/ready");
+
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal("Healthy", await ready.Content.ReadAsStringAsync());
+    }
+
+    private async Task StopAfterThreeTokensAsync()
+    {
+        var pipeline = _edison.Services.GetRequiredService<ChatPipeline>();
+        var prepared = await pipeline.PrepareAsync(new ChatRequest("go", MaxTokens: 3000), CancellationToken.None);
+        using var stop = new CancellationTokenSource();
+        int tokens = 0;
+        await foreach (var chatEvent in pipeline.RunAsync(prepared, stop.Token))
+        {
+            if (chatEvent is ChatToken && ++tokens == 3)
+            {
+                await stop.CancelAsync();
+            }
+        }
+    }
+
+    private async Task<string> ScrapeAsync()
+    {
+        var response = await _client.GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    /// <summary>The value of a sample whose labels include <paramref name="label"/>; 0 when Prometheus has none yet.</summary>
+    private static double Value(string scrape, string name, string label = "") =>
+        Sample().Matches(scrape)
+            .Where(m => m.Groups["name"].Value == name && m.Groups["labels"].Value.Contains(label, StringComparison.Ordinal))
+            .Sum(m => double.Parse(m.Groups["value"].Value, CultureInfo.InvariantCulture));
+
+    [GeneratedRegex(@"^(?<name>[a-z_]+)(\{(?<labels>[^}]*)\})? (?<value>[-+0-9.eE]+|NaN)( \d+)?$", RegexOptions.Multiline)]
+    private static partial Regex Sample();
+}
