@@ -1,6 +1,7 @@
 using Edison.Core;
 using Edison.Core.Llama;
 using Edison.Web;
+using Edison.Web.Access;
 using Edison.Web.Components;
 using Edison.Web.Endpoints;
 using Edison.Web.OpenAi;
@@ -8,10 +9,12 @@ using Edison.Web.OpenAi;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddEdisonCore();
 builder.AddEdisonWeb();
+builder.AddEdisonAccess();
 
 var app = builder.Build();
 var models = app.Services.GetRequiredService<ModelHost>();
 app.UseEdisonErrors();
+app.UseEdisonAccess();
 app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapEdisonHealth();

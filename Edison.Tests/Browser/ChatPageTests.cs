@@ -135,11 +135,12 @@ public sealed class ChatPageTests(BrowserFixture fixture) : IAsyncLifetime
         var textLength = (await LastAnswer.Locator(".markdown").InnerTextAsync()).Length;
         await _page.GetByTestId("stop").ClickAsync();
 
-        // Mutations batch per server render; count the ones in the last full second of streaming.
-        var end = renders.Max();
-        int perSecond = renders.Count(t => t > end - 1000);
-        Console.WriteLine($"browser: {perSecond} DOM updates in the last second, {textLength} characters streamed in ~2 s");
-        Assert.InRange(perSecond, 5, 30);
+        // Mutations batch per server render; the rate over the whole stream, so one stall on a busy machine is not
+        // mistaken for a slow page. The throttle allows 20 a second; an unthrottled page would show hundreds.
+        double seconds = (renders.Max() - renders.Min()) / 1000;
+        double perSecond = (renders.Length - 1) / seconds;
+        Console.WriteLine($"browser: {perSecond:F1} DOM updates a second over {seconds:F1} s, {textLength} characters streamed");
+        Assert.InRange(perSecond, 2, 30);
         Assert.True(textLength > perSecond * 5, "many tokens arrive per render");
     }
 

@@ -1,4 +1,5 @@
 using Edison.Core.Chat;
+using Edison.Web.Access;
 using Microsoft.Extensions.Options;
 
 namespace Edison.Web.Endpoints;
@@ -15,7 +16,10 @@ public static class ChatEndpoints
 
     public static IEndpointRouteBuilder MapEdisonChat(this IEndpointRouteBuilder endpoints)
     {
-        var chat = endpoints.MapGroup("/chat").AddEndpointFilter<ChatRequestErrorFilter>();
+        var chat = endpoints.MapGroup("/chat")
+            .AddEndpointFilter<ChatRequestErrorFilter>()
+            .RequireRateLimiting(AccessExtensions.GenerationLimit)
+            .RequireCors(AccessExtensions.BrowserClients);
         chat.MapPost("/", AnswerAsync);
         chat.MapPost("/stream", StreamAsync);
         return endpoints;

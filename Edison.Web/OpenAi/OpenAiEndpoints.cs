@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Edison.Core.Chat;
 using Edison.Core.Llama;
+using Edison.Web.Access;
 using Edison.Web.Endpoints;
 using Microsoft.Extensions.Options;
 
@@ -21,9 +22,9 @@ public static class OpenAiEndpoints
 
     public static IEndpointRouteBuilder MapEdisonOpenAi(this IEndpointRouteBuilder endpoints)
     {
-        var v1 = endpoints.MapGroup("/v1").AddEndpointFilter<OpenAiErrorFilter>();
+        var v1 = endpoints.MapGroup("/v1").AddEndpointFilter<OpenAiErrorFilter>().RequireCors(AccessExtensions.BrowserClients);
         v1.MapGet("/models", ListModels);
-        v1.MapPost("/chat/completions", CompleteAsync);
+        v1.MapPost("/chat/completions", CompleteAsync).RequireRateLimiting(AccessExtensions.GenerationLimit);
         return endpoints;
     }
 
@@ -128,8 +129,8 @@ public static class OpenAiEndpoints
     private static OpenAiUsage Usage(ChatUsage? usage) =>
         new(usage?.PromptTokens ?? 0, usage?.CompletionTokens ?? 0, (usage?.PromptTokens ?? 0) + (usage?.CompletionTokens ?? 0));
 
-    internal static IResult Error(string message, string type, int status) =>
-        TypedResults.Json(new OpenAiError(new OpenAiErrorBody(message, type)), EdisonJson.Options, statusCode: status);
+    internal static IResult Error(string message, string type, int status, string? code = null) =>
+        TypedResults.Json(new OpenAiError(new OpenAiErrorBody(message, type, Code: code)), EdisonJson.Options, statusCode: status);
 
     private sealed record CompletionId(string Id, long Created, string Model);
 

@@ -1,0 +1,106 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Edison.Core;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+
+namespace Edison.Web.Access;
+
+/// <summary>
+/// The API keys in force: <c>Edison:ApiKeys</c>; or, when none are set and Edison listens beyond loopback, one key it
+/// generates once and keeps in <c>{DataPath}/api-key</c>, so Edison is never open to the network by accident. With
+/// no keys (loopback only) access is open. Keys are compared by their SHA-256 in constant time.
+/// </summary>
+public sealed class ApiKeyRing
+{
+    public const string GeneratedKeyFile = "api-key";
+
+    private readonly Lazy<IReadOnlyList<byte[]>> _hashes;
+
+    public ApiKeyRing(IOptions<AccessOptions> access, IOptions<EdisonOptions> edison, IServer server, ILogger<ApiKeyRing> logger)
+    {
+        _hashes = new Lazy<IReadOnlyList<byte[]>>(() =>
+        {
+            var configured = access.Value.ApiKeys.Select(k => k.Trim()).Where(k => k.Length > 0).ToList();
+            if (configured.Count > 0)
+            {
+                return configured.Select(Hash).ToList();
+            }
+
+            var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+            var open = addresses.Where(a => !IsLoopback(a)).ToList();
+            if (open.Count == 0)
+            {
+                return [];
+            }
+
+            var path = Path.Combine(edison.Value.DataPath, GeneratedKeyFile);
+            var key = LoadOrCreate(path);
+            logger.LogWarning(
+                "Edison listens on {Addresses} and Edison:ApiKeys is not set: API clients must send \"Authorization: Bearer <key>\" and remote browsers sign in with the key kept in {Path}",
+                string.Join(", ", open),
+                path);
+            return [Hash(key)];
+        });
+    }
+
+    public bool Enabled => _hashes.Value.Count > 0;
+
+    /// <summary>Resolves the keys now (at start-up), so a generated key is written and announced before any request.</summary>
+    public void Initialize() => _ = _hashes.Value;
+
+    public bool IsValid(string? key)
+    {
+        if (string.IsNullOrEmpty(key))
+        {
+            return false;
+        }
+
+        var hash = Hash(key);
+        bool valid = false;
+        foreach (var known in _hashes.Value)
+        {
+            valid |= CryptographicOperations.FixedTimeEquals(known, hash);
+        }
+
+        return valid;
+    }
+
+    /// <summary>A short, non-secret name for a key, to count its requests by.</summary>
+    public static string Fingerprint(string key) => Convert.ToHexString(Hash(key), 0, 8);
+
+    private static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
+
+    private static bool IsLoopback(string address)
+    {
+        var host = BindingAddress.Parse(address).Host.Trim('[', ']');
+        return host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+               || (IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip));
+    }
+
+    private static string LoadOrCreate(string path)
+    {
+        if (File.Exists(path) && File.ReadAllText(path).Trim() is { Length: > 0 } existing)
+        {
+            return existing;
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var key = "edison-" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            // Readable by its owner only: it is a password.
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var writer = new StreamWriter(new FileStream(path, options)))
+        {
+            writer.Write(key);
+        }
+
+        return key;
+    }
+}
