@@ -140,11 +140,12 @@ public sealed class ModelHost(
     private void Fail(ModelFileException failure)
     {
         _failure = failure.Message;
-        _ready.TrySetException(failure);
         logger.LogCritical("{Failure}", failure.Message);
 
-        // Stopping while other services are still starting would fail their start-up with unrelated errors.
+        // Stopping while other services are still starting would fail their start-up with unrelated errors. Asked
+        // before the failure is published, so whoever sees the failure also sees Edison stopping.
         lifetime.ApplicationStarted.Register(lifetime.StopApplication);
+        _ready.TrySetException(failure);
     }
 
     public override void Dispose()

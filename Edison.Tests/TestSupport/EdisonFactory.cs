@@ -13,8 +13,12 @@ public sealed class EdisonFactory : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings;
     private readonly bool _ownsDataFolder;
 
-    public EdisonFactory(string? modelPath, string? dataPath = null, int contextSize = 2048, IDictionary<string, string?>? settings = null)
+    private readonly Action<IWebHostBuilder>? _host;
+
+    /// <param name="host">Further changes to the host, such as test middleware in front of Edison's.</param>
+    public EdisonFactory(string? modelPath, string? dataPath = null, int contextSize = 2048, IDictionary<string, string?>? settings = null, Action<IWebHostBuilder>? host = null)
     {
+        _host = host;
         _ownsDataFolder = dataPath is null;
         DataPath = dataPath ?? Directory.CreateTempSubdirectory("edison-test-data-").FullName;
         _settings = new Dictionary<string, string?>
@@ -40,6 +44,7 @@ public sealed class EdisonFactory : WebApplicationFactory<Program>
         }
 
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        _host?.Invoke(builder);
     }
 
     /// <summary>A client once the model has loaded, so tests start from a ready Edison.</summary>

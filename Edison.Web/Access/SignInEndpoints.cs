@@ -21,7 +21,7 @@ public static class SignInEndpoints
         var returnUrl = form["returnUrl"].ToString();
         if (!keys.IsValid(form["key"].ToString()))
         {
-            return Page(returnUrl, "That is not one of Edison's API keys.", StatusCodes.Status401Unauthorized);
+            return Page(returnUrl, "That is not a valid API key for this Edison.", StatusCodes.Status401Unauthorized);
         }
 
         var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "edison-user")], CookieAuthenticationDefaults.AuthenticationScheme);
