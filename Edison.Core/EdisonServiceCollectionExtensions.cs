@@ -2,6 +2,7 @@ using Edison.Core.Chat;
 using Edison.Core.Conversations;
 using Edison.Core.Llama;
 using Edison.Core.Memory;
+using Edison.Core.Models;
 using Edison.Core.Modes;
 using Edison.Core.Search;
 using Edison.Core.Telemetry;
@@ -47,6 +48,17 @@ public static class EdisonServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.AddSingleton<EdisonMetrics>();
+        services.AddSingleton<ModelSelection>();
+        services.AddOptions<ModelStoreOptions>().BindConfiguration(ModelStoreOptions.Section);
+        services.AddSingleton(sp => new ModelDownloader(
+            new HttpClient(new ModelDownloader.NoRedirect(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }))
+            {
+                Timeout = Timeout.InfiniteTimeSpan,
+            },
+            sp.GetRequiredService<IOptions<ModelStoreOptions>>(),
+            sp.GetRequiredService<IOptions<EdisonOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ModelDownloader>>()));
         services.AddSingleton<ModelHost>();
         services.AddHostedService(sp => sp.GetRequiredService<ModelHost>());
         services.AddSingleton<BatchedGenerationEngine>();

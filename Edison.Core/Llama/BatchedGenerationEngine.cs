@@ -24,6 +24,7 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _startGate = new();
     private Task? _loop;
+    private CancellationTokenSource? _loopStop;
     private int _active;
     private int _queued;
     private int _disposed;
@@ -64,6 +65,7 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
     /// <summary>Creates the executor as soon as the model is loaded, so the first answer does not wait for it.</summary>
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        host.BeforeRelease = StopLoopAsync;
         _ = host.WhenReadyAsync(_stopping.Token).ContinueWith(
             loaded => EnsureStarted(loaded.Result),
             CancellationToken.None,
@@ -92,6 +94,37 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
         _stopping.Dispose();
     }
 
+    /// <summary>
+    /// Ends the generation loop, as when the model is switched: running answers fail with a message saying so, queued
+    /// requests wait for the next loop, which the next request starts on the model loaded then.
+    /// </summary>
+    public async Task StopLoopAsync()
+    {
+        Task? loop;
+        CancellationTokenSource? stop;
+        lock (_startGate)
+        {
+            (loop, stop) = (_loop, _loopStop);
+            (_loop, _loopStop) = (null, null);
+        }
+
+        if (stop is not null)
+        {
+            await stop.CancelAsync();
+        }
+
+        if (loop is not null)
+        {
+            await loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        stop?.Dispose();
+        if (Volatile.Read(ref _queued) > 0 && host.Model is { } current)
+        {
+            EnsureStarted(current);
+        }
+    }
+
     private void EnsureStarted(LoadedModel model)
     {
         lock (_startGate)
@@ -101,6 +134,11 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
                 return;
             }
 
+            // A caller may hold the model it was given before a switch; the loop always runs the current one.
+            model = host.Model ?? model;
+            var stop = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+            _loopStop = stop;
+
             // One dedicated thread makes every decode call: llama.cpp's OpenMP keeps a team of worker threads per
             // calling thread, so decodes hopping across pool threads (as Task.Run-based inference does) leave several
             // teams spinning and stealing the cores the HTTP side needs.
@@ -109,7 +147,7 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
             {
                 try
                 {
-                    Run(model, _stopping.Token);
+                    Run(model, stop.Token);
                 }
                 finally
                 {
@@ -206,17 +244,29 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
                 job.Output.Writer.TryComplete(e);
             }
 
+            waiting.Clear();
+
             // The next request starts a fresh loop with a fresh context instead of waiting on this one forever.
             lock (_startGate)
             {
                 _loop = null;
+                _loopStop = null;
             }
         }
         finally
         {
+            bool switching = !_stopping.IsCancellationRequested;
             foreach (var sequence in running)
             {
-                End(sequence, new OperationCanceledException("Edison is shutting down."));
+                End(sequence, switching
+                    ? new InvalidOperationException("Edison switched to another model while answering; send the message again.")
+                    : new OperationCanceledException("Edison is shutting down."));
+            }
+
+            // Requests still waiting their turn wait for the next loop (on the new model) instead of failing.
+            while (switching && waiting.TryDequeue(out var job))
+            {
+                _arrivals.Writer.TryWrite(job);
             }
         }
     }

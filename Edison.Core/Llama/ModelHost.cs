@@ -2,6 +2,7 @@ using LLama;
 using LLama.Common;
 using LLama.Native;
 using Edison.Core.Llama.Gguf;
+using Edison.Core.Models;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -16,6 +17,7 @@ namespace Edison.Core.Llama;
 public sealed class ModelHost(
     IOptions<ModelOptions> modelOptions,
     IOptions<EdisonOptions> edisonOptions,
+    ModelSelection selection,
     IHostApplicationLifetime lifetime,
     ILogger<ModelHost> logger,
     ILoggerFactory loggerFactory) : BackgroundService
@@ -25,6 +27,8 @@ public sealed class ModelHost(
     private readonly List<string> _nativeErrors = [];
     private volatile LoadedModel? _model;
     private volatile string? _failure;
+    private volatile bool _loading;
+    private readonly SemaphoreSlim _switching = new(1, 1);
 
     public ModelState State => _model is not null ? ModelState.Ready : _failure is not null ? ModelState.Failed : ModelState.Loading;
 
@@ -37,12 +41,73 @@ public sealed class ModelHost(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
-        bool isDemo = string.IsNullOrWhiteSpace(_options.Path);
-        string path = isDemo ? WriteDemoModel() : _options.Path!;
+        var chosen = string.IsNullOrWhiteSpace(_options.Path) ? selection.SelectedPath : _options.Path;
+        bool isDemo = string.IsNullOrWhiteSpace(chosen);
+        string path = isDemo ? WriteDemoModel() : chosen!;
+        try
+        {
+            RouteNativeLog();
+            _model = await LoadAsync(path, isDemo, stoppingToken);
+            _ready.TrySetResult(_model);
+            Changed?.Invoke();
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            _ready.TrySetCanceled(stoppingToken);
+        }
+        catch (ModelFileException e)
+        {
+            Fail(e);
+        }
+    }
+
+    /// <summary>Raised after a model was loaded or switched to; may be raised on any thread.</summary>
+    public event Action? Changed;
+
+    /// <summary>
+    /// Run before the old model is released on a switch, after the new one is in place: the engine ends its loop on
+    /// the old weights here.
+    /// </summary>
+    public Func<Task>? BeforeRelease { get; set; }
+
+    /// <summary>
+    /// Loads another GGUF and serves it instead of the current model. The current one answers until the new one has
+    /// loaded; a file that cannot be loaded leaves it in place and throws <see cref="ModelFileException"/>.
+    /// </summary>
+    public async Task<LoadedModel> SwitchAsync(string path, CancellationToken cancellationToken)
+    {
+        await _switching.WaitAsync(cancellationToken);
+        try
+        {
+            lock (_nativeErrors)
+            {
+                _nativeErrors.Clear();
+            }
+
+            var loaded = await LoadAsync(path, isDemo: false, cancellationToken);
+            var previous = _model;
+            _model = loaded;
+            if (BeforeRelease is { } release)
+            {
+                await release();
+            }
+
+            previous?.Dispose();
+            Changed?.Invoke();
+            return loaded;
+        }
+        finally
+        {
+            _switching.Release();
+        }
+    }
+
+    private async Task<LoadedModel> LoadAsync(string path, bool isDemo, CancellationToken cancellationToken)
+    {
+        _loading = true;
         try
         {
             ModelFileCheck.Validate(path);
-            RouteNativeLog();
             var parameters = new ModelParams(path)
             {
                 ContextSize = (uint)_options.ContextSize,
@@ -52,7 +117,7 @@ public sealed class ModelHost(
                 BatchThreads = _options.Threads > 0 ? _options.Threads : null,
             };
             var started = TimeProvider.System.GetTimestamp();
-            var weights = await LLamaWeights.LoadFromFileAsync(parameters, stoppingToken);
+            var weights = await LLamaWeights.LoadFromFileAsync(parameters, cancellationToken);
             if (weights.ContextSize > 0 && parameters.ContextSize > (uint)weights.ContextSize)
             {
                 // Past its training length a model degrades into noise; use what it was trained for.
@@ -64,25 +129,17 @@ public sealed class ModelHost(
             }
 
             string name = isDemo ? DemoModel.Name : Path.GetFileNameWithoutExtension(path);
-            var vision = await LoadProjectorAsync(weights, stoppingToken);
-            _model = new LoadedModel(weights, parameters, name, isDemo, vision) { LoadedAt = TimeProvider.System.GetUtcNow() };
+            var vision = await LoadProjectorAsync(weights, cancellationToken);
+            var model = new LoadedModel(weights, parameters, name, isDemo, vision) { LoadedAt = TimeProvider.System.GetUtcNow() };
             logger.LogInformation(
                 "Model {Name} loaded from {Path} in {Elapsed:F0} ms{Demo}",
                 name,
                 path,
                 TimeProvider.System.GetElapsedTime(started).TotalMilliseconds,
                 isDemo ? " (built-in demo model)" : string.Empty);
-            _ready.TrySetResult(_model);
+            return model;
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            _ready.TrySetCanceled(stoppingToken);
-        }
-        catch (ModelFileException e)
-        {
-            Fail(e);
-        }
-        catch (Exception e)
+        catch (Exception e) when (e is not (OperationCanceledException or ModelFileException))
         {
             string detail;
             lock (_nativeErrors)
@@ -90,7 +147,11 @@ public sealed class ModelHost(
                 detail = _nativeErrors.Count > 0 ? string.Join("; ", _nativeErrors) : e.Message;
             }
 
-            Fail(new ModelFileException(path, $"llama.cpp could not load it: {detail}"));
+            throw new ModelFileException(path, $"llama.cpp could not load it: {detail}");
+        }
+        finally
+        {
+            _loading = false;
         }
     }
 
@@ -175,7 +236,7 @@ public sealed class ModelHost(
             {
                 case LLamaLogLevel.Error:
                     native.LogError("{Message}", message);
-                    if (_model is null)
+                    if (_loading)
                     {
                         lock (_nativeErrors)
                         {

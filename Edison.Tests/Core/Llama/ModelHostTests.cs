@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Edison.Core;
 using Edison.Core.Llama;
+using Edison.Core.Models;
 using Edison.Tests.TestSupport;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -108,6 +109,7 @@ public sealed class ModelHostTests : IDisposable
     private ModelHost CreateHost(string path, IHostApplicationLifetime lifetime, string? projector = null) => new(
         Options.Create(new ModelOptions { Path = path, ContextSize = 256, MultimodalProjectorPath = projector }),
         Options.Create(new EdisonOptions { DataPath = _folder.FullName }),
+        new ModelSelection(Options.Create(new EdisonOptions { DataPath = _folder.FullName })),
         lifetime,
         NullLogger<ModelHost>.Instance,
         NullLoggerFactory.Instance);
