@@ -6,6 +6,11 @@ using Edison.Web.Components;
 using Edison.Web.Endpoints;
 using Edison.Web.OpenAi;
 
+if (PullCommand.Matches(args))
+{
+    return await PullCommand.RunAsync(args);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddEdisonCore();
 builder.AddEdisonWeb();

@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Edison.Tests.TestSupport;
+
+namespace Edison.Tests.Web;
+
+/// <summary><c>Edison.Web pull &lt;repo&gt; &lt;file&gt;</c> as a user runs it: progress, resume, then Edison starts on the model.</summary>
+public sealed class PullCommandTests : IAsyncLifetime
+{
+    private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("edison-pull-");
+    private FakeHub _hub = null!;
+
+    public async Task InitializeAsync() => _hub = await FakeHub.StartAsync(await File.ReadAllBytesAsync(TestModels.Story));
+
+    public async Task DisposeAsync()
+    {
+        await _hub.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _data.Delete(recursive: true);
+    }
+
+    [Fact]
+    public async Task Pull_shows_progress_resumes_after_an_interruption_and_the_next_start_serves_the_model()
+    {
+        _hub.DropFirstDownloadAfter = _hub.Content.Length / 3;
+
+        var (firstExit, firstOutput) = await PullAsync("edison-tests/story-GGUF", "story.gguf");
+        var (secondExit, secondOutput) = await PullAsync("edison-tests/story-GGUF", "story.gguf");
+
+        Assert.Equal(1, firstExit);
+        Assert.Contains("run it again to resume", firstOutput);
+        Assert.Equal(0, secondExit);
+        Assert.Matches(@"\[#{30}\] 100% 0\.\d MB of 0\.\d MB, [\d.]+ MB/s", secondOutput);
+        Assert.Contains("Done: ", secondOutput);
+        Assert.StartsWith("bytes=", _hub.Ranges.Last());
+        Assert.Equal(_hub.Content, await File.ReadAllBytesAsync(Path.Combine(_data.FullName, "models", "story.gguf")));
+
+        await using var edison = new EdisonFactory(modelPath: null, dataPath: _data.FullName);
+        var health = await (await edison.CreateReadyClientAsync()).GetFromJsonAsync<JsonElement>("/health");
+        Assert.Equal("story", health.GetProperty("model").GetString());
+        Assert.False(health.GetProperty("demo").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Pull_without_arguments_lists_the_recommended_models()
+    {
+        var (exit, output) = await PullAsync();
+
+        Assert.Equal(2, exit);
+        Assert.Contains("usage: dotnet run --project Edison.Web -- pull <hf-repo> <file.gguf>", output);
+        Assert.Contains("Qwen/Qwen2.5-0.5B-Instruct-GGUF qwen2.5-0.5b-instruct-q4_k_m.gguf", output);
+    }
+
+    private async Task<(int Exit, string Output)> PullAsync(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Edison.Web.dll"), "pull", .. arguments])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.Environment["Edison__DataPath"] = _data.FullName;
+        start.Environment["Edison__Models__HubUrl"] = _hub.Url;
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output + await errors);
+    }
+}

@@ -1,0 +1,85 @@
+using System.Globalization;
+using Edison.Core;
+using Edison.Core.Models;
+
+namespace Edison.Web;
+
+/// <summary>
+/// <c>dotnet run --project Edison.Web -- pull &lt;hf-repo&gt; &lt;file.gguf&gt;</c>: downloads a model with a progress bar
+/// (resuming a download that was interrupted), then makes it the model Edison loads on its next start.
+/// </summary>
+public static class PullCommand
+{
+    public static bool Matches(string[] args) => args.Length > 0 && args[0] == "pull";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args.Length < 3)
+        {
+            Console.Error.WriteLine("usage: dotnet run --project Edison.Web -- pull <hf-repo> <file.gguf>");
+            Console.Error.WriteLine("recommended:");
+            foreach (var model in RecommendedModel.All)
+            {
+                Console.Error.WriteLine($"  pull {model.Repo} {model.File}   ({model.Name}, ~{model.ApproximateGigabytes:0.##} GB, {model.Licence})");
+            }
+
+            return 2;
+        }
+
+        // Settings (data folder, hub) come from the same places as for a normal run; the extra arguments are ours.
+        var builder = WebApplication.CreateBuilder(args[3..]);
+        builder.Logging.ClearProviders();
+        builder.AddEdisonCore();
+        await using var app = builder.Build();
+        var services = app.Services;
+        var downloader = services.GetRequiredService<ModelDownloader>();
+        using var interrupt = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            interrupt.Cancel();
+        };
+
+        try
+        {
+            Console.WriteLine($"Downloading {args[2]} from {args[1]} into {downloader.Folder}");
+            var path = await downloader.DownloadAsync(args[1], args[2], new ConsoleBar(), interrupt.Token);
+            services.GetRequiredService<ModelSelection>().Select(path);
+            Console.WriteLine();
+            Console.WriteLine($"Done: {path}");
+            Console.WriteLine("Edison loads it the next time it starts: dotnet run --project Edison.Web");
+            return 0;
+        }
+        catch (ModelDownloadException e)
+        {
+            Console.WriteLine();
+            Console.Error.WriteLine(e.Message);
+            return 1;
+        }
+        catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
+        {
+            Console.WriteLine();
+            Console.Error.WriteLine("Stopped; run the same command again to resume.");
+            return 1;
+        }
+    }
+
+    /// <summary>One line, redrawn: bar, percentage, bytes, speed and time left.</summary>
+    private sealed class ConsoleBar : IProgress<DownloadProgress>
+    {
+        private const int Width = 30;
+
+        public void Report(DownloadProgress value)
+        {
+            int filled = (int)Math.Round((value.Fraction ?? 0) * Width);
+            var left = value.Remaining is { } r ? $", {r:hh\\:mm\\:ss} left" : string.Empty;
+            var total = value.Total is { } t ? $" of {Megabytes(t)}" : string.Empty;
+            var line = string.Create(
+                CultureInfo.InvariantCulture,
+                $"[{new string('#', filled)}{new string('.', Width - filled)}] {(value.Fraction ?? 0) * 100:0}% {Megabytes(value.Received)}{total}, {Megabytes((long)value.BytesPerSecond)}/s{left}");
+            Console.Write(Console.IsOutputRedirected ? line + Environment.NewLine : "\r" + line.PadRight(Console.WindowWidth > 0 ? Console.WindowWidth - 1 : 100));
+        }
+
+        private static string Megabytes(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1_000_000.0:0.0} MB");
+    }
+}
