@@ -60,6 +60,7 @@ public static class EdisonServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ModelDownloader>>()));
         services.AddSingleton<ModelHost>();
+        services.AddSingleton<ModelDownloads>();
         services.AddHostedService(sp => sp.GetRequiredService<ModelHost>());
         services.AddSingleton<BatchedGenerationEngine>();
         services.AddSingleton<IGenerationEngine>(sp => sp.GetRequiredService<BatchedGenerationEngine>());

@@ -21,18 +21,25 @@ public abstract class ChatPageContext : BunitContext, IAsyncLifetime
 {
     private readonly string _dataPath = Directory.CreateTempSubdirectory("edison-bunit-").FullName;
 
-    protected ChatPageContext(string? modelPath = null)
+    /// <param name="modelPath">The model to load; empty for Edison's demo model.</param>
+    protected ChatPageContext(string? modelPath = null, IDictionary<string, string?>? settings = null)
     {
         // Generous, for a busy 2-core machine running the browser tests beside these; a passing wait returns at once.
         DefaultWaitTimeout = TimeSpan.FromSeconds(10);
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
-        Services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var configuration = new Dictionary<string, string?>
         {
             ["Edison:DataPath"] = _dataPath,
             ["Edison:Model:Path"] = modelPath ?? TestModels.Greeting,
             ["Edison:Model:ContextSize"] = "1024",
-        }).Build());
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            configuration[key] = value;
+        }
+
+        Services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(configuration).Build());
         Services.AddSingleton<TimeProvider>(Clock);
         Services.AddSingleton<IHostApplicationLifetime, StartedLifetime>();
         Services.AddLogging();
@@ -62,9 +69,13 @@ public abstract class ChatPageContext : BunitContext, IAsyncLifetime
         await models.WhenReadyAsync(CancellationToken.None);
     }
 
+    /// <summary>For what a test class started beside the page, such as a server.</summary>
+    protected virtual Task CleanUpAsync() => Task.CompletedTask;
+
     async Task IAsyncLifetime.DisposeAsync()
     {
         await DisposeAsync();
+        await CleanUpAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_dataPath, recursive: true);
     }

@@ -32,7 +32,9 @@ public sealed partial class MetricsTests : IAsyncLifetime
         Assert.True(Value(after, "edison_tokens_generated_total") >= Value(before, "edison_tokens_generated_total") + 23);
         Assert.True(Value(after, "edison_time_to_first_token_seconds_count") >= Value(before, "edison_time_to_first_token_seconds_count") + 2);
         Assert.True(Value(after, "edison_tokens_per_second_count") >= Value(before, "edison_tokens_per_second_count") + 1);
-        Assert.Equal(0, Value(after, "edison_generations_queued"));
+        // Gauges only by name: other Edisons under test in this process publish the same meter name.
+        Assert.Contains("edison_generations_active{", after);
+        Assert.Contains("edison_generations_queued{", after);
         Assert.Contains("http_server_request_duration_seconds", after);
     }
 

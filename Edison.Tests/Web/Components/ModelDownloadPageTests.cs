@@ -1,0 +1,67 @@
+using Bunit;
+using Edison.Core.Llama;
+using Edison.Core.Models;
+using Edison.Tests.TestSupport;
+using Edison.Web.Components.Chat;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Edison.Tests.Web.Components;
+
+/// <summary>On the demo model the page offers real models; a download shows its progress and Edison switches to it.</summary>
+public sealed class ModelDownloadPageTests : ChatPageContext
+{
+    private readonly FakeHub _hub;
+
+    public ModelDownloadPageTests()
+        : base(modelPath: string.Empty)
+    {
+        _hub = FakeHub.StartAsync(File.ReadAllBytes(TestModels.Story)).GetAwaiter().GetResult();
+        _hub.DelayPerChunk = TimeSpan.FromMilliseconds(15);
+        Services.Configure<ModelStoreOptions>(o => o.HubUrl = _hub.Url);
+    }
+
+    [Fact]
+    public async Task Downloading_a_recommended_model_shows_progress_then_Edison_answers_with_it()
+    {
+        var dialogs = Render<MudBlazor.MudDialogProvider>();
+        var page = Render<Chat>();
+        var models = Services.GetRequiredService<ModelHost>();
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=get-model]")));
+        Assert.True(models.Model!.IsDemo);
+
+        await page.Find("[data-testid=get-model]").ClickAsync(new());
+        dialogs.WaitForAssertion(() => Assert.Equal(RecommendedModel.All.Count, dialogs.FindAll("[data-testid=recommended-model]").Count));
+        Assert.Contains("Apache-2.0", dialogs.Find("[data-testid=recommended-model]").TextContent);
+        await dialogs.FindAll("[data-testid=download]")[0].ClickAsync(new());
+
+        page.WaitForAssertion(() => Assert.Matches(@"\d+% · [\d.]+ MB of [\d.]+ MB · [\d.]+ MB/s", page.Find("[data-testid=download-progress]").TextContent));
+        page.WaitForAssertion(() => Assert.Equal("qwen2.5-0.5b-instruct-q4_k_m", models.Model!.Name), TimeSpan.FromSeconds(20));
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=get-model]")));
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=download-banner]")));
+        Assert.False(models.Model!.IsDemo);
+        Assert.Equal(
+            Path.Combine(Services.GetRequiredService<ModelDownloader>().Folder, "qwen2.5-0.5b-instruct-q4_k_m.gguf"),
+            Services.GetRequiredService<ModelSelection>().SelectedPath);
+    }
+
+    [Fact]
+    public async Task A_download_that_fails_says_why_and_can_be_tried_again()
+    {
+        var good = _hub.Sha256;
+        _hub.Sha256 = new string('a', 64);
+        var dialogs = Render<MudBlazor.MudDialogProvider>();
+        var page = Render<Chat>();
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=get-model]")));
+        await page.Find("[data-testid=get-model]").ClickAsync(new());
+        dialogs.WaitForAssertion(() => Assert.NotEmpty(dialogs.FindAll("[data-testid=download]")));
+        await dialogs.FindAll("[data-testid=download]")[1].ClickAsync(new());
+
+        page.WaitForAssertion(() => Assert.Contains("SHA-256", page.Find("[data-testid=download-error]").TextContent), TimeSpan.FromSeconds(20));
+        _hub.Sha256 = good;
+        await page.Find("[data-testid=download-retry]").ClickAsync(new());
+
+        page.WaitForAssertion(() => Assert.Equal("Llama-3.2-1B-Instruct-Q4_K_M", Services.GetRequiredService<ModelHost>().Model!.Name), TimeSpan.FromSeconds(20));
+    }
+
+    protected override async Task CleanUpAsync() => await _hub.DisposeAsync();
+}
