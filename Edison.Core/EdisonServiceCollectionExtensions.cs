@@ -41,8 +41,11 @@ public static class EdisonServiceCollectionExtensions
         services.AddOptions<DatabaseOptions>()
             .BindConfiguration(DatabaseOptions.Section)
             .Validate(
-                o => string.Equals(o.Provider, DatabaseOptions.Sqlite, StringComparison.OrdinalIgnoreCase),
-                $"Edison:Database:Provider must be \"{DatabaseOptions.Sqlite}\".")
+                o => IsProvider(o, DatabaseOptions.Sqlite) || IsProvider(o, DatabaseOptions.Postgres),
+                $"Edison:Database:Provider must be \"{DatabaseOptions.Sqlite}\" or \"{DatabaseOptions.Postgres}\".")
+            .Validate(
+                o => !IsProvider(o, DatabaseOptions.Postgres) || !string.IsNullOrWhiteSpace(o.ConnectionString),
+                "Edison:Database:ConnectionString is required for the Postgres provider (e.g. Host=db;Database=edison;Username=edison;Password=...).")
             .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
@@ -65,7 +68,10 @@ public static class EdisonServiceCollectionExtensions
         services.AddSingleton<BatchedGenerationEngine>();
         services.AddSingleton<IGenerationEngine>(sp => sp.GetRequiredService<BatchedGenerationEngine>());
         services.AddHostedService(sp => sp.GetRequiredService<BatchedGenerationEngine>());
-        services.AddSingleton<IConversationStore, SqliteConversationStore>();
+        services.AddSingleton<IConversationStore>(sp =>
+            IsProvider(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value, DatabaseOptions.Postgres)
+                ? ActivatorUtilities.CreateInstance<PostgresConversationStore>(sp)
+                : ActivatorUtilities.CreateInstance<SqliteConversationStore>(sp));
         services.AddHostedService<DatabaseInitializer>();
         services.AddSingleton<ChatPromptBuilder>();
         services.AddSingleton<ModeDetector>();
@@ -79,4 +85,7 @@ public static class EdisonServiceCollectionExtensions
         services.AddScoped<ChatSession>();
         return services;
     }
+
+    private static bool IsProvider(DatabaseOptions options, string provider) =>
+        string.Equals(options.Provider, provider, StringComparison.OrdinalIgnoreCase);
 }

@@ -5,9 +5,10 @@ public sealed class DatabaseOptions
 {
     public const string Section = "Edison:Database";
     public const string Sqlite = "Sqlite";
+    public const string Postgres = "Postgres";
 
     public string Provider { get; set; } = Sqlite;
 
-    /// <summary>Empty means the file edison.db in Edison's data folder.</summary>
+    /// <summary>SQLite: empty means the file edison.db in Edison's data folder. Postgres: required (Npgsql's format).</summary>
     public string? ConnectionString { get; set; }
 }

@@ -20,8 +20,11 @@ public interface IConversationStore
     /// <summary>Deletes a conversation, its messages and its place in the memory index together.</summary>
     Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken);
 
-    /// <summary>Stored exchanges matching an FTS5 query (see <see cref="MemoryQuery"/>), best first, outside one conversation.</summary>
-    Task<IReadOnlyList<RememberedExchange>> SearchExchangesAsync(string query, Guid excluding, int limit, CancellationToken cancellationToken);
+    /// <summary>
+    /// Stored exchanges containing any of the terms (see <see cref="MemoryQuery"/>), the best matches first, the
+    /// user's words counting more than the answer's, from every conversation but one.
+    /// </summary>
+    Task<IReadOnlyList<RememberedExchange>> SearchExchangesAsync(IReadOnlyList<string> terms, Guid excluding, int limit, CancellationToken cancellationToken);
 }
 
 public sealed record ConversationSummary(Guid Id, string Title, DateTimeOffset Updated);

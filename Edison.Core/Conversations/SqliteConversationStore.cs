@@ -163,8 +163,15 @@ public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, 
         return deleted;
     }
 
-    public async Task<IReadOnlyList<RememberedExchange>> SearchExchangesAsync(string query, Guid excluding, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RememberedExchange>> SearchExchangesAsync(IReadOnlyList<string> terms, Guid excluding, int limit, CancellationToken cancellationToken)
     {
+        if (terms.Count == 0)
+        {
+            return [];
+        }
+
+        // Each term quoted: FTS5 reads it as a word, whatever it is.
+        var query = string.Join(" OR ", terms.Select(t => $"\"{t.Replace("\"", string.Empty, StringComparison.Ordinal)}\""));
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         // What the user said weighs four times what was answered: it is what they will ask about later.

@@ -3,8 +3,9 @@ using System.Text.RegularExpressions;
 namespace Edison.Core.Memory;
 
 /// <summary>
-/// Turns a message into an SQLite FTS5 query: its content words, each quoted (so no word is read as FTS5 syntax),
-/// joined with OR so that BM25 ranks exchanges sharing the most and rarest words first.
+/// The words of a message worth searching remembered exchanges for: letters and digits only (so no word can be read
+/// as query syntax by a store), lower-cased, without everyday words. Stores match any of them and rank exchanges
+/// sharing the most and rarest words first.
 /// </summary>
 public static partial class MemoryQuery
 {
@@ -29,18 +30,14 @@ public static partial class MemoryQuery
         "yet", "you", "your", "yours",
     };
 
-    /// <summary>The FTS5 query for a message, or null when it has no word worth searching for.</summary>
-    public static string? From(string message)
-    {
-        var terms = Words().Matches(message)
+    /// <summary>The search terms of a message; empty when it has no word worth searching for.</summary>
+    public static IReadOnlyList<string> Terms(string message) =>
+        Words().Matches(message)
             .Select(m => m.Value.ToLowerInvariant())
             .Where(w => w.Length > 1 && !StopWords.Contains(w))
             .Distinct()
             .Take(MaxTerms)
-            .Select(w => $"\"{w}\"")
             .ToList();
-        return terms.Count == 0 ? null : string.Join(" OR ", terms);
-    }
 
     [GeneratedRegex(@"[\p{L}\p{N}]+")]
     private static partial Regex Words();

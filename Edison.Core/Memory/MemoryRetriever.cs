@@ -18,12 +18,13 @@ public sealed class MemoryRetriever(IConversationStore conversations, IOptions<M
     public async Task<PromptSection?> RetrieveAsync(LoadedModel model, string message, Guid conversationId, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        if (!settings.Enabled || MemoryQuery.From(message) is not { } query)
+        var terms = MemoryQuery.Terms(message);
+        if (!settings.Enabled || terms.Count == 0)
         {
             return null;
         }
 
-        var found = await conversations.SearchExchangesAsync(query, conversationId, settings.MaxResults * CandidatesPerResult, cancellationToken);
+        var found = await conversations.SearchExchangesAsync(terms, conversationId, settings.MaxResults * CandidatesPerResult, cancellationToken);
         var text = new StringBuilder("From earlier conversations with this user (use them only if they help answer):\n");
         int tokens = model.CountTokens(text.ToString());
         var sources = new List<ChatSource>();

@@ -1,0 +1,189 @@
+using Edison.Core.Chat;
+using Edison.Core.Memory;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Edison.Core.Conversations;
+
+/// <summary>
+/// Conversations in PostgreSQL, for several Edison nodes sharing one database. The memory index is Postgres
+/// full-text search: a stored, weighted <c>tsvector</c> per exchange (the user's words weigh more) with a GIN index.
+/// </summary>
+public sealed class PostgresConversationStore(IOptions<DatabaseOptions> database, TimeProvider time) : IConversationStore, IAsyncDisposable
+{
+    private const int SchemaVersion = 1;
+
+    // Any number both nodes agree on: the schema is created under this advisory lock, so two nodes starting together
+    // do not race each other's CREATE statements.
+    private const long SchemaLock = 0x4544_4953_4F4E;
+
+    private readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(
+        database.Value.ConnectionString is { Length: > 0 } connection
+            ? connection
+            : throw new InvalidOperationException("Edison:Database:ConnectionString is required for the Postgres provider."));
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _source.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            $"""
+            SELECT pg_advisory_xact_lock({SchemaLock});
+            CREATE TABLE IF NOT EXISTS edison_schema (version integer NOT NULL);
+            CREATE TABLE IF NOT EXISTS conversations (
+                id uuid PRIMARY KEY,
+                title text NOT NULL,
+                created timestamptz NOT NULL,
+                updated timestamptz NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS messages (
+                id bigserial PRIMARY KEY,
+                conversation_id uuid NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+                role text NOT NULL,
+                content text NOT NULL,
+                created timestamptz NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS messages_by_conversation ON messages(conversation_id, id);
+            CREATE INDEX IF NOT EXISTS conversations_by_updated ON conversations(updated DESC);
+            CREATE TABLE IF NOT EXISTS memories (
+                id bigserial PRIMARY KEY,
+                conversation_id uuid NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+                user_text text NOT NULL,
+                answer text NOT NULL,
+                created timestamptz NOT NULL,
+                search tsvector GENERATED ALWAYS AS (
+                    setweight(to_tsvector('english', user_text), 'A') || setweight(to_tsvector('english', answer), 'B')) STORED
+            );
+            CREATE INDEX IF NOT EXISTS memories_search ON memories USING gin(search);
+            CREATE INDEX IF NOT EXISTS memories_by_conversation ON memories(conversation_id);
+            INSERT INTO edison_schema (version) SELECT {SchemaVersion} WHERE NOT EXISTS (SELECT 1 FROM edison_schema);
+            """,
+            connection,
+            transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<ConversationSummary>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using var command = _source.CreateCommand("SELECT id, title, updated FROM conversations ORDER BY updated DESC, created DESC;");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var list = new List<ConversationSummary>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            list.Add(new ConversationSummary(reader.GetGuid(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2)));
+        }
+
+        return list;
+    }
+
+    public async Task<Conversation?> GetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var command = _source.CreateCommand(
+            """
+            SELECT c.title, c.updated, m.role, m.content, m.created
+            FROM conversations c LEFT JOIN messages m ON m.conversation_id = c.id
+            WHERE c.id = $1 ORDER BY m.id;
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        Conversation? conversation = null;
+        var messages = new List<StoredMessage>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            conversation ??= new Conversation(id, reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1), messages);
+            if (!reader.IsDBNull(2))
+            {
+                messages.Add(new StoredMessage(reader.GetString(2), reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4)));
+            }
+        }
+
+        return conversation;
+    }
+
+    public async Task AppendExchangeAsync(Guid id, string userMessage, string answer, CancellationToken cancellationToken)
+    {
+        // Millisecond precision, as the SQLite store keeps, so both stores order and report times alike.
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
+        await using var connection = await _source.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                Command(
+                    "INSERT INTO conversations (id, title, created, updated) VALUES ($1, $2, $3, $3) ON CONFLICT (id) DO UPDATE SET updated = excluded.updated;",
+                    id, ConversationTitle.FromMessage(userMessage), now),
+                Command("INSERT INTO messages (conversation_id, role, content, created) VALUES ($1, $2, $3, $4);", id, ChatTurn.User, userMessage, now),
+                Command("INSERT INTO messages (conversation_id, role, content, created) VALUES ($1, $2, $3, $4);", id, ChatTurn.Assistant, answer, now),
+                Command("INSERT INTO memories (conversation_id, user_text, answer, created) VALUES ($1, $2, $3, $4);", id, userMessage, answer, now),
+            },
+        };
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<bool> RenameAsync(Guid id, string title, CancellationToken cancellationToken)
+    {
+        await using var command = _source.CreateCommand("UPDATE conversations SET title = $2 WHERE id = $1;");
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        command.Parameters.Add(new NpgsqlParameter { Value = title });
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
+    /// <summary>The messages and the memory index rows go with the conversation (ON DELETE CASCADE), in one statement.</summary>
+    public async Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var command = _source.CreateCommand("DELETE FROM conversations WHERE id = $1;");
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
+    public async Task<IReadOnlyList<RememberedExchange>> SearchExchangesAsync(IReadOnlyList<string> terms, Guid excluding, int limit, CancellationToken cancellationToken)
+    {
+        if (terms.Count == 0)
+        {
+            return [];
+        }
+
+        // Each term becomes its own plain query (no tsquery syntax from user text), OR-ed together.
+        await using var command = _source.CreateCommand(
+            """
+            WITH query AS (
+                SELECT string_agg(plainto_tsquery('english', term)::text, ' | ')::tsquery AS q
+                FROM unnest($1::text[]) AS term
+                WHERE plainto_tsquery('english', term)::text <> ''
+            )
+            SELECT m.conversation_id, m.user_text, m.answer, m.created
+            FROM memories m, query
+            WHERE query.q IS NOT NULL AND m.search @@ query.q AND m.conversation_id <> $2
+            ORDER BY ts_rank(m.search, query.q) DESC, m.id DESC
+            LIMIT $3;
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = terms.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = excluding });
+        command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var found = new List<RememberedExchange>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            found.Add(new RememberedExchange(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3)));
+        }
+
+        return found;
+    }
+
+    public ValueTask DisposeAsync() => _source.DisposeAsync();
+
+    private static NpgsqlBatchCommand Command(string sql, params object[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        return command;
+    }
+}

@@ -1,0 +1,114 @@
+using Edison.Core.Chat;
+using Edison.Core.Conversations;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Edison.Tests.Core.Conversations;
+
+/// <summary>The same store tests against every database Edison supports.</summary>
+public abstract class ConversationStoreContract : IAsyncLifetime
+{
+    protected FakeTimeProvider Clock { get; } = new(DateTimeOffset.Parse("2026-11-20T10:00:00Z"));
+
+    private IConversationStore Store { get; set; } = null!;
+
+    /// <summary>Why these tests cannot run here, or null.</summary>
+    protected abstract string? MissingReason { get; }
+
+    protected abstract Task<IConversationStore> CreateStoreAsync();
+
+    protected abstract Task DropStoreAsync();
+
+    public async Task InitializeAsync()
+    {
+        if (MissingReason is null)
+        {
+            Store = await CreateStoreAsync();
+            await Store.InitializeAsync(CancellationToken.None);
+            await Store.InitializeAsync(CancellationToken.None);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (MissingReason is null)
+        {
+            await DropStoreAsync();
+        }
+    }
+
+    [SkippableFact]
+    public async Task An_exchange_creates_its_conversation_titled_from_the_message_and_later_ones_follow_in_order()
+    {
+        Skip.If(MissingReason is not null, MissingReason);
+        var id = Guid.NewGuid();
+
+        await Store.AppendExchangeAsync(id, "Plan a trip to Lisbon", "Day one: Alfama.", CancellationToken.None);
+        Clock.Advance(TimeSpan.FromMinutes(3));
+        await Store.AppendExchangeAsync(id, "And day two?", "Belém.", CancellationToken.None);
+        var conversation = await Store.GetAsync(id, CancellationToken.None);
+
+        Assert.NotNull(conversation);
+        Assert.Equal("Plan a trip to Lisbon", conversation.Title);
+        Assert.Equal(["Plan a trip to Lisbon", "Day one: Alfama.", "And day two?", "Belém."], conversation.Messages.Select(m => m.Content));
+        Assert.Equal([ChatTurn.User, ChatTurn.Assistant, ChatTurn.User, ChatTurn.Assistant], conversation.Messages.Select(m => m.Role));
+        Assert.Equal(Clock.GetUtcNow(), conversation.Updated);
+        Assert.Equal(Clock.GetUtcNow().AddMinutes(-3), conversation.Messages[0].Created);
+    }
+
+    [SkippableFact]
+    public async Task The_list_is_newest_first_renames_stick_and_unknown_ids_say_so()
+    {
+        Skip.If(MissingReason is not null, MissingReason);
+        var older = Guid.NewGuid();
+        var newer = Guid.NewGuid();
+        await Store.AppendExchangeAsync(older, "first", "a", CancellationToken.None);
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        await Store.AppendExchangeAsync(newer, "second", "b", CancellationToken.None);
+
+        Assert.True(await Store.RenameAsync(older, "Renamed", CancellationToken.None));
+        Assert.False(await Store.RenameAsync(Guid.NewGuid(), "Nobody", CancellationToken.None));
+        var list = await Store.ListAsync(CancellationToken.None);
+
+        Assert.Equal([newer, older], list.Select(c => c.Id));
+        Assert.Equal(["second", "Renamed"], list.Select(c => c.Title));
+        Assert.Null(await Store.GetAsync(Guid.NewGuid(), CancellationToken.None));
+    }
+
+    [SkippableFact]
+    public async Task Memory_search_finds_stemmed_words_ranks_the_users_words_first_and_leaves_one_conversation_out()
+    {
+        Skip.If(MissingReason is not null, MissingReason);
+        var told = Guid.NewGuid();
+        var mentioned = Guid.NewGuid();
+        var current = Guid.NewGuid();
+        await Store.AppendExchangeAsync(mentioned, "Tell me about parks", "Many parks allow dogs on a lead.", CancellationToken.None);
+        await Store.AppendExchangeAsync(told, "My dog Rex loves chasing squirrels", "Rex sounds lively!", CancellationToken.None);
+        await Store.AppendExchangeAsync(current, "Where should I walk my dog?", "Try the park.", CancellationToken.None);
+        await Store.AppendExchangeAsync(Guid.NewGuid(), "I bake sourdough", "Lovely.", CancellationToken.None);
+
+        var found = await Store.SearchExchangesAsync(["dogs"], current, 10, CancellationToken.None);
+
+        Assert.Equal([told, mentioned], found.Select(e => e.ConversationId));
+        Assert.Equal("My dog Rex loves chasing squirrels", found[0].UserMessage);
+        Assert.Equal("Rex sounds lively!", found[0].Answer);
+        Assert.Single(await Store.SearchExchangesAsync(["dog"], current, 1, CancellationToken.None));
+        Assert.Empty(await Store.SearchExchangesAsync(["giraffe"], current, 10, CancellationToken.None));
+        Assert.Empty(await Store.SearchExchangesAsync([], current, 10, CancellationToken.None));
+    }
+
+    [SkippableFact]
+    public async Task Deleting_a_conversation_removes_its_messages_and_its_memories()
+    {
+        Skip.If(MissingReason is not null, MissingReason);
+        var id = Guid.NewGuid();
+        await Store.AppendExchangeAsync(id, "My tortoise Boris eats dandelions", "Good taste.", CancellationToken.None);
+        Assert.Single(await Store.SearchExchangesAsync(["tortoise"], Guid.Empty, 10, CancellationToken.None));
+
+        Assert.True(await Store.DeleteAsync(id, CancellationToken.None));
+        Assert.False(await Store.DeleteAsync(id, CancellationToken.None));
+
+        Assert.Null(await Store.GetAsync(id, CancellationToken.None));
+        Assert.Empty(await Store.ListAsync(CancellationToken.None));
+        Assert.Empty(await Store.SearchExchangesAsync(["tortoise"], Guid.Empty, 10, CancellationToken.None));
+    }
+}

@@ -1,0 +1,41 @@
+using Npgsql;
+
+namespace Edison.Tests.TestSupport;
+
+/// <summary>
+/// A fresh PostgreSQL database for one test class, on the server named by <c>EDISON_TEST_POSTGRES</c> (a connection
+/// string whose user may create databases; <c>.ci/run</c> installs and starts a local PostgreSQL and sets it).
+/// </summary>
+public sealed class PostgresTestDatabase : IAsyncDisposable
+{
+    public const string Variable = "EDISON_TEST_POSTGRES";
+
+    private readonly string _name = $"edison_test_{Guid.NewGuid():N}";
+
+    private PostgresTestDatabase(string server) => ConnectionString = new NpgsqlConnectionStringBuilder(server) { Database = _name, Pooling = false }.ToString();
+
+    public string ConnectionString { get; }
+
+    public static string? Server => Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } server ? server : null;
+
+    public static string? MissingReason => Server is null ? $"{Variable} is not set: run .ci/run, which installs and starts PostgreSQL" : null;
+
+    public static async Task<PostgresTestDatabase> CreateAsync()
+    {
+        var database = new PostgresTestDatabase(Server!);
+        await using var admin = new NpgsqlConnection(Server);
+        await admin.OpenAsync();
+        await using var create = new NpgsqlCommand($"CREATE DATABASE {database._name};", admin);
+        await create.ExecuteNonQueryAsync();
+        return database;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var admin = new NpgsqlConnection(Server);
+        await admin.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_name} WITH (FORCE);", admin);
+        await drop.ExecuteNonQueryAsync();
+    }
+}
