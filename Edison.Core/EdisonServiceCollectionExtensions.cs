@@ -10,6 +10,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using IChatClient = Microsoft.Extensions.AI.IChatClient;
+using OpenAI;
+using System.ClientModel;
 
 namespace Edison.Core;
 
@@ -64,7 +67,22 @@ public static class EdisonServiceCollectionExtensions
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ModelDownloader>>()));
         services.AddSingleton<ModelHost>();
         services.AddSingleton<ModelDownloads>();
-        services.AddHostedService(sp => sp.GetRequiredService<ModelHost>());
+        services.AddOptions<EngineOptions>()
+            .BindConfiguration(EngineOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(
+                o => string.Equals(o.Kind, EngineOptions.Local, StringComparison.OrdinalIgnoreCase) || o.IsRemote,
+                $"Edison:Engine:Kind must be \"{EngineOptions.Local}\" or \"{EngineOptions.OpenAI}\".")
+            .Validate(
+                o => !o.IsRemote || Uri.TryCreate(o.Endpoint, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https",
+                "Edison:Engine:Endpoint must be the server's OpenAI base URL (http(s)://host:port/v1) when Edison:Engine:Kind is OpenAI.")
+            .ValidateOnStart();
+        services.AddSingleton<RemoteChatModel>();
+        services.AddSingleton<LocalChatClient>();
+        services.AddSingleton<IChatModelSource>(sp => Remote(sp) ? sp.GetRequiredService<RemoteChatModel>() : sp.GetRequiredService<ModelHost>());
+        services.AddSingleton<IChatClient>(sp => Remote(sp) ? CreateRemoteClient(sp.GetRequiredService<IOptions<EngineOptions>>().Value) : sp.GetRequiredService<LocalChatClient>());
+
+        services.AddHostedService<LocalModelLoader>();
         services.AddSingleton<BatchedGenerationEngine>();
         services.AddSingleton<IGenerationEngine>(sp => sp.GetRequiredService<BatchedGenerationEngine>());
         services.AddHostedService(sp => sp.GetRequiredService<BatchedGenerationEngine>());
@@ -84,6 +102,22 @@ public static class EdisonServiceCollectionExtensions
         services.AddSingleton<ChatPipeline>();
         services.AddScoped<ChatSession>();
         return services;
+    }
+
+    private static bool Remote(IServiceProvider services) => services.GetRequiredService<IOptions<EngineOptions>>().Value.IsRemote;
+
+    private static IChatClient CreateRemoteClient(EngineOptions engine) =>
+        Microsoft.Extensions.AI.OpenAIClientExtensions.AsIChatClient(new OpenAIClient(
+                new ApiKeyCredential(string.IsNullOrEmpty(engine.ApiKey) ? "none" : engine.ApiKey),
+                new OpenAIClientOptions { Endpoint = new Uri(engine.Endpoint!), NetworkTimeout = Timeout.InfiniteTimeSpan })
+            .GetChatClient(engine.Model));
+
+    /// <summary>Loads the local model at start-up; with a remote engine nothing is loaded here.</summary>
+    private sealed class LocalModelLoader(ModelHost host, IOptions<EngineOptions> engine) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => engine.Value.IsRemote ? Task.CompletedTask : host.StartAsync(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => engine.Value.IsRemote ? Task.CompletedTask : host.StopAsync(cancellationToken);
     }
 
     private static bool IsProvider(DatabaseOptions options, string provider) =>

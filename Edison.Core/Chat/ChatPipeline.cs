@@ -6,6 +6,9 @@ using Edison.Core.Memory;
 using Edison.Core.Modes;
 using Edison.Core.Search;
 using Edison.Core.Telemetry;
+using AiChatMessage = Microsoft.Extensions.AI.ChatMessage;
+using AiChatOptions = Microsoft.Extensions.AI.ChatOptions;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -17,8 +20,8 @@ namespace Edison.Core.Chat;
 /// the exchange once the answer has completed. Nothing else generates text.
 /// </summary>
 public sealed class ChatPipeline(
-    ModelHost models,
-    IGenerationEngine engine,
+    IChatModelSource models,
+    IChatClient answers,
     IConversationStore conversations,
     ChatPromptBuilder prompts,
     ModeDetector modes,
@@ -118,26 +121,25 @@ public sealed class ChatPipeline(
         ChatPrompt prompt;
         try
         {
-            // The projector puts each image's embedding where its marker stands, before the words about it.
-            var withImages = string.Concat(images.Select(_ => LoadedModel.ImageMarker + "\n")) + text;
-            prompt = prompts.Build(model, systemPrompt, history, withImages, AnswerRoom(maxTokens, model.ContextSize));
+            prompt = prompts.Build(model, systemPrompt, history, text, AnswerRoom(maxTokens, model.ContextSize));
         }
         catch (PromptTooLongException e)
         {
             throw new ChatRequestException(e.Message);
         }
 
-        var sampling = new GenerationRequest(
-            prompt.Text,
-            maxTokens,
-            request.Temperature ?? defaults.Temperature ?? mode.Temperature,
-            request.TopP ?? defaults.TopP ?? mode.TopP,
-            request.Seed ?? defaults.Seed ?? (uint)Random.Shared.Next(),
-            [.. prompt.StopStrings, .. request.StopStrings ?? []],
-            images.Select(i => i.Data).ToList());
+        var options = new AiChatOptions
+        {
+            MaxOutputTokens = maxTokens,
+            Temperature = request.Temperature ?? defaults.Temperature ?? mode.Temperature,
+            TopP = request.TopP ?? defaults.TopP ?? mode.TopP,
+            Seed = request.Seed ?? defaults.Seed ?? (uint)Random.Shared.Next(),
+            StopSequences = [.. prompt.StopStrings, .. request.StopStrings ?? []],
+        };
+
         // A client that keeps the conversation itself gets no stored copy of it.
         bool remember = request.History is null && (request.Remember ?? true);
-        return new PreparedChat(conversationId, mode, text, remember, sampling, sections.SelectMany(s => s.Sources).ToList(), notices);
+        return new PreparedChat(conversationId, mode, text, remember, prompt, Messages(prompt, images), options, sections.SelectMany(s => s.Sources).ToList(), notices);
     }
 
     /// <summary>
@@ -151,19 +153,21 @@ public sealed class ChatPipeline(
         long started = time.GetTimestamp();
         long firstPiece = 0;
         int pieces = 0;
-        await using (var tokens = engine.GenerateAsync(prepared.Generation, cancellationToken).GetAsyncEnumerator(cancellationToken))
+        ChatUsage? usage = null;
+        await using (var updates = answers.GetStreamingResponseAsync(prepared.Messages, prepared.Options, cancellationToken).GetAsyncEnumerator(cancellationToken))
         {
             while (ending is null)
             {
                 string piece;
                 try
                 {
-                    if (!await tokens.MoveNextAsync())
+                    if (!await updates.MoveNextAsync())
                     {
                         break;
                     }
 
-                    piece = tokens.Current;
+                    piece = updates.Current.Text;
+                    usage = Usage(updates.Current, usage);
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
@@ -197,7 +201,7 @@ public sealed class ChatPipeline(
             }
         }
 
-        ending ??= await CompleteAsync(prepared, answer.ToString());
+        ending ??= await CompleteAsync(prepared, answer.ToString(), usage);
         string outcome = ending.Ok ? "completed" : ending.Stopped == true ? "stopped" : "failed";
         metrics.Answered(
             outcome,
@@ -236,12 +240,11 @@ public sealed class ChatPipeline(
         try
         {
             var exchange = $"User: {Shorten(prepared.Message)}\nAssistant: {Shorten(answer)}";
-            var prompt = ChatPromptBuilder.Format(model, [new(ChatTurn.System, TitleInstruction), new(ChatTurn.User, exchange)]);
-            var request = new GenerationRequest(prompt, TitleTokens, 0f, 1f, 0, ["\n"]);
+            var options = new AiChatOptions { MaxOutputTokens = TitleTokens, Temperature = 0, TopP = 1, Seed = 0, StopSequences = ["\n"] };
             var title = new StringBuilder();
-            await foreach (var piece in engine.GenerateAsync(request, cancellationToken))
+            await foreach (var update in answers.GetStreamingResponseAsync([new(ChatRole.System, TitleInstruction), new(ChatRole.User, exchange)], options, cancellationToken))
             {
-                title.Append(piece);
+                title.Append(update.Text);
             }
 
             var cleaned = title.ToString().Trim().Trim('"', '\'', '*', '#', '.', ' ');
@@ -258,7 +261,7 @@ public sealed class ChatPipeline(
 
     private static string Shorten(string text) => text.Length <= TitleContextCharacters ? text : text[..TitleContextCharacters];
 
-    private async Task<ChatDone> CompleteAsync(PreparedChat prepared, string answer)
+    private async Task<ChatDone> CompleteAsync(PreparedChat prepared, string answer, ChatUsage? usage)
     {
         if (prepared.Remember)
         {
@@ -274,9 +277,34 @@ public sealed class ChatPipeline(
             }
         }
 
-        var report = prepared.Generation.Report;
-        var usage = new ChatUsage(report.PromptTokens, report.CompletionTokens, report.CutOff);
         return ChatDone.Completed(prepared.Mode.Name, answer, prepared.ConversationId, prepared.Sources, prepared.Notices, usage);
+    }
+
+    /// <summary>The fitted conversation for the model; the images go with the user's last message.</summary>
+    private static List<AiChatMessage> Messages(ChatPrompt prompt, IReadOnlyList<ImageAttachment> images)
+    {
+        var messages = prompt.Turns.Select(t => new AiChatMessage(new ChatRole(t.Role), t.Content)).ToList();
+        foreach (var image in images)
+        {
+            messages[^1].Contents.Insert(0, new DataContent(image.Data, image.MediaType));
+        }
+
+        return messages;
+    }
+
+    /// <summary>Token counts and how the answer ended, from whichever update reports them (the last, usually).</summary>
+    private static ChatUsage? Usage(ChatResponseUpdate update, ChatUsage? sofar)
+    {
+        var details = update.Contents.OfType<UsageContent>().FirstOrDefault()?.Details;
+        if (details is null && update.FinishReason is null)
+        {
+            return sofar;
+        }
+
+        return new ChatUsage(
+            (int?)details?.InputTokenCount ?? sofar?.PromptTokens ?? 0,
+            (int?)details?.OutputTokenCount ?? sofar?.CompletionTokens ?? 0,
+            update.FinishReason is { } reason ? reason == ChatFinishReason.Length : sofar?.CutOff ?? false);
     }
 
     private async Task<IReadOnlyList<ChatTurn>> LoadHistoryAsync(Guid conversationId, CancellationToken cancellationToken)

@@ -8,6 +8,8 @@ public sealed record PreparedChat(
     ChatMode Mode,
     string Message,
     bool Remember,
-    GenerationRequest Generation,
+    ChatPrompt Prompt,
+    IReadOnlyList<Microsoft.Extensions.AI.ChatMessage> Messages,
+    Microsoft.Extensions.AI.ChatOptions Options,
     IReadOnlyList<ChatSource> Sources,
     IReadOnlyList<string> Notices);

@@ -22,7 +22,7 @@ public sealed class ChatPromptBuilder
     public static readonly IReadOnlyList<string> FallbackStopStrings = ["\nUser:"];
 
     /// <param name="answerTokens">Room to leave in the context for the answer.</param>
-    public ChatPrompt Build(LoadedModel model, string systemPrompt, IReadOnlyList<ChatTurn> history, string message, int answerTokens)
+    public ChatPrompt Build(IChatModel model, string systemPrompt, IReadOnlyList<ChatTurn> history, string message, int answerTokens)
     {
         int budget = model.ContextSize - answerTokens;
         for (int skip = 0; skip <= history.Count; skip += 2)
@@ -30,11 +30,11 @@ public sealed class ChatPromptBuilder
             var turns = new List<ChatTurn> { new(ChatTurn.System, systemPrompt) };
             turns.AddRange(history.Skip(skip));
             turns.Add(new ChatTurn(ChatTurn.User, message));
-            var text = Format(model, turns);
+            var text = model.Format(turns);
             int tokens = model.CountTokens(text);
             if (tokens <= budget)
             {
-                return new ChatPrompt(text, tokens, model.HasChatTemplate ? [] : FallbackStopStrings);
+                return new ChatPrompt(turns, text, tokens, model.StopStrings);
             }
 
             if (skip >= history.Count)
@@ -80,5 +80,5 @@ public sealed class ChatPromptBuilder
     }
 }
 
-/// <summary>A formatted prompt, its size in tokens and the text that ends its answer.</summary>
-public sealed record ChatPrompt(string Text, int Tokens, IReadOnlyList<string> StopStrings);
+/// <summary>The conversation that fits (system prompt first), as the model reads it, its size in tokens and the text that ends its answer.</summary>
+public sealed record ChatPrompt(IReadOnlyList<ChatTurn> Turns, string Text, int Tokens, IReadOnlyList<string> StopStrings);

@@ -1,4 +1,5 @@
 using System.Text;
+using Edison.Core.Chat;
 using LLama;
 using LLama.Common;
 using LLama.Native;
@@ -6,7 +7,7 @@ using LLama.Native;
 namespace Edison.Core.Llama;
 
 /// <summary>The shared weights of the one model Edison serves, with what callers need to know about it.</summary>
-public sealed class LoadedModel(LLamaWeights weights, ModelParams parameters, string name, bool isDemo, MtmdWeights? vision = null) : IDisposable
+public sealed class LoadedModel(LLamaWeights weights, ModelParams parameters, string name, bool isDemo, MtmdWeights? vision = null) : IChatModel, IDisposable
 {
     private const string ChatTemplateKey = "tokenizer.chat_template";
 
@@ -31,6 +32,10 @@ public sealed class LoadedModel(LLamaWeights weights, ModelParams parameters, st
     public int ContextSize => (int)Parameters.ContextSize!.Value;
 
     public bool HasChatTemplate => Weights.Metadata.ContainsKey(ChatTemplateKey);
+
+    public IReadOnlyList<string> StopStrings => HasChatTemplate ? [] : ChatPromptBuilder.FallbackStopStrings;
+
+    public string Format(IReadOnlyList<ChatTurn> turns) => ChatPromptBuilder.Format(this, turns);
 
     public int CountTokens(string text) => Weights.Tokenize(text, add_bos: true, special: true, Encoding.UTF8).Length;
 

@@ -20,7 +20,7 @@ public sealed class ModelHost(
     ModelSelection selection,
     IHostApplicationLifetime lifetime,
     ILogger<ModelHost> logger,
-    ILoggerFactory loggerFactory) : BackgroundService
+    ILoggerFactory loggerFactory) : BackgroundService, IChatModelSource
 {
     private readonly TaskCompletionSource<LoadedModel> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ModelOptions _options = modelOptions.Value;
@@ -37,6 +37,10 @@ public sealed class ModelHost(
     public string? Failure => _failure;
 
     public Task<LoadedModel> WhenReadyAsync(CancellationToken cancellationToken) => _ready.Task.WaitAsync(cancellationToken);
+
+    IChatModel? IChatModelSource.Model => _model;
+
+    async Task<IChatModel> IChatModelSource.WhenModelReadyAsync(CancellationToken cancellationToken) => await WhenReadyAsync(cancellationToken);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

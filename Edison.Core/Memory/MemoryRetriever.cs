@@ -15,7 +15,7 @@ public sealed class MemoryRetriever(IConversationStore conversations, IOptions<M
     private const int SnippetCharacters = 240;
     private const int CandidatesPerResult = 3;
 
-    public async Task<PromptSection?> RetrieveAsync(LoadedModel model, string message, Guid conversationId, CancellationToken cancellationToken)
+    public async Task<PromptSection?> RetrieveAsync(IChatModel model, string message, Guid conversationId, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var terms = MemoryQuery.Terms(message);

@@ -19,7 +19,7 @@ public sealed class WebSearch(ISearchProvider provider, ModeDetector detector, I
     public bool Wants(ChatMode mode, string message) =>
         provider.IsConfigured && (mode.Search == SearchUse.Always || detector.WantsWebSearch(message));
 
-    public async Task<WebSearchOutcome> SearchAsync(LoadedModel model, string message, CancellationToken cancellationToken)
+    public async Task<WebSearchOutcome> SearchAsync(IChatModel model, string message, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         IReadOnlyList<SearchResult> results;

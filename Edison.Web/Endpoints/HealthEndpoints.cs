@@ -7,7 +7,7 @@ public static class HealthEndpoints
 {
     public static IEndpointRouteBuilder MapEdisonHealth(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/health", (ModelHost models, IGenerationEngine engine) =>
+        endpoints.MapGet("/health", (IChatModelSource models, IGenerationEngine engine) =>
         {
             var model = models.Model;
             var health = new HealthReport(

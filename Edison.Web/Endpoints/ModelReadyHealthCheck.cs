@@ -4,7 +4,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Edison.Web.Endpoints;
 
 /// <summary>Readiness: Edison can answer once its model is loaded.</summary>
-public sealed class ModelReadyHealthCheck(ModelHost models) : IHealthCheck
+public sealed class ModelReadyHealthCheck(IChatModelSource models) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
         Task.FromResult(models.State switch

@@ -28,7 +28,7 @@ public static class OpenAiEndpoints
         return endpoints;
     }
 
-    private static IResult ListModels(ModelHost models) =>
+    private static IResult ListModels(IChatModelSource models) =>
         models.Model is { } model
             ? TypedResults.Json(new OpenAiModelList([new OpenAiModel(model.Name, model.LoadedAt.ToUnixTimeSeconds(), "edison")]), EdisonJson.Options)
             : Error("The model is still loading; try again in a moment.", "service_unavailable", StatusCodes.Status503ServiceUnavailable);
@@ -37,7 +37,7 @@ public static class OpenAiEndpoints
         HttpContext http,
         ChatRequestReader reader,
         ChatPipeline pipeline,
-        ModelHost models,
+        IChatModelSource models,
         IOptions<ChatOptions> options,
         TimeProvider time)
     {

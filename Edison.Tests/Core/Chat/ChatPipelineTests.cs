@@ -49,10 +49,10 @@ public sealed class ChatPipelineTests : IAsyncLifetime
         var code = await _pipeline.PrepareAsync(new ChatRequest("hello", Mode: "code"), CancellationToken.None);
         var chosen = await _pipeline.PrepareAsync(new ChatRequest("hello", Mode: "code", Temperature: 1.3f), CancellationToken.None);
 
-        Assert.True(code.Generation.Temperature < chat.Generation.Temperature, "code samples more conservatively than chat");
-        Assert.Contains(ChatMode.Code.SystemPrompt, code.Generation.Prompt);
-        Assert.DoesNotContain(ChatMode.Code.SystemPrompt, chat.Generation.Prompt);
-        Assert.Equal(1.3f, chosen.Generation.Temperature);
+        Assert.True(code.Options.Temperature < chat.Options.Temperature, "code samples more conservatively than chat");
+        Assert.Contains(ChatMode.Code.SystemPrompt, code.Prompt.Text);
+        Assert.DoesNotContain(ChatMode.Code.SystemPrompt, chat.Prompt.Text);
+        Assert.Equal(1.3f, chosen.Options.Temperature);
     }
 
     [Fact]
@@ -77,9 +77,9 @@ public sealed class ChatPipelineTests : IAsyncLifetime
             new ChatRequest("what is my dog called?", ConversationId: first.ConversationId.ToString(), MaxTokens: 4),
             CancellationToken.None);
 
-        Assert.Contains("my dog is called Rex", second.Generation.Prompt);
+        Assert.Contains("my dog is called Rex", second.Prompt.Text);
         Assert.True(
-            second.Generation.Prompt.IndexOf("my dog is called Rex", StringComparison.Ordinal)
-            < second.Generation.Prompt.IndexOf("what is my dog called?", StringComparison.Ordinal));
+            second.Prompt.Text.IndexOf("my dog is called Rex", StringComparison.Ordinal)
+            < second.Prompt.Text.IndexOf("what is my dog called?", StringComparison.Ordinal));
     }
 }

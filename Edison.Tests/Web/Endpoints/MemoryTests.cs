@@ -32,8 +32,8 @@ public sealed class MemoryTests : IAsyncLifetime
 
         // What the model reads: the remembered exchange is in the prompt of the new question.
         var prepared = await Pipeline.PrepareAsync(new ChatRequest("Tell me about my dogs"), CancellationToken.None);
-        Assert.Contains("My dog Rex loves chasing squirrels in the park", prepared.Generation.Prompt);
-        Assert.DoesNotContain("sourdough", prepared.Generation.Prompt);
+        Assert.Contains("My dog Rex loves chasing squirrels in the park", prepared.Prompt.Text);
+        Assert.DoesNotContain("sourdough", prepared.Prompt.Text);
     }
 
     [Fact]
@@ -45,7 +45,7 @@ public sealed class MemoryTests : IAsyncLifetime
 
         Assert.Empty(asked.GetProperty("sources").EnumerateArray());
         var prepared = await Pipeline.PrepareAsync(new ChatRequest("Kiwi the parrot"), CancellationToken.None);
-        Assert.DoesNotContain("French", prepared.Generation.Prompt);
+        Assert.DoesNotContain("French", prepared.Prompt.Text);
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public sealed class MemoryTests : IAsyncLifetime
         Assert.DoesNotContain(
             asked.GetProperty("sources").EnumerateArray(),
             s => s.GetProperty("conversation_id").GetString() == told);
-        Assert.DoesNotContain("sleeps on the piano", (await Pipeline.PrepareAsync(new ChatRequest("my cat and the piano"), CancellationToken.None)).Generation.Prompt);
+        Assert.DoesNotContain("sleeps on the piano", (await Pipeline.PrepareAsync(new ChatRequest("my cat and the piano"), CancellationToken.None)).Prompt.Text);
     }
 
     [Fact]

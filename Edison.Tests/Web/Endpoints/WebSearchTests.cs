@@ -59,8 +59,8 @@ public sealed class WebSearchTests : IAsyncLifetime
             .PrepareAsync(new ChatRequest("Search the web for the latest Rust release"), CancellationToken.None);
 
         Assert.Equal("agent", prepared.Mode.Name);
-        Assert.Contains("Rust 1.99 released (https://blog.example.org/rust-1-99): The Rust team announces version 1.99", prepared.Generation.Prompt);
-        Assert.DoesNotContain("javascript:", prepared.Generation.Prompt);
+        Assert.Contains("Rust 1.99 released (https://blog.example.org/rust-1-99): The Rust team announces version 1.99", prepared.Prompt.Text);
+        Assert.DoesNotContain("javascript:", prepared.Prompt.Text);
     }
 
     [Fact]

@@ -1,0 +1,40 @@
+using Edison.Core.Chat;
+
+namespace Edison.Core.Llama;
+
+/// <summary>What the pipeline needs to know of the model that answers, whether it runs here or on a remote server.</summary>
+public interface IChatModel
+{
+    string Name { get; }
+
+    int ContextSize { get; }
+
+    bool IsDemo { get; }
+
+    bool CanSeeImages { get; }
+
+    DateTimeOffset LoadedAt { get; }
+
+    /// <summary>Text that ends an answer when the model's own chat template cannot (the plain fallback format).</summary>
+    IReadOnlyList<string> StopStrings { get; }
+
+    int CountTokens(string text);
+
+    /// <summary>The conversation as the model reads it, for counting its tokens.</summary>
+    string Format(IReadOnlyList<ChatTurn> turns);
+}
+
+/// <summary>The model Edison answers with, and whether it is there yet.</summary>
+public interface IChatModelSource
+{
+    ModelState State { get; }
+
+    IChatModel? Model { get; }
+
+    string? Failure { get; }
+
+    /// <summary>Raised after a model was loaded or switched to; may be raised on any thread.</summary>
+    event Action? Changed;
+
+    Task<IChatModel> WhenModelReadyAsync(CancellationToken cancellationToken);
+}
