@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Edison.Tests.TestSupport;
@@ -52,21 +51,8 @@ public sealed class PullCommandTests : IAsyncLifetime
         Assert.Contains("Qwen/Qwen2.5-0.5B-Instruct-GGUF qwen2.5-0.5b-instruct-q4_k_m.gguf", output);
     }
 
-    private async Task<(int Exit, string Output)> PullAsync(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Edison.Web.dll"), "pull", .. arguments])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.Environment["Edison__DataPath"] = _data.FullName;
-        start.Environment["Edison__Models__HubUrl"] = _hub.Url;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output + await errors);
-    }
+    private Task<(int Exit, string Output)> PullAsync(params string[] arguments) =>
+        EdisonProcess.RunAsync(
+            ["pull", .. arguments],
+            new Dictionary<string, string> { ["Edison__DataPath"] = _data.FullName, ["Edison__Models__HubUrl"] = _hub.Url });
 }

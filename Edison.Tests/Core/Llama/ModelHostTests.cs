@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Edison.Core;
 using Edison.Core.Llama;
 using Edison.Core.Models;
@@ -76,24 +75,12 @@ public sealed class ModelHostTests : IDisposable
     public async Task Running_Edison_with_a_bad_model_exits_with_code_1_and_a_line_naming_file_and_problem(string kind, string problem)
     {
         var path = kind == "missing" ? Path.Combine(_folder.FullName, "missing.gguf") : await WriteTruncatedModelAsync();
-        var web = Path.Combine(AppContext.BaseDirectory, "Edison.Web.dll");
-        var start = new ProcessStartInfo("dotnet", [web, "--urls", "http://127.0.0.1:0"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.Environment["Edison__Model__Path"] = path;
-        start.Environment["Edison__DataPath"] = _folder.FullName;
+        var (exit, output) = await EdisonProcess.RunAsync(
+            ["--urls", "http://127.0.0.1:0"],
+            new Dictionary<string, string> { ["Edison__Model__Path"] = path, ["Edison__DataPath"] = _folder.FullName });
 
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-
-        Assert.Equal(1, process.ExitCode);
-        Assert.Contains($"Edison:Model:Path \"{path}\": {problem}", await output + await errors);
+        Assert.Equal(1, exit);
+        Assert.Contains($"Edison:Model:Path \"{path}\": {problem}", output);
     }
 
     public void Dispose() => _folder.Delete(recursive: true);

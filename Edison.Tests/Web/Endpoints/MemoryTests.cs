@@ -113,12 +113,5 @@ public sealed class MemoryTests : IAsyncLifetime
 
     private static string ConversationId(JsonElement answer) => answer.GetProperty("conversation_id").GetString()!;
 
-    private async Task<JsonElement> ChatAsync(object body)
-    {
-        var response = await _client.PostAsync("/chat", Sse.Json(body));
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var answer = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.True(answer.GetProperty("ok").GetBoolean(), answer.ToString());
-        return answer;
-    }
+    private Task<JsonElement> ChatAsync(object body) => ChatJson.PostAsync(_client, body);
 }

@@ -109,12 +109,5 @@ public sealed class WebSearchTests : IAsyncLifetime
         Assert.Equal(TestModels.StoryAnswer, string.Concat(events.Where(e => e.EventType == "token").Select(Sse.TokenText)));
     }
 
-    private async Task<JsonElement> ChatAsync(object body)
-    {
-        var response = await _client.PostAsync("/chat", Sse.Json(body));
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var answer = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.True(answer.GetProperty("ok").GetBoolean(), answer.ToString());
-        return answer;
-    }
+    private Task<JsonElement> ChatAsync(object body) => ChatJson.PostAsync(_client, body);
 }
