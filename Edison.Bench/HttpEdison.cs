@@ -27,6 +27,8 @@ public sealed class HttpEdison(BenchOptions options, string dataPath, int maxPar
         start.Environment["Edison__Model__ContextSize"] = options.ContextSize.ToString();
         start.Environment["Edison__Model__Threads"] = options.Threads.ToString();
         start.Environment["Edison__Model__MaxParallel"] = maxParallel.ToString();
+        // The benchmark sends hundreds of requests a minute from one address: no rate limit.
+        start.Environment["Edison__RateLimit__PermitsPerMinute"] = "0";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, _) => { };
