@@ -9,7 +9,7 @@ namespace Edison.Web.Endpoints;
 
 /// <summary>
 /// Writes an event stream as Server-Sent Events (Edison's chat events, or another framing such as OpenAI's): <c>event: token</c>/<c>event: done</c> with one JSON
-/// <c>data</c> line each, flushed one by one, and a <c>: ping</c> comment whenever nothing was sent for the ping
+/// <c>data</c> line each, flushed as soon as no further event is waiting, and a <c>: ping</c> comment whenever nothing was sent for the ping
 /// interval. Events are serialised straight into the response, without a string per token.
 /// </summary>
 public sealed class ServerSentEventWriter(HttpResponse response, TimeSpan pingInterval, TimeProvider time)
@@ -18,6 +18,7 @@ public sealed class ServerSentEventWriter(HttpResponse response, TimeSpan pingIn
     private static readonly byte[] TokenPrefix = Encoding.UTF8.GetBytes($"event: {ChatEndpoints.TokenEvent}\ndata: ");
     private static readonly byte[] DonePrefix = Encoding.UTF8.GetBytes($"event: {ChatEndpoints.DoneEvent}\ndata: ");
     private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
+    private static readonly TimeSpan MaxHold = TimeSpan.FromMilliseconds(10);
 
     /// <summary>Edison's own framing: <c>event: token</c>/<c>event: done</c>.</summary>
     public Task WriteAsync(IAsyncEnumerable<ChatEvent> events, CancellationToken cancellationToken) =>
@@ -72,10 +73,18 @@ public sealed class ServerSentEventWriter(HttpResponse response, TimeSpan pingIn
 
             json.Reset(body);
             writeItem(body, json, enumerator.Current);
-            await body.FlushAsync(cancellationToken);
-            lastWrite = time.GetTimestamp();
             next = enumerator.MoveNextAsync();
+
+            // Events that are already waiting go out in one flush (one write to the socket) instead of one each, but
+            // never held for longer than a moment: a client still sees the answer grow token by token.
+            if (!next.IsCompleted || time.GetElapsedTime(lastWrite) >= MaxHold)
+            {
+                await body.FlushAsync(cancellationToken);
+                lastWrite = time.GetTimestamp();
+            }
         }
+
+        await body.FlushAsync(cancellationToken);
     }
 
     private TimeSpan TimeUntilPing(long lastWrite)
