@@ -4,7 +4,7 @@ using Edison.Tests.TestSupport;
 
 namespace Edison.Tests.Web.Endpoints;
 
-/// <summary>Two Edison nodes on one PostgreSQL database see each other's conversations and memories.</summary>
+/// <summary>Two Edison processes on one PostgreSQL database see each other's conversations and memories.</summary>
 public sealed class SharedPostgresTests
 {
     [SkippableFact]
@@ -18,9 +18,16 @@ public sealed class SharedPostgresTests
             ["Edison:Database:ConnectionString"] = database.ConnectionString,
         };
         await using var first = new EdisonFactory(TestModels.Story, settings: settings);
-        await using var second = new EdisonFactory(TestModels.Story, settings: settings);
         var one = await first.CreateReadyClientAsync();
-        var two = await second.CreateReadyClientAsync();
+        await using var second = await EdisonServerProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["Edison__Model__Path"] = TestModels.Story,
+            ["Edison__Model__ContextSize"] = "2048",
+            ["Edison__DataPath"] = first.DataPath,
+            ["Edison__Database__Provider"] = "Postgres",
+            ["Edison__Database__ConnectionString"] = database.ConnectionString,
+        });
+        var two = second.Client;
 
         var written = await (await one.PostAsync("/chat", Sse.Json(new { message = "My dog Rex loves chasing squirrels" }))).Content.ReadFromJsonAsync<JsonElement>();
         var id = written.GetProperty("conversation_id").GetString();
