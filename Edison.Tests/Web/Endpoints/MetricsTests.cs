@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Edison.Tests.Web.Endpoints;
 
 /// <summary>/metrics for Prometheus moves with the streams; readiness and liveness for orchestrators.</summary>
+[Collection(MetricsCollection.Name)]
 public sealed partial class MetricsTests : IAsyncLifetime
 {
     private readonly EdisonFactory _edison = new(TestModels.Endless, contextSize: 4096);
@@ -78,4 +79,15 @@ public sealed partial class MetricsTests : IAsyncLifetime
 
     [GeneratedRegex(@"^(?<name>[a-z_]+)(\{(?<labels>[^}]*)\})? (?<value>[-+0-9.eE]+|NaN)( \d+)?$", RegexOptions.Multiline)]
     private static partial Regex Sample();
+}
+
+/// <summary>
+/// The metrics tests run on their own: every Edison under test in this process publishes a meter named "Edison",
+/// and one host stopping while another is scraped can take series with it. One Edison per process, as in
+/// production, is what they measure.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MetricsCollection
+{
+    public const string Name = "Metrics";
 }
