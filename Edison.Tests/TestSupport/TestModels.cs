@@ -16,7 +16,7 @@ public static class TestModels
     /// <summary>The answer of <see cref="Story"/>: CJK and emoji characters, each split over byte tokens.</summary>
     public const string StoryAnswer = "Once upon a time 🦙 a llama from 日本 wrote a story, and it was a good story.";
 
-    private static readonly string Folder = Directory.CreateTempSubdirectory("edison-test-models-").FullName;
+    private static readonly string Folder = CreateFolder();
     private static readonly ConcurrentDictionary<string, Lazy<string>> Written = new();
 
     /// <summary>A model with the ChatML template that answers <see cref="GreetingAnswer"/>.</summary>
@@ -38,6 +38,24 @@ public static class TestModels
     /// conversation's tokens in the KV cache would come out different.
     /// </summary>
     public static string Attentive => Write(new ScriptedModelSpec("attentive", StoryAnswer, Repeat: true, AttentionWeight: 15f));
+
+    /// <summary>One folder per test run, removed when the run ends, so runs do not pile models up in /tmp.</summary>
+    private static string CreateFolder()
+    {
+        var folder = Directory.CreateTempSubdirectory("edison-test-models-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still mapped by a model that was not unloaded: the system's temp cleanup gets it later.
+            }
+        };
+        return folder;
+    }
 
     public static string Write(ScriptedModelSpec spec) =>
         Written.GetOrAdd(spec.Name, name => new Lazy<string>(() =>
