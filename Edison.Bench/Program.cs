@@ -20,6 +20,7 @@ try
     Console.WriteLine($"model {(options.IsDemo ? "built-in demo" : options.ModelPath)}; {options.MaxTokens} tokens max, greedy; " +
                       $"{options.Runs} runs each (medians); {options.Threads} threads; message \"{options.Message}\"");
     var rows = new List<Row>();
+    var inProcessConcurrency = new List<ConcurrencyRow>();
 
     using (var raw = new RawLlama(options))
     {
@@ -35,6 +36,12 @@ try
     {
         await edison.StartAsync();
         rows.Add(await MeasureAsync("2  Edison ChatPipeline in-process", options.Runs, edison.AnswerAsync));
+
+        // The same concurrency without HTTP: what batching gives before the transport takes its share.
+        foreach (int clients in new[] { 1, 4 })
+        {
+            inProcessConcurrency.Add(await MeasureConcurrentAsync(clients, options.Runs, edison.AnswerAsync));
+        }
     }
 
     var concurrency = new List<ConcurrencyRow>();
@@ -65,6 +72,11 @@ try
         Console.WriteLine($"{"N = " + row.Clients,-32} {row.AggregateTokensPerSecond,16:F0} {row.MedianTimeToFirstTokenMs,15:F2} {row.P95TimeToFirstTokenMs,12:F2} {row.AggregateTokensPerSecond / concurrency[0].AggregateTokensPerSecond,16:F2}");
     }
 
+    foreach (var row in inProcessConcurrency)
+    {
+        Console.WriteLine($"{"in-process N = " + row.Clients,-32} {row.AggregateTokensPerSecond,16:F0} {row.MedianTimeToFirstTokenMs,15:F2} {row.P95TimeToFirstTokenMs,12:F2} {row.AggregateTokensPerSecond / inProcessConcurrency[0].AggregateTokensPerSecond,16:F2}");
+    }
+
     Console.WriteLine();
     Console.WriteLine(JsonSerializer.Serialize(new
     {
@@ -79,6 +91,12 @@ try
             median_ttft_ms = Math.Round(c.MedianTimeToFirstTokenMs, 3),
             p95_ttft_ms = Math.Round(c.P95TimeToFirstTokenMs, 3),
             speedup = Math.Round(c.AggregateTokensPerSecond / concurrency[0].AggregateTokensPerSecond, 3),
+        }),
+        in_process_concurrent = inProcessConcurrency.Select(c => new
+        {
+            clients = c.Clients,
+            aggregate_tokens_per_s = Math.Round(c.AggregateTokensPerSecond, 1),
+            median_ttft_ms = Math.Round(c.MedianTimeToFirstTokenMs, 3),
         }),
     }));
 }
