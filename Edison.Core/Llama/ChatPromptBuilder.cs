@@ -25,25 +25,45 @@ public sealed class ChatPromptBuilder
     public ChatPrompt Build(IChatModel model, string systemPrompt, IReadOnlyList<ChatTurn> history, string message, int answerTokens)
     {
         int budget = model.ContextSize - answerTokens;
-        for (int skip = 0; skip <= history.Count; skip += 2)
-        {
-            var turns = new List<ChatTurn> { new(ChatTurn.System, systemPrompt) };
-            turns.AddRange(history.Skip(skip));
-            turns.Add(new ChatTurn(ChatTurn.User, message));
-            var text = model.Format(turns);
-            int tokens = model.CountTokens(text);
-            if (tokens <= budget)
-            {
-                return new ChatPrompt(turns, text, tokens, model.StopStrings);
-            }
 
-            if (skip >= history.Count)
+        // Exchanges are dropped whole, oldest first; the last candidate drops the whole history.
+        var skips = Enumerable.Range(0, history.Count / 2 + 1).Select(i => i * 2).Append(history.Count).Distinct().ToList();
+        var fewest = Fit(model, systemPrompt, history, message, skips[^1]);
+        if (fewest.Tokens > budget)
+        {
+            throw new PromptTooLongException(fewest.Tokens, budget);
+        }
+
+        // Fewer turns never take more tokens, so the smallest skip that fits is found by bisection: a long
+        // conversation is formatted and counted a handful of times, not once per exchange.
+        int low = 0;
+        int high = skips.Count - 1;
+        var best = fewest;
+        while (low < high)
+        {
+            int middle = (low + high) / 2;
+            var candidate = Fit(model, systemPrompt, history, message, skips[middle]);
+            if (candidate.Tokens <= budget)
             {
-                throw new PromptTooLongException(tokens, budget);
+                best = candidate;
+                high = middle;
+            }
+            else
+            {
+                low = middle + 1;
             }
         }
 
-        throw new InvalidOperationException("unreachable: the loop always returns or throws");
+        return best;
+    }
+
+    private static ChatPrompt Fit(IChatModel model, string systemPrompt, IReadOnlyList<ChatTurn> history, string message, int skip)
+    {
+        var turns = new List<ChatTurn>(history.Count - skip + 2) { new(ChatTurn.System, systemPrompt) };
+        turns.AddRange(history.Skip(skip));
+        turns.Add(new ChatTurn(ChatTurn.User, message));
+        var text = model.Format(turns);
+        return new ChatPrompt(turns, text, model.CountTokens(text), model.StopStrings);
     }
 
     public static string Format(LoadedModel model, IReadOnlyList<ChatTurn> turns)

@@ -59,6 +59,26 @@ public sealed class ChatPromptBuilderTests
     }
 
     [Fact]
+    public async Task A_client_kept_history_of_odd_length_is_trimmed_too()
+    {
+        await using var edison = new EdisonFactory(TestModels.Story, contextSize: 256);
+        var model = await LoadAsync(edison);
+        // Three turns: dropping the first exchange still leaves a turn too long to keep.
+        List<ChatTurn> history =
+        [
+            new(ChatTurn.User, "recent question"),
+            new(ChatTurn.Assistant, "recent answer"),
+            new(ChatTurn.Assistant, "Welcome! " + string.Concat(Enumerable.Repeat("hello there ", 60))),
+        ];
+
+        var prompt = Builder.Build(model, "sys", history, "newest", 64);
+
+        Assert.True(prompt.Tokens <= 256 - 64);
+        Assert.DoesNotContain("Welcome!", prompt.Text);
+        Assert.EndsWith("User: newest\nAssistant:", prompt.Text);
+    }
+
+    [Fact]
     public async Task A_message_that_cannot_fit_even_alone_is_refused()
     {
         await using var edison = new EdisonFactory(TestModels.Story, contextSize: 256);
