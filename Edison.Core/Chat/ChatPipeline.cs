@@ -102,7 +102,9 @@ public sealed class ChatPipeline(
             throw new ChatRequestException("Send either \"conversation_id\" or the conversation's messages, not both.");
         }
 
-        var history = request.History ?? await LoadHistoryAsync(conversationId, cancellationToken);
+        // A new conversation has no history to look up.
+        var history = request.History
+                      ?? (request.ConversationId is null ? [] : await LoadHistoryAsync(conversationId, cancellationToken));
         var sections = new List<PromptSection>();
         var notices = new List<string>();
         if (mode.UsesMemory && await memory.RetrieveAsync(model, text, conversationId, cancellationToken) is { } remembered)
@@ -167,7 +169,12 @@ public sealed class ChatPipeline(
                     }
 
                     piece = updates.Current.Text;
-                    usage = Usage(updates.Current, usage);
+
+                    // A token's update is one text and nothing else: only the others can carry usage or the finish.
+                    if (updates.Current.FinishReason is not null || updates.Current.Contents is not [TextContent])
+                    {
+                        usage = Usage(updates.Current, usage);
+                    }
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
