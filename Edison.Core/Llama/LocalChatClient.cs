@@ -23,13 +23,14 @@ public sealed class LocalChatClient(ModelHost host, IGenerationEngine engine, Mi
     {
         var model = await host.WhenReadyAsync(cancellationToken);
         var conversation = messages.ToList();
-        var images = conversation.LastOrDefault(m => m.Role == ChatRole.User)?.Contents.OfType<DataContent>().Select(d => d.Data.ToArray()).ToList() ?? [];
-        var turns = conversation.Select(m => new ChatTurn(m.Role.Value, Text(m, images.Count > 0 && m == conversation.Last(x => x.Role == ChatRole.User) ? images.Count : 0))).ToList();
+        int lastUser = conversation.FindLastIndex(m => m.Role == ChatRole.User);
+        List<byte[]> images = lastUser < 0 ? [] : [.. conversation[lastUser].Contents.OfType<DataContent>().Select(d => d.Data.ToArray())];
+        var turns = conversation.Select((m, i) => new ChatTurn(m.Role.Value, i == lastUser ? WithImageMarkers(m.Text, images.Count) : m.Text)).ToList();
         var request = new GenerationRequest(
             model.Format(turns),
             options?.MaxOutputTokens ?? defaults.Value.MaxTokens,
-            options?.Temperature ?? defaults.Value.Temperature ?? 0.7f,
-            options?.TopP ?? defaults.Value.TopP ?? 0.95f,
+            options?.Temperature ?? defaults.Value.Temperature ?? ChatMode.Chat.Temperature,
+            options?.TopP ?? defaults.Value.TopP ?? ChatMode.Chat.TopP,
             options?.Seed is { } seed ? unchecked((uint)seed) : defaults.Value.Seed ?? (uint)Random.Shared.Next(),
             options?.StopSequences?.ToList() ?? [],
             images);
@@ -67,7 +68,7 @@ public sealed class LocalChatClient(ModelHost host, IGenerationEngine engine, Mi
     {
     }
 
-    /// <summary>The message's text, after one image marker per image it carries.</summary>
-    private static string Text(AiChatMessage message, int images) =>
-        string.Concat(Enumerable.Repeat(LoadedModel.ImageMarker + "\n", images)) + message.Text;
+    /// <summary>The message's text after one image marker per image: the projector puts each image where its marker stands.</summary>
+    private static string WithImageMarkers(string text, int images) =>
+        images == 0 ? text : string.Concat(Enumerable.Repeat(LoadedModel.ImageMarker + "\n", images)) + text;
 }
