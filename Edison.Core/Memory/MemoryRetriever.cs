@@ -1,4 +1,3 @@
-using System.Text;
 using Edison.Core.Chat;
 using Edison.Core.Conversations;
 using Edison.Core.Llama;
@@ -25,27 +24,17 @@ public sealed class MemoryRetriever(IConversationStore conversations, IOptions<M
         }
 
         var found = await conversations.SearchExchangesAsync(terms, conversationId, settings.MaxResults * CandidatesPerResult, cancellationToken);
-        var text = new StringBuilder("From earlier conversations with this user (use them only if they help answer):\n");
-        int tokens = model.CountTokens(text.ToString());
-        var sources = new List<ChatSource>();
-        foreach (var exchange in found)
-        {
-            var line = $"- On {exchange.Created:yyyy-MM-dd} the user said: \"{Snippet.Of(exchange.UserMessage, SnippetCharacters)}\" and you answered: \"{Snippet.Of(exchange.Answer, SnippetCharacters)}\"\n";
-            int lineTokens = model.CountTokens(line);
-            if (tokens + lineTokens > settings.TokenBudget)
+        return PromptSection.Fit(
+            model,
+            "From earlier conversations with this user (use them only if they help answer):",
+            found,
+            settings.TokenBudget,
+            settings.MaxResults,
+            (exchange, _) =>
             {
-                continue;
-            }
-
-            text.Append(line);
-            tokens += lineTokens;
-            sources.Add(ChatSource.Memory(exchange.ConversationId, Snippet.Of(exchange.UserMessage, SnippetCharacters)));
-            if (sources.Count == settings.MaxResults)
-            {
-                break;
-            }
-        }
-
-        return sources.Count == 0 ? null : new PromptSection(text.ToString(), sources);
+                var said = Snippet.Of(exchange.UserMessage, SnippetCharacters);
+                var line = $"- On {exchange.Created:yyyy-MM-dd} the user said: \"{said}\" and you answered: \"{Snippet.Of(exchange.Answer, SnippetCharacters)}\"";
+                return (line, ChatSource.Memory(exchange.ConversationId, said));
+            });
     }
 }

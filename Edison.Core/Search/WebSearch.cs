@@ -1,4 +1,3 @@
-using System.Text;
 using Edison.Core.Chat;
 using Edison.Core.Llama;
 using Edison.Core.Modes;
@@ -47,27 +46,20 @@ public sealed class WebSearch(ISearchProvider provider, ModeDetector detector, I
             return WebSearchOutcome.Failed("Web search found nothing; this answer was written without it.");
         }
 
-        var text = new StringBuilder("Web search results (cite the ones you use by title):\n");
-        int tokens = model.CountTokens(text.ToString());
-        var sources = new List<ChatSource>();
-        foreach (var result in results)
-        {
-            var snippet = Snippet.Of(result.Snippet, SnippetCharacters);
-            var line = $"[{sources.Count + 1}] {result.Title} ({result.Url}): {snippet}\n";
-            int lineTokens = model.CountTokens(line);
-            if (tokens + lineTokens > settings.TokenBudget)
+        var section = PromptSection.Fit(
+            model,
+            "Web search results (cite the ones you use by title):",
+            results,
+            settings.TokenBudget,
+            settings.MaxResults,
+            (result, taken) =>
             {
-                continue;
-            }
-
-            text.Append(line);
-            tokens += lineTokens;
-            sources.Add(ChatSource.Web(result.Title, result.Url, snippet));
-        }
-
-        return sources.Count == 0
+                var snippet = Snippet.Of(result.Snippet, SnippetCharacters);
+                return ($"[{taken + 1}] {result.Title} ({result.Url}): {snippet}", ChatSource.Web(result.Title, result.Url, snippet));
+            });
+        return section is null
             ? WebSearchOutcome.Failed("Web search results did not fit in the prompt; this answer was written without them.")
-            : new WebSearchOutcome(new PromptSection(text.ToString(), sources), null);
+            : new WebSearchOutcome(section, null);
     }
 }
 
