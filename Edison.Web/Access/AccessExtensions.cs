@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Edison.Web.Endpoints;
-using Edison.Web.OpenAi;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Options;
 
@@ -59,10 +58,7 @@ public static class AccessExtensions
                     ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture)
                     : "60";
                 context.Response.Headers.RetryAfter = wait;
-                var message = $"Too many requests; try again in {wait} s.";
-                var result = context.Request.Path.StartsWithSegments("/v1")
-                    ? OpenAiEndpoints.Error(message, "rate_limit_exceeded", StatusCodes.Status429TooManyRequests)
-                    : ErrorResponse.Result(message, StatusCodes.Status429TooManyRequests);
+                var result = ErrorResponse.For(context, $"Too many requests; try again in {wait} s.", StatusCodes.Status429TooManyRequests);
                 return new ValueTask(result.ExecuteAsync(context));
             };
         });

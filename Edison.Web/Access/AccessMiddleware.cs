@@ -1,6 +1,5 @@
 using System.Net;
 using Edison.Web.Endpoints;
-using Edison.Web.OpenAi;
 
 namespace Edison.Web.Access;
 
@@ -69,9 +68,6 @@ public sealed class AccessMiddleware(RequestDelegate next, ApiKeyRing keys)
     {
         const string message = "A valid API key is required: send \"Authorization: Bearer <key>\".";
         context.Response.Headers.WWWAuthenticate = "Bearer";
-        var result = context.Request.Path.StartsWithSegments("/v1")
-            ? OpenAiEndpoints.Error(message, "invalid_request_error", StatusCodes.Status401Unauthorized, "invalid_api_key")
-            : ErrorResponse.Result(message, StatusCodes.Status401Unauthorized);
-        return result.ExecuteAsync(context);
+        return ErrorResponse.For(context, message, StatusCodes.Status401Unauthorized, "invalid_api_key").ExecuteAsync(context);
     }
 }

@@ -31,7 +31,7 @@ public static class OpenAiEndpoints
     private static IResult ListModels(IChatModelSource models) =>
         models.Model is { } model
             ? TypedResults.Json(new OpenAiModelList([new OpenAiModel(model.Name, model.LoadedAt.ToUnixTimeSeconds(), "edison")]), EdisonJson.Options)
-            : Error("The model is still loading; try again in a moment.", "service_unavailable", StatusCodes.Status503ServiceUnavailable);
+            : Error("The model is still loading; try again in a moment.", StatusCodes.Status503ServiceUnavailable);
 
     private static async Task<IResult> CompleteAsync(
         HttpContext http,
@@ -49,7 +49,7 @@ public static class OpenAiEndpoints
             var done = await pipeline.AnswerAsync(prepared, http.RequestAborted);
             if (!done.Ok)
             {
-                return Error(done.Error ?? "The answer was stopped.", "server_error", StatusCodes.Status500InternalServerError);
+                return Error(done.Error ?? "The answer was stopped.", StatusCodes.Status500InternalServerError);
             }
 
             var usage = Usage(done.Usage);
@@ -129,8 +129,18 @@ public static class OpenAiEndpoints
     private static OpenAiUsage Usage(ChatUsage? usage) =>
         new(usage?.PromptTokens ?? 0, usage?.CompletionTokens ?? 0, (usage?.PromptTokens ?? 0) + (usage?.CompletionTokens ?? 0));
 
-    internal static IResult Error(string message, string type, int status, string? code = null) =>
-        TypedResults.Json(new OpenAiError(new OpenAiErrorBody(message, type, Code: code)), EdisonJson.Options, statusCode: status);
+    /// <summary>An OpenAI error object; its type follows from the status, as OpenAI's do.</summary>
+    internal static IResult Error(string message, int status, string? code = null) =>
+        TypedResults.Json(new OpenAiError(new OpenAiErrorBody(message, ErrorType(status), Code: code)), EdisonJson.Options, statusCode: status);
+
+    private static string ErrorType(int status) => status switch
+    {
+        StatusCodes.Status413PayloadTooLarge => "request_too_large",
+        StatusCodes.Status429TooManyRequests => "rate_limit_exceeded",
+        StatusCodes.Status503ServiceUnavailable => "service_unavailable",
+        >= 500 => "server_error",
+        _ => "invalid_request_error",
+    };
 
     private sealed record CompletionId(string Id, long Created, string Model);
 
@@ -150,13 +160,7 @@ public static class OpenAiEndpoints
             }
             catch (ChatRequestException e)
             {
-                string type = e.StatusCode switch
-                {
-                    StatusCodes.Status503ServiceUnavailable => "service_unavailable",
-                    StatusCodes.Status413PayloadTooLarge => "request_too_large",
-                    _ => "invalid_request_error",
-                };
-                return Error(e.Message, type, e.StatusCode);
+                return Error(e.Message, e.StatusCode);
             }
         }
     }
