@@ -31,11 +31,11 @@ public static class AccessExtensions
             cookie.SlidingExpiration = true;
         });
         services.AddCors();
-        services.AddSingleton<IConfigureOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>>(sp =>
-            new ConfigureOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>(cors => cors.AddPolicy(BrowserClients, policy => policy
-                .WithOrigins(sp.GetRequiredService<IOptions<CorsOriginOptions>>().Value.Origins)
+        services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>()
+            .Configure<IOptions<CorsOriginOptions>>((cors, origins) => cors.AddPolicy(BrowserClients, policy => policy
+                .WithOrigins(origins.Value.Origins)
                 .WithMethods("GET", "POST")
-                .AllowAnyHeader())));
+                .AllowAnyHeader()));
         services.AddRateLimiter(limiter =>
         {
             limiter.AddPolicy(GenerationLimit, context =>
