@@ -1,4 +1,3 @@
-using System.Globalization;
 using Edison.Core;
 using Edison.Core.Models;
 
@@ -72,14 +71,10 @@ public static class PullCommand
         public void Report(DownloadProgress value)
         {
             int filled = (int)Math.Round((value.Fraction ?? 0) * Width);
-            var left = value.Remaining is { } r ? $", {r:hh\\:mm\\:ss} left" : string.Empty;
-            var total = value.Total is { } t ? $" of {Megabytes(t)}" : string.Empty;
-            var line = string.Create(
-                CultureInfo.InvariantCulture,
-                $"[{new string('#', filled)}{new string('.', Width - filled)}] {(value.Fraction ?? 0) * 100:0}% {Megabytes(value.Received)}{total}, {Megabytes((long)value.BytesPerSecond)}/s{left}");
+            var (percent, amount, speed, left) = value.Figures;
+            var line = $"[{new string('#', filled)}{new string('.', Width - filled)}] {percent} {amount}, {speed}{(left is null ? string.Empty : $", {left} left")}";
             Console.Write(Console.IsOutputRedirected ? line + Environment.NewLine : "\r" + line.PadRight(Console.WindowWidth > 0 ? Console.WindowWidth - 1 : 100));
         }
 
-        private static string Megabytes(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1_000_000.0:0.0} MB");
     }
 }

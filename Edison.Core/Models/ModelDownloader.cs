@@ -84,20 +84,21 @@ public sealed partial class ModelDownloader(HttpClient http, IOptions<ModelStore
     private async Task FetchAsync(Uri url, string part, long? size, IProgress<DownloadProgress>? progress, CancellationToken cancellationToken)
     {
         long have = File.Exists(part) ? new FileInfo(part).Length : 0;
-        if (size is { } expected && have > expected)
+        if (have > 0 && have == size)
+        {
+            return;
+        }
+
+        // A part longer than the file cannot be resumed: it is fetched again from the start.
+        if (have > size)
         {
             have = 0;
         }
 
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        if (have > 0 && have != size)
+        if (have > 0)
         {
             request.Headers.Range = new RangeHeaderValue(have, null);
-        }
-
-        if (have > 0 && have == size)
-        {
-            return;
         }
 
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
