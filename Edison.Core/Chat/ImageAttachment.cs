@@ -51,24 +51,25 @@ public sealed record ImageAttachment(string MediaType, byte[] Data)
             payload = payload[(comma + 1)..];
         }
 
-        // Checked before decoding, so an oversized image costs no memory.
-        if (Base64.GetMaxDecodedFromUtf8Length(payload.Length) > maxBytes + 2)
+        // Checked before decoding, so an oversized image costs no memory; the padding makes the estimate up to 2 over.
+        int decodedAtMost = Base64.GetMaxDecodedFromUtf8Length(payload.Length);
+        if (decodedAtMost > maxBytes + 2)
         {
-            throw new ChatRequestException($"\"{name}\" is larger than {maxBytes / (1024 * 1024.0):0.#} MiB, the most Edison accepts per image.");
+            throw TooLarge(name, maxBytes);
         }
 
-        var data = new byte[Base64.GetMaxDecodedFromUtf8Length(payload.Length)];
-        if (!Convert.TryFromBase64Chars(payload, data, out int length))
+        var decoded = new byte[decodedAtMost];
+        if (!Convert.TryFromBase64Chars(payload, decoded, out int length))
         {
             throw new ChatRequestException($"\"{name}\" is not valid base64.");
         }
 
-        data = data[..length];
-        if (data.Length > maxBytes)
+        if (length > maxBytes)
         {
-            throw new ChatRequestException($"\"{name}\" is larger than {maxBytes / (1024 * 1024.0):0.#} MiB, the most Edison accepts per image.");
+            throw TooLarge(name, maxBytes);
         }
 
+        var data = decoded[..length];
         var actual = Sniff(data) ?? throw new ChatRequestException($"\"{name}\" is not a PNG, JPEG or WebP image.");
         if (declared is not null && declared != actual && !(declared == "image/jpg" && actual == Jpeg))
         {
@@ -77,6 +78,9 @@ public sealed record ImageAttachment(string MediaType, byte[] Data)
 
         return new ImageAttachment(actual, data);
     }
+
+    private static ChatRequestException TooLarge(string name, int maxBytes) =>
+        new($"\"{name}\" is larger than {maxBytes / (1024 * 1024.0):0.#} MiB, the most Edison accepts per image.");
 
     private static string? Sniff(ReadOnlySpan<byte> data) => data switch
     {
