@@ -1,12 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Edison.Tests.TestSupport;
 
@@ -17,12 +12,11 @@ namespace Edison.Tests.TestSupport;
 /// </summary>
 public sealed class FakeHub : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private WebApplication _app = null!;
     private int _downloads;
 
-    private FakeHub(WebApplication app, byte[] content)
+    private FakeHub(byte[] content)
     {
-        _app = app;
         Content = content;
         Sha256 = Convert.ToHexStringLower(SHA256.HashData(content));
     }
@@ -43,11 +37,13 @@ public sealed class FakeHub : IAsyncDisposable
 
     public static async Task<FakeHub> StartAsync(byte[] content)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var hub = new FakeHub(app, content);
+        var hub = new FakeHub(content);
+        (hub._app, hub.Url) = await LoopbackServer.StartAsync(app => hub.Map(app));
+        return hub;
+    }
+
+    private void Map(WebApplication app)
+    {
         app.MapMethods("/{owner}/{repo}/resolve/main/{file}", ["GET", "HEAD"], (HttpContext context, string owner, string repo, string file) =>
         {
             if (repo == "missing")
@@ -55,14 +51,11 @@ public sealed class FakeHub : IAsyncDisposable
                 return Results.NotFound();
             }
 
-            context.Response.Headers["x-linked-size"] = hub.Content.Length.ToString();
-            context.Response.Headers["x-linked-etag"] = $"\"{hub.Sha256}\"";
+            context.Response.Headers["x-linked-size"] = Content.Length.ToString();
+            context.Response.Headers["x-linked-etag"] = $"\"{Sha256}\"";
             return Results.Redirect($"/cdn/{file}");
         });
-        app.MapGet("/cdn/{file}", hub.ServeAsync);
-        await app.StartAsync();
-        hub.Url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        return hub;
+        app.MapGet("/cdn/{file}", ServeAsync);
     }
 
     private async Task ServeAsync(HttpContext context)

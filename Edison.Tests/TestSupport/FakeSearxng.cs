@@ -1,11 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Edison.Tests.TestSupport;
 
@@ -15,9 +10,7 @@ namespace Edison.Tests.TestSupport;
 /// </summary>
 public sealed class FakeSearxng : IAsyncDisposable
 {
-    private readonly WebApplication _app;
-
-    private FakeSearxng(WebApplication app) => _app = app;
+    private WebApplication _app = null!;
 
     public ConcurrentQueue<string> Queries { get; } = new();
 
@@ -31,21 +24,15 @@ public sealed class FakeSearxng : IAsyncDisposable
 
     public static async Task<FakeSearxng> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var server = new FakeSearxng(app);
-        app.MapGet("/search", async (string q, string format, CancellationToken cancellationToken) =>
+        var server = new FakeSearxng();
+        (server._app, server.Url) = await LoopbackServer.StartAsync(app => app.MapGet("/search", async (string q, string format, CancellationToken cancellationToken) =>
         {
             server.Queries.Enqueue(q);
             await Task.Delay(server.Delay, cancellationToken);
             return server.Fails || format != "json"
                 ? Results.StatusCode(StatusCodes.Status500InternalServerError)
                 : Results.Json(new { query = q, results = server.Answers });
-        });
-        await app.StartAsync();
-        server.Url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        }));
         return server;
     }
 
