@@ -179,7 +179,8 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
         try
         {
             using var context = model.Weights.CreateContext(parameters, logger);
-            var freeSequenceIds = new Stack<int>(Enumerable.Range(0, parallel).Reverse());
+            // Lowest id first: see FillBatch for why the running sequences should hold neighbouring ids.
+            var freeSequenceIds = new PriorityQueue<int, int>(Enumerable.Range(0, parallel).Select(id => (id, id)));
             var batch = new LLamaBatch();
             int batchSize = (int)context.BatchSize;
             while (!stopping.IsCancellationRequested)
@@ -206,7 +207,7 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
                 if (result == DecodeResult.NoKvSlot)
                 {
                     // llama.cpp rolls the failed batch back; the newest sequence gives way and the rest retry.
-                    Finish(running[^1], context, freeSequenceIds, new InvalidOperationException("The model's memory for conversations is full; try again shortly."));
+                    Finish(running.MaxBy(sequence => sequence.Admitted)!, context, freeSequenceIds, new InvalidOperationException("The model's memory for conversations is full; try again shortly."));
                 }
                 else if (result != DecodeResult.Ok)
                 {
@@ -272,7 +273,7 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
     }
 
     /// <summary>Starts waiting requests, oldest first, while a sequence is free; drops those whose caller left.</summary>
-    private void Admit(Queue<Job> waiting, List<Sequence> running, Stack<int> freeSequenceIds, LLamaContext context, LoadedModel model)
+    private void Admit(Queue<Job> waiting, List<Sequence> running, PriorityQueue<int, int> freeSequenceIds, LLamaContext context, LoadedModel model)
     {
         int pending = waiting.Count;
         for (int i = 0; i < pending; i++)
@@ -306,8 +307,16 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
             }
 
             Interlocked.Increment(ref _active);
-            running.Add(new Sequence(job, (LLamaSeqId)freeSequenceIds.Pop(), prompt, CreateSampler(job.Request), new StreamingTokenDecoder(context)));
+            Add(running, new Sequence(job, (LLamaSeqId)freeSequenceIds.Dequeue(), prompt, CreateSampler(job.Request), new StreamingTokenDecoder(context)));
         }
+    }
+
+    /// <summary>Keeps the running sequences in id order, the order FillBatch puts them in a batch.</summary>
+    private static void Add(List<Sequence> running, Sequence sequence)
+    {
+        sequence.Admitted = running.Count == 0 ? 0 : running.Max(other => other.Admitted) + 1;
+        int at = running.FindIndex(other => other.Id.Value > sequence.Id.Value);
+        running.Insert(at < 0 ? running.Count : at, sequence);
     }
 
     /// <summary>
@@ -315,7 +324,7 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
     /// step pauses the other streams for as long as the encoding takes), then samples its first token; from there the
     /// sequence decodes in the shared batches like any other.
     /// </summary>
-    private void StartWithImages(Job job, List<Sequence> running, Stack<int> freeSequenceIds, LLamaContext context, LoadedModel model)
+    private void StartWithImages(Job job, List<Sequence> running, PriorityQueue<int, int> freeSequenceIds, LLamaContext context, LoadedModel model)
     {
         var vision = model.Vision;
         if (vision is null)
@@ -326,7 +335,7 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
 
         var images = new List<SafeMtmdEmbed>();
         SafeMtmdInputChunks? chunks = null;
-        var id = (LLamaSeqId)freeSequenceIds.Pop();
+        var id = (LLamaSeqId)freeSequenceIds.Dequeue();
         Interlocked.Increment(ref _active);
         var sequence = new Sequence(job, id, [], CreateSampler(job.Request), new StreamingTokenDecoder(context));
         try
@@ -357,7 +366,7 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
 
             sequence.Position = past;
             sequence.PromptTokens = past;
-            running.Add(sequence);
+            Add(running, sequence);
             Accept(sequence, sequence.Sampler.Sample(context.NativeHandle, -1), context, model, freeSequenceIds);
         }
         catch (Exception e) when (e is UnreadableImageException or PromptTooLongException)
@@ -378,20 +387,30 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
     /// One token for every decoding sequence, then the rest of the batch shared among sequences still reading their
     /// prompt, so a long prompt is read over several batches while the other streams keep going.
     /// </summary>
+    /// <remarks>
+    /// Tokens go in in sequence id order: with a KV cache per sequence, llama.cpp computes a batch in one pass only
+    /// over sequences whose ids follow each other in the batch (0, 1, 2, …); any other order or a gap splits the batch
+    /// into several passes, which on the CPU made four streams cost nearly four single ones.
+    /// </remarks>
     private static void FillBatch(LLamaBatch batch, List<Sequence> running, int batchSize)
     {
         batch.Clear();
+        int budget = batchSize;
         foreach (var sequence in running)
         {
-            sequence.LogitIndex = sequence.PromptRemaining == 0
-                ? batch.Add(sequence.NextToken, sequence.Position, sequence.Id, logits: true)
-                : -1;
+            budget -= sequence.PromptRemaining == 0 ? 1 : 0;
         }
 
-        int budget = batchSize - batch.TokenCount;
         foreach (var sequence in running)
         {
-            if (sequence.PromptRemaining == 0 || budget <= 0)
+            if (sequence.PromptRemaining == 0)
+            {
+                sequence.LogitIndex = batch.Add(sequence.NextToken, sequence.Position, sequence.Id, logits: true);
+                continue;
+            }
+
+            sequence.LogitIndex = -1;
+            if (budget <= 0)
             {
                 continue;
             }
@@ -406,7 +425,7 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
     }
 
     /// <summary>Moves a sequence past the decoded batch: samples its next token when it has one, and streams the text.</summary>
-    private void Step(Sequence sequence, LLamaContext context, LoadedModel model, Stack<int> freeSequenceIds)
+    private void Step(Sequence sequence, LLamaContext context, LoadedModel model, PriorityQueue<int, int> freeSequenceIds)
     {
         if (sequence.PromptRemaining > 0)
         {
@@ -434,7 +453,7 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
     }
 
     /// <summary>Streams a sampled token's text and queues the token for the next batch, or ends the answer.</summary>
-    private void Accept(Sequence sequence, LLamaToken token, LLamaContext context, LoadedModel model, Stack<int> freeSequenceIds)
+    private void Accept(Sequence sequence, LLamaToken token, LLamaContext context, LoadedModel model, PriorityQueue<int, int> freeSequenceIds)
     {
         if (token.IsEndOfGeneration(model.Weights.Vocab))
         {
@@ -467,7 +486,7 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
     }
 
     /// <summary>Ends a sequence: completes its output and frees its KV cells and its id for the next request.</summary>
-    private void Finish(Sequence sequence, LLamaContext context, Stack<int> freeSequenceIds, Exception? error)
+    private void Finish(Sequence sequence, LLamaContext context, PriorityQueue<int, int> freeSequenceIds, Exception? error)
     {
         if (sequence.Finished)
         {
@@ -488,7 +507,7 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
         report.CompletionTokens = sequence.Generated;
         End(sequence, error);
         context.NativeHandle.MemorySequenceRemove(sequence.Id, -1, -1);
-        freeSequenceIds.Push((int)sequence.Id);
+        freeSequenceIds.Enqueue((int)sequence.Id, (int)sequence.Id);
     }
 
     private void End(Sequence sequence, Exception? error)
@@ -551,6 +570,9 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
         public int LogitIndex { get; set; } = -1;
 
         public int Generated { get; set; }
+
+        /// <summary>Admission order among the running sequences: the newest gives way when the KV cache is full.</summary>
+        public long Admitted { get; set; }
 
         public bool Finished { get; private set; }
 
