@@ -9,7 +9,7 @@ using Microsoft.Extensions.Hosting;
 namespace Edison.Bench;
 
 /// <summary>Edison's core in this process, without HTTP: the pipeline's own events are timed.</summary>
-public sealed class InProcessEdison(BenchOptions options, string dataPath) : IAsyncDisposable
+public sealed class InProcessEdison(BenchOptions options, string dataPath, int maxParallel) : IAsyncDisposable
 {
     private ServiceProvider? _services;
 
@@ -22,6 +22,7 @@ public sealed class InProcessEdison(BenchOptions options, string dataPath) : IAs
             ["Edison:Model:Path"] = options.ModelPath,
             ["Edison:Model:ContextSize"] = options.ContextSize.ToString(),
             ["Edison:Model:Threads"] = options.Threads.ToString(),
+            ["Edison:Model:MaxParallel"] = maxParallel.ToString(),
         }).Build());
         services.AddLogging();
         services.AddSingleton<IHostApplicationLifetime, BenchLifetime>();

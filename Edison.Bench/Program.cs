@@ -5,7 +5,7 @@ using Edison.Core.Llama;
 using Edison.Core.Llama.Gguf;
 
 // Edison's benchmark: the same model, prompt and settings measured four ways in one run.
-//   dotnet run -c Release --project Edison.Bench -- [--model file.gguf] [--tokens 128] [--runs 5]
+//   dotnet run -c Release --project Edison.Bench -- [--model file.gguf] [--tokens 256] [--runs 15] [--threads N]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var scratch = Directory.CreateTempSubdirectory("edison-bench-").FullName;
 try
@@ -19,40 +19,42 @@ try
 
     Console.WriteLine($"model {(options.IsDemo ? "built-in demo" : options.ModelPath)}; {options.MaxTokens} tokens max, greedy; " +
                       $"{options.Runs} runs each (medians); {options.Threads} threads; message \"{options.Message}\"");
-    var rows = new List<Row>();
+    int[] clientCounts = [1, 2, 4, 8];
+    using var raw = new RawLlama(options);
+    raw.Load();
+    using var executor = raw.CreateBatchedExecutor();
+    using var context = raw.CreateContext(clientCounts.Max());
+    await using var inProcess = new InProcessEdison(options, Path.Combine(scratch, "in-process"), maxParallel: clientCounts.Max());
+    await inProcess.StartAsync();
+    await using var http = new HttpEdison(options, Path.Combine(scratch, "http"), maxParallel: clientCounts.Max());
+    await http.StartAsync();
+
+    // This machine's speed drifts by tens of percent within minutes, so the ways being compared take turns run by
+    // run instead of one after another: each ratio is measured under the same conditions on both sides.
+    var rows = await MeasureInterleavedAsync(options.Runs,
+    [
+        ("1a raw LLamaSharp StatelessExecutor", raw.StatelessAsync),
+        ("1b raw LLamaSharp BatchedExecutor", () => raw.BatchedAsync(executor)),
+        ("1c raw LLamaSharp LLamaContext.Decode", async () => (await raw.DirectDecodeAsync(context, 1))[0]),
+        ("2  Edison ChatPipeline in-process", inProcess.AnswerAsync),
+        ("3  Edison /chat/stream over HTTP", http.StreamAsync),
+    ]);
+
+    // The raw loop decodes every sequence in one batch per step: what batching itself gives, before anything of Edison's.
+    var rawConcurrency = new List<ConcurrencyRow>();
     var inProcessConcurrency = new List<ConcurrencyRow>();
-
-    using (var raw = new RawLlama(options))
-    {
-        raw.Load();
-        rows.Add(await MeasureAsync("1a raw LLamaSharp StatelessExecutor", options.Runs, raw.StatelessAsync));
-        using var executor = raw.CreateBatchedExecutor();
-        rows.Add(await MeasureAsync("1b raw LLamaSharp BatchedExecutor", options.Runs, () => raw.BatchedAsync(executor)));
-        using var context = raw.CreateContext();
-        rows.Add(await MeasureAsync("1c raw LLamaSharp LLamaContext.Decode", options.Runs, () => raw.DirectDecodeAsync(context)));
-    }
-
-    await using (var edison = new InProcessEdison(options, Path.Combine(scratch, "in-process")))
-    {
-        await edison.StartAsync();
-        rows.Add(await MeasureAsync("2  Edison ChatPipeline in-process", options.Runs, edison.AnswerAsync));
-
-        // The same concurrency without HTTP: what batching gives before the transport takes its share.
-        foreach (int clients in new[] { 1, 4 })
-        {
-            inProcessConcurrency.Add(await MeasureConcurrentAsync(clients, options.Runs, edison.AnswerAsync));
-        }
-    }
-
     var concurrency = new List<ConcurrencyRow>();
-    await using (var http = new HttpEdison(options, Path.Combine(scratch, "http"), maxParallel: 8))
+    foreach (int clients in clientCounts)
     {
-        await http.StartAsync();
-        rows.Add(await MeasureAsync("3  Edison /chat/stream over HTTP", options.Runs, http.StreamAsync));
-        foreach (int clients in new[] { 1, 2, 4, 8 })
-        {
-            concurrency.Add(await MeasureConcurrentAsync(clients, options.Runs, http.StreamAsync));
-        }
+        var measured = await MeasureConcurrentInterleavedAsync(clients, options.Runs,
+        [
+            () => raw.DirectDecodeAsync(context, clients),
+            () => AllAtOnceAsync(clients, inProcess.AnswerAsync),
+            () => AllAtOnceAsync(clients, http.StreamAsync),
+        ]);
+        rawConcurrency.Add(measured[0]);
+        inProcessConcurrency.Add(measured[1]);
+        concurrency.Add(measured[2]);
     }
 
     // The floor is the fastest raw LLamaSharp way measured, so the ratios never flatter Edison.
@@ -66,16 +68,10 @@ try
     }
 
     Console.WriteLine();
-    Console.WriteLine($"{"concurrent /chat/stream clients",-32} {"aggregate tok/s",16} {"median TTFT ms",15} {"p95 TTFT ms",12} {"speed-up vs N=1",16}");
-    foreach (var row in concurrency)
-    {
-        Console.WriteLine($"{"N = " + row.Clients,-32} {row.AggregateTokensPerSecond,16:F0} {row.MedianTimeToFirstTokenMs,15:F2} {row.P95TimeToFirstTokenMs,12:F2} {row.AggregateTokensPerSecond / concurrency[0].AggregateTokensPerSecond,16:F2}");
-    }
-
-    foreach (var row in inProcessConcurrency)
-    {
-        Console.WriteLine($"{"in-process N = " + row.Clients,-32} {row.AggregateTokensPerSecond,16:F0} {row.MedianTimeToFirstTokenMs,15:F2} {row.P95TimeToFirstTokenMs,12:F2} {row.AggregateTokensPerSecond / inProcessConcurrency[0].AggregateTokensPerSecond,16:F2}");
-    }
+    Console.WriteLine($"{"N streams at once",-36} {"aggregate tok/s",16} {"median TTFT ms",15} {"p95 TTFT ms",12} {"speed-up vs N=1",16} {"vs raw same N",14}");
+    PrintConcurrency("raw decode loop, one batch", rawConcurrency, rawConcurrency);
+    PrintConcurrency("Edison in-process", inProcessConcurrency, rawConcurrency);
+    PrintConcurrency("/chat/stream clients", concurrency, rawConcurrency);
 
     Console.WriteLine();
     Console.WriteLine(JsonSerializer.Serialize(new
@@ -84,20 +80,9 @@ try
         max_tokens = options.MaxTokens,
         runs = options.Runs,
         single = rows.Select(r => new { name = r.Name, ttft_ms = Math.Round(r.TimeToFirstTokenMs, 3), tokens_per_s = Math.Round(r.TokensPerSecond, 1), tokens = r.Tokens }),
-        concurrent = concurrency.Select(c => new
-        {
-            clients = c.Clients,
-            aggregate_tokens_per_s = Math.Round(c.AggregateTokensPerSecond, 1),
-            median_ttft_ms = Math.Round(c.MedianTimeToFirstTokenMs, 3),
-            p95_ttft_ms = Math.Round(c.P95TimeToFirstTokenMs, 3),
-            speedup = Math.Round(c.AggregateTokensPerSecond / concurrency[0].AggregateTokensPerSecond, 3),
-        }),
-        in_process_concurrent = inProcessConcurrency.Select(c => new
-        {
-            clients = c.Clients,
-            aggregate_tokens_per_s = Math.Round(c.AggregateTokensPerSecond, 1),
-            median_ttft_ms = Math.Round(c.MedianTimeToFirstTokenMs, 3),
-        }),
+        concurrent = ConcurrencyJson(concurrency),
+        in_process_concurrent = ConcurrencyJson(inProcessConcurrency),
+        raw_concurrent = ConcurrencyJson(rawConcurrency),
     }));
 }
 finally
@@ -106,38 +91,73 @@ finally
     Directory.Delete(scratch, recursive: true);
 }
 
-static async Task<Row> MeasureAsync(string name, int runs, Func<Task<StreamTiming>> answer)
+static async Task<List<Row>> MeasureInterleavedAsync(int runs, (string Name, Func<Task<StreamTiming>> Answer)[] ways)
 {
-    await answer();
-    var timings = new List<StreamTiming>();
-    for (int run = 0; run < runs; run++)
+    var timings = ways.Select(_ => new List<StreamTiming>()).ToArray();
+    for (int run = -1; run < runs; run++)
     {
-        timings.Add(await answer());
+        for (int way = 0; way < ways.Length; way++)
+        {
+            var timing = await ways[way].Answer();
+            if (run >= 0)
+            {
+                timings[way].Add(timing);
+            }
+        }
     }
 
-    return new Row(
-        name,
-        Median(timings.Select(t => t.TimeToFirstTokenMs)),
-        Median(timings.Select(t => t.TokensPerSecond)),
-        timings[0].Tokens);
+    return ways.Select((way, i) => new Row(
+        way.Name,
+        Median(timings[i].Select(t => t.TimeToFirstTokenMs)),
+        Median(timings[i].Select(t => t.TokensPerSecond)),
+        timings[i][0].Tokens)).ToList();
 }
 
-static async Task<ConcurrencyRow> MeasureConcurrentAsync(int clients, int runs, Func<Task<StreamTiming>> answer)
+static Task<StreamTiming[]> AllAtOnceAsync(int clients, Func<Task<StreamTiming>> answer) =>
+    Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(answer)));
+
+static async Task<ConcurrencyRow[]> MeasureConcurrentInterleavedAsync(int clients, int runs, Func<Task<StreamTiming[]>>[] ways)
 {
-    await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(answer)));
-    var aggregate = new List<double>();
-    var firstTokens = new List<double>();
-    for (int run = 0; run < runs; run++)
+    var aggregate = ways.Select(_ => new List<double>()).ToArray();
+    var firstTokens = ways.Select(_ => new List<double>()).ToArray();
+    for (int run = -1; run < runs; run++)
     {
-        var timings = await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(answer)));
-        long start = timings.Min(t => t.Started);
-        long end = timings.Max(t => t.LastToken);
-        aggregate.Add(timings.Sum(t => t.Tokens) / (StreamTiming.Milliseconds(start, end) / 1000));
-        firstTokens.AddRange(timings.Select(t => t.TimeToFirstTokenMs));
+        for (int way = 0; way < ways.Length; way++)
+        {
+            var timings = await ways[way]();
+            if (run < 0)
+            {
+                continue;
+            }
+
+            long start = timings.Min(t => t.Started);
+            long end = timings.Max(t => t.LastToken);
+            aggregate[way].Add(timings.Sum(t => t.Tokens) / (StreamTiming.Milliseconds(start, end) / 1000));
+            firstTokens[way].AddRange(timings.Select(t => t.TimeToFirstTokenMs));
+        }
     }
 
-    return new ConcurrencyRow(clients, Median(aggregate), Median(firstTokens), Percentile(firstTokens, 0.95));
+    return ways.Select((_, i) => new ConcurrencyRow(clients, Median(aggregate[i]), Median(firstTokens[i]), Percentile(firstTokens[i], 0.95))).ToArray();
 }
+
+static void PrintConcurrency(string name, List<ConcurrencyRow> rows, List<ConcurrencyRow> raw)
+{
+    foreach (var row in rows)
+    {
+        var rawSameN = raw.Single(r => r.Clients == row.Clients);
+        Console.WriteLine($"{name + ", N = " + row.Clients,-36} {row.AggregateTokensPerSecond,16:F0} {row.MedianTimeToFirstTokenMs,15:F2} {row.P95TimeToFirstTokenMs,12:F2} " +
+                          $"{row.AggregateTokensPerSecond / rows[0].AggregateTokensPerSecond,16:F2} {row.AggregateTokensPerSecond / rawSameN.AggregateTokensPerSecond,14:F3}");
+    }
+}
+
+static IEnumerable<object> ConcurrencyJson(List<ConcurrencyRow> rows) => rows.Select(c => new
+{
+    clients = c.Clients,
+    aggregate_tokens_per_s = Math.Round(c.AggregateTokensPerSecond, 1),
+    median_ttft_ms = Math.Round(c.MedianTimeToFirstTokenMs, 3),
+    p95_ttft_ms = Math.Round(c.P95TimeToFirstTokenMs, 3),
+    speedup = Math.Round(c.AggregateTokensPerSecond / rows[0].AggregateTokensPerSecond, 3),
+});
 
 static double Median(IEnumerable<double> values) => Percentile(values.ToList(), 0.5);
 

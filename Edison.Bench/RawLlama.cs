@@ -76,53 +76,110 @@ public sealed class RawLlama(BenchOptions options) : IDisposable
     }
 
     /// <summary>
-    /// LLamaSharp's context driven directly, one synchronous decode per token on the calling thread: the fastest this
+    /// LLamaSharp's context driven directly, one synchronous decode per step on the calling thread: the fastest this
     /// package goes, and the technique Edison's engine uses (BatchedExecutor.Infer hops to a pool thread per decode).
+    /// With several sequences each step decodes one token of every one in a single batch, which is the most batching
+    /// can give on this model and machine: the ceiling for Edison's concurrent figures.
     /// </summary>
-    public Task<StreamTiming> DirectDecodeAsync(LLamaContext context)
+    public Task<StreamTiming[]> DirectDecodeAsync(LLamaContext context, int sequences)
     {
-        var timing = new TimingRecorder();
-        using var sampler = new GreedySamplingPipeline();
-        var decoder = new StreamingTokenDecoder(context);
-        var batch = new LLamaBatch();
         var prompt = context.Tokenize(Prompt, addBos: true, special: true);
-        int logits = batch.AddRange(prompt, 0, LLamaSeqId.Zero, logitsLast: true);
-        int position = prompt.Length;
-        for (int generated = 1; ; generated++)
+        var streams = Enumerable.Range(0, sequences).Select(_ => new RawStream(new GreedySamplingPipeline(), new StreamingTokenDecoder(context), new TimingRecorder())).ToArray();
+        var prefill = new LLamaBatch();
+        var batch = new LLamaBatch();
+
+        // Each prompt is read on its own (together they may not fit one batch), then every step decodes them all.
+        for (int s = 0; s < sequences; s++)
         {
-            if (context.Decode(batch) != DecodeResult.Ok)
-            {
-                throw new InvalidOperationException("llama.cpp could not decode the batch.");
-            }
+            prefill.Clear();
+            int logits = prefill.AddRange(prompt, 0, (LLamaSeqId)s, logitsLast: true);
+            Decode(context, prefill);
+            Accept(s, logits, prompt.Length, generated: 1);
+        }
 
-            var token = sampler.Sample(context.NativeHandle, logits);
-            if (token.IsEndOfGeneration(_weights!.Vocab))
+        // Accept refills the batch, so the places of this step's logits are read out first.
+        var logitIndexes = new int[sequences];
+        for (int generated = 2, position = prompt.Length + 1; batch.TokenCount > 0; generated++, position++)
+        {
+            Decode(context, batch);
+            for (int s = 0; s < sequences; s++)
             {
-                break;
-            }
-
-            decoder.Add(token);
-            if (decoder.Read().Length > 0)
-            {
-                timing.Token();
-            }
-
-            if (generated == options.MaxTokens)
-            {
-                break;
+                logitIndexes[s] = streams[s].LogitIndex;
             }
 
             batch.Clear();
-            logits = batch.Add(token, position++, LLamaSeqId.Zero, logits: true);
+            for (int s = 0; s < sequences; s++)
+            {
+                if (!streams[s].Ended)
+                {
+                    Accept(s, logitIndexes[s], position, generated);
+                }
+            }
         }
 
-        context.NativeHandle.MemorySequenceRemove(LLamaSeqId.Zero, -1, -1);
-        return Task.FromResult(timing.Finish());
+        for (int s = 0; s < sequences; s++)
+        {
+            context.NativeHandle.MemorySequenceRemove((LLamaSeqId)s, -1, -1);
+            streams[s].Sampler.Dispose();
+        }
+
+        return Task.FromResult(streams.Select(stream => stream.Timing.Finish()).ToArray());
+
+        // Samples sequence s from the logits just decoded and queues its token for the next step, or ends it.
+        void Accept(int s, int logitIndex, int position, int generated)
+        {
+            var stream = streams[s];
+            var token = stream.Sampler.Sample(context.NativeHandle, logitIndex);
+            bool endOfText = token.IsEndOfGeneration(_weights!.Vocab);
+            if (!endOfText)
+            {
+                stream.Decoder.Add(token);
+                if (stream.Decoder.Read().Length > 0)
+                {
+                    stream.Timing.Token();
+                }
+            }
+
+            stream.Ended = endOfText || generated == options.MaxTokens;
+            if (!stream.Ended)
+            {
+                stream.LogitIndex = batch.Add(token, position, (LLamaSeqId)s, logits: true);
+            }
+        }
     }
 
-    public LLamaContext CreateContext() => _weights!.CreateContext(_parameters);
+    private static void Decode(LLamaContext context, LLamaBatch batch)
+    {
+        if (context.Decode(batch) != DecodeResult.Ok)
+        {
+            throw new InvalidOperationException("llama.cpp could not decode the batch.");
+        }
+    }
+
+    /// <summary>A context laid out as Edison's engine lays out its own: a KV cache per sequence.</summary>
+    public LLamaContext CreateContext(int sequences) => _weights!.CreateContext(new ModelParams(options.ModelPath)
+    {
+        ContextSize = (uint)(options.ContextSize * sequences),
+        SeqMax = (uint)sequences,
+        KVUnified = false,
+        Threads = options.Threads,
+        BatchThreads = options.Threads,
+    });
 
     public BatchedExecutor CreateBatchedExecutor() => new(_weights!, _parameters);
 
     public void Dispose() => _weights?.Dispose();
+
+    private sealed class RawStream(ISamplingPipeline sampler, StreamingTokenDecoder decoder, TimingRecorder timing)
+    {
+        public ISamplingPipeline Sampler { get; } = sampler;
+
+        public StreamingTokenDecoder Decoder { get; } = decoder;
+
+        public TimingRecorder Timing { get; } = timing;
+
+        public int LogitIndex { get; set; }
+
+        public bool Ended { get; set; }
+    }
 }
