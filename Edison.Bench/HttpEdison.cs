@@ -27,6 +27,7 @@ public sealed class HttpEdison(BenchOptions options, string dataPath, int maxPar
         start.Environment["Edison__Model__ContextSize"] = options.ContextSize.ToString();
         start.Environment["Edison__Model__Threads"] = options.Threads.ToString();
         start.Environment["Edison__Model__MaxParallel"] = maxParallel.ToString();
+        start.Environment["Edison__Model__FlashAttention"] = options.FlashAttention;
         // The benchmark sends hundreds of requests a minute from one address: no rate limit.
         start.Environment["Edison__RateLimit__PermitsPerMinute"] = "0";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
@@ -72,6 +73,7 @@ public sealed class HttpEdison(BenchOptions options, string dataPath, int maxPar
         {
             if (line == "event: token")
             {
+                // Edison never sends an answer's leading white space, so every token event is text a reader sees.
                 timing.Token();
             }
             else if (line == "event: done")

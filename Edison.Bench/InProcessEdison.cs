@@ -23,6 +23,7 @@ public sealed class InProcessEdison(BenchOptions options, string dataPath, int m
             ["Edison:Model:ContextSize"] = options.ContextSize.ToString(),
             ["Edison:Model:Threads"] = options.Threads.ToString(),
             ["Edison:Model:MaxParallel"] = maxParallel.ToString(),
+            ["Edison:Model:FlashAttention"] = options.FlashAttention,
         }).Build());
         services.AddLogging();
         services.AddSingleton<IHostApplicationLifetime, BenchLifetime>();
@@ -43,9 +44,9 @@ public sealed class InProcessEdison(BenchOptions options, string dataPath, int m
             CancellationToken.None);
         await foreach (var chatEvent in pipeline.RunAsync(prepared, CancellationToken.None))
         {
-            if (chatEvent is ChatToken)
+            if (chatEvent is ChatToken token)
             {
-                timing.Token();
+                timing.Text(token.Text);
             }
         }
 

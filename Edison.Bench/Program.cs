@@ -5,7 +5,7 @@ using Edison.Core.Llama;
 using Edison.Core.Llama.Gguf;
 
 // Edison's benchmark: the same model, prompt and settings measured four ways in one run.
-//   dotnet run -c Release --project Edison.Bench -- [--model file.gguf] [--tokens 256] [--runs 15] [--threads N]
+//   dotnet run -c Release --project Edison.Bench -- [--model file.gguf] [--tokens 256] [--runs 15] [--threads N] [--flash-attention auto|on|off]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var scratch = Directory.CreateTempSubdirectory("edison-bench-").FullName;
 try
@@ -18,7 +18,7 @@ try
     }
 
     Console.WriteLine($"model {(options.IsDemo ? "built-in demo" : options.ModelPath)}; {options.MaxTokens} tokens max, greedy; " +
-                      $"{options.Runs} runs each (medians); {options.Threads} threads; message \"{options.Message}\"");
+                      $"{options.Runs} runs each (medians); {(options.Threads > 0 ? options.Threads : "default")} threads; flash attention {options.FlashAttention}; message \"{options.Message}\"");
     int[] clientCounts = [1, 2, 4, 8];
     using var raw = new RawLlama(options);
     raw.Load();
@@ -78,6 +78,8 @@ try
     {
         model = options.IsDemo ? "edison-demo" : Path.GetFileName(options.ModelPath),
         max_tokens = options.MaxTokens,
+        threads = options.Threads,
+        flash_attention = options.FlashAttention,
         runs = options.Runs,
         single = rows.Select(r => new { name = r.Name, ttft_ms = Math.Round(r.TimeToFirstTokenMs, 3), tokens_per_s = Math.Round(r.TokensPerSecond, 1), tokens = r.Tokens }),
         concurrent = ConcurrencyJson(concurrency),

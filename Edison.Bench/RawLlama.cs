@@ -11,7 +11,7 @@ namespace Edison.Bench;
 /// <summary>LLamaSharp on its own, with nothing of Edison's around it: the floor Edison adds to.</summary>
 public sealed class RawLlama(BenchOptions options) : IDisposable
 {
-    private readonly ModelParams _parameters = new(options.ModelPath) { ContextSize = (uint)options.ContextSize, Threads = options.Threads, BatchThreads = options.Threads };
+    private readonly ModelParams _parameters = new(options.ModelPath) { ContextSize = (uint)options.ContextSize, Threads = options.ThreadCount, BatchThreads = options.ThreadCount, FlashAttention = options.UsesFlashAttention };
     private LLamaWeights? _weights;
 
     public string Prompt { get; private set; } = string.Empty;
@@ -31,10 +31,7 @@ public sealed class RawLlama(BenchOptions options) : IDisposable
         var timing = new TimingRecorder();
         await foreach (var piece in executor.InferAsync(Prompt, inference))
         {
-            if (piece.Length > 0)
-            {
-                timing.Token();
-            }
+            timing.Text(piece);
         }
 
         return timing.Finish();
@@ -58,10 +55,7 @@ public sealed class RawLlama(BenchOptions options) : IDisposable
             }
 
             decoder.Add(token);
-            if (decoder.Read().Length > 0)
-            {
-                timing.Token();
-            }
+            timing.Text(decoder.Read());
 
             // A token prompted but never inferred would stay queued in the executor for the next conversation.
             if (generated == options.MaxTokens)
@@ -134,10 +128,7 @@ public sealed class RawLlama(BenchOptions options) : IDisposable
             if (!endOfText)
             {
                 stream.Decoder.Add(token);
-                if (stream.Decoder.Read().Length > 0)
-                {
-                    stream.Timing.Token();
-                }
+                stream.Timing.Text(stream.Decoder.Read());
             }
 
             stream.Ended = endOfText || generated == options.MaxTokens;
@@ -162,8 +153,9 @@ public sealed class RawLlama(BenchOptions options) : IDisposable
         ContextSize = (uint)(options.ContextSize * sequences),
         SeqMax = (uint)sequences,
         KVUnified = false,
-        Threads = options.Threads,
-        BatchThreads = options.Threads,
+        Threads = options.ThreadCount,
+        BatchThreads = options.ThreadCount,
+        FlashAttention = options.UsesFlashAttention,
     });
 
     public BatchedExecutor CreateBatchedExecutor() => new(_weights!, _parameters);

@@ -19,6 +19,19 @@ public sealed class TimingRecorder
     private long _last;
     private int _tokens;
 
+    /// <summary>
+    /// One token's text. The answer starts at its first visible character, as a reader sees it (and as Edison streams
+    /// it): white space before that is not a first token, whichever way is being measured.
+    /// </summary>
+    public void Text(string piece)
+    {
+        if (piece.Length > 0 && (_tokens > 0 || !string.IsNullOrWhiteSpace(piece)))
+        {
+            Token();
+        }
+    }
+
+    /// <summary>One token a reader sees.</summary>
     public void Token()
     {
         var now = System.Diagnostics.Stopwatch.GetTimestamp();

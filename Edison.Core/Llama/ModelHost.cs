@@ -119,6 +119,7 @@ public sealed class ModelHost(
                 BatchSize = (uint)_options.BatchSize,
                 Threads = _options.Threads > 0 ? _options.Threads : null,
                 BatchThreads = _options.Threads > 0 ? _options.Threads : null,
+                FlashAttention = _options.UsesFlashAttention,
             };
             var started = TimeProvider.System.GetTimestamp();
             var weights = await LLamaWeights.LoadFromFileAsync(parameters, cancellationToken);
@@ -174,6 +175,12 @@ public sealed class ModelHost(
         parameters.UseGpu = _options.GpuLayerCount > 0;
         parameters.NThreads = _options.Threads > 0 ? _options.Threads : Math.Max(Environment.ProcessorCount / 2, 1);
         parameters.Warmup = false;
+        parameters.FlashAttentionType = _options.UsesFlashAttention switch
+        {
+            true => LLamaFlashAttentionType.LLAMA_FLASH_ATTENTION_TYPE_ENABLED,
+            false => LLamaFlashAttentionType.LLAMA_FLASH_ATTENTION_TYPE_DISABLED,
+            null => LLamaFlashAttentionType.LLAMA_FLASH_ATTENTION_TYPE_AUTO,
+        };
         MtmdWeights vision;
         try
         {

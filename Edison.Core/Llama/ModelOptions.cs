@@ -29,6 +29,22 @@ public sealed class ModelOptions
     public int BatchSize { get; set; } = 512;
 
     /// <summary>
+    /// llama.cpp's flash attention: <c>auto</c> (its choice: on wherever the backend has it), <c>on</c> or <c>off</c>.
+    /// On a CPU it is not always the faster path (it depends on the model's head size and the processor), so it is
+    /// worth measuring both with Edison.Bench.
+    /// </summary>
+    [RegularExpression("(?i)^(auto|on|off)$", ErrorMessage = "Edison:Model:FlashAttention must be auto, on or off.")]
+    public string FlashAttention { get; set; } = "auto";
+
+    /// <summary><see cref="FlashAttention"/> for LLamaSharp: null leaves the choice to llama.cpp.</summary>
+    public bool? UsesFlashAttention => FlashAttention.ToLowerInvariant() switch
+    {
+        "on" => true,
+        "off" => false,
+        _ => null,
+    };
+
+    /// <summary>
     /// Conversations decoded together on the one model; more wait their turn in arrival order. Each gets the full
     /// <see cref="ContextSize"/>, so the KV cache holds ContextSize × MaxParallel tokens.
     /// </summary>

@@ -38,10 +38,14 @@ public sealed class BatchedGenerationEngineTests
         Assert.StartsWith("本 wrote a story", alone[2]);
     }
 
-    [Fact]
-    public async Task With_a_model_whose_attention_matters_answers_alone_and_together_are_the_same()
+    // Flash attention is a different attention kernel in llama.cpp, so the batched layout is checked under each.
+    [Theory]
+    [InlineData("auto")]
+    [InlineData("off")]
+    [InlineData("on")]
+    public async Task With_a_model_whose_attention_matters_answers_alone_and_together_are_the_same(string flashAttention)
     {
-        await using var edison = new EdisonFactory(TestModels.Attentive, contextSize: 1024);
+        await using var edison = new EdisonFactory(TestModels.Attentive, contextSize: 1024, settings: new Dictionary<string, string?> { ["Edison:Model:FlashAttention"] = flashAttention });
         var engine = await StartAsync(edison);
         var requests = new[] { "a story about a cat", "tell me about the sea", "why is the sky blue?", "write a poem" }
             .Select(m => Request($"User: {m}\nAssistant:", 60))
@@ -56,6 +60,32 @@ public sealed class BatchedGenerationEngineTests
 
         Assert.Equal(alone, together);
         Assert.True(alone.Distinct().Count() >= 3, "the prompts should lead to different answers");
+    }
+
+    [Fact]
+    public async Task Flash_attention_on_or_off_changes_nothing_in_the_answers()
+    {
+        var prompts = new[] { "a story about a cat", "tell me about the sea", "why is the sky blue?" };
+        var answers = new List<List<string>>();
+        foreach (var flashAttention in new[] { "on", "off" })
+        {
+            await using var edison = new EdisonFactory(TestModels.Attentive, contextSize: 1024, settings: new Dictionary<string, string?> { ["Edison:Model:FlashAttention"] = flashAttention });
+            var engine = await StartAsync(edison);
+            answers.Add([.. await Task.WhenAll(prompts.Select(m => Task.Run(() => CollectAsync(engine, Request($"User: {m}\nAssistant:", 60)))))]);
+        }
+
+        Assert.Equal(answers[0], answers[1]);
+        Assert.All(answers[1], answer => Assert.False(string.IsNullOrWhiteSpace(answer)));
+    }
+
+    [Fact]
+    public async Task A_flash_attention_setting_other_than_auto_on_or_off_stops_Edison_with_the_setting_named()
+    {
+        await using var edison = new EdisonFactory(TestModels.Story, settings: new Dictionary<string, string?> { ["Edison:Model:FlashAttention"] = "sometimes" });
+
+        var failure = Assert.ThrowsAny<Exception>(() => edison.CreateClient());
+
+        Assert.Contains("Edison:Model:FlashAttention must be auto, on or off.", failure.Message);
     }
 
     [Fact]
