@@ -12,6 +12,7 @@ namespace Edison.Bench;
 public sealed class RawLlama(BenchOptions options) : IDisposable
 {
     private readonly ModelParams _parameters = new(options.ModelPath) { ContextSize = (uint)options.ContextSize, Threads = options.ThreadCount, BatchThreads = options.ThreadCount, FlashAttention = options.UsesFlashAttention };
+    private readonly DecodeThread _decodeThread = new();
     private LLamaWeights? _weights;
 
     public string Prompt { get; private set; } = string.Empty;
@@ -70,12 +71,15 @@ public sealed class RawLlama(BenchOptions options) : IDisposable
     }
 
     /// <summary>
-    /// LLamaSharp's context driven directly, one synchronous decode per step on the calling thread: the fastest this
+    /// LLamaSharp's context driven directly, one synchronous decode per step on one dedicated thread: the fastest this
     /// package goes, and the technique Edison's engine uses (BatchedExecutor.Infer hops to a pool thread per decode).
     /// With several sequences each step decodes one token of every one in a single batch, which is the most batching
     /// can give on this model and machine: the ceiling for Edison's concurrent figures.
     /// </summary>
-    public Task<StreamTiming[]> DirectDecodeAsync(LLamaContext context, int sequences)
+    public Task<StreamTiming[]> DirectDecodeAsync(LLamaContext context, int sequences) =>
+        _decodeThread.RunAsync(() => DirectDecode(context, sequences));
+
+    private StreamTiming[] DirectDecode(LLamaContext context, int sequences)
     {
         var prompt = context.Tokenize(Prompt, addBos: true, special: true);
         var streams = Enumerable.Range(0, sequences).Select(_ => new RawStream(new GreedySamplingPipeline(), new StreamingTokenDecoder(context), new TimingRecorder())).ToArray();
@@ -117,7 +121,7 @@ public sealed class RawLlama(BenchOptions options) : IDisposable
             streams[s].Sampler.Dispose();
         }
 
-        return Task.FromResult(streams.Select(stream => stream.Timing.Finish()).ToArray());
+        return streams.Select(stream => stream.Timing.Finish()).ToArray();
 
         // Samples sequence s from the logits just decoded and queues its token for the next step, or ends it.
         void Accept(int s, int logitIndex, int position, int generated)
@@ -160,7 +164,11 @@ public sealed class RawLlama(BenchOptions options) : IDisposable
 
     public BatchedExecutor CreateBatchedExecutor() => new(_weights!, _parameters);
 
-    public void Dispose() => _weights?.Dispose();
+    public void Dispose()
+    {
+        _decodeThread.Dispose();
+        _weights?.Dispose();
+    }
 
     private sealed class RawStream(ISamplingPipeline sampler, StreamingTokenDecoder decoder, TimingRecorder timing)
     {

@@ -388,7 +388,7 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
     /// prompt, so a long prompt is read over several batches while the other streams keep going.
     /// </summary>
     /// <remarks>
-    /// Tokens go in in sequence id order: with a KV cache per sequence, llama.cpp computes a batch in one pass only
+    /// Sequences enter the batch in id order: with a KV cache per sequence, llama.cpp computes a batch in one pass only
     /// over sequences whose ids follow each other in the batch (0, 1, 2, …); any other order or a gap splits the batch
     /// into several passes, which on the CPU made four streams cost nearly four single ones.
     /// </remarks>
