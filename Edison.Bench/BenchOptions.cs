@@ -8,19 +8,28 @@ namespace Edison.Bench;
 /// </summary>
 public sealed record BenchOptions(string ModelPath, bool IsDemo, int MaxTokens, int Runs, string Message, int ContextSize, int Threads, string FlashAttention)
 {
-    /// <summary>For LLamaSharp's parameters: null lets it choose.</summary>
-    public int? ThreadCount => Threads > 0 ? Threads : null;
+    /// <summary>The threads every way runs with: as given, or Edison's default when 0.</summary>
+    public int ThreadCount => new ModelOptions { Threads = Threads }.ThreadCount;
+
+    /// <summary>The arguments that give a worker process these same options, the model included.</summary>
+    public string[] Arguments() =>
+    [
+        "--model", ModelPath, "--tokens", MaxTokens.ToString(), "--runs", Runs.ToString(), "--message", Message,
+        "--context", ContextSize.ToString(), "--threads", Threads.ToString(), "--flash-attention", FlashAttention,
+    ];
 
     /// <summary>The raw ways get the same flash attention as Edison, through Edison's own reading of the setting.</summary>
     public bool? UsesFlashAttention => new ModelOptions { FlashAttention = FlashAttention }.UsesFlashAttention;
 
+    public static string? Value(string[] args, string name)
+    {
+        int at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+    }
+
     public static BenchOptions Parse(string[] args, string demoModelPath)
     {
-        string? Value(string name)
-        {
-            int at = Array.IndexOf(args, name);
-            return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
-        }
+        string? Value(string name) => BenchOptions.Value(args, name);
 
         var model = Value("--model");
         return new BenchOptions(

@@ -7,6 +7,12 @@ using Edison.Core.Llama.Gguf;
 // Edison's benchmark: the same model, prompt and settings measured four ways in one run.
 //   dotnet run -c Release --project Edison.Bench -- [--model file.gguf] [--tokens 256] [--runs 15] [--threads N] [--flash-attention auto|on|off]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+if (BenchOptions.Value(args, "--worker") is { } workerKind)
+{
+    await BenchWorker.ServeAsync(workerKind, BenchOptions.Parse(args, string.Empty), BenchOptions.Value(args, "--data")!, int.Parse(BenchOptions.Value(args, "--parallel")!));
+    return;
+}
+
 var scratch = Directory.CreateTempSubdirectory("edison-bench-").FullName;
 try
 {
@@ -18,24 +24,26 @@ try
     }
 
     Console.WriteLine($"model {(options.IsDemo ? "built-in demo" : options.ModelPath)}; {options.MaxTokens} tokens max, greedy; " +
-                      $"{options.Runs} runs each (medians); {(options.Threads > 0 ? options.Threads : "default")} threads; flash attention {options.FlashAttention}; message \"{options.Message}\"");
+                      $"{options.Runs} runs each (medians); {options.ThreadCount} threads{(options.Threads > 0 ? string.Empty : " (Edison's default: one per physical core)")}; flash attention {options.FlashAttention}; message \"{options.Message}\"");
     int[] clientCounts = [1, 2, 4, 8];
+
+    // This process runs only the raw decode loop (one thread); LLamaSharp's executors and Edison in-process each run
+    // in a process of their own (see BenchWorker), and Edison over HTTP in Edison.Web.
     using var raw = new RawLlama(options);
     raw.Load();
-    using var executor = raw.CreateBatchedExecutor();
     using var context = raw.CreateContext(clientCounts.Max());
-    await using var inProcess = new InProcessEdison(options, Path.Combine(scratch, "in-process"), maxParallel: clientCounts.Max());
-    await inProcess.StartAsync();
+    await using var executors = await BenchWorker.StartAsync(BenchWorker.Executors, options.Arguments(), Path.Combine(scratch, "executors"), clientCounts.Max());
+    await using var inProcess = await BenchWorker.StartAsync(BenchWorker.InProcess, options.Arguments(), Path.Combine(scratch, "in-process"), clientCounts.Max());
     await using var http = new HttpEdison(options, Path.Combine(scratch, "http"), maxParallel: clientCounts.Max());
     await http.StartAsync();
 
     Way[] singleWays =
     [
-        Single("1a raw LLamaSharp StatelessExecutor", raw.StatelessAsync),
-        Single("1b raw LLamaSharp BatchedExecutor", () => raw.BatchedAsync(executor)),
-        Single("1c raw LLamaSharp LLamaContext.Decode", async () => (await raw.DirectDecodeAsync(context, 1))[0]),
-        Single("2  Edison ChatPipeline in-process", inProcess.AnswerAsync),
-        Single("3  Edison /chat/stream over HTTP", http.StreamAsync),
+        new("1a raw LLamaSharp StatelessExecutor", () => executors.RunAsync("stateless")),
+        new("1b raw LLamaSharp BatchedExecutor", () => executors.RunAsync("batched")),
+        new("1c raw LLamaSharp LLamaContext.Decode", () => raw.DirectDecodeAsync(context, 1)),
+        new("2  Edison ChatPipeline in-process", () => inProcess.RunAsync("1")),
+        new("3  Edison /chat/stream over HTTP", async () => [await http.StreamAsync()]),
     ];
     const int rawWays = 3;
     var single = await Rounds.MeasureAsync([singleWays], options.Runs);
@@ -46,8 +54,8 @@ try
         clientCounts.Select(n => new Way[]
         {
             new(Concurrent(kinds[0], n), () => raw.DirectDecodeAsync(context, n)),
-            new(Concurrent(kinds[1], n), () => AllAtOnceAsync(n, inProcess.AnswerAsync)),
-            new(Concurrent(kinds[2], n), () => AllAtOnceAsync(n, http.StreamAsync)),
+            new(Concurrent(kinds[1], n), () => inProcess.RunAsync(n.ToString())),
+            new(Concurrent(kinds[2], n), () => StreamTiming.AllAtOnceAsync(n, http.StreamAsync)),
         }).ToList(),
         options.Runs);
 
@@ -78,7 +86,7 @@ try
     {
         model = options.IsDemo ? "edison-demo" : Path.GetFileName(options.ModelPath),
         max_tokens = options.MaxTokens,
-        threads = options.Threads,
+        threads = options.ThreadCount,
         flash_attention = options.FlashAttention,
         runs = options.Runs,
         single = singleWays.Select((w, way) => new
@@ -107,13 +115,7 @@ try
 }
 finally
 {
-    Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     Directory.Delete(scratch, recursive: true);
 }
 
-static Way Single(string name, Func<Task<StreamTiming>> answer) => new(name, async () => [await answer()]);
-
 static string Concurrent(string kind, int streams) => $"{kind}, N = {streams}";
-
-static Task<StreamTiming[]> AllAtOnceAsync(int clients, Func<Task<StreamTiming>> answer) =>
-    Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(answer)));

@@ -9,6 +9,10 @@ public sealed record StreamTiming(long Started, long FirstToken, long LastToken,
     public double TokensPerSecond => Tokens > 1 ? (Tokens - 1) / (Milliseconds(FirstToken, LastToken) / 1000) : 0;
 
     public static double Milliseconds(long from, long to) => (to - from) * 1000.0 / System.Diagnostics.Stopwatch.Frequency;
+
+    /// <summary>Several answers started at once, as that many clients would.</summary>
+    public static Task<StreamTiming[]> AllAtOnceAsync(int clients, Func<Task<StreamTiming>> answer) =>
+        Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(answer)));
 }
 
 /// <summary>Collects one answer's timing as its pieces arrive.</summary>

@@ -117,8 +117,8 @@ public sealed class ModelHost(
                 ContextSize = (uint)_options.ContextSize,
                 GpuLayerCount = _options.GpuLayerCount,
                 BatchSize = (uint)_options.BatchSize,
-                Threads = _options.Threads > 0 ? _options.Threads : null,
-                BatchThreads = _options.Threads > 0 ? _options.Threads : null,
+                Threads = _options.ThreadCount,
+                BatchThreads = _options.ThreadCount,
                 FlashAttention = _options.UsesFlashAttention,
             };
             var started = TimeProvider.System.GetTimestamp();
@@ -137,11 +137,12 @@ public sealed class ModelHost(
             var vision = await LoadProjectorAsync(weights, cancellationToken);
             var model = new LoadedModel(weights, parameters, name, isDemo, vision) { LoadedAt = TimeProvider.System.GetUtcNow() };
             logger.LogInformation(
-                "Model {Name} loaded from {Path} in {Elapsed:F0} ms{Demo}",
+                "Model {Name} loaded from {Path} in {Elapsed:F0} ms{Demo}; generating on {Threads} threads",
                 name,
                 path,
                 TimeProvider.System.GetElapsedTime(started).TotalMilliseconds,
-                isDemo ? " (built-in demo model)" : string.Empty);
+                isDemo ? " (built-in demo model)" : string.Empty,
+                parameters.Threads);
             return model;
         }
         catch (Exception e) when (e is not (OperationCanceledException or ModelFileException))
@@ -173,7 +174,7 @@ public sealed class ModelHost(
         ModelFileCheck.Validate(path, setting);
         var parameters = MtmdContextParams.Default();
         parameters.UseGpu = _options.GpuLayerCount > 0;
-        parameters.NThreads = _options.Threads > 0 ? _options.Threads : Math.Max(Environment.ProcessorCount / 2, 1);
+        parameters.NThreads = _options.ThreadCount;
         parameters.Warmup = false;
         parameters.FlashAttentionType = _options.UsesFlashAttention switch
         {

@@ -21,9 +21,12 @@ public sealed class ModelOptions
     [Range(0, 1000)]
     public int GpuLayerCount { get; set; }
 
-    /// <summary>CPU threads for generation; 0 lets llama.cpp choose.</summary>
+    /// <summary>CPU threads for generation; 0 means one per physical core.</summary>
     [Range(0, 1024)]
     public int Threads { get; set; }
+
+    /// <summary>The threads generation runs with: <see cref="Threads"/>, or one per physical core when it is 0.</summary>
+    public int ThreadCount => Threads > 0 ? Threads : ProcessorCores.Physical();
 
     [Range(1, 1 << 16)]
     public int BatchSize { get; set; } = 512;

@@ -42,6 +42,18 @@ public sealed class ModelHostTests : IDisposable
         Assert.False(model.IsDemo);
     }
 
+    [Fact]
+    public async Task Without_a_configured_thread_count_the_model_generates_on_every_physical_core()
+    {
+        using var host = CreateHost(TestModels.Story, new StartedLifetime());
+
+        await host.StartAsync(CancellationToken.None);
+        var model = await host.WhenReadyAsync(CancellationToken.None);
+
+        Assert.Equal(ProcessorCores.Physical(), model.Parameters.Threads);
+        Assert.Equal(ProcessorCores.Physical(), model.Parameters.BatchThreads);
+    }
+
     [Theory]
     [InlineData("missing", "file not found")]
     [InlineData("text model", "llama.cpp could not load it as a multimodal projector for this model")]
