@@ -51,11 +51,11 @@ public static class EdisonWebExtensions
         return app;
     }
 
-    /// <summary>An unexpected failure answers with the API's error shape, never a stack trace.</summary>
+    /// <summary>An unexpected failure answers in the error shape of the API asked (OpenAI's under /v1), never a stack trace.</summary>
     public static WebApplication UseEdisonErrors(this WebApplication app)
     {
         app.UseExceptionHandler(errors => errors.Run(context =>
-            ErrorResponse.Result("Edison hit an unexpected error; it has been logged.", StatusCodes.Status500InternalServerError)
+            ErrorResponse.For(context, "Edison hit an unexpected error; it has been logged.", StatusCodes.Status500InternalServerError)
                 .ExecuteAsync(context)));
         return app;
     }

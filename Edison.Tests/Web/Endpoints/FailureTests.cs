@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using Edison.Core.Llama;
 using Edison.Tests.TestSupport;
 using Microsoft.AspNetCore.TestHost;
@@ -45,6 +46,46 @@ public sealed class FailureTests : IAsyncLifetime
 
         Assert.Equal(System.Net.HttpStatusCode.InternalServerError, response.StatusCode);
         Assert.Contains("\"ok\":false", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task An_unexpected_failure_answers_in_the_error_shape_of_the_API_asked()
+    {
+        await using var edison = new EdisonFactory(TestModels.Story);
+        var client = edison.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<IChatModelSource, BrokenModelSource>())).CreateClient();
+
+        var openAi = await client.GetAsync("/v1/models");
+        var own = await client.GetAsync("/health");
+
+        Assert.Equal(System.Net.HttpStatusCode.InternalServerError, openAi.StatusCode);
+        using var openAiBody = JsonDocument.Parse(await openAi.Content.ReadAsStringAsync());
+        var error = openAiBody.RootElement.GetProperty("error");
+        Assert.Contains("unexpected error", error.GetProperty("message").GetString());
+        Assert.Equal("server_error", error.GetProperty("type").GetString());
+        Assert.False(openAiBody.RootElement.TryGetProperty("ok", out _));
+
+        Assert.Equal(System.Net.HttpStatusCode.InternalServerError, own.StatusCode);
+        using var ownBody = JsonDocument.Parse(await own.Content.ReadAsStringAsync());
+        Assert.False(ownBody.RootElement.GetProperty("ok").GetBoolean());
+        Assert.DoesNotContain("model source broke", await own.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>A model source that fails whenever it is asked for the model, as an unforeseen bug would.</summary>
+    private sealed class BrokenModelSource : IChatModelSource
+    {
+        public ModelState State => ModelState.Ready;
+
+        public IChatModel? Model => throw new InvalidOperationException("model source broke");
+
+        public string? Failure => null;
+
+        public event Action? Changed
+        {
+            add { }
+            remove { }
+        }
+
+        public Task<IChatModel> WhenModelReadyAsync(CancellationToken cancellationToken) => throw new InvalidOperationException("model source broke");
     }
 
     /// <summary>Writes two tokens, then fails the way a native error would.</summary>
