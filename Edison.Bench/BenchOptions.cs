@@ -9,7 +9,7 @@ namespace Edison.Bench;
 public sealed record BenchOptions(string ModelPath, bool IsDemo, int MaxTokens, int Runs, string Message, int ContextSize, int Threads, string FlashAttention)
 {
     /// <summary>The threads every way runs with: as given, or Edison's default when 0.</summary>
-    public int ThreadCount => new ModelOptions { Threads = Threads }.ThreadCount;
+    public int ThreadCount { get; private init; }
 
     /// <summary>The arguments that give a worker process these same options, the model included.</summary>
     public string[] Arguments() =>
@@ -32,6 +32,7 @@ public sealed record BenchOptions(string ModelPath, bool IsDemo, int MaxTokens, 
         string? Value(string name) => BenchOptions.Value(args, name);
 
         var model = Value("--model");
+        int threads = int.Parse(Value("--threads") ?? "0");
         return new BenchOptions(
             model is null ? demoModelPath : Path.GetFullPath(model),
             model is null,
@@ -39,7 +40,10 @@ public sealed record BenchOptions(string ModelPath, bool IsDemo, int MaxTokens, 
             int.Parse(Value("--runs") ?? "15"),
             Value("--message") ?? "Once upon a time",
             int.Parse(Value("--context") ?? "2048"),
-            int.Parse(Value("--threads") ?? "0"),
-            Value("--flash-attention") ?? "auto");
+            threads,
+            Value("--flash-attention") ?? "auto")
+        {
+            ThreadCount = new ModelOptions { Threads = threads }.GenerationThreads(),
+        };
     }
 }

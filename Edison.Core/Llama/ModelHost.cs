@@ -24,6 +24,7 @@ public sealed class ModelHost(
 {
     private readonly TaskCompletionSource<LoadedModel> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ModelOptions _options = modelOptions.Value;
+    private readonly int _threads = modelOptions.Value.GenerationThreads();
     private readonly List<string> _nativeErrors = [];
     private volatile LoadedModel? _model;
     private volatile string? _failure;
@@ -117,8 +118,8 @@ public sealed class ModelHost(
                 ContextSize = (uint)_options.ContextSize,
                 GpuLayerCount = _options.GpuLayerCount,
                 BatchSize = (uint)_options.BatchSize,
-                Threads = _options.ThreadCount,
-                BatchThreads = _options.ThreadCount,
+                Threads = _threads,
+                BatchThreads = _threads,
                 FlashAttention = _options.UsesFlashAttention,
             };
             var started = TimeProvider.System.GetTimestamp();
@@ -174,7 +175,7 @@ public sealed class ModelHost(
         ModelFileCheck.Validate(path, setting);
         var parameters = MtmdContextParams.Default();
         parameters.UseGpu = _options.GpuLayerCount > 0;
-        parameters.NThreads = _options.ThreadCount;
+        parameters.NThreads = _threads;
         parameters.Warmup = false;
         parameters.FlashAttentionType = _options.UsesFlashAttention switch
         {

@@ -25,8 +25,11 @@ public sealed class ModelOptions
     [Range(0, 1024)]
     public int Threads { get; set; }
 
-    /// <summary>The threads generation runs with: <see cref="Threads"/>, or one per physical core when it is 0.</summary>
-    public int ThreadCount => Threads > 0 ? Threads : ProcessorCores.Physical();
+    /// <summary>
+    /// The threads generation runs with: <see cref="Threads"/>, or one per physical core when it is 0 (read from the
+    /// processor topology, so callers keep the result).
+    /// </summary>
+    public int GenerationThreads() => Threads > 0 ? Threads : ProcessorCores.Physical();
 
     [Range(1, 1 << 16)]
     public int BatchSize { get; set; } = 512;
