@@ -60,36 +60,23 @@ public sealed class BenchWorker : IAsyncDisposable
     /// <summary>The worker's side: answers each command with one reply line until its input ends.</summary>
     public static async Task ServeAsync(string kind, BenchOptions options, string dataPath, int maxParallel)
     {
-        Func<string, Task<StreamTiming[]>> run;
-        IAsyncDisposable owned;
         if (kind == Executors)
         {
-            var raw = new RawLlama(options);
+            using var raw = new RawLlama(options);
             raw.Load();
-            var executor = raw.CreateBatchedExecutor();
-            owned = new Owned(() => { executor.Dispose(); raw.Dispose(); });
-            run = async command => command switch
+            using var executor = raw.CreateBatchedExecutor();
+            await AnswerCommandsAsync(async command => command switch
             {
                 "stateless" => [await raw.StatelessAsync()],
                 "batched" => [await raw.BatchedAsync(executor)],
                 _ => throw new InvalidOperationException($"Unknown command {command}."),
-            };
+            });
         }
         else
         {
-            var edison = new InProcessEdison(options, dataPath, maxParallel);
+            await using var edison = new InProcessEdison(options, dataPath, maxParallel);
             await edison.StartAsync();
-            owned = edison;
-            run = command => StreamTiming.AllAtOnceAsync(int.Parse(command), edison.AnswerAsync);
-        }
-
-        await using (owned)
-        {
-            Console.WriteLine(ReplyPrefix + "ready");
-            while (await Console.In.ReadLineAsync() is { } command)
-            {
-                Console.WriteLine(ReplyPrefix + JsonSerializer.Serialize(await run(command)));
-            }
+            await AnswerCommandsAsync(command => StreamTiming.AllAtOnceAsync(int.Parse(command), edison.AnswerAsync));
         }
     }
 
@@ -105,6 +92,15 @@ public sealed class BenchWorker : IAsyncDisposable
         _process.Dispose();
     }
 
+    private static async Task AnswerCommandsAsync(Func<string, Task<StreamTiming[]>> run)
+    {
+        Console.WriteLine(ReplyPrefix + "ready");
+        while (await Console.In.ReadLineAsync() is { } command)
+        {
+            Console.WriteLine(ReplyPrefix + JsonSerializer.Serialize(await run(command)));
+        }
+    }
+
     // llama.cpp may write its own log to standard output: only lines with the prefix are replies.
     private async Task<string> ReadReplyAsync()
     {
@@ -118,14 +114,5 @@ public sealed class BenchWorker : IAsyncDisposable
 
         await _process.WaitForExitAsync();
         throw new InvalidOperationException($"The benchmark's worker process ended (exit code {_process.ExitCode}).");
-    }
-
-    private sealed class Owned(Action dispose) : IAsyncDisposable
-    {
-        public ValueTask DisposeAsync()
-        {
-            dispose();
-            return ValueTask.CompletedTask;
-        }
     }
 }

@@ -61,24 +61,40 @@ try
 
     // The floor is the fastest raw LLamaSharp way, so the ratios never flatter Edison; fastest as ranked within rounds.
     int floor = Enumerable.Range(0, rawWays).MaxBy(way => single.RateRatio(way, 0));
+    var singleRows = singleWays.Select((w, way) => new SingleRow(
+        w.Name,
+        single.TimeToFirstTokenMs(way),
+        single.TokensPerSecond(way),
+        single.Tokens(way),
+        single.RateRatio(way, floor),
+        single.AddedTimeToFirstTokenMs(way, floor))).ToList();
+    var concurrentRows = kinds.SelectMany(kind => clientCounts.Select(n =>
+    {
+        int way = concurrent.IndexOf(Concurrent(kind, n));
+        return new ConcurrentRow(
+            kind,
+            n,
+            concurrent.AggregateTokensPerSecond(way),
+            concurrent.TimeToFirstTokenMs(way),
+            concurrent.P95TimeToFirstTokenMs(way),
+            concurrent.AggregateRatio(way, concurrent.IndexOf(Concurrent(kind, 1))),
+            concurrent.AggregateRatio(way, concurrent.IndexOf(Concurrent(kinds[0], n))));
+    })).ToList();
+
     Console.WriteLine();
     Console.WriteLine($"floor (1): {singleWays[floor].Name.Trim()}; ratios and added TTFT are medians of each round's own (both sides measured a moment apart)");
     Console.WriteLine($"{"measurement",-40} {"TTFT ms",9} {"tok/s",9} {"vs (1) tok/s",12} {"TTFT +ms vs (1)",15}");
-    for (int way = 0; way < singleWays.Length; way++)
+    foreach (var row in singleRows)
     {
-        Console.WriteLine($"{singleWays[way].Name,-40} {single.TimeToFirstTokenMs(way),9:F2} {single.TokensPerSecond(way),9:F0} {single.RateRatio(way, floor),12:F3} {single.AddedTimeToFirstTokenMs(way, floor),15:F2}");
+        Console.WriteLine($"{row.Name,-40} {row.TimeToFirstTokenMs,9:F2} {row.TokensPerSecond,9:F0} {row.VsFloor,12:F3} {row.AddedTimeToFirstTokenMs,15:F2}");
     }
 
     Console.WriteLine();
     Console.WriteLine($"{"N streams at once",-36} {"aggregate tok/s",16} {"median TTFT ms",15} {"p95 TTFT ms",12} {"speed-up vs N=1",16} {"vs raw same N",14}");
-    foreach (var kind in kinds)
+    foreach (var row in concurrentRows)
     {
-        foreach (int n in clientCounts)
-        {
-            int way = concurrent.IndexOf(Concurrent(kind, n));
-            Console.WriteLine($"{Concurrent(kind, n),-36} {concurrent.AggregateTokensPerSecond(way),16:F0} {concurrent.TimeToFirstTokenMs(way),15:F2} {concurrent.P95TimeToFirstTokenMs(way),12:F2} " +
-                              $"{concurrent.AggregateRatio(way, concurrent.IndexOf(Concurrent(kind, 1))),16:F2} {concurrent.AggregateRatio(way, concurrent.IndexOf(Concurrent(kinds[0], n))),14:F3}");
-        }
+        Console.WriteLine($"{Concurrent(row.Kind, row.Clients),-36} {row.AggregateTokensPerSecond,16:F0} {row.MedianTimeToFirstTokenMs,15:F2} {row.P95TimeToFirstTokenMs,12:F2} " +
+                          $"{row.SpeedUp,16:F2} {row.VsRaw,14:F3}");
     }
 
     Console.WriteLine();
@@ -89,26 +105,26 @@ try
         threads = options.ThreadCount,
         flash_attention = options.FlashAttention,
         runs = options.Runs,
-        single = singleWays.Select((w, way) => new
+        single = singleRows.Select(row => new
         {
-            name = w.Name,
-            ttft_ms = Math.Round(single.TimeToFirstTokenMs(way), 3),
-            tokens_per_s = Math.Round(single.TokensPerSecond(way), 1),
-            tokens = single.Tokens(way),
-            vs_floor = Math.Round(single.RateRatio(way, floor), 3),
-            added_ttft_ms = Math.Round(single.AddedTimeToFirstTokenMs(way, floor), 3),
+            name = row.Name,
+            ttft_ms = Math.Round(row.TimeToFirstTokenMs, 3),
+            tokens_per_s = Math.Round(row.TokensPerSecond, 1),
+            tokens = row.Tokens,
+            vs_floor = Math.Round(row.VsFloor, 3),
+            added_ttft_ms = Math.Round(row.AddedTimeToFirstTokenMs, 3),
         }),
-        concurrent = kinds.Select(kind => new
+        concurrent = concurrentRows.GroupBy(row => row.Kind).Select(group => new
         {
-            kind,
-            streams = clientCounts.Select(n => (n, way: concurrent.IndexOf(Concurrent(kind, n)))).Select(c => new
+            kind = group.Key,
+            streams = group.Select(row => new
             {
-                clients = c.n,
-                aggregate_tokens_per_s = Math.Round(concurrent.AggregateTokensPerSecond(c.way), 1),
-                median_ttft_ms = Math.Round(concurrent.TimeToFirstTokenMs(c.way), 3),
-                p95_ttft_ms = Math.Round(concurrent.P95TimeToFirstTokenMs(c.way), 3),
-                speedup = Math.Round(concurrent.AggregateRatio(c.way, concurrent.IndexOf(Concurrent(kind, 1))), 3),
-                vs_raw = Math.Round(concurrent.AggregateRatio(c.way, concurrent.IndexOf(Concurrent(kinds[0], c.n))), 3),
+                clients = row.Clients,
+                aggregate_tokens_per_s = Math.Round(row.AggregateTokensPerSecond, 1),
+                median_ttft_ms = Math.Round(row.MedianTimeToFirstTokenMs, 3),
+                p95_ttft_ms = Math.Round(row.P95TimeToFirstTokenMs, 3),
+                speedup = Math.Round(row.SpeedUp, 3),
+                vs_raw = Math.Round(row.VsRaw, 3),
             }),
         }),
     }));
@@ -119,3 +135,7 @@ finally
 }
 
 static string Concurrent(string kind, int streams) => $"{kind}, N = {streams}";
+
+internal sealed record SingleRow(string Name, double TimeToFirstTokenMs, double TokensPerSecond, int Tokens, double VsFloor, double AddedTimeToFirstTokenMs);
+
+internal sealed record ConcurrentRow(string Kind, int Clients, double AggregateTokensPerSecond, double MedianTimeToFirstTokenMs, double P95TimeToFirstTokenMs, double SpeedUp, double VsRaw);

@@ -12,7 +12,7 @@ namespace Edison.Bench;
 public sealed class RawLlama(BenchOptions options) : IDisposable
 {
     private readonly ModelParams _parameters = new(options.ModelPath) { ContextSize = (uint)options.ContextSize, Threads = options.ThreadCount, BatchThreads = options.ThreadCount, FlashAttention = options.UsesFlashAttention };
-    private readonly DecodeThread _decodeThread = new();
+    private DecodeThread? _decodeThread;
     private LLamaWeights? _weights;
 
     public string Prompt { get; private set; } = string.Empty;
@@ -76,8 +76,9 @@ public sealed class RawLlama(BenchOptions options) : IDisposable
     /// With several sequences each step decodes one token of every one in a single batch, which is the most batching
     /// can give on this model and machine: the ceiling for Edison's concurrent figures.
     /// </summary>
+    /// <remarks>The thread starts with the first loop: a worker that runs only LLamaSharp's executors never needs it.</remarks>
     public Task<StreamTiming[]> DirectDecodeAsync(LLamaContext context, int sequences) =>
-        _decodeThread.RunAsync(() => DirectDecode(context, sequences));
+        (_decodeThread ??= new DecodeThread()).RunAsync(() => DirectDecode(context, sequences));
 
     private StreamTiming[] DirectDecode(LLamaContext context, int sequences)
     {
@@ -166,7 +167,7 @@ public sealed class RawLlama(BenchOptions options) : IDisposable
 
     public void Dispose()
     {
-        _decodeThread.Dispose();
+        _decodeThread?.Dispose();
         _weights?.Dispose();
     }
 
