@@ -24,14 +24,13 @@ public sealed class AccessMiddleware(RequestDelegate next, ApiKeyRing keys)
         var path = context.Request.Path;
         if (IsApi(path))
         {
-            var key = BearerKey(context.Request);
-            if (!keys.IsValid(key))
+            if (!keys.TryIdentify(BearerKey(context.Request), out var fingerprint))
             {
                 await RejectAsync(context);
                 return;
             }
 
-            context.Items[ClientItem] = ApiKeyRing.Fingerprint(key!);
+            context.Items[ClientItem] = fingerprint;
         }
         else if (IsPage(path) && !IsLocal(context) && context.User.Identity?.IsAuthenticated != true)
         {

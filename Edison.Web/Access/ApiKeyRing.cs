@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
@@ -51,8 +52,12 @@ public sealed class ApiKeyRing
     /// <summary>Resolves the keys now (at start-up), so a generated key is written and announced before any request.</summary>
     public void Initialize() => _ = _hashes.Value;
 
-    public bool IsValid(string? key)
+    public bool IsValid(string? key) => TryIdentify(key, out _);
+
+    /// <summary>Checks a key and, when it is valid, gives a short, non-secret name for it to count its requests by.</summary>
+    public bool TryIdentify(string? key, [NotNullWhen(true)] out string? fingerprint)
     {
+        fingerprint = null;
         if (string.IsNullOrEmpty(key))
         {
             return false;
@@ -65,11 +70,9 @@ public sealed class ApiKeyRing
             valid |= CryptographicOperations.FixedTimeEquals(known, hash);
         }
 
+        fingerprint = valid ? Convert.ToHexString(hash, 0, 8) : null;
         return valid;
     }
-
-    /// <summary>A short, non-secret name for a key, to count its requests by.</summary>
-    public static string Fingerprint(string key) => Convert.ToHexString(Hash(key), 0, 8);
 
     private static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
 
