@@ -175,12 +175,10 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
             KVUnified = false,
         };
         var waiting = new Queue<Job>();
-        var running = new List<Sequence>();
+        var running = new RunningSequences(parallel);
         try
         {
             using var context = model.Weights.CreateContext(parameters, logger);
-            // Lowest id first: see FillBatch for why the running sequences should hold neighbouring ids.
-            var freeSequenceIds = new PriorityQueue<int, int>(Enumerable.Range(0, parallel).Select(id => (id, id)));
             var batch = new LLamaBatch();
             int batchSize = (int)context.BatchSize;
             while (!stopping.IsCancellationRequested)
@@ -190,7 +188,7 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
                     waiting.Enqueue(arrived);
                 }
 
-                Admit(waiting, running, freeSequenceIds, context, model);
+                Admit(waiting, running, context, model);
                 if (running.Count == 0)
                 {
                     // This thread has nothing else to do; blocking it keeps the decode calls on one thread.
@@ -207,25 +205,25 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
                 if (result == DecodeResult.NoKvSlot)
                 {
                     // llama.cpp rolls the failed batch back; the newest sequence gives way and the rest retry.
-                    Finish(running.MaxBy(sequence => sequence.Admitted)!, context, freeSequenceIds, new InvalidOperationException("The model's memory for conversations is full; try again shortly."));
+                    Finish(running.Newest, context, running, new InvalidOperationException("The model's memory for conversations is full; try again shortly."));
                 }
                 else if (result != DecodeResult.Ok)
                 {
                     var failure = new InvalidOperationException($"llama.cpp could not decode the batch ({result}).");
                     foreach (var sequence in running)
                     {
-                        Finish(sequence, context, freeSequenceIds, failure);
+                        Finish(sequence, context, running, failure);
                     }
                 }
                 else
                 {
                     foreach (var sequence in running)
                     {
-                        Step(sequence, context, model, freeSequenceIds);
+                        Step(sequence, context, model, running);
                     }
                 }
 
-                running.RemoveAll(sequence => sequence.Finished);
+                running.RemoveFinished();
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -273,7 +271,7 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
     }
 
     /// <summary>Starts waiting requests, oldest first, while a sequence is free; drops those whose caller left.</summary>
-    private void Admit(Queue<Job> waiting, List<Sequence> running, PriorityQueue<int, int> freeSequenceIds, LLamaContext context, LoadedModel model)
+    private void Admit(Queue<Job> waiting, RunningSequences running, LLamaContext context, LoadedModel model)
     {
         int pending = waiting.Count;
         for (int i = 0; i < pending; i++)
@@ -286,7 +284,7 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
                 continue;
             }
 
-            if (freeSequenceIds.Count == 0)
+            if (!running.HasFreeId)
             {
                 waiting.Enqueue(job);
                 continue;
@@ -295,7 +293,7 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
             Interlocked.Decrement(ref _queued);
             if (job.Request.Images is { Count: > 0 })
             {
-                StartWithImages(job, running, freeSequenceIds, context, model);
+                StartWithImages(job, running, context, model);
                 continue;
             }
 
@@ -307,16 +305,8 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
             }
 
             Interlocked.Increment(ref _active);
-            Add(running, new Sequence(job, (LLamaSeqId)freeSequenceIds.Dequeue(), prompt, CreateSampler(job.Request), new StreamingTokenDecoder(context)));
+            running.Add(new Sequence(job, running.TakeId(), prompt, CreateSampler(job.Request), new StreamingTokenDecoder(context)));
         }
-    }
-
-    /// <summary>Keeps the running sequences in id order, the order FillBatch puts them in a batch.</summary>
-    private static void Add(List<Sequence> running, Sequence sequence)
-    {
-        sequence.Admitted = running.Count == 0 ? 0 : running.Max(other => other.Admitted) + 1;
-        int at = running.FindIndex(other => other.Id.Value > sequence.Id.Value);
-        running.Insert(at < 0 ? running.Count : at, sequence);
     }
 
     /// <summary>
@@ -324,7 +314,7 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
     /// step pauses the other streams for as long as the encoding takes), then samples its first token; from there the
     /// sequence decodes in the shared batches like any other.
     /// </summary>
-    private void StartWithImages(Job job, List<Sequence> running, PriorityQueue<int, int> freeSequenceIds, LLamaContext context, LoadedModel model)
+    private void StartWithImages(Job job, RunningSequences running, LLamaContext context, LoadedModel model)
     {
         var vision = model.Vision;
         if (vision is null)
@@ -335,7 +325,7 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
 
         var images = new List<SafeMtmdEmbed>();
         SafeMtmdInputChunks? chunks = null;
-        var id = (LLamaSeqId)freeSequenceIds.Dequeue();
+        var id = running.TakeId();
         Interlocked.Increment(ref _active);
         var sequence = new Sequence(job, id, [], CreateSampler(job.Request), new StreamingTokenDecoder(context));
         try
@@ -366,12 +356,12 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
 
             sequence.Position = past;
             sequence.PromptTokens = past;
-            Add(running, sequence);
-            Accept(sequence, sequence.Sampler.Sample(context.NativeHandle, -1), context, model, freeSequenceIds);
+            running.Add(sequence);
+            Accept(sequence, sequence.Sampler.Sample(context.NativeHandle, -1), context, model, running);
         }
         catch (Exception e) when (e is UnreadableImageException or PromptTooLongException)
         {
-            Finish(sequence, context, freeSequenceIds, e);
+            Finish(sequence, context, running, e);
         }
         finally
         {
@@ -392,7 +382,7 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
     /// over sequences whose ids follow each other in the batch (0, 1, 2, …); any other order or a gap splits the batch
     /// into several passes, which on the CPU made four streams cost nearly four single ones.
     /// </remarks>
-    private static void FillBatch(LLamaBatch batch, List<Sequence> running, int batchSize)
+    private static void FillBatch(LLamaBatch batch, RunningSequences running, int batchSize)
     {
         batch.Clear();
         int budget = batchSize;
@@ -425,7 +415,7 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
     }
 
     /// <summary>Moves a sequence past the decoded batch: samples its next token when it has one, and streams the text.</summary>
-    private void Step(Sequence sequence, LLamaContext context, LoadedModel model, PriorityQueue<int, int> freeSequenceIds)
+    private void Step(Sequence sequence, LLamaContext context, LoadedModel model, RunningSequences running)
     {
         if (sequence.PromptRemaining > 0)
         {
@@ -440,7 +430,7 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
 
         if (sequence.Job.IsAbandoned)
         {
-            Finish(sequence, context, freeSequenceIds, null);
+            Finish(sequence, context, running, null);
             return;
         }
 
@@ -449,15 +439,15 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
             return;
         }
 
-        Accept(sequence, sequence.Sampler.Sample(context.NativeHandle, sequence.LogitIndex), context, model, freeSequenceIds);
+        Accept(sequence, sequence.Sampler.Sample(context.NativeHandle, sequence.LogitIndex), context, model, running);
     }
 
     /// <summary>Streams a sampled token's text and queues the token for the next batch, or ends the answer.</summary>
-    private void Accept(Sequence sequence, LLamaToken token, LLamaContext context, LoadedModel model, PriorityQueue<int, int> freeSequenceIds)
+    private void Accept(Sequence sequence, LLamaToken token, LLamaContext context, LoadedModel model, RunningSequences running)
     {
         if (token.IsEndOfGeneration(model.Weights.Vocab))
         {
-            Finish(sequence, context, freeSequenceIds, null);
+            Finish(sequence, context, running, null);
             return;
         }
 
@@ -471,14 +461,14 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
         sequence.Generated++;
         if (sequence.Stops.Stopped)
         {
-            Finish(sequence, context, freeSequenceIds, null);
+            Finish(sequence, context, running, null);
             return;
         }
 
         if (sequence.Generated >= sequence.Job.Request.MaxTokens || sequence.Position + 1 >= model.ContextSize)
         {
             sequence.Job.Request.Report.CutOff = true;
-            Finish(sequence, context, freeSequenceIds, null);
+            Finish(sequence, context, running, null);
             return;
         }
 
@@ -486,7 +476,7 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
     }
 
     /// <summary>Ends a sequence: completes its output and frees its KV cells and its id for the next request.</summary>
-    private void Finish(Sequence sequence, LLamaContext context, PriorityQueue<int, int> freeSequenceIds, Exception? error)
+    private void Finish(Sequence sequence, LLamaContext context, RunningSequences running, Exception? error)
     {
         if (sequence.Finished)
         {
@@ -507,7 +497,7 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
         report.CompletionTokens = sequence.Generated;
         End(sequence, error);
         context.NativeHandle.MemorySequenceRemove(sequence.Id, -1, -1);
-        freeSequenceIds.Enqueue((int)sequence.Id, (int)sequence.Id);
+        running.ReleaseId(sequence.Id);
     }
 
     private void End(Sequence sequence, Exception? error)
@@ -571,7 +561,7 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
 
         public int Generated { get; set; }
 
-        /// <summary>Admission order among the running sequences: the newest gives way when the KV cache is full.</summary>
+        /// <summary>Admission order: the newest gives way when the KV cache is full.</summary>
         public long Admitted { get; set; }
 
         public bool Finished { get; private set; }
@@ -589,5 +579,39 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
             Sampler.Dispose();
             return true;
         }
+    }
+
+    /// <summary>
+    /// The sequences being decoded, in id order (the order FillBatch puts them in a batch), and the ids free for new
+    /// ones, lowest first, so that running sequences hold neighbouring ids: see FillBatch for why.
+    /// </summary>
+    private sealed class RunningSequences(int capacity)
+    {
+        private readonly List<Sequence> _sequences = [];
+        private readonly PriorityQueue<int, int> _freeIds = new(Enumerable.Range(0, capacity).Select(id => (id, id)));
+        private long _admissions;
+
+        public int Count => _sequences.Count;
+
+        public bool HasFreeId => _freeIds.Count > 0;
+
+        /// <summary>The sequence admitted last.</summary>
+        public Sequence Newest => _sequences.MaxBy(sequence => sequence.Admitted)!;
+
+        public LLamaSeqId TakeId() => (LLamaSeqId)_freeIds.Dequeue();
+
+        /// <summary>Frees a finished sequence's id; the sequence itself leaves at the next <see cref="RemoveFinished"/>.</summary>
+        public void ReleaseId(LLamaSeqId id) => _freeIds.Enqueue((int)id, (int)id);
+
+        public void Add(Sequence sequence)
+        {
+            sequence.Admitted = _admissions++;
+            int at = _sequences.FindIndex(other => other.Id.Value > sequence.Id.Value);
+            _sequences.Insert(at < 0 ? _sequences.Count : at, sequence);
+        }
+
+        public void RemoveFinished() => _sequences.RemoveAll(sequence => sequence.Finished);
+
+        public List<Sequence>.Enumerator GetEnumerator() => _sequences.GetEnumerator();
     }
 }
