@@ -7,37 +7,49 @@ using Markdig.Syntax.Inlines;
 namespace Edison.Web.Markdown;
 
 /// <summary>
-/// Renders model output, which is untrusted, as HTML: raw HTML is disabled (it shows as text), links and images
-/// may only use http, https, mailto or relative addresses, links open without passing the page on, and code
-/// blocks get a copy button.
+/// Renders model output, which is untrusted (a model may repeat what a hostile web page or memory told it), as inert
+/// HTML. The Markdown extensions are the ones people use in chat and nothing that lets the text choose attributes or
+/// embed media; raw HTML shows as text; links keep only http, https, mailto and relative addresses and open without
+/// passing the page on; images are never fetched, they become links naming their host; code blocks get a copy
+/// button. The HTML then goes through <see cref="AnswerHtmlSanitizer"/>, so a Markdig bug is not an XSS.
 /// </summary>
 public sealed class MarkdownRenderer
 {
+    private const string Blocked = "#";
     private static readonly string[] SafeSchemes = ["http", "https", "mailto"];
 
+    // Not UseAdvancedExtensions: it brings generic attributes ({onclick=...}), media links (<iframe>), custom
+    // containers (model-chosen classes), figures and more that chat answers do not need.
     private readonly MarkdownPipeline _pipeline = new MarkdownPipelineBuilder()
-        .UseAdvancedExtensions()
+        .UseEmphasisExtras()
+        .UsePipeTables()
+        .UseGridTables()
+        .UseTaskLists()
+        .UseAutoLinks()
+        .UseFootnotes()
         .DisableHtml()
         .Build();
+
+    private readonly AnswerHtmlSanitizer _sanitizer = new();
 
     public string ToHtml(string markdown)
     {
         var document = Markdig.Markdown.Parse(markdown, _pipeline);
-        foreach (var node in document.Descendants())
+        foreach (var node in document.Descendants().ToList())
         {
             switch (node)
             {
-                case LinkInline link:
-                    link.Url = SafeUrl(link.Url);
-                    if (!link.IsImage)
-                    {
-                        link.GetAttributes().AddPropertyIfNotExist("rel", "noopener noreferrer nofollow");
-                        link.GetAttributes().AddPropertyIfNotExist("target", "_blank");
-                    }
-
+                case LinkInline { IsImage: true } image:
+                    ReplaceWithLink(image);
                     break;
-                case AutolinkInline autolink:
-                    autolink.Url = SafeUrl(autolink.Url) ?? "#";
+                case LinkInline link when SafeUrl(link.Url) == Blocked:
+                    Unwrap(link);
+                    break;
+                case LinkInline link:
+                    OpenApart(link);
+                    break;
+                case AutolinkInline autolink when SafeUrl(autolink.Url) == Blocked:
+                    autolink.ReplaceBy(new LiteralInline(autolink.Url), copyChildren: false);
                     break;
             }
         }
@@ -48,7 +60,7 @@ public sealed class MarkdownRenderer
         renderer.ObjectRenderers.ReplaceOrAdd<CodeBlockRenderer>(new CopyableCodeBlockRenderer());
         renderer.Render(document);
         writer.Flush();
-        return writer.ToString();
+        return _sanitizer.Sanitize(writer.ToString());
     }
 
     /// <summary>The address if its scheme is safe, else "#". Browsers ignore whitespace and controls inside a scheme.</summary>
@@ -68,7 +80,76 @@ public sealed class MarkdownRenderer
         }
 
         var scheme = compact[..colon];
-        return SafeSchemes.Contains(scheme, StringComparer.OrdinalIgnoreCase) ? url : "#";
+        return SafeSchemes.Contains(scheme, StringComparer.OrdinalIgnoreCase) ? url : Blocked;
+    }
+
+    /// <summary>
+    /// Where an address points, as a reader should see it before following it: the host of an absolute address, or
+    /// null for one on this Edison (relative) or one that was blocked.
+    /// </summary>
+    public static string? HostOf(string? url) =>
+        url is not null && Uri.TryCreate(url.StartsWith("//", StringComparison.Ordinal) ? "https:" + url : url, UriKind.Absolute, out var uri)
+                        && SafeSchemes.Contains(uri.Scheme, StringComparer.OrdinalIgnoreCase)
+            ? uri.IdnHost
+            : null;
+
+    /// <summary>
+    /// An image would be fetched the moment the answer renders, telling its host whatever the model put in the
+    /// address (a way to leak what is on screen). It becomes a link that names the host; the reader decides.
+    /// </summary>
+    private static void ReplaceWithLink(LinkInline image)
+    {
+        var alt = string.Concat(image.Descendants<LiteralInline>().Select(l => l.Content.ToString())).Trim();
+        var host = HostOf(image.Url);
+        var label = $"Image: {(alt.Length > 0 ? alt : "untitled")}{(host is null ? string.Empty : $" ({host})")}";
+
+        // A link cannot hold another, and a blocked address is no link at all: then the label is plain text.
+        if (IsInsideLink(image) || SafeUrl(image.Url) == Blocked)
+        {
+            image.ReplaceBy(new LiteralInline(label), copyChildren: false);
+            return;
+        }
+
+        while (image.FirstChild is { } child)
+        {
+            child.Remove();
+        }
+
+        image.IsImage = false;
+        image.AppendChild(new LiteralInline(label));
+        image.GetAttributes().AddClass("image-link");
+        OpenApart(image);
+    }
+
+    /// <summary>A link to a blocked address keeps its text and loses the link.</summary>
+    private static void Unwrap(LinkInline link)
+    {
+        foreach (var child in link.ToList())
+        {
+            child.Remove();
+            link.InsertBefore(child);
+        }
+
+        link.Remove();
+    }
+
+    private static bool IsInsideLink(Inline inline)
+    {
+        for (var parent = inline.Parent; parent is not null; parent = parent.Parent)
+        {
+            if (parent is LinkInline)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static void OpenApart(LinkInline link)
+    {
+        link.GetAttributes().AddPropertyIfNotExist("rel", "noopener noreferrer nofollow");
+        link.GetAttributes().AddPropertyIfNotExist("target", "_blank");
     }
 
     private sealed class CopyableCodeBlockRenderer : CodeBlockRenderer

