@@ -28,8 +28,9 @@ public sealed class HttpEdison(BenchOptions options, string dataPath, int maxPar
         start.Environment["Edison__Model__Threads"] = options.Threads.ToString();
         start.Environment["Edison__Model__MaxParallel"] = maxParallel.ToString();
         start.Environment["Edison__Model__FlashAttention"] = options.FlashAttention;
-        // The benchmark sends hundreds of requests a minute from one address: no rate limit.
+        // The benchmark sends hundreds of requests a minute, up to eight at once, from one address: no rate limits.
         start.Environment["Edison__RateLimit__PermitsPerMinute"] = "0";
+        start.Environment["Edison__RateLimit__ConcurrentPerClient"] = "0";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, _) => { };

@@ -18,6 +18,7 @@ builder.AddEdisonAccess();
 
 var app = builder.Build();
 var models = app.Services.GetRequiredService<ModelHost>();
+app.UseEdisonSecurityHeaders();
 app.UseEdisonErrors();
 app.UseEdisonAccess();
 app.UseAntiforgery();

@@ -12,4 +12,15 @@ public static class Eventually
             await Task.Delay(2);
         }
     }
+
+    /// <summary>Asks again until the answer is yes, such as a request that succeeds once something has ended.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, int seconds = 20)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out waiting");
+            await Task.Delay(20);
+        }
+    }
 }

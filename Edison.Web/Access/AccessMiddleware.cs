@@ -1,14 +1,14 @@
-using System.Net;
 using Edison.Web.Endpoints;
 
 namespace Edison.Web.Access;
 
 /// <summary>
 /// With API keys in force: <c>/chat</c>, <c>/v1</c> and <c>/api</c> need <c>Authorization: Bearer &lt;key&gt;</c>
-/// (401 otherwise, in the endpoint family's error shape); the page and its Blazor connection are open to loopback
-/// and ask everyone else to sign in with a key. Health, metrics, static files and CORS preflights stay open.
+/// (401 otherwise, in the endpoint family's error shape; an address that keeps sending wrong keys gets 429); the page
+/// and its Blazor connection are open to a browser on this machine and ask everyone else to sign in with a key.
+/// Health, metrics, static files and CORS preflights stay open.
 /// </summary>
-public sealed class AccessMiddleware(RequestDelegate next, ApiKeyRing keys)
+public sealed class AccessMiddleware(RequestDelegate next, ApiKeyRing keys, FailedAccessLimiter failures)
 {
     public const string ClientItem = "edison.client";
     public const string SignInPath = "/signin";
@@ -24,15 +24,22 @@ public sealed class AccessMiddleware(RequestDelegate next, ApiKeyRing keys)
         var path = context.Request.Path;
         if (IsApi(path))
         {
+            if (failures.RetryAfter(context) is { } wait)
+            {
+                await TooManyFailuresAsync(context, wait);
+                return;
+            }
+
             if (!keys.TryIdentify(BearerKey(context.Request), out var fingerprint))
             {
+                failures.Failed(context);
                 await RejectAsync(context);
                 return;
             }
 
             context.Items[ClientItem] = fingerprint;
         }
-        else if (IsPage(path) && !IsLocal(context) && context.User.Identity?.IsAuthenticated != true)
+        else if (IsPage(path) && !LoopbackHosts.IsLocalBrowser(context) && context.User.Identity?.IsAuthenticated != true)
         {
             if (path.StartsWithSegments("/_blazor"))
             {
@@ -50,12 +57,16 @@ public sealed class AccessMiddleware(RequestDelegate next, ApiKeyRing keys)
     public static bool IsApi(PathString path) =>
         path.StartsWithSegments("/chat") || path.StartsWithSegments("/v1") || path.StartsWithSegments("/api");
 
+    /// <summary>Answers an address that has sent too many wrong keys, in the endpoint family's error shape.</summary>
+    public static Task TooManyFailuresAsync(HttpContext context, string retryAfter)
+    {
+        context.Response.Headers.RetryAfter = retryAfter;
+        return ErrorResponse.For(context, $"Too many wrong API keys from this address; try again in {retryAfter} s.", StatusCodes.Status429TooManyRequests)
+            .ExecuteAsync(context);
+    }
+
     private static bool IsPage(PathString path) =>
         path == "/" || path.StartsWithSegments("/c") || path.StartsWithSegments("/_blazor");
-
-    /// <summary>Behind a reverse proxy on the same machine set ASPNETCORE_FORWARDEDHEADERS_ENABLED=true, or every visitor looks local.</summary>
-    private static bool IsLocal(HttpContext context) =>
-        context.Connection.RemoteIpAddress is not { } remote || IPAddress.IsLoopback(remote);
 
     private static string? BearerKey(HttpRequest request)
     {

@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Edison.Core;
@@ -52,7 +51,9 @@ public sealed class ApiKeyRing
     /// <summary>Resolves the keys now (at start-up), so a generated key is written and announced before any request.</summary>
     public void Initialize() => _ = _hashes.Value;
 
-    public bool IsValid(string? key) => TryIdentify(key, out _);
+    /// <summary>Whether a fingerprint (from <see cref="TryIdentify"/>, kept in a sign-in cookie) is still one of the keys.</summary>
+    public bool IsCurrent(string? fingerprint) =>
+        fingerprint is not null && _hashes.Value.Any(known => Fingerprint(known) == fingerprint);
 
     /// <summary>Checks a key and, when it is valid, gives a short, non-secret name for it to count its requests by.</summary>
     public bool TryIdentify(string? key, [NotNullWhen(true)] out string? fingerprint)
@@ -70,18 +71,15 @@ public sealed class ApiKeyRing
             valid |= CryptographicOperations.FixedTimeEquals(known, hash);
         }
 
-        fingerprint = valid ? Convert.ToHexString(hash, 0, 8) : null;
+        fingerprint = valid ? Fingerprint(hash) : null;
         return valid;
     }
 
     private static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
 
-    private static bool IsLoopback(string address)
-    {
-        var host = BindingAddress.Parse(address).Host.Trim('[', ']');
-        return host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
-               || (IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip));
-    }
+    private static string Fingerprint(byte[] hash) => Convert.ToHexString(hash, 0, 8);
+
+    private static bool IsLoopback(string address) => LoopbackHosts.IsLoopback(BindingAddress.Parse(address).Host);
 
     private static string LoadOrCreate(string path)
     {

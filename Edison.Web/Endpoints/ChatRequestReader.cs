@@ -14,6 +14,14 @@ public sealed class ChatRequestReader(IOptions<ChatOptions> options)
     public async Task<T> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)
         where T : class
     {
+        // A browser sends text/plain or a form across sites without asking first; JSON it must ask for (CORS).
+        if (!request.HasJsonContentType())
+        {
+            throw new ChatRequestException(
+                "Send the request body as JSON, with \"Content-Type: application/json\".",
+                StatusCodes.Status415UnsupportedMediaType);
+        }
+
         long limit = options.Value.MaxRequestBytes;
         if (request.ContentLength > limit)
         {

@@ -21,7 +21,9 @@ public sealed class AccessTests
     [Fact]
     public async Task With_keys_set_every_API_needs_the_key_and_health_stays_open()
     {
-        await using var edison = new EdisonFactory(TestModels.Greeting, settings: Keys());
+        var settings = Keys();
+        settings["Edison:Access:FailedAttemptsPerMinute"] = "0";
+        await using var edison = new EdisonFactory(TestModels.Greeting, settings: settings);
         var client = await edison.CreateReadyClientAsync();
 
         foreach (var (method, path) in new[] { ("POST", "/chat"), ("POST", "/chat/stream"), ("GET", "/api/conversations"), ("GET", "/v1/models") })
@@ -58,35 +60,6 @@ public sealed class AccessTests
 
         Assert.Equal("Hello, world! 🦙", completion.Content[0].Text);
         Assert.Equal(401, refused.Status);
-    }
-
-    [Fact]
-    public async Task A_remote_browser_signs_in_with_the_key_and_a_local_one_needs_nothing()
-    {
-        await using var local = new EdisonFactory(TestModels.Greeting, settings: Keys());
-        Assert.Equal(HttpStatusCode.OK, (await (await local.CreateReadyClientAsync()).GetAsync("/")).StatusCode);
-
-        await using var edison = new EdisonFactory(TestModels.Greeting, settings: Keys(), host: RemoteClient.Apply);
-        var browser = edison.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = true });
-        await EdisonFactory.WaitUntilReadyAsync(browser);
-
-        var page = await browser.GetAsync("/c/1b9d6bcd-bbfd-4b2d-9b5d-ab8dfbbd4bed");
-        Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
-        Assert.Equal("/signin?returnUrl=%2Fc%2F1b9d6bcd-bbfd-4b2d-9b5d-ab8dfbbd4bed", page.Headers.Location!.ToString());
-        Assert.Contains("This Edison needs its API key", await browser.GetStringAsync("/signin"));
-
-        var wrong = await browser.PostAsync("/signin", Form("not-the-key", "/"));
-        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
-        Assert.Contains("That is not a valid API key for this Edison.", await wrong.Content.ReadAsStringAsync());
-        Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/")).StatusCode);
-
-        var signedIn = await browser.PostAsync("/signin", Form(Key, "/c/1b9d6bcd-bbfd-4b2d-9b5d-ab8dfbbd4bed"));
-        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
-        Assert.Equal("/c/1b9d6bcd-bbfd-4b2d-9b5d-ab8dfbbd4bed", signedIn.Headers.Location!.ToString());
-        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/")).StatusCode);
-
-        var offsite = await browser.PostAsync("/signin", Form(Key, "//evil.example/"));
-        Assert.Equal("/", offsite.Headers.Location!.ToString());
     }
 
     [Fact]
@@ -164,10 +137,65 @@ public sealed class AccessTests
         Assert.False(other.Headers.Contains("Access-Control-Allow-Origin"));
     }
 
-    private static Dictionary<string, string?> Keys() => new() { ["Edison:ApiKeys:0"] = Key, ["Edison:ApiKeys:1"] = "another-key" };
+    [Fact]
+    public async Task An_address_that_keeps_sending_wrong_keys_is_answered_429_even_with_the_right_one()
+    {
+        var settings = Keys();
+        settings["Edison:Access:FailedAttemptsPerMinute"] = "3";
+        await using var edison = new EdisonFactory(TestModels.Greeting, settings: settings);
+        var client = await edison.CreateReadyClientAsync();
 
-    private static FormUrlEncodedContent Form(string key, string returnUrl) =>
-        new(new Dictionary<string, string> { ["key"] = key, ["returnUrl"] = returnUrl });
+        var refused = new List<HttpStatusCode>();
+        for (int i = 0; i < 3; i++)
+        {
+            refused.Add((await SendAsync(client, "GET", "/api/conversations", $"guess-{i}")).StatusCode);
+        }
+
+        var blocked = await SendAsync(client, "GET", "/api/conversations", Key);
+        var openAi = await SendAsync(client, "GET", "/v1/models", Key);
+
+        Assert.All(refused, status => Assert.Equal(HttpStatusCode.Unauthorized, status));
+        Assert.Equal(HttpStatusCode.TooManyRequests, blocked.StatusCode);
+        Assert.InRange(int.Parse(blocked.Headers.GetValues("Retry-After").Single()), 1, 60);
+        Assert.Contains("Too many wrong API keys", (await blocked.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
+        Assert.Equal("rate_limit_exceeded", (await openAi.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetProperty("type").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_client_with_its_answers_running_gets_429_for_one_more_and_others_are_served()
+    {
+        var settings = Keys();
+        settings["Edison:RateLimit:ConcurrentPerClient"] = "2";
+        await using var edison = new EdisonFactory(TestModels.Endless, contextSize: 32768, settings: settings);
+        var client = await edison.CreateReadyClientAsync();
+        using var stop = new CancellationTokenSource();
+
+        var running = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => StreamAsync(client, Key, stop.Token)));
+        var third = await SendAsync(client, "POST", "/chat", Key);
+        var otherKey = await StreamAsync(client, "another-key", stop.Token);
+
+        Assert.All(running, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
+        Assert.Contains("already has 2 answers running", (await third.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
+        Assert.Equal(HttpStatusCode.OK, otherKey.StatusCode);
+        await stop.CancelAsync();
+        foreach (var response in running.Append(otherKey))
+        {
+            response.Dispose();
+        }
+
+        await Eventually.WaitUntilAsync(async () => (await SendAsync(client, "POST", "/chat", Key, maxTokens: 3)).StatusCode == HttpStatusCode.OK);
+    }
+
+    private static async Task<HttpResponseMessage> StreamAsync(HttpClient client, string key, CancellationToken cancellationToken)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/chat/stream") { Content = Sse.Json(new { message = "go", remember = false }) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+    }
+
+    private static Dictionary<string, string?> Keys() => new() { ["Edison:ApiKeys:0"] = Key, ["Edison:ApiKeys:1"] = "another-key" };
 
     private static Task<HttpResponseMessage> PreflightAsync(HttpClient client, string origin)
     {
@@ -178,14 +206,14 @@ public sealed class AccessTests
         return client.SendAsync(request);
     }
 
-    private static Task<HttpResponseMessage> SendAsync(HttpClient client, string method, string path, string? key)
+    private static Task<HttpResponseMessage> SendAsync(HttpClient client, string method, string path, string? key, int? maxTokens = null)
     {
         var request = new HttpRequestMessage(new HttpMethod(method), path);
         if (method == "POST")
         {
             request.Content = path.StartsWith("/v1", StringComparison.Ordinal)
-                ? Sse.Json(new { messages = new[] { new { role = "user", content = "hi" } } })
-                : Sse.Json(new { message = "hi", remember = false });
+                ? Sse.Json(new { messages = new[] { new { role = "user", content = "hi" } }, max_tokens = maxTokens })
+                : Sse.Json(new { message = "hi", remember = false, max_tokens = maxTokens });
         }
 
         if (key is not null)
