@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 
@@ -42,6 +43,15 @@ public static class AccessExtensions
         services.AddSingleton<ApiKeyRing>();
         services.AddSingleton<FailedAccessLimiter>();
         services.AddEdisonForwardedHeaders();
+
+        // ASP.NET Core's own host filtering applies AllowedHosts too; this machine's names always stay reachable.
+        services.PostConfigure<HostFilteringOptions>(hosts =>
+        {
+            if (!hosts.AllowedHosts.Contains("*"))
+            {
+                hosts.AllowedHosts = [.. hosts.AllowedHosts.Union(LoopbackHosts.Names, StringComparer.OrdinalIgnoreCase)];
+            }
+        });
         services.AddEdisonSignInCookie();
         services.AddCors();
         services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>()

@@ -5,6 +5,9 @@ namespace Edison.Web.Access;
 /// <summary>The names by which a browser on this machine reaches Edison: localhost and the loopback addresses.</summary>
 public static class LoopbackHosts
 {
+    /// <summary>The usual loopback host names, for lists of allowed hosts.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["localhost", "127.0.0.1", "[::1]"];
+
     /// <summary>True for localhost, 127.0.0.0/8 and ::1 (with or without IPv6 brackets), whatever the port.</summary>
     public static bool IsLoopback(string? host)
     {
