@@ -1,5 +1,5 @@
 // Behaviour the server cannot give without a round trip: Enter to send, following the reply as it grows,
-// and copying code blocks.
+// footnotes that stay in their answer, and copying code blocks.
 export function attach(root) {
     const input = root.querySelector('[data-testid=chat-input]');
     input?.addEventListener('keydown', event => {
@@ -26,6 +26,16 @@ export function attach(root) {
     }
 
     root.addEventListener('click', event => {
+        // A footnote link points into its own answer. Resolved against the page's <base href="/"> it would
+        // navigate to "/" (a new chat); several answers may also number their footnotes alike.
+        const footnote = event.target.closest('.markdown a[href^="#"]');
+        if (footnote) {
+            event.preventDefault();
+            const id = CSS.escape(footnote.getAttribute('href').slice(1));
+            footnote.closest('.markdown').querySelector(`[id="${id}"]`)?.scrollIntoView({ block: 'center' });
+            return;
+        }
+
         const button = event.target.closest('.copy-code');
         if (!button) {
             return;
@@ -35,4 +45,7 @@ export function attach(root) {
         button.textContent = 'Copied';
         setTimeout(() => { button.textContent = 'Copy'; }, 1500);
     });
+
+    // Scripts and tests can tell when the page's own behaviour is in place.
+    root.dataset.enhanced = 'true';
 }
