@@ -21,7 +21,7 @@ public sealed class RawLlama(BenchOptions options) : IDisposable
     {
         _weights = LLamaWeights.LoadFromFile(_parameters);
         var model = new LoadedModel(_weights, _parameters, "bench", isDemo: false);
-        Prompt = ChatPromptBuilder.Format(model, [new(ChatTurn.System, ChatMode.Chat.SystemPrompt), new(ChatTurn.User, options.Message)]);
+        Prompt = ChatPromptBuilder.Format(model, [new(ChatTurn.System, ChatMode.Chat.SystemPrompt), new(ChatTurn.User, options.Message)]).Text;
     }
 
     /// <summary>LLamaSharp's StatelessExecutor: a new context for each answer.</summary>

@@ -297,7 +297,7 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
                 continue;
             }
 
-            var prompt = context.Tokenize(job.Request.Prompt, addBos: true, special: true);
+            var prompt = model.Tokenize(job.Request.Prompt);
             if (prompt.Length >= model.ContextSize)
             {
                 job.Output.Writer.TryComplete(new PromptTooLongException(prompt.Length, model.ContextSize));
@@ -337,7 +337,8 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
                            ?? throw new UnreadableImageException($"Image {i + 1} could not be decoded."));
             }
 
-            if (vision.Tokenize(job.Request.Prompt, addSpecial: true, parseSpecial: true, images.ToArray(), out chunks) != 0 || chunks is null)
+            // The multimodal tokenizer takes one string and parses control tokens in all of it: content is made inert first.
+            if (vision.Tokenize(model.ToInertText(job.Request.Prompt), addSpecial: true, parseSpecial: true, images.ToArray(), out chunks) != 0 || chunks is null)
             {
                 throw new UnreadableImageException("The images could not be placed in the prompt.");
             }

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using Edison.Core.Chat;
 using LLama;
 
@@ -17,8 +19,11 @@ namespace Edison.Core.Llama;
 /// </code>
 /// With the fallback the answer ends where the model starts a new "User:" line.
 /// </summary>
-public sealed class ChatPromptBuilder
+public sealed partial class ChatPromptBuilder
 {
+    private const char PlaceholderStart = '\uE000';
+    private const char PlaceholderEnd = '\uE001';
+
     public static readonly IReadOnlyList<string> FallbackStopStrings = ["\nUser:"];
 
     /// <param name="answerTokens">Room to leave in the context for the answer.</param>
@@ -62,43 +67,70 @@ public sealed class ChatPromptBuilder
         var turns = new List<ChatTurn>(history.Count - skip + 2) { new(ChatTurn.System, systemPrompt) };
         turns.AddRange(history.Skip(skip));
         turns.Add(new ChatTurn(ChatTurn.User, message));
-        var text = model.Format(turns);
-        return new ChatPrompt(turns, text, model.CountTokens(text), model.StopStrings);
+        var prompt = model.Format(turns);
+        return new ChatPrompt(turns, prompt, model.CountTokens(prompt), model.StopStrings);
     }
 
-    public static string Format(LoadedModel model, IReadOnlyList<ChatTurn> turns)
-    {
-        if (model.HasChatTemplate)
-        {
-            var template = new LLamaTemplate(model.Weights, strict: false) { AddAssistant = true };
-            foreach (var turn in turns)
-            {
-                template.Add(turn.Role, turn.Content);
-            }
+    /// <summary>
+    /// The conversation in the model's chat template (its markup kept apart from the messages' content), or in the
+    /// plain fallback format when the model has none.
+    /// </summary>
+    public static PromptText Format(LoadedModel model, IReadOnlyList<ChatTurn> turns) =>
+        model.HasChatTemplate ? FormatWithTemplate(model, turns) : FormatPlain(turns);
 
-            return Encoding.UTF8.GetString(template.Apply());
+    /// <summary>
+    /// llama.cpp applies the template to the messages as given, so each message goes in as a placeholder that no
+    /// template changes (private-use characters around its index); the template's output is its markup with the
+    /// placeholders marking where each message's content belongs.
+    /// </summary>
+    private static PromptText FormatWithTemplate(LoadedModel model, IReadOnlyList<ChatTurn> turns)
+    {
+        var template = new LLamaTemplate(model.Weights, strict: false) { AddAssistant = true };
+        for (int i = 0; i < turns.Count; i++)
+        {
+            template.Add(turns[i].Role, $"{PlaceholderStart}{i}{PlaceholderEnd}");
         }
 
-        var prompt = new StringBuilder();
+        var applied = Encoding.UTF8.GetString(template.Apply());
+        var prompt = new PromptTextBuilder();
+        int at = 0;
+        foreach (Match placeholder in Placeholder().Matches(applied))
+        {
+            prompt.Markup(applied[at..placeholder.Index]).Content(turns[int.Parse(placeholder.Groups[1].ValueSpan, CultureInfo.InvariantCulture)].Content);
+            at = placeholder.Index + placeholder.Length;
+        }
+
+        return prompt.Markup(applied[at..]).Build();
+    }
+
+    private static PromptText FormatPlain(IReadOnlyList<ChatTurn> turns)
+    {
+        var prompt = new PromptTextBuilder();
         foreach (var turn in turns)
         {
             switch (turn.Role)
             {
                 case ChatTurn.System:
-                    prompt.Append(turn.Content).Append("\n\n");
+                    prompt.Content(turn.Content).Markup("\n\n");
                     break;
                 case ChatTurn.User:
-                    prompt.Append("User: ").Append(turn.Content).Append('\n');
+                    prompt.Markup("User: ").Content(turn.Content).Markup("\n");
                     break;
                 default:
-                    prompt.Append("Assistant: ").Append(turn.Content).Append('\n');
+                    prompt.Markup("Assistant: ").Content(turn.Content).Markup("\n");
                     break;
             }
         }
 
-        return prompt.Append("Assistant:").ToString();
+        return prompt.Markup("Assistant:").Build();
     }
+
+    [GeneratedRegex("\uE000([0-9]+)\uE001")]
+    private static partial Regex Placeholder();
 }
 
 /// <summary>The conversation that fits (system prompt first), as the model reads it, its size in tokens and the text that ends its answer.</summary>
-public sealed record ChatPrompt(IReadOnlyList<ChatTurn> Turns, string Text, int Tokens, IReadOnlyList<string> StopStrings);
+public sealed record ChatPrompt(IReadOnlyList<ChatTurn> Turns, PromptText Formatted, int Tokens, IReadOnlyList<string> StopStrings)
+{
+    public string Text => Formatted.Text;
+}

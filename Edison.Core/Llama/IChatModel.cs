@@ -18,10 +18,14 @@ public interface IChatModel
     /// <summary>Text that ends an answer when the model's own chat template cannot (the plain fallback format).</summary>
     IReadOnlyList<string> StopStrings { get; }
 
+    /// <summary>Tokens of plain content, such as a remembered exchange put into a prompt.</summary>
     int CountTokens(string text);
 
+    /// <summary>Tokens of a whole prompt, as the model will read it.</summary>
+    int CountTokens(PromptText prompt);
+
     /// <summary>The conversation as the model reads it, for counting its tokens.</summary>
-    string Format(IReadOnlyList<ChatTurn> turns);
+    PromptText Format(IReadOnlyList<ChatTurn> turns);
 }
 
 /// <summary>The model Edison answers with, and whether it is there yet.</summary>

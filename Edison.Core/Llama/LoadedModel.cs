@@ -11,6 +11,8 @@ public sealed class LoadedModel(LLamaWeights weights, ModelParams parameters, st
 {
     private const string ChatTemplateKey = "tokenizer.chat_template";
 
+    private readonly ControlTokens _controlTokens = new(weights);
+
     public LLamaWeights Weights { get; } = weights;
 
     public ModelParams Parameters { get; } = parameters;
@@ -35,9 +37,17 @@ public sealed class LoadedModel(LLamaWeights weights, ModelParams parameters, st
 
     public IReadOnlyList<string> StopStrings => HasChatTemplate ? [] : ChatPromptBuilder.FallbackStopStrings;
 
-    public string Format(IReadOnlyList<ChatTurn> turns) => ChatPromptBuilder.Format(this, turns);
+    public PromptText Format(IReadOnlyList<ChatTurn> turns) => ChatPromptBuilder.Format(this, turns);
 
-    public int CountTokens(string text) => Weights.Tokenize(text, add_bos: true, special: true, Encoding.UTF8).Length;
+    /// <summary>The prompt's tokens: control tokens from the template's markup only, content always as text.</summary>
+    public LLamaToken[] Tokenize(PromptText prompt) => _controlTokens.Tokenize(prompt);
+
+    /// <summary>The prompt as one string for the multimodal tokenizer, its content unable to spell control tokens.</summary>
+    public string ToInertText(PromptText prompt) => _controlTokens.ToInertText(prompt);
+
+    public int CountTokens(PromptText prompt) => Tokenize(prompt).Length;
+
+    public int CountTokens(string text) => Weights.Tokenize(text, add_bos: false, special: false, Encoding.UTF8).Length;
 
     public void Dispose()
     {

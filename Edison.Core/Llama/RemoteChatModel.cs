@@ -39,7 +39,9 @@ public sealed class RemoteChatModel(IOptions<EngineOptions> options, TimeProvide
 
     public int CountTokens(string text) => (Encoding.UTF8.GetByteCount(text) + BytesPerToken - 1) / BytesPerToken;
 
-    public string Format(IReadOnlyList<ChatTurn> turns) => string.Join("\n", turns.Select(t => $"{t.Role}: {t.Content}"));
+    public int CountTokens(PromptText prompt) => CountTokens(prompt.Text);
+
+    public PromptText Format(IReadOnlyList<ChatTurn> turns) => PromptText.Content(string.Join("\n", turns.Select(t => $"{t.Role}: {t.Content}")));
 
     public Task<IChatModel> WhenModelReadyAsync(CancellationToken cancellationToken) => Task.FromResult<IChatModel>(this);
 }

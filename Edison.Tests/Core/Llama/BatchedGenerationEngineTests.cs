@@ -248,7 +248,7 @@ public sealed class BatchedGenerationEngineTests
         return edison.Services.GetRequiredService<IGenerationEngine>();
     }
 
-    private static GenerationRequest Request(string prompt, int maxTokens) => new(prompt, maxTokens, 0f, 1f, 1, []);
+    private static GenerationRequest Request(string prompt, int maxTokens) => new(PromptText.Content(prompt), maxTokens, 0f, 1f, 1, []);
 
     private static async Task<string> CollectAsync(IGenerationEngine engine, GenerationRequest request, CancellationToken cancellationToken = default)
     {

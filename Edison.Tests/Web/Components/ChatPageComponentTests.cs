@@ -152,7 +152,7 @@ public sealed class ChatPageComponentTests : ChatPageContext
         Engine.EndAnswer();
 
         page.WaitForAssertion(() => Assert.Equal("Rex the dog", page.Find("[data-testid=conversation-item]").TextContent.Trim()));
-        Assert.Contains("title", Engine.Requests[^1].Prompt);
+        Assert.Contains("title", Engine.Requests[^1].Prompt.Text);
         Assert.Equal(16, Engine.Requests[^1].MaxTokens);
     }
 

@@ -29,7 +29,7 @@ public sealed class SourcesOnThePageTests : ChatPageContext
         Assert.Equal("memory", source.GetAttribute("data-kind"));
         Assert.Equal($"/c/{earlier}", source.QuerySelector("a")!.GetAttribute("href"));
         Assert.Contains("My dog Rex loves chasing squirrels", source.TextContent);
-        Assert.Contains("Rex loves chasing squirrels", Engine.Requests[0].Prompt);
+        Assert.Contains("Rex loves chasing squirrels", Engine.Requests[0].Prompt.Text);
     }
 
     [Fact]

@@ -1,0 +1,72 @@
+using System.Text;
+
+namespace Edison.Core.Llama;
+
+/// <summary>
+/// A prompt as the model reads it, in the parts that came from the chat template (markup, whose control tokens such
+/// as <c>&lt;|im_start|&gt;</c> are real) and the parts that came from people, models and web pages (content, which
+/// is always text: a message that spells out a control token cannot open a turn).
+/// </summary>
+public sealed record PromptText(IReadOnlyList<PromptPart> Parts)
+{
+    private string? _text;
+
+    /// <summary>The whole prompt as one string, as the template wrote it.</summary>
+    public string Text => _text ??= string.Concat(Parts.Select(p => p.Text));
+
+    public static PromptText Content(string text) => new([PromptPart.Content(text)]);
+
+    public override string ToString() => Text;
+}
+
+/// <param name="IsMarkup">True for the template's own text, false for a message's content.</param>
+public sealed record PromptPart(string Text, bool IsMarkup)
+{
+    public static PromptPart Markup(string text) => new(text, IsMarkup: true);
+
+    public static PromptPart Content(string text) => new(text, IsMarkup: false);
+}
+
+/// <summary>Builds a <see cref="PromptText"/> part by part, joining neighbours of the same kind.</summary>
+public sealed class PromptTextBuilder
+{
+    private readonly List<PromptPart> _parts = [];
+    private readonly StringBuilder _pending = new();
+    private bool _pendingIsMarkup;
+
+    public PromptTextBuilder Markup(string text) => Add(text, isMarkup: true);
+
+    public PromptTextBuilder Content(string text) => Add(text, isMarkup: false);
+
+    public PromptText Build()
+    {
+        Flush();
+        return new PromptText(_parts.ToList());
+    }
+
+    private PromptTextBuilder Add(string text, bool isMarkup)
+    {
+        if (text.Length == 0)
+        {
+            return this;
+        }
+
+        if (_pending.Length > 0 && _pendingIsMarkup != isMarkup)
+        {
+            Flush();
+        }
+
+        _pendingIsMarkup = isMarkup;
+        _pending.Append(text);
+        return this;
+    }
+
+    private void Flush()
+    {
+        if (_pending.Length > 0)
+        {
+            _parts.Add(new PromptPart(_pending.ToString(), _pendingIsMarkup));
+            _pending.Clear();
+        }
+    }
+}
