@@ -83,6 +83,7 @@ public static class EdisonServiceCollectionExtensions
         services.AddSingleton<IChatClient>(sp => Remote(sp) ? CreateRemoteClient(sp.GetRequiredService<IOptions<EngineOptions>>().Value) : sp.GetRequiredService<LocalChatClient>());
 
         services.AddHostedService<LocalModelLoader>();
+        services.AddSingleton<ISamplerFactory, SamplerFactory>();
         services.AddSingleton<BatchedGenerationEngine>();
         services.AddSingleton<IGenerationEngine>(sp => sp.GetRequiredService<BatchedGenerationEngine>());
         services.AddHostedService(sp => sp.GetRequiredService<BatchedGenerationEngine>());

@@ -43,6 +43,10 @@ public sealed record ChatDone : ChatEvent
     [JsonIgnore]
     public ChatUsage? Usage { get; init; }
 
+    /// <summary>Set when Edison was too busy to answer: how long the client should wait (HTTP answers 503 with Retry-After).</summary>
+    [JsonIgnore]
+    public TimeSpan? RetryAfter { get; init; }
+
     public static ChatDone Completed(string mode, string response, Guid conversationId, IReadOnlyList<ChatSource> sources, IReadOnlyList<string> notices, ChatUsage? usage = null) =>
         new()
         {
@@ -58,4 +62,6 @@ public sealed record ChatDone : ChatEvent
     public static ChatDone Failed(string error) => new() { Ok = false, Error = error };
 
     public static ChatDone WasStopped() => new() { Ok = false, Stopped = true };
+
+    public static ChatDone Busy(string error, TimeSpan retryAfter) => new() { Ok = false, Error = error, RetryAfter = retryAfter };
 }

@@ -7,8 +7,19 @@ public sealed class ChatOptions
 {
     public const string Section = "Edison:Chat";
 
+    /// <summary>The longest text a client may send as one message, one message of a client-kept history, or a system prompt.</summary>
     [Range(1, 10_000_000)]
     public int MaxMessageCharacters { get; set; } = 100_000;
+
+    /// <summary>All the text of one request together (system prompt, history and message).</summary>
+    [Range(1, 100_000_000)]
+    public int MaxConversationCharacters { get; set; } = 400_000;
+
+    /// <summary>
+    /// How long a request may wait for its turn when every sequence is busy; past it, 503 with Retry-After (or, for a
+    /// stream that has already sent a ping, a done event with the same error).
+    /// </summary>
+    public TimeSpan MaxQueueWait { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>Largest request body accepted by the HTTP endpoints; larger bodies get 413.</summary>
     [Range(1024, 1L << 30)]

@@ -48,11 +48,7 @@ public sealed class ChatPipeline(
             throw new ChatRequestException("\"message\" is required and must not be empty.");
         }
 
-        if (text.Length > chat.Value.MaxMessageCharacters)
-        {
-            throw new ChatRequestException(
-                $"\"message\" is {text.Length} characters long; Edison accepts at most {chat.Value.MaxMessageCharacters}.");
-        }
+        CheckSizes(request, text);
 
         var mode = ChatMode.IsAuto(request.Mode)
             ? modes.Detect(text).Mode
@@ -181,6 +177,11 @@ public sealed class ChatPipeline(
                     ending = ChatDone.WasStopped();
                     break;
                 }
+                catch (EngineBusyException e)
+                {
+                    ending = ChatDone.Busy(e.Message, e.RetryAfter);
+                    break;
+                }
                 catch (Exception e)
                 {
                     logger.LogError(e, "Generation failed for conversation {ConversationId}", prepared.ConversationId);
@@ -263,6 +264,34 @@ public sealed class ChatPipeline(
         catch (Exception e) when (e is not OperationCanceledException)
         {
             logger.LogWarning(e, "No title could be generated for conversation {ConversationId}", prepared.ConversationId);
+        }
+    }
+
+    /// <summary>Every text that reaches the prompt counts: the message, each message of a client-kept history, the system prompt, and all of them together.</summary>
+    private void CheckSizes(ChatRequest request, string text)
+    {
+        var limits = chat.Value;
+        void CheckOne(string? value, string name)
+        {
+            if (value is { Length: var length } && length > limits.MaxMessageCharacters)
+            {
+                throw new ChatRequestException($"{name} is {length} characters long; Edison accepts at most {limits.MaxMessageCharacters}.");
+            }
+        }
+
+        CheckOne(text, "\"message\"");
+        CheckOne(request.SystemPrompt, "The system message");
+        var history = request.History ?? [];
+        for (int i = 0; i < history.Count; i++)
+        {
+            CheckOne(history[i].Content, $"Message {i + 1} of the conversation");
+        }
+
+        long total = text.Length + (request.SystemPrompt?.Length ?? 0) + history.Sum(t => (long)t.Content.Length);
+        if (total > limits.MaxConversationCharacters)
+        {
+            throw new ChatRequestException(
+                $"The conversation sent is {total} characters long; Edison accepts at most {limits.MaxConversationCharacters} in one request.");
         }
     }
 

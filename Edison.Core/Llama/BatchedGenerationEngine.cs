@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using LLama;
 using LLama.Native;
 using LLama.Sampling;
+using Edison.Core.Chat;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -15,11 +16,23 @@ namespace Edison.Core.Llama;
 /// active sequence per batch, feeding new prompts in chunks so that a long prompt does not stall the streams
 /// already running. Requests arrive through a channel and get their text back through their own channel. Up to
 /// <see cref="ModelOptions.MaxParallel"/> sequences run together; later requests wait in arrival order, and a
-/// request whose caller gives up leaves the queue, or the next batch, at once, freeing its KV cells.
+/// request whose caller gives up leaves the queue, or the next batch, at once, freeing its KV cells. The queue is
+/// bounded (<see cref="ModelOptions.QueueLimit"/>) and so is the wait in it (<see cref="ChatOptions.MaxQueueWait"/>):
+/// past either a request gets <see cref="EngineBusyException"/>. A failure while starting or running one sequence
+/// fails that request alone.
 /// </summary>
-public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOptions> options, ILogger<BatchedGenerationEngine> logger)
+public sealed class BatchedGenerationEngine(
+    ModelHost host,
+    ISamplerFactory samplers,
+    IOptions<ModelOptions> options,
+    IOptions<ChatOptions> chat,
+    TimeProvider time,
+    ILogger<BatchedGenerationEngine> logger)
     : IGenerationEngine, IHostedService, IAsyncDisposable
 {
+    /// <summary>What a busy Edison asks clients to wait before they try again.</summary>
+    private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);
+
     private readonly Channel<Job> _arrivals = Channel.CreateUnbounded<Job>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _startGate = new();
@@ -37,8 +50,14 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
     {
         var model = await host.WhenReadyAsync(cancellationToken);
         EnsureStarted(model);
-        var job = new Job(request, cancellationToken);
-        Interlocked.Increment(ref _queued);
+        if (!TryTakeQueuePlace())
+        {
+            throw new EngineBusyException(
+                $"Edison is busy: {options.Value.QueueLimit} requests are already waiting for their turn; try again in a few seconds.",
+                RetryAfter);
+        }
+
+        var job = new Job(request, cancellationToken, time.GetTimestamp());
         _arrivals.Writer.TryWrite(job);
         try
         {
@@ -59,6 +78,24 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
         {
             // The loop drops an abandoned job before its next batch.
             job.Abandon();
+        }
+    }
+
+    private bool TryTakeQueuePlace()
+    {
+        int limit = options.Value.QueueLimit;
+        while (true)
+        {
+            int queued = Volatile.Read(ref _queued);
+            if (queued >= limit)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref _queued, queued + 1, queued) == queued)
+            {
+                return true;
+            }
         }
     }
 
@@ -219,7 +256,16 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
                 {
                     foreach (var sequence in running)
                     {
-                        Step(sequence, context, model, running);
+                        try
+                        {
+                            Step(sequence, context, model, running);
+                        }
+                        catch (Exception e)
+                        {
+                            // One sequence's failure (its sampler, its text) is its own: the batch goes on without it.
+                            logger.LogError(e, "A generation failed while running");
+                            Finish(sequence, context, running, e);
+                        }
                     }
                 }
 
@@ -270,10 +316,14 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
         }
     }
 
-    /// <summary>Starts waiting requests, oldest first, while a sequence is free; drops those whose caller left.</summary>
+    /// <summary>
+    /// Starts waiting requests, oldest first, while a sequence is free; drops those whose caller left and turns away
+    /// those that waited too long. A request that cannot be started fails alone.
+    /// </summary>
     private void Admit(Queue<Job> waiting, RunningSequences running, LLamaContext context, LoadedModel model)
     {
         int pending = waiting.Count;
+        var maxWait = chat.Value.MaxQueueWait;
         for (int i = 0; i < pending; i++)
         {
             var job = waiting.Dequeue();
@@ -286,27 +336,51 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
 
             if (!running.HasFreeId)
             {
+                if (time.GetElapsedTime(job.Enqueued) > maxWait)
+                {
+                    Interlocked.Decrement(ref _queued);
+                    job.Output.Writer.TryComplete(new EngineBusyException(
+                        $"Edison is busy: this request waited {maxWait.TotalSeconds:0} s for its turn; try again in a few seconds.",
+                        RetryAfter));
+                    continue;
+                }
+
                 waiting.Enqueue(job);
                 continue;
             }
 
             Interlocked.Decrement(ref _queued);
-            if (job.Request.Images is { Count: > 0 })
+            try
             {
-                StartWithImages(job, running, context, model);
-                continue;
+                Start(job, running, context, model);
             }
-
-            var prompt = model.Tokenize(job.Request.Prompt);
-            if (prompt.Length >= model.ContextSize)
+            catch (Exception e)
             {
-                job.Output.Writer.TryComplete(new PromptTooLongException(prompt.Length, model.ContextSize));
-                continue;
+                logger.LogError(e, "A generation could not be started");
+                job.Output.Writer.TryComplete(e);
             }
-
-            Interlocked.Increment(ref _active);
-            running.Add(new Sequence(job, running.TakeId(), prompt, CreateSampler(job.Request), new StreamingTokenDecoder(context)));
         }
+    }
+
+    private void Start(Job job, RunningSequences running, LLamaContext context, LoadedModel model)
+    {
+        if (job.Request.Images is { Count: > 0 })
+        {
+            StartWithImages(job, running, context, model);
+            return;
+        }
+
+        var prompt = model.Tokenize(job.Request.Prompt);
+        if (prompt.Length >= model.ContextSize)
+        {
+            job.Output.Writer.TryComplete(new PromptTooLongException(prompt.Length, model.ContextSize));
+            return;
+        }
+
+        var sampler = samplers.Create(job.Request);
+        var decoder = new StreamingTokenDecoder(context);
+        Interlocked.Increment(ref _active);
+        running.Add(new Sequence(job, running.TakeId(), prompt, sampler, decoder));
     }
 
     /// <summary>
@@ -325,9 +399,10 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
 
         var images = new List<SafeMtmdEmbed>();
         SafeMtmdInputChunks? chunks = null;
-        var id = running.TakeId();
+        var sampler = samplers.Create(job.Request);
+        var decoder = new StreamingTokenDecoder(context);
         Interlocked.Increment(ref _active);
-        var sequence = new Sequence(job, id, [], CreateSampler(job.Request), new StreamingTokenDecoder(context));
+        var sequence = new Sequence(job, running.TakeId(), [], sampler, decoder);
         try
         {
             var encoded = job.Request.Images ?? [];
@@ -350,7 +425,7 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
             }
 
             int past = 0;
-            if (vision.EvaluateChunks(chunks, context.NativeHandle, ref past, (int)id, (int)context.BatchSize, logitsLast: true) != 0)
+            if (vision.EvaluateChunks(chunks, context.NativeHandle, ref past, (int)sequence.Id, (int)context.BatchSize, logitsLast: true) != 0)
             {
                 throw new UnreadableImageException("The model could not read the images.");
             }
@@ -360,7 +435,7 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
             running.Add(sequence);
             Accept(sequence, sequence.Sampler.Sample(context.NativeHandle, -1), context, model, running);
         }
-        catch (Exception e) when (e is UnreadableImageException or PromptTooLongException)
+        catch (Exception e)
         {
             Finish(sequence, context, running, e);
         }
@@ -509,16 +584,14 @@ public sealed class BatchedGenerationEngine(ModelHost host, IOptions<ModelOption
         }
     }
 
-    private static ISamplingPipeline CreateSampler(GenerationRequest request) =>
-        request.Temperature <= 0
-            ? new GreedySamplingPipeline()
-            : new DefaultSamplingPipeline { Temperature = request.Temperature, TopP = request.TopP, Seed = request.Seed };
-
-    private sealed class Job(GenerationRequest request, CancellationToken cancellationToken)
+    private sealed class Job(GenerationRequest request, CancellationToken cancellationToken, long enqueued)
     {
         private int _abandoned;
 
         public GenerationRequest Request { get; } = request;
+
+        /// <summary>When the request joined the queue, as a <see cref="TimeProvider"/> timestamp.</summary>
+        public long Enqueued { get; } = enqueued;
 
         public Channel<string> Output { get; } = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
 

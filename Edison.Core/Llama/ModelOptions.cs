@@ -56,4 +56,13 @@ public sealed class ModelOptions
     /// </summary>
     [Range(1, 64)]
     public int MaxParallel { get; set; } = 4;
+
+    /// <summary>
+    /// Requests that may wait for their turn; one more is answered 503 with Retry-After. Unset: four times
+    /// <see cref="MaxParallel"/>.
+    /// </summary>
+    [Range(0, 100_000)]
+    public int? MaxQueued { get; set; }
+
+    public int QueueLimit => MaxQueued ?? 4 * MaxParallel;
 }

@@ -29,6 +29,11 @@ public static class ChatEndpoints
     {
         var prepared = await pipeline.PrepareAsync(await reader.ReadAsync(http.Request, http.RequestAborted), http.RequestAborted);
         var done = await pipeline.AnswerAsync(prepared, http.RequestAborted);
+        if (done.RetryAfter is { } wait)
+        {
+            return ServerSentEventWriter.Busy(http, done.Error!, wait);
+        }
+
         int status = done.Ok || done.Stopped == true ? StatusCodes.Status200OK : StatusCodes.Status500InternalServerError;
         return TypedResults.Json(done, EdisonJson.Options, statusCode: status);
     }

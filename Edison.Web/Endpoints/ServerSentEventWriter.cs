@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
@@ -20,25 +21,38 @@ public sealed class ServerSentEventWriter(HttpResponse response, TimeSpan pingIn
     private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
     private static readonly TimeSpan MaxHold = TimeSpan.FromMilliseconds(10);
 
-    /// <summary>Edison's own framing: <c>event: token</c>/<c>event: done</c>.</summary>
+    /// <summary>
+    /// Edison's own framing: <c>event: token</c>/<c>event: done</c>. A request Edison is too busy to take before
+    /// anything was sent is answered 503 with Retry-After instead of a stream.
+    /// </summary>
     public Task WriteAsync(IAsyncEnumerable<ChatEvent> events, CancellationToken cancellationToken) =>
-        WriteAsync(events, WriteEvent, cancellationToken);
+        WriteAsync(events, WriteEvent, e => e is ChatDone { RetryAfter: { } wait } done ? Busy(response.HttpContext, done.Error!, wait) : null, cancellationToken);
 
-    /// <summary>Any framing: <paramref name="writeItem"/> writes one whole event (its lines and the blank line after).</summary>
-    public async Task WriteAsync<T>(IAsyncEnumerable<T> events, Action<PipeWriter, Utf8JsonWriter, T> writeItem, CancellationToken cancellationToken)
+    /// <summary>
+    /// Any framing: <paramref name="writeItem"/> writes one whole event (its lines and the blank line after). The
+    /// response starts with the first event or the first ping, so that <paramref name="answerInstead"/> may still
+    /// answer the first event with a plain HTTP result (such as a 503) instead.
+    /// </summary>
+    public async Task WriteAsync<T>(
+        IAsyncEnumerable<T> events,
+        Action<PipeWriter, Utf8JsonWriter, T> writeItem,
+        Func<T, IResult?> answerInstead,
+        CancellationToken cancellationToken)
     {
-        response.ContentType = "text/event-stream";
-        response.Headers.CacheControl = "no-cache";
-        response.Headers["X-Accel-Buffering"] = "no";
-        response.Headers.ContentEncoding = "identity";
-        response.HttpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-        await response.StartAsync(cancellationToken);
-
         var body = response.BodyWriter;
         using var json = new Utf8JsonWriter(body, new JsonWriterOptions { Encoder = EdisonJson.Options.Encoder });
         await using var enumerator = events.GetAsyncEnumerator(cancellationToken);
         var next = enumerator.MoveNextAsync();
         long lastWrite = time.GetTimestamp();
+        bool started = false;
+        async Task StartOnceAsync()
+        {
+            if (!started)
+            {
+                started = true;
+                await StartAsync(cancellationToken);
+            }
+        }
 
         // One timer at a time, measured from the last write: tokens do not each start one.
         Task? ping = null;
@@ -59,6 +73,7 @@ public sealed class ServerSentEventWriter(HttpResponse response, TimeSpan pingIn
                     ping = null;
                     if (TimeUntilPing(lastWrite) == TimeSpan.Zero)
                     {
+                        await StartOnceAsync();
                         body.Write(Ping);
                         await body.FlushAsync(cancellationToken);
                         lastWrite = time.GetTimestamp();
@@ -71,6 +86,13 @@ public sealed class ServerSentEventWriter(HttpResponse response, TimeSpan pingIn
                 break;
             }
 
+            if (!started && answerInstead(enumerator.Current) is { } instead)
+            {
+                await instead.ExecuteAsync(response.HttpContext);
+                return;
+            }
+
+            await StartOnceAsync();
             json.Reset(body);
             writeItem(body, json, enumerator.Current);
             next = enumerator.MoveNextAsync();
@@ -84,7 +106,25 @@ public sealed class ServerSentEventWriter(HttpResponse response, TimeSpan pingIn
             }
         }
 
+        await StartOnceAsync();
         await body.FlushAsync(cancellationToken);
+    }
+
+    /// <summary>503 with Retry-After in the error shape of the endpoint family asked.</summary>
+    public static IResult Busy(HttpContext context, string error, TimeSpan retryAfter)
+    {
+        context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        return ErrorResponse.For(context, error, StatusCodes.Status503ServiceUnavailable);
+    }
+
+    private Task StartAsync(CancellationToken cancellationToken)
+    {
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+        response.Headers.ContentEncoding = "identity";
+        response.HttpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        return response.StartAsync(cancellationToken);
     }
 
     private TimeSpan TimeUntilPing(long lastWrite)

@@ -47,6 +47,11 @@ public static class OpenAiEndpoints
         if (request.Stream != true)
         {
             var done = await pipeline.AnswerAsync(prepared, http.RequestAborted);
+            if (done.RetryAfter is { } wait)
+            {
+                return ServerSentEventWriter.Busy(http, done.Error!, wait);
+            }
+
             if (!done.Ok)
             {
                 return Error(done.Error ?? "The answer was stopped.", StatusCodes.Status500InternalServerError);
@@ -61,7 +66,11 @@ public static class OpenAiEndpoints
         try
         {
             var chunks = ChunksAsync(pipeline.RunAsync(prepared, http.RequestAborted), completion, request.StreamOptions?.IncludeUsage == true, http.RequestAborted);
-            await writer.WriteAsync(chunks, WriteFrame, http.RequestAborted);
+            await writer.WriteAsync(
+                chunks,
+                WriteFrame,
+                frame => frame is ChatDone { RetryAfter: { } wait } busy ? ServerSentEventWriter.Busy(http, busy.Error!, wait) : null,
+                http.RequestAborted);
         }
         catch (Exception e) when (e is OperationCanceledException or IOException && http.RequestAborted.IsCancellationRequested)
         {
@@ -73,7 +82,8 @@ public static class OpenAiEndpoints
 
     /// <summary>
     /// OpenAI's stream: a first chunk with the role, one chunk per token, a last chunk with the finish reason, a usage
-    /// chunk when asked for, then <c>[DONE]</c>. A failure mid-answer is an error object, as OpenAI sends it.
+    /// chunk when asked for, then <c>[DONE]</c>. A failure mid-answer is an error object, as OpenAI sends it. The role
+    /// chunk waits for the first event: if that says Edison is too busy, it is passed on alone, to be answered 503.
     /// </summary>
     private static async IAsyncEnumerable<object> ChunksAsync(
         IAsyncEnumerable<ChatEvent> events,
@@ -81,9 +91,21 @@ public static class OpenAiEndpoints
         bool includeUsage,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        yield return Chunk(completion, new OpenAiDelta(ChatTurn.Assistant, string.Empty), null);
+        bool opened = false;
         await foreach (var chatEvent in events.WithCancellation(cancellationToken))
         {
+            if (!opened)
+            {
+                if (chatEvent is ChatDone { RetryAfter: not null })
+                {
+                    yield return chatEvent;
+                    yield break;
+                }
+
+                opened = true;
+                yield return Chunk(completion, new OpenAiDelta(ChatTurn.Assistant, string.Empty), null);
+            }
+
             switch (chatEvent)
             {
                 case ChatToken token:

@@ -104,12 +104,29 @@ public static class OpenAiRequestMapper
         }
     }
 
-    private static IReadOnlyList<string>? ReadStop(JsonElement? stop) => stop?.ValueKind switch
+    /// <summary>OpenAI's own limit: up to four stop sequences, each short. They are checked on every token.</summary>
+    private static IReadOnlyList<string>? ReadStop(JsonElement? stop)
     {
-        null or JsonValueKind.Null => null,
-        JsonValueKind.String => [stop.Value.GetString()!],
-        JsonValueKind.Array when stop.Value.EnumerateArray().All(s => s.ValueKind == JsonValueKind.String && s.GetString()!.Length > 0) =>
-            stop.Value.EnumerateArray().Select(s => s.GetString()!).ToList(),
-        _ => throw new ChatRequestException("\"stop\" must be a string or a list of non-empty strings."),
-    };
+        const int maxStops = 4;
+        const int maxLength = 64;
+        IReadOnlyList<string>? stops = stop?.ValueKind switch
+        {
+            null or JsonValueKind.Null => null,
+            JsonValueKind.String => [stop.Value.GetString()!],
+            JsonValueKind.Array when stop.Value.EnumerateArray().All(s => s.ValueKind == JsonValueKind.String && s.GetString()!.Length > 0) =>
+                stop.Value.EnumerateArray().Select(s => s.GetString()!).ToList(),
+            _ => throw new ChatRequestException("\"stop\" must be a string or a list of non-empty strings."),
+        };
+        if (stops is { Count: > maxStops })
+        {
+            throw new ChatRequestException($"\"stop\" has {stops.Count} sequences; Edison takes at most {maxStops}.");
+        }
+
+        if (stops?.FirstOrDefault(s => s.Length > maxLength) is { } tooLong)
+        {
+            throw new ChatRequestException($"A \"stop\" sequence is {tooLong.Length} characters long; Edison takes at most {maxLength}.");
+        }
+
+        return stops;
+    }
 }
