@@ -16,6 +16,12 @@ public static class EdisonWebExtensions
     /// <summary>Registers the Blazor Server page, MudBlazor and the HTTP API's services.</summary>
     public static WebApplicationBuilder AddEdisonWeb(this WebApplicationBuilder builder)
     {
+        // Outside Development, ASP.NET Core only serves static files from wwwroot, where a build (as opposed to a
+        // publish) has neither the framework's scripts nor MudBlazor's: they live in the build's static web assets
+        // manifest. Reading it in every environment makes `dotnet run` and the built dll work in Production too;
+        // a published app has no manifest and serves its own copies.
+        builder.WebHost.UseStaticWebAssets();
+
         var chatLimits = builder.Configuration.GetSection(ChatOptions.Section).Get<ChatOptions>() ?? new ChatOptions();
         builder.Services.AddRazorComponents()
             .AddInteractiveServerComponents()
