@@ -30,7 +30,7 @@ public sealed class InProcessEdison(BenchOptions options, string dataPath, int m
         services.AddEdisonCore();
         _services = services.BuildServiceProvider();
         var models = _services.GetRequiredService<ModelHost>();
-        await models.StartAsync(CancellationToken.None);
+        models.StartLoading(CancellationToken.None);
         await models.WhenReadyAsync(CancellationToken.None);
         await _services.GetRequiredService<IConversationStore>().InitializeAsync(CancellationToken.None);
     }
@@ -57,7 +57,6 @@ public sealed class InProcessEdison(BenchOptions options, string dataPath, int m
     {
         if (_services is not null)
         {
-            await _services.GetRequiredService<ModelHost>().StopAsync(CancellationToken.None);
             await _services.DisposeAsync();
         }
     }

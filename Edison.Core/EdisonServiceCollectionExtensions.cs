@@ -65,6 +65,8 @@ public static class EdisonServiceCollectionExtensions
             sp.GetRequiredService<IOptions<EdisonOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ModelDownloader>>()));
+        services.AddSingleton<NativeLog>();
+        services.AddSingleton<ModelLoader>();
         services.AddSingleton<ModelHost>();
         services.AddSingleton<ModelDownloads>();
         services.AddOptions<EngineOptions>()
@@ -113,12 +115,20 @@ public static class EdisonServiceCollectionExtensions
                 new OpenAIClientOptions { Endpoint = new Uri(engine.Endpoint!), NetworkTimeout = Timeout.InfiniteTimeSpan })
             .GetChatClient(engine.Model));
 
-    /// <summary>Loads the local model at start-up; with a remote engine nothing is loaded here.</summary>
-    private sealed class LocalModelLoader(ModelHost host, IOptions<EngineOptions> engine) : IHostedService
+    /// <summary>Starts loading the local model at start-up, in the background; with a remote engine nothing is loaded here.</summary>
+    private sealed class LocalModelLoader(ModelHost host, IOptions<EngineOptions> engine, IHostApplicationLifetime lifetime) : IHostedService
     {
-        public Task StartAsync(CancellationToken cancellationToken) => engine.Value.IsRemote ? Task.CompletedTask : host.StartAsync(cancellationToken);
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            if (!engine.Value.IsRemote)
+            {
+                host.StartLoading(lifetime.ApplicationStopping);
+            }
 
-        public Task StopAsync(CancellationToken cancellationToken) => engine.Value.IsRemote ? Task.CompletedTask : host.StopAsync(cancellationToken);
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     private static bool IsProvider(DatabaseOptions options, string provider) =>

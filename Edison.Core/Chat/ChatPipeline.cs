@@ -78,9 +78,11 @@ public sealed class ChatPipeline(
         // Every image is checked first, so a client learns what is wrong with it whatever model runs.
         var images = ImageAttachment.ParseAll(request.Images, chat.Value);
 
-        var model = models.Model ?? throw new ChatRequestException(
+        // Held while the prompt is built: a switch meanwhile cannot free the tokenizer under it.
+        using var lease = models.Acquire() ?? throw new ChatRequestException(
             models.State == ModelState.Failed ? $"The model could not be loaded: {models.Failure}" : "The model is still loading; try again in a moment.",
             ChatRequestException.Unavailable);
+        var model = lease.Model;
 
         if (images.Count > 0 && !model.CanSeeImages)
         {

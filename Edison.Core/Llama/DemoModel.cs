@@ -17,6 +17,14 @@ public static class DemoModel
 
     public static readonly IReadOnlyList<string> ChatMlTokens = ["<|im_start|>", "<|im_end|>"];
 
+    /// <summary>Writes the demo model into the data folder (it is small and quick to write) and returns its path.</summary>
+    public static string WriteTo(string dataPath)
+    {
+        var path = Path.Combine(dataPath, "models", Name + ".gguf");
+        ScriptedModelWriter.Write(Spec, path);
+        return path;
+    }
+
     public static ScriptedModelSpec Spec { get; } = new(
         Name,
         "Hello 👋 I am Edison's built-in demo model: a tiny network that can only say this message. " +

@@ -13,4 +13,10 @@ public sealed record GenerationRequest(
     IReadOnlyList<byte[]>? Images = null)
 {
     public GenerationReport Report { get; } = new();
+
+    /// <summary>
+    /// The model the prompt was formatted for, leased by the caller for as long as the generation lasts; null runs it
+    /// on the current model.
+    /// </summary>
+    public ModelLease? Lease { get; init; }
 }

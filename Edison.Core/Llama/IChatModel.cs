@@ -40,5 +40,8 @@ public interface IChatModelSource
     /// <summary>Raised after a model was loaded or switched to; may be raised on any thread.</summary>
     event Action? Changed;
 
+    /// <summary>A lease on the current model for as long as it is used, or null while none is loaded.</summary>
+    IModelLease? Acquire();
+
     Task<IChatModel> WhenModelReadyAsync(CancellationToken cancellationToken);
 }

@@ -21,7 +21,9 @@ public sealed class LocalChatClient(ModelHost host, IGenerationEngine engine, Mi
         AiChatOptions? options = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var model = await host.WhenReadyAsync(cancellationToken);
+        // Held to the end: a switch meanwhile lets this answer finish on the model its prompt was formatted for.
+        using var lease = await host.AcquireAsync(cancellationToken);
+        var model = lease.Model;
         var conversation = messages.ToList();
         int lastUser = conversation.FindLastIndex(m => m.Role == ChatRole.User);
         List<byte[]> images = lastUser < 0 ? [] : [.. conversation[lastUser].Contents.OfType<DataContent>().Select(d => d.Data.ToArray())];
@@ -33,7 +35,10 @@ public sealed class LocalChatClient(ModelHost host, IGenerationEngine engine, Mi
             options?.TopP ?? defaults.Value.TopP ?? ChatMode.Chat.TopP,
             options?.Seed is { } seed ? unchecked((uint)seed) : defaults.Value.Seed ?? (uint)Random.Shared.Next(),
             options?.StopSequences?.ToList() ?? [],
-            images);
+            images)
+        {
+            Lease = lease,
+        };
         string id = $"edison-{Guid.NewGuid():N}";
         await foreach (var piece in engine.GenerateAsync(request, cancellationToken))
         {

@@ -44,4 +44,16 @@ public sealed class RemoteChatModel(IOptions<EngineOptions> options, TimeProvide
     public PromptText Format(IReadOnlyList<ChatTurn> turns) => PromptText.Content(string.Join("\n", turns.Select(t => $"{t.Role}: {t.Content}")));
 
     public Task<IChatModel> WhenModelReadyAsync(CancellationToken cancellationToken) => Task.FromResult<IChatModel>(this);
+
+    // Nothing to free: the model lives on the remote server.
+    public IModelLease Acquire() => new Lease(this);
+
+    private sealed class Lease(IChatModel model) : IModelLease
+    {
+        public IChatModel Model { get; } = model;
+
+        public void Dispose()
+        {
+        }
+    }
 }

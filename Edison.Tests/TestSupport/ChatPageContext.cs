@@ -65,7 +65,7 @@ public abstract class ChatPageContext : BunitContext, IAsyncLifetime
         }
 
         var models = Services.GetRequiredService<ModelHost>();
-        await models.StartAsync(CancellationToken.None);
+        models.StartLoading(CancellationToken.None);
         await models.WhenReadyAsync(CancellationToken.None);
     }
 

@@ -20,7 +20,7 @@ public sealed class ModelHostTests : IDisposable
         var lifetime = new StartedLifetime();
         using var host = CreateHost(path, lifetime);
 
-        await host.StartAsync(CancellationToken.None);
+        host.StartLoading(CancellationToken.None);
         var failure = await Assert.ThrowsAsync<ModelFileException>(() => host.WhenReadyAsync(CancellationToken.None));
 
         Assert.Equal(ModelState.Failed, host.State);
@@ -34,7 +34,7 @@ public sealed class ModelHostTests : IDisposable
     {
         using var host = CreateHost(TestModels.Story, new StartedLifetime());
 
-        await host.StartAsync(CancellationToken.None);
+        host.StartLoading(CancellationToken.None);
         var model = await host.WhenReadyAsync(CancellationToken.None);
 
         Assert.Equal(ModelState.Ready, host.State);
@@ -47,7 +47,7 @@ public sealed class ModelHostTests : IDisposable
     {
         using var host = CreateHost(TestModels.Story, new StartedLifetime());
 
-        await host.StartAsync(CancellationToken.None);
+        host.StartLoading(CancellationToken.None);
         var model = await host.WhenReadyAsync(CancellationToken.None);
 
         Assert.Equal(ProcessorCores.Physical(), model.Parameters.Threads);
@@ -63,7 +63,7 @@ public sealed class ModelHostTests : IDisposable
         var lifetime = new StartedLifetime();
         using var host = CreateHost(TestModels.Story, lifetime, projector);
 
-        await host.StartAsync(CancellationToken.None);
+        host.StartLoading(CancellationToken.None);
         var failure = await Assert.ThrowsAsync<ModelFileException>(() => host.WhenReadyAsync(CancellationToken.None));
 
         Assert.Equal(ModelState.Failed, host.State);
@@ -76,7 +76,7 @@ public sealed class ModelHostTests : IDisposable
     {
         using var host = CreateHost(TestModels.Story, new StartedLifetime());
 
-        await host.StartAsync(CancellationToken.None);
+        host.StartLoading(CancellationToken.None);
 
         Assert.False((await host.WhenReadyAsync(CancellationToken.None)).CanSeeImages);
     }
@@ -105,11 +105,16 @@ public sealed class ModelHostTests : IDisposable
         return path;
     }
 
-    private ModelHost CreateHost(string path, IHostApplicationLifetime lifetime, string? projector = null) => new(
-        Options.Create(new ModelOptions { Path = path, ContextSize = 256, MultimodalProjectorPath = projector }),
-        Options.Create(new EdisonOptions { DataPath = _folder.FullName }),
-        new ModelSelection(Options.Create(new EdisonOptions { DataPath = _folder.FullName })),
-        lifetime,
-        NullLogger<ModelHost>.Instance,
-        NullLoggerFactory.Instance);
+    private ModelHost CreateHost(string path, IHostApplicationLifetime lifetime, string? projector = null)
+    {
+        var model = Options.Create(new ModelOptions { Path = path, ContextSize = 256, MultimodalProjectorPath = projector });
+        var edison = Options.Create(new EdisonOptions { DataPath = _folder.FullName });
+        return new ModelHost(
+            model,
+            edison,
+            new ModelSelection(edison),
+            new ModelLoader(model, new NativeLog(NullLoggerFactory.Instance), TimeProvider.System, NullLogger<ModelLoader>.Instance),
+            lifetime,
+            NullLogger<ModelHost>.Instance);
+    }
 }

@@ -19,7 +19,7 @@ public sealed class ModelLoadingPageTests : ChatPageContext
         Assert.True(page.Find("[data-testid=chat-input]").HasAttribute("disabled"));
 
         var models = Services.GetRequiredService<ModelHost>();
-        await models.StartAsync(CancellationToken.None);
+        models.StartLoading(CancellationToken.None);
         await models.WhenReadyAsync(CancellationToken.None);
 
         page.WaitForAssertion(() =>

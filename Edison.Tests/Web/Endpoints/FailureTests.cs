@@ -86,6 +86,8 @@ public sealed class FailureTests : IAsyncLifetime
         }
 
         public Task<IChatModel> WhenModelReadyAsync(CancellationToken cancellationToken) => throw new InvalidOperationException("model source broke");
+
+        public IModelLease Acquire() => throw new InvalidOperationException("model source broke");
     }
 
     /// <summary>Writes two tokens, then fails the way a native error would.</summary>
