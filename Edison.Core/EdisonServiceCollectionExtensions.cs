@@ -103,7 +103,6 @@ public static class EdisonServiceCollectionExtensions
             sp.GetRequiredService<IOptions<SearchOptions>>()));
         services.AddSingleton<WebSearch>();
         services.AddSingleton<ChatPipeline>();
-        services.AddScoped<ChatSession>();
         return services;
     }
 

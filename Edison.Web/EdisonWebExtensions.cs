@@ -5,6 +5,7 @@ using OpenTelemetry.Metrics;
 using Edison.Web.Components.Chat;
 using Edison.Web.Endpoints;
 using Edison.Web.Markdown;
+using Edison.Web.Replies;
 using MudBlazor.Services;
 
 namespace Edison.Web;
@@ -36,6 +37,8 @@ public static class EdisonWebExtensions
         builder.Services.AddSingleton<ChatRequestReader>();
         builder.Services.AddSingleton<MarkdownRenderer>();
         builder.Services.AddScoped<BrowserSettings>();
+        builder.Services.AddScoped<ChatSession>();
+        builder.Services.AddSingleton<LiveReplies>();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(EdisonMetrics.MeterName)
             .AddAspNetCoreInstrumentation()

@@ -22,6 +22,10 @@ public sealed record ChatDone : ChatEvent
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Response { get; init; }
 
+    /// <summary>Why a completed answer ended: <c>"stop"</c> (the model finished) or <c>"length"</c> (the length limit cut it).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? FinishReason { get; init; }
+
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public Guid? ConversationId { get; init; }
 
@@ -53,6 +57,7 @@ public sealed record ChatDone : ChatEvent
             Ok = true,
             ModeUsed = mode,
             Response = response,
+            FinishReason = usage?.CutOff == true ? "length" : "stop",
             ConversationId = conversationId,
             Sources = sources,
             Notices = notices.Count == 0 ? null : notices,

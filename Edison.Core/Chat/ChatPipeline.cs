@@ -36,69 +36,19 @@ public sealed class ChatPipeline(
     private const string TitleInstruction = "Write a title of at most six words for this conversation. Reply with the title only.";
     private const int TitleTokens = 16;
     private const int TitleContextCharacters = 400;
-    private const string GenerationFailed = "The model failed while writing the answer; nothing was stored. Please try again.";
+    private const string GenerationFailed = "The model failed while writing the answer. Please try again.";
+    private const string NotSaved = "The answer could not be saved. Please try again.";
 
     /// <summary>Checks the request and builds its prompt; a request Edison will not run throws <see cref="ChatRequestException"/>.</summary>
     public async Task<PreparedChat> PrepareAsync(ChatRequest request, CancellationToken cancellationToken)
     {
         var defaults = generation.Value;
-        var text = request.Message ?? string.Empty;
-        if (string.IsNullOrWhiteSpace(text) && request.Images is not { Count: > 0 })
-        {
-            throw new ChatRequestException("\"message\" is required and must not be empty.");
-        }
-
-        CheckSizes(request, text);
-
-        var mode = ChatMode.IsAuto(request.Mode)
-            ? modes.Detect(text).Mode
-            : ChatMode.Find(request.Mode) ?? throw new ChatRequestException($"Unknown mode \"{request.Mode}\"; use one of: {ChatMode.ValidNames}.");
-
-        Guid conversationId = Guid.NewGuid();
-        if (request.ConversationId is not null && !Guid.TryParse(request.ConversationId, out conversationId))
-        {
-            throw new ChatRequestException($"\"conversation_id\" must be a GUID; \"{request.ConversationId}\" is not one.");
-        }
-
-        if (request.Temperature is { } temperature && (float.IsNaN(temperature) || temperature is < 0 or > 2))
-        {
-            throw new ChatRequestException("\"temperature\" must be between 0 and 2.");
-        }
-
-        if (request.TopP is { } topP && (float.IsNaN(topP) || topP is <= 0 or > 1))
-        {
-            throw new ChatRequestException("\"top_p\" must be greater than 0 and at most 1.");
-        }
-
-        if (request.History?.FirstOrDefault(t => t.Role is not (ChatTurn.User or ChatTurn.Assistant)) is { } odd)
-        {
-            throw new ChatRequestException($"A message in the conversation has the role \"{odd.Role}\"; only user and assistant messages can follow the system message.");
-        }
-
-        // Every image is checked first, so a client learns what is wrong with it whatever model runs.
-        var images = ImageAttachment.ParseAll(request.Images, chat.Value);
+        var (text, mode, conversationId, images) = Validate(request);
 
         // Held while the prompt is built: a switch meanwhile cannot free the tokenizer under it.
-        using var lease = models.Acquire() ?? throw new ChatRequestException(
-            models.State == ModelState.Failed ? $"The model could not be loaded: {models.Failure}" : "The model is still loading; try again in a moment.",
-            ChatRequestException.Unavailable);
+        using var lease = AcquireModel();
         var model = lease.Model;
-
-        if (images.Count > 0 && !model.CanSeeImages)
-        {
-            throw new ChatRequestException($"This model ({model.Name}) cannot see images; send the message without \"images\", or configure a vision model.");
-        }
-
-        int maxTokens = request.MaxTokens ?? Math.Min(defaults.MaxTokens, model.ContextSize / 2);
-        if (maxTokens < 1 || maxTokens > model.ContextSize)
-        {
-            throw new ChatRequestException($"\"max_tokens\" must be between 1 and {model.ContextSize} (this model's context size).");
-        }
-
-        if (request.History is not null && request.ConversationId is not null)
-        {
-            throw new ChatRequestException("Send either \"conversation_id\" or the conversation's messages, not both.");
-        }
+        int maxTokens = CheckAgainst(model, request, images);
 
         // A new conversation has no history to look up.
         var history = request.History
@@ -138,8 +88,20 @@ public sealed class ChatPipeline(
         };
 
         // A client that keeps the conversation itself gets no stored copy of it.
-        bool remember = request.History is null && (request.Remember ?? true);
-        return new PreparedChat(conversationId, mode, text, remember, prompt, Messages(prompt, images), options, sections.SelectMany(s => s.Sources).ToList(), notices);
+        var storage = request.History is not null || request.Remember == false ? ExchangeStorage.None
+            : request.StoresFromTheStart ? ExchangeStorage.FromTheStart
+            : ExchangeStorage.WhenCompleted;
+        return new PreparedChat(
+            conversationId,
+            mode,
+            text,
+            storage,
+            storage != ExchangeStorage.None && history.Count == 0,
+            prompt,
+            Messages(prompt, images),
+            options,
+            sections.SelectMany(s => s.Sources).ToList(),
+            notices);
     }
 
     /// <summary>
@@ -154,6 +116,20 @@ public sealed class ChatPipeline(
         long firstPiece = 0;
         int pieces = 0;
         ChatUsage? usage = null;
+        long? answerId = null;
+        if (prepared.Storage == ExchangeStorage.FromTheStart)
+        {
+            try
+            {
+                answerId = await conversations.BeginExchangeAsync(prepared.ConversationId, prepared.Message, CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "Storing the question of conversation {ConversationId} failed", prepared.ConversationId);
+                ending = ChatDone.Failed(NotSaved);
+            }
+        }
+
         await using (var updates = answers.GetStreamingResponseAsync(prepared.Messages, prepared.Options, cancellationToken).GetAsyncEnumerator(cancellationToken))
         {
             while (ending is null)
@@ -211,7 +187,9 @@ public sealed class ChatPipeline(
             }
         }
 
-        ending ??= await CompleteAsync(prepared, answer.ToString(), usage);
+        ending = answerId is { } begun
+            ? await FinishAsync(prepared, begun, answer.ToString(), ending, usage)
+            : ending ?? await CompleteAsync(prepared, answer.ToString(), usage);
         string outcome = ending.Ok ? "completed" : ending.Stopped == true ? "stopped" : "failed";
         metrics.Answered(
             outcome,
@@ -269,6 +247,93 @@ public sealed class ChatPipeline(
         }
     }
 
+    /// <summary>
+    /// Why Edison would refuse the request as it stands, or null. The message is checked against the model alone
+    /// (memories, web results and history are fitted around it later), so the page can keep it in the box and say
+    /// why before it clears the box.
+    /// </summary>
+    public string? Refusal(ChatRequest request)
+    {
+        try
+        {
+            var (text, mode, _, images) = Validate(request);
+            using var lease = AcquireModel();
+            int maxTokens = CheckAgainst(lease.Model, request, images);
+            prompts.Build(lease.Model, request.SystemPrompt ?? mode.SystemPrompt, [], text, AnswerRoom(maxTokens, lease.Model.ContextSize));
+            return null;
+        }
+        catch (Exception e) when (e is ChatRequestException or PromptTooLongException)
+        {
+            return e.Message;
+        }
+    }
+
+    /// <summary>What can be checked without the model: the text, its sizes, the mode, the ids and sampling numbers, the images.</summary>
+    private (string Text, ChatMode Mode, Guid ConversationId, IReadOnlyList<ImageAttachment> Images) Validate(ChatRequest request)
+    {
+        var text = request.Message ?? string.Empty;
+        if (string.IsNullOrWhiteSpace(text) && request.Images is not { Count: > 0 })
+        {
+            throw new ChatRequestException("\"message\" is required and must not be empty.");
+        }
+
+        CheckSizes(request, text);
+
+        var mode = ChatMode.IsAuto(request.Mode)
+            ? modes.Detect(text).Mode
+            : ChatMode.Find(request.Mode) ?? throw new ChatRequestException($"Unknown mode \"{request.Mode}\"; use one of: {ChatMode.ValidNames}.");
+
+        Guid conversationId = Guid.NewGuid();
+        if (request.ConversationId is not null && !Guid.TryParse(request.ConversationId, out conversationId))
+        {
+            throw new ChatRequestException($"\"conversation_id\" must be a GUID; \"{request.ConversationId}\" is not one.");
+        }
+
+        if (request.Temperature is { } temperature && (float.IsNaN(temperature) || temperature is < 0 or > 2))
+        {
+            throw new ChatRequestException("\"temperature\" must be between 0 and 2.");
+        }
+
+        if (request.TopP is { } topP && (float.IsNaN(topP) || topP is <= 0 or > 1))
+        {
+            throw new ChatRequestException("\"top_p\" must be greater than 0 and at most 1.");
+        }
+
+        if (request.History?.FirstOrDefault(t => t.Role is not (ChatTurn.User or ChatTurn.Assistant)) is { } odd)
+        {
+            throw new ChatRequestException($"A message in the conversation has the role \"{odd.Role}\"; only user and assistant messages can follow the system message.");
+        }
+
+        if (request.History is not null && request.ConversationId is not null)
+        {
+            throw new ChatRequestException("Send either \"conversation_id\" or the conversation's messages, not both.");
+        }
+
+        // Every image is checked first, so a client learns what is wrong with it whatever model runs.
+        return (text, mode, conversationId, ImageAttachment.ParseAll(request.Images, chat.Value));
+    }
+
+    private IModelLease AcquireModel() => models.Acquire() ?? throw new ChatRequestException(
+        models.State == ModelState.Failed ? $"The model could not be loaded: {models.Failure}" : "The model is still loading; try again in a moment.",
+        ChatRequestException.Unavailable);
+
+    /// <summary>What depends on the model: whether it sees the images, and the answer's length limit (returned).</summary>
+    private int CheckAgainst(IChatModel model, ChatRequest request, IReadOnlyList<ImageAttachment> images)
+    {
+        if (images.Count > 0 && !model.CanSeeImages)
+        {
+            throw new ChatRequestException($"This model ({model.Name}) cannot see images; send the message without \"images\", or configure a vision model.");
+        }
+
+        int maxTokens = request.MaxTokens ?? Math.Min(generation.Value.MaxTokens, model.ContextSize / 2);
+        if (maxTokens < 1 || maxTokens > model.ContextSize)
+        {
+            throw new ChatRequestException($"\"max_tokens\" must be between 1 and {model.ContextSize} (this model's context size).");
+        }
+
+        return maxTokens;
+    }
+
     /// <summary>Every text that reaches the prompt counts: the message, each message of a client-kept history, the system prompt, and all of them together.</summary>
     private void CheckSizes(ChatRequest request, string text)
     {
@@ -301,7 +366,7 @@ public sealed class ChatPipeline(
 
     private async Task<ChatDone> CompleteAsync(PreparedChat prepared, string answer, ChatUsage? usage)
     {
-        if (prepared.Remember)
+        if (prepared.Storage == ExchangeStorage.WhenCompleted)
         {
             try
             {
@@ -311,11 +376,29 @@ public sealed class ChatPipeline(
             catch (Exception e)
             {
                 logger.LogError(e, "Storing the exchange of conversation {ConversationId} failed", prepared.ConversationId);
-                return ChatDone.Failed("The answer could not be saved; nothing was stored. Please try again.");
+                return ChatDone.Failed(NotSaved);
             }
         }
 
         return ChatDone.Completed(prepared.Mode.Name, answer, prepared.ConversationId, prepared.Sources, prepared.Notices, usage);
+    }
+
+    /// <summary>Stores how a begun answer ended: as the user saw it, completed, stopped or failed.</summary>
+    private async Task<ChatDone> FinishAsync(PreparedChat prepared, long answerId, string answer, ChatDone? ending, ChatUsage? usage)
+    {
+        var done = ending ?? ChatDone.Completed(prepared.Mode.Name, answer, prepared.ConversationId, prepared.Sources, prepared.Notices, usage);
+        var state = done.Ok ? MessageState.Completed : done.Stopped == true ? MessageState.Stopped : MessageState.Failed;
+        try
+        {
+            // The answer has ended: store it even if the client goes away this instant.
+            await conversations.FinishExchangeAsync(prepared.ConversationId, answerId, prepared.Message, answer, state, done.Error, remember: true, CancellationToken.None);
+            return done;
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Storing the answer of conversation {ConversationId} failed", prepared.ConversationId);
+            return ChatDone.Failed(NotSaved);
+        }
     }
 
     /// <summary>The fitted conversation for the model; the images go with the user's last message.</summary>
@@ -345,10 +428,24 @@ public sealed class ChatPipeline(
             update.FinishReason is { } reason ? reason == ChatFinishReason.Length : sofar?.CutOff ?? false);
     }
 
+    /// <summary>
+    /// The conversation as the user saw it: each question with its answer, completed or stopped (as far as it got). A
+    /// question whose answer failed, or is still being written, is left out with it.
+    /// </summary>
     private async Task<IReadOnlyList<ChatTurn>> LoadHistoryAsync(Guid conversationId, CancellationToken cancellationToken)
     {
-        var conversation = await conversations.GetAsync(conversationId, cancellationToken);
-        return conversation?.Messages.Select(m => new ChatTurn(m.Role, m.Content)).ToList() ?? [];
+        var messages = (await conversations.GetAsync(conversationId, cancellationToken))?.Messages ?? [];
+        var history = new List<ChatTurn>(messages.Count);
+        for (int i = 0; i + 1 < messages.Count; i += 2)
+        {
+            if (MessageState.IsHistory(messages[i + 1].State))
+            {
+                history.Add(new ChatTurn(messages[i].Role, messages[i].Content));
+                history.Add(new ChatTurn(messages[i + 1].Role, messages[i + 1].Content));
+            }
+        }
+
+        return history;
     }
 
     /// <summary>Room kept for the answer when fitting history: all of it for short answers, at most a quarter of the context.</summary>

@@ -16,6 +16,13 @@ public sealed record ChatRequest(
     IReadOnlyList<string>? Images = null)
 {
     /// <summary>
+    /// <c>/chat/stream</c> only: the answer is owned by Edison instead of the connection. Events carry ids, a disconnect
+    /// does not stop it, <c>GET /chat/stream/{conversation_id}</c> resumes it and <c>POST /chat/stop/{conversation_id}</c>
+    /// stops it.
+    /// </summary>
+    public bool? Resumable { get; init; }
+
+    /// <summary>
     /// The conversation so far, for clients that keep it themselves (OpenAI-style); then no conversation is loaded
     /// or stored. Not part of <c>/chat</c>'s JSON.
     /// </summary>
@@ -37,4 +44,11 @@ public sealed record ChatRequest(
     /// <summary>Top-p for this request instead of the mode's. Not part of <c>/chat</c>'s JSON.</summary>
     [JsonIgnore]
     public float? TopP { get; init; }
+
+    /// <summary>
+    /// For answers that outlive their client (the page, resumable streams): the question is stored when the answer
+    /// starts and the answer however it ends. Not part of <c>/chat</c>'s JSON.
+    /// </summary>
+    [JsonIgnore]
+    public bool StoresFromTheStart { get; init; }
 }

@@ -3,11 +3,13 @@ using Edison.Core.Llama;
 namespace Edison.Core.Chat;
 
 /// <summary>A validated request with its prompt built: everything needed to stream the answer and store it.</summary>
+/// <param name="IsFirstExchange">A stored conversation's first question, whose answer may suggest its title.</param>
 public sealed record PreparedChat(
     Guid ConversationId,
     ChatMode Mode,
     string Message,
-    bool Remember,
+    ExchangeStorage Storage,
+    bool IsFirstExchange,
     ChatPrompt Prompt,
     IReadOnlyList<Microsoft.Extensions.AI.ChatMessage> Messages,
     Microsoft.Extensions.AI.ChatOptions Options,

@@ -11,8 +11,20 @@ public interface IConversationStore
 
     Task<Conversation?> GetAsync(Guid id, CancellationToken cancellationToken);
 
-    /// <summary>Adds the user's message and the answer in one transaction, creating the conversation if new.</summary>
+    /// <summary>Adds the user's message and the completed answer in one transaction, creating the conversation if new.</summary>
     Task AppendExchangeAsync(Guid id, string userMessage, string answer, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores the user's message and an answer still being written (<see cref="MessageState.Answering"/>), creating the
+    /// conversation if new, so that the question is kept whatever happens to the answer. Returns the answer's id.
+    /// </summary>
+    Task<long> BeginExchangeAsync(Guid id, string userMessage, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores how a begun answer ended: its text as far as it got, completed, stopped or failed (with the error). A
+    /// completed one joins the memory index when <paramref name="remember"/>.
+    /// </summary>
+    Task FinishExchangeAsync(Guid id, long answerId, string userMessage, string answer, string state, string? error, bool remember, CancellationToken cancellationToken);
 
     /// <summary>Gives an existing conversation a new title; false when it does not exist.</summary>
     Task<bool> RenameAsync(Guid id, string title, CancellationToken cancellationToken);
@@ -31,4 +43,27 @@ public sealed record ConversationSummary(Guid Id, string Title, DateTimeOffset U
 
 public sealed record Conversation(Guid Id, string Title, DateTimeOffset Updated, IReadOnlyList<StoredMessage> Messages);
 
-public sealed record StoredMessage(string Role, string Content, DateTimeOffset Created);
+/// <param name="State">One of <see cref="MessageState"/>; a question is always completed.</param>
+/// <param name="Error">Why a failed answer failed.</param>
+public sealed record StoredMessage(
+    string Role,
+    string Content,
+    DateTimeOffset Created,
+    string State = MessageState.Completed,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Error = null);
+
+/// <summary>How a stored answer stands.</summary>
+public static class MessageState
+{
+    public const string Completed = "completed";
+
+    /// <summary>Being written now, or cut short by Edison stopping while it was (see the store's start-up).</summary>
+    public const string Answering = "answering";
+
+    public const string Stopped = "stopped";
+
+    public const string Failed = "failed";
+
+    /// <summary>What a conversation's next prompt reads: what the user saw of an answer, completed or stopped.</summary>
+    public static bool IsHistory(string state) => state is Completed or Stopped;
+}

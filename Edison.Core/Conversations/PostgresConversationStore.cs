@@ -12,7 +12,7 @@ namespace Edison.Core.Conversations;
 /// </summary>
 public sealed class PostgresConversationStore(IOptions<DatabaseOptions> database, TimeProvider time) : IConversationStore, IAsyncDisposable
 {
-    private const int SchemaVersion = 1;
+    private const int SchemaVersion = 2;
 
     // Any number both nodes agree on: the schema is created under this advisory lock, so two nodes starting together
     // do not race each other's CREATE statements.
@@ -57,7 +57,10 @@ public sealed class PostgresConversationStore(IOptions<DatabaseOptions> database
             );
             CREATE INDEX IF NOT EXISTS memories_search ON memories USING gin(search);
             CREATE INDEX IF NOT EXISTS memories_by_conversation ON memories(conversation_id);
+            ALTER TABLE messages ADD COLUMN IF NOT EXISTS state text NOT NULL DEFAULT 'completed';
+            ALTER TABLE messages ADD COLUMN IF NOT EXISTS error text;
             INSERT INTO edison_schema (version) SELECT {SchemaVersion} WHERE NOT EXISTS (SELECT 1 FROM edison_schema);
+            UPDATE edison_schema SET version = {SchemaVersion} WHERE version < {SchemaVersion};
             """,
             connection,
             transaction);
@@ -82,7 +85,7 @@ public sealed class PostgresConversationStore(IOptions<DatabaseOptions> database
     {
         await using var command = _source.CreateCommand(
             """
-            SELECT c.title, c.updated, m.role, m.content, m.created
+            SELECT c.title, c.updated, m.role, m.content, m.created, m.state, m.error
             FROM conversations c LEFT JOIN messages m ON m.conversation_id = c.id
             WHERE c.id = $1 ORDER BY m.id;
             """);
@@ -95,7 +98,12 @@ public sealed class PostgresConversationStore(IOptions<DatabaseOptions> database
             conversation ??= new Conversation(id, reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1), messages);
             if (!reader.IsDBNull(2))
             {
-                messages.Add(new StoredMessage(reader.GetString(2), reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4)));
+                messages.Add(new StoredMessage(
+                    reader.GetString(2),
+                    reader.GetString(3),
+                    reader.GetFieldValue<DateTimeOffset>(4),
+                    reader.GetString(5),
+                    reader.IsDBNull(6) ? null : reader.GetString(6)));
             }
         }
 
@@ -120,6 +128,66 @@ public sealed class PostgresConversationStore(IOptions<DatabaseOptions> database
                 Command("INSERT INTO memories (conversation_id, user_text, answer, created) VALUES ($1, $2, $3, $4);", id, userMessage, answer, now),
             },
         };
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<long> BeginExchangeAsync(Guid id, string userMessage, CancellationToken cancellationToken)
+    {
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
+        await using var connection = await _source.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                Command(
+                    "INSERT INTO conversations (id, title, created, updated) VALUES ($1, $2, $3, $3) ON CONFLICT (id) DO UPDATE SET updated = excluded.updated;",
+                    id, ConversationTitle.FromMessage(userMessage), now),
+                Command("INSERT INTO messages (conversation_id, role, content, created) VALUES ($1, $2, $3, $4);", id, ChatTurn.User, userMessage, now),
+                Command(
+                    "INSERT INTO messages (conversation_id, role, content, created, state) VALUES ($1, $2, '', $3, $4) RETURNING id;",
+                    id, ChatTurn.Assistant, now, MessageState.Answering),
+            },
+        };
+        long answerId = 0;
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+        {
+            do
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    answerId = reader.GetInt64(0);
+                }
+            }
+            while (await reader.NextResultAsync(cancellationToken));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return answerId;
+    }
+
+    public async Task FinishExchangeAsync(Guid id, long answerId, string userMessage, string answer, string state, string? error, bool remember, CancellationToken cancellationToken)
+    {
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
+        await using var connection = await _source.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                Command(
+                    "UPDATE messages SET content = $1, state = $2, error = $3 WHERE id = $4 AND conversation_id = $5;",
+                    answer, state, (object?)error ?? DBNull.Value, answerId, id),
+                Command("UPDATE conversations SET updated = $1 WHERE id = $2;", now, id),
+            },
+        };
+        if (remember && state == MessageState.Completed)
+        {
+            batch.BatchCommands.Add(Command(
+                "INSERT INTO memories (conversation_id, user_text, answer, created) VALUES ($1, $2, $3, $4);", id, userMessage, answer, now));
+        }
+
         await batch.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }

@@ -9,7 +9,9 @@ namespace Edison.Core.Conversations;
 public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, IOptions<EdisonOptions> edison, TimeProvider time)
     : IConversationStore
 {
-    private const int SchemaVersion = 2;
+    private const int SchemaVersion = 3;
+
+    private const string Interrupted = "Edison stopped while this answer was being written.";
 
     private readonly string _connectionString = BuildConnectionString(database.Value, edison.Value);
 
@@ -26,6 +28,7 @@ public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, 
         var version = await ScalarAsync<long>(connection, "PRAGMA user_version;", cancellationToken);
         if (version >= SchemaVersion)
         {
+            await MarkInterruptedAsync(connection, cancellationToken);
             return;
         }
 
@@ -69,8 +72,29 @@ public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, 
                 transaction);
         }
 
+        if (version < 3)
+        {
+            // How an answer ended; every answer stored before this was completed.
+            await ExecuteAsync(
+                connection,
+                "ALTER TABLE messages ADD COLUMN state TEXT NOT NULL DEFAULT 'completed'; ALTER TABLE messages ADD COLUMN error TEXT;",
+                cancellationToken,
+                transaction);
+        }
+
         await ExecuteAsync(connection, $"PRAGMA user_version = {SchemaVersion};", cancellationToken, transaction);
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>One process owns a SQLite file: an answer still marked as being written was cut short when Edison stopped.</summary>
+    private static async Task MarkInterruptedAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE messages SET state = $failed, error = $error WHERE state = $answering;";
+        command.Parameters.AddWithValue("$failed", MessageState.Failed);
+        command.Parameters.AddWithValue("$error", Interrupted);
+        command.Parameters.AddWithValue("$answering", MessageState.Answering);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<IReadOnlyList<ConversationSummary>> ListAsync(CancellationToken cancellationToken)
@@ -94,7 +118,7 @@ public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, 
         await using var command = connection.CreateCommand();
         command.CommandText =
             """
-            SELECT c.title, c.updated, m.role, m.content, m.created
+            SELECT c.title, c.updated, m.role, m.content, m.created, m.state, m.error
             FROM conversations c LEFT JOIN messages m ON m.conversation_id = c.id
             WHERE c.id = $id ORDER BY m.id;
             """;
@@ -107,7 +131,12 @@ public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, 
             conversation ??= new Conversation(id, reader.GetString(0), FromUnixMs(reader.GetInt64(1)), messages);
             if (!reader.IsDBNull(2))
             {
-                messages.Add(new StoredMessage(reader.GetString(2), reader.GetString(3), FromUnixMs(reader.GetInt64(4))));
+                messages.Add(new StoredMessage(
+                    reader.GetString(2),
+                    reader.GetString(3),
+                    FromUnixMs(reader.GetInt64(4)),
+                    reader.GetString(5),
+                    reader.IsDBNull(6) ? null : reader.GetString(6)));
             }
         }
 
@@ -136,6 +165,58 @@ public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, 
         command.Parameters.AddWithValue("$user", userMessage);
         command.Parameters.AddWithValue("$assistantRole", ChatTurn.Assistant);
         command.Parameters.AddWithValue("$answer", answer);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<long> BeginExchangeAsync(Guid id, string userMessage, CancellationToken cancellationToken)
+    {
+        long now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText =
+            """
+            INSERT INTO conversations (id, title, created, updated) VALUES ($id, $title, $now, $now)
+                ON CONFLICT(id) DO UPDATE SET updated = excluded.updated;
+            INSERT INTO messages (conversation_id, role, content, created) VALUES ($id, $userRole, $user, $now);
+            INSERT INTO messages (conversation_id, role, content, created, state) VALUES ($id, $assistantRole, '', $now, $answering);
+            SELECT last_insert_rowid();
+            """;
+        command.Parameters.AddWithValue("$id", Key(id));
+        command.Parameters.AddWithValue("$title", ConversationTitle.FromMessage(userMessage));
+        command.Parameters.AddWithValue("$now", now);
+        command.Parameters.AddWithValue("$userRole", ChatTurn.User);
+        command.Parameters.AddWithValue("$user", userMessage);
+        command.Parameters.AddWithValue("$assistantRole", ChatTurn.Assistant);
+        command.Parameters.AddWithValue("$answering", MessageState.Answering);
+        long answerId = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        await transaction.CommitAsync(cancellationToken);
+        return answerId;
+    }
+
+    public async Task FinishExchangeAsync(Guid id, long answerId, string userMessage, string answer, string state, string? error, bool remember, CancellationToken cancellationToken)
+    {
+        long now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText =
+            """
+            UPDATE messages SET content = $answer, state = $state, error = $error WHERE id = $answerId AND conversation_id = $id;
+            UPDATE conversations SET updated = $now WHERE id = $id;
+            """ + (remember && state == MessageState.Completed
+                ? "INSERT INTO memories (user, answer, conversation_id, created) VALUES ($user, $answer, $id, $now);"
+                : string.Empty);
+        command.Parameters.AddWithValue("$id", Key(id));
+        command.Parameters.AddWithValue("$answerId", answerId);
+        command.Parameters.AddWithValue("$answer", answer);
+        command.Parameters.AddWithValue("$state", state);
+        command.Parameters.AddWithValue("$error", (object?)error ?? DBNull.Value);
+        command.Parameters.AddWithValue("$now", now);
+        command.Parameters.AddWithValue("$user", userMessage);
         await command.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }

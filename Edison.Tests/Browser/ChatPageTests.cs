@@ -163,7 +163,7 @@ public sealed class ChatPageTests(BrowserFixture fixture) : IAsyncLifetime
     }
 
     [SkippableFact]
-    public async Task A_message_over_SignalRs_default_32_KB_reaches_Edison_and_the_page_keeps_working()
+    public async Task A_message_over_SignalRs_default_32_KB_reaches_Edison_is_refused_for_the_model_and_stays_in_the_box()
     {
         Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
         await OpenWithSettingsAsync(new { streamResponses = true, maxTokens = 5, remember = false });
@@ -172,8 +172,9 @@ public sealed class ChatPageTests(BrowserFixture fixture) : IAsyncLifetime
         await _page.GetByTestId("chat-input").FillAsync(string.Concat(Enumerable.Repeat("forty kilobytes of text ", 1700)));
         await _page.GetByTestId("send").ClickAsync();
 
-        await Expect(LastAnswer).ToHaveAttributeAsync("data-state", "failed");
-        await Expect(LastAnswer.GetByTestId("message-error")).ToContainTextAsync("too long for this model");
+        await Expect(_page.GetByTestId("input-refused")).ToContainTextAsync("too long for this model");
+        await Expect(_page.GetByTestId("message")).ToHaveCountAsync(0);
+        Assert.StartsWith("forty kilobytes of text", await _page.GetByTestId("chat-input").InputValueAsync());
         await SendAsync("a short one");
         await Expect(LastAnswer).ToHaveAttributeAsync("data-state", "completed");
     }

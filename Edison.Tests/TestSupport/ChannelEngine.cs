@@ -10,6 +10,8 @@ namespace Edison.Tests.TestSupport;
 /// </summary>
 public sealed class ChannelEngine : IGenerationEngine
 {
+    private const string FailureMarker = "\u0000fail";
+
     private readonly Channel<string?> _tokens = Channel.CreateUnbounded<string?>();
     private int _active;
 
@@ -25,6 +27,9 @@ public sealed class ChannelEngine : IGenerationEngine
     public void Write(string token) => _tokens.Writer.TryWrite(token);
 
     public void EndAnswer() => _tokens.Writer.TryWrite(null);
+
+    /// <summary>Ends the current answer with a failure, as a native error would.</summary>
+    public void Fail() => _tokens.Writer.TryWrite(FailureMarker);
 
     public async IAsyncEnumerable<string> GenerateAsync(GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -42,6 +47,11 @@ public sealed class ChannelEngine : IGenerationEngine
                 if (token is null)
                 {
                     yield break;
+                }
+
+                if (token == FailureMarker)
+                {
+                    throw new InvalidOperationException("the engine failed");
                 }
 
                 yield return token;

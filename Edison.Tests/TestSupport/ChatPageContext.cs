@@ -4,6 +4,7 @@ using Edison.Core.Conversations;
 using Edison.Core.Llama;
 using Edison.Web.Components.Chat;
 using Edison.Web.Markdown;
+using Edison.Web.Replies;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -47,6 +48,8 @@ public abstract class ChatPageContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<IGenerationEngine>(Engine);
         Services.AddSingleton<MarkdownRenderer>();
         Services.AddScoped<BrowserSettings>();
+        Services.AddScoped<ChatSession>();
+        Services.AddSingleton<LiveReplies>();
     }
 
     public FakeTimeProvider Clock { get; } = new();

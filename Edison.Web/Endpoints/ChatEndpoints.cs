@@ -1,5 +1,7 @@
 using Edison.Core.Chat;
+using System.Globalization;
 using Edison.Web.Access;
+using Edison.Web.Replies;
 using Microsoft.Extensions.Options;
 
 namespace Edison.Web.Endpoints;
@@ -22,6 +24,8 @@ public static class ChatEndpoints
             .RequireCors(AccessExtensions.BrowserClients);
         chat.MapPost("/", AnswerAsync);
         chat.MapPost("/stream", StreamAsync);
+        chat.MapGet("/stream/{conversationId}", ResumeAsync);
+        chat.MapPost("/stop/{conversationId}", Stop);
         return endpoints;
     }
 
@@ -42,11 +46,19 @@ public static class ChatEndpoints
         HttpContext http,
         ChatRequestReader reader,
         ChatPipeline pipeline,
+        LiveReplies replies,
         IOptions<ChatOptions> options,
         TimeProvider time)
     {
-        var prepared = await pipeline.PrepareAsync(await reader.ReadAsync(http.Request, http.RequestAborted), http.RequestAborted);
+        var request = await reader.ReadAsync(http.Request, http.RequestAborted);
         var writer = new ServerSentEventWriter(http.Response, options.Value.PingInterval, time);
+        if (request.Resumable == true)
+        {
+            var reply = await replies.StartAsync(request, http.RequestAborted);
+            return await FollowAsync(http, writer, reply, lastSeen: 0);
+        }
+
+        var prepared = await pipeline.PrepareAsync(request, http.RequestAborted);
         try
         {
             await writer.WriteAsync(pipeline.RunAsync(prepared, http.RequestAborted), http.RequestAborted);
@@ -54,6 +66,59 @@ public static class ChatEndpoints
         catch (Exception e) when (e is OperationCanceledException or IOException && http.RequestAborted.IsCancellationRequested)
         {
             // The client went away: generation has stopped and there is no one left to tell.
+        }
+
+        return TypedResults.Empty;
+    }
+
+    /// <summary>
+    /// A resumable answer from where the client left it (<c>Last-Event-ID</c>, or <c>?last_event_id=</c>): what it
+    /// missed, then the rest as it is written. 404 when the conversation has no answer running or just ended.
+    /// </summary>
+    private static async Task<IResult> ResumeAsync(
+        HttpContext http,
+        string conversationId,
+        LiveReplies replies,
+        IOptions<ChatOptions> options,
+        TimeProvider time)
+    {
+        var reply = FindReply(conversationId, replies);
+        var lastSeen = http.Request.Headers["Last-Event-ID"].ToString() is { Length: > 0 } header ? header : http.Request.Query["last_event_id"].ToString();
+        if (lastSeen.Length > 0 && !int.TryParse(lastSeen, out _))
+        {
+            throw new ChatRequestException($"Last-Event-ID \"{lastSeen}\" is not an event id (a number).");
+        }
+
+        var writer = new ServerSentEventWriter(http.Response, options.Value.PingInterval, time);
+        return await FollowAsync(http, writer, reply, lastSeen.Length > 0 ? int.Parse(lastSeen, CultureInfo.InvariantCulture) : 0);
+    }
+
+    /// <summary>Stops a resumable (or the page's) answer: it is stored as far as it got, marked stopped.</summary>
+    private static IResult Stop(string conversationId, LiveReplies replies)
+    {
+        var reply = FindReply(conversationId, replies);
+        if (!replies.Stop(reply.ConversationId))
+        {
+            throw new ChatRequestException($"Conversation {reply.ConversationId} has no answer being written.", StatusCodes.Status409Conflict);
+        }
+
+        return TypedResults.Json(new { ok = true, stopped = true }, EdisonJson.Options);
+    }
+
+    private static LiveReply FindReply(string conversationId, LiveReplies replies) =>
+        !Guid.TryParse(conversationId, out var id)
+            ? throw new ChatRequestException($"\"{conversationId}\" is not a conversation id (a GUID).")
+            : replies.Find(id) ?? throw new ChatRequestException($"Conversation {id} has no answer being written.", StatusCodes.Status404NotFound);
+
+    /// <summary>Follows a live reply; the client leaving ends the following, not the reply.</summary>
+    private static async Task<IResult> FollowAsync(HttpContext http, ServerSentEventWriter writer, LiveReply reply, int lastSeen)
+    {
+        try
+        {
+            await writer.WriteAsync(reply.ReadAsync(lastSeen, http.RequestAborted), http.RequestAborted);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException && http.RequestAborted.IsCancellationRequested)
+        {
         }
 
         return TypedResults.Empty;

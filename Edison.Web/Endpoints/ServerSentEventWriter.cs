@@ -19,6 +19,8 @@ public sealed class ServerSentEventWriter(HttpResponse response, TimeSpan pingIn
     private static readonly byte[] TokenPrefix = Encoding.UTF8.GetBytes($"event: {ChatEndpoints.TokenEvent}\ndata: ");
     private static readonly byte[] DonePrefix = Encoding.UTF8.GetBytes($"event: {ChatEndpoints.DoneEvent}\ndata: ");
     private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
+    private static readonly byte[] IdPrefix = "id: "u8.ToArray();
+    private static readonly byte[] LineEnd = "\n"u8.ToArray();
     private static readonly TimeSpan MaxHold = TimeSpan.FromMilliseconds(10);
 
     /// <summary>
@@ -27,6 +29,23 @@ public sealed class ServerSentEventWriter(HttpResponse response, TimeSpan pingIn
     /// </summary>
     public Task WriteAsync(IAsyncEnumerable<ChatEvent> events, CancellationToken cancellationToken) =>
         WriteAsync(events, WriteEvent, e => e is ChatDone { RetryAfter: { } wait } done ? Busy(response.HttpContext, done.Error!, wait) : null, cancellationToken);
+
+    /// <summary>
+    /// Edison's framing with an <c>id: N</c> line per event, so a client that reconnects can say what it saw last
+    /// (<c>Last-Event-ID</c>).
+    /// </summary>
+    public Task WriteAsync(IAsyncEnumerable<(int Id, ChatEvent Event)> events, CancellationToken cancellationToken) =>
+        WriteAsync(
+            events,
+            (body, json, item) =>
+            {
+                body.Write(IdPrefix);
+                body.Write(Encoding.ASCII.GetBytes(item.Id.ToString(CultureInfo.InvariantCulture)));
+                body.Write(LineEnd);
+                WriteEvent(body, json, item.Event);
+            },
+            item => item.Event is ChatDone { RetryAfter: { } wait } done ? Busy(response.HttpContext, done.Error!, wait) : null,
+            cancellationToken);
 
     /// <summary>
     /// Any framing: <paramref name="writeItem"/> writes one whole event (its lines and the blank line after). The

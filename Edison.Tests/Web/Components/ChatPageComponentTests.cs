@@ -97,7 +97,10 @@ public sealed class ChatPageComponentTests : ChatPageContext
         Assert.NotNull(Answer(page).QuerySelector("[data-testid=stopped-label]"));
         Assert.Equal(0, Engine.ActiveGenerations);
         page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=send]")));
-        Assert.Empty(await Services.GetRequiredService<Edison.Core.Conversations.IConversationStore>().ListAsync(CancellationToken.None));
+        var store = Services.GetRequiredService<Edison.Core.Conversations.IConversationStore>();
+        var stored = await store.GetAsync(Assert.Single(await store.ListAsync(CancellationToken.None)).Id, CancellationToken.None);
+        Assert.Equal(["hi", "Partial answer"], stored!.Messages.Select(m => m.Content));
+        Assert.Equal(Edison.Core.Conversations.MessageState.Stopped, stored.Messages[1].State);
     }
 
     [Fact]
@@ -126,17 +129,42 @@ public sealed class ChatPageComponentTests : ChatPageContext
     }
 
     [Fact]
-    public async Task A_failed_answer_shows_the_error_with_a_retry_that_asks_again()
+    public async Task A_message_too_long_for_the_model_stays_in_the_box_with_the_reason_and_nothing_is_sent()
     {
         var page = Render<Chat>();
         var tooLong = string.Concat(Enumerable.Repeat("lorem ipsum ", 400));
-        await SendAsync(page, tooLong);
+        page.WaitForAssertion(() => Assert.False(page.Find("[data-testid=chat-input]").HasAttribute("disabled")));
+        await page.Find("[data-testid=chat-input]").InputAsync(new Microsoft.AspNetCore.Components.ChangeEventArgs { Value = tooLong });
+
+        await page.Find("[data-testid=send]").ClickAsync(new());
+
+        page.WaitForAssertion(() => Assert.Contains("too long for this model", page.Find("[data-testid=input-refused]").TextContent));
+        Assert.Equal(tooLong, page.Find("[data-testid=chat-input]").GetAttribute("value"));
+        Assert.Empty(page.FindAll("[data-testid=message]"));
+        Assert.Empty(Engine.Requests);
+    }
+
+    [Fact]
+    public async Task A_failed_answer_shows_the_error_with_a_retry_that_asks_again()
+    {
+        // Not remembered, so no title is asked for after the answer.
+        JSInterop.Setup<string?>("localStorage.getItem", BrowserSettings.StorageKey).SetResult("{\"remember\":false}");
+        var page = Render<Chat>();
+        await SendAsync(page, "hi");
+        Engine.Write("Half");
+        Engine.Fail();
 
         page.WaitForAssertion(() => Assert.Equal("failed", Answer(page).GetAttribute("data-state")));
-        Assert.Contains("too long for this model", Answer(page).QuerySelector("[data-testid=message-error]")!.TextContent);
+        Assert.Contains("failed while writing the answer", Answer(page).QuerySelector("[data-testid=message-error]")!.TextContent);
         await Answer(page).QuerySelector("[data-testid=retry]")!.ClickAsync(new());
-        page.WaitForAssertion(() => Assert.Equal("failed", Answer(page).GetAttribute("data-state")));
-        Assert.Equal(2, page.FindAll("[data-testid=message]").Count);
+        Engine.Write("A whole answer.");
+        Engine.EndAnswer();
+
+        page.WaitForAssertion(() => Assert.Equal("completed", Answer(page).GetAttribute("data-state")));
+        Assert.Equal(4, page.FindAll("[data-testid=message]").Count);
+        Assert.Equal("A whole answer.", AnswerText(page));
+        Assert.Equal(2, Engine.Requests.Count);
+        Assert.Equal("hi", Engine.Requests[1].Prompt.Parts.Last(p => !p.IsMarkup).Text);
     }
 
     [Fact]

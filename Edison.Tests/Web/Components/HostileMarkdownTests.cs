@@ -110,5 +110,5 @@ public sealed class HostileMarkdownTests : ChatPageContext
     }
 
     private IRenderedComponent<ChatMessageItem> RenderAnswer(string markdown) =>
-        Render<ChatMessageItem>(p => p.Add(c => c.Message, new ChatMessage(ChatTurn.Assistant, markdown)));
+        Render<ChatMessageItem>(p => p.Add(c => c.Message, new ChatBubble(ChatTurn.Assistant, markdown)));
 }

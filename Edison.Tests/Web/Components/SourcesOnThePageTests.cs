@@ -35,13 +35,17 @@ public sealed class SourcesOnThePageTests : ChatPageContext
     [Fact]
     public void Web_sources_open_safely_name_their_host_and_a_hostile_one_is_no_link()
     {
-        var answer = new ChatMessage(ChatTurn.Assistant, "Rust 1.99 is out.");
-        answer.Ground(
+        var answer = new ChatBubble(ChatTurn.Assistant, "Rust 1.99 is out.");
+        answer.Ground(ChatDone.Completed(
+            "chat",
+            "Rust 1.99 is out.",
+            Guid.NewGuid(),
             [
                 ChatSource.Web("Rust 1.99 released", "https://blog.example.org/rust", "Faster builds."),
                 ChatSource.Web("<b>bold</b> trap", "javascript:alert(1)", "<img src=x onerror=alert(1)>"),
             ],
-            ["Web search did not answer within 5 s; this answer was written without it."]);
+            ["Web search did not answer within 5 s; this answer was written without it."]));
+        answer.Show(answer.Content, BubbleState.Completed);
 
         var item = Render<ChatMessageItem>(p => p.Add(c => c.Message, answer));
 
@@ -58,7 +62,7 @@ public sealed class SourcesOnThePageTests : ChatPageContext
     [Fact]
     public void An_answer_without_sources_shows_no_sources_section()
     {
-        var item = Render<ChatMessageItem>(p => p.Add(c => c.Message, new ChatMessage(ChatTurn.Assistant, "Hello.")));
+        var item = Render<ChatMessageItem>(p => p.Add(c => c.Message, new ChatBubble(ChatTurn.Assistant, "Hello.")));
 
         Assert.Empty(item.FindAll("[data-testid=sources]"));
         Assert.Empty(item.FindAll("[data-testid=message-notice]"));

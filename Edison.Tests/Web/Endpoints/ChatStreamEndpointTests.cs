@@ -27,7 +27,7 @@ public sealed class ChatStreamEndpointTests : IAsyncLifetime
             "event: token\ndata: {\"t\":\"Hello,\"}\n\n" +
             "event: token\ndata: {\"t\":\" world! \"}\n\n" +
             "event: token\ndata: {\"t\":\"\\uD83E\\uDD99\"}\n\n" +
-            "event: done\ndata: {\"ok\":true,\"mode_used\":\"chat\",\"response\":\"Hello, world! \\uD83E\\uDD99\"," +
+            "event: done\ndata: {\"ok\":true,\"mode_used\":\"chat\",\"response\":\"Hello, world! \\uD83E\\uDD99\",\"finish_reason\":\"stop\"," +
             $"\"conversation_id\":\"{conversationId}\",\"sources\":[]}}\n\n",
             body);
     }

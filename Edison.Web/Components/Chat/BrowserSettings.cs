@@ -36,7 +36,7 @@ public sealed class BrowserSettings(IJSRuntime js, ILogger<BrowserSettings> logg
         return settings with
         {
             Mode = ChatMode.IsAuto(settings.Mode) || ChatMode.Find(settings.Mode) is null ? defaults.Mode : settings.Mode,
-            Temperature = float.IsFinite(settings.Temperature) ? Math.Clamp(settings.Temperature, 0f, 2f) : defaults.Temperature,
+            Temperature = settings.Temperature is { } temperature && float.IsFinite(temperature) ? Math.Clamp(temperature, 0f, 2f) : null,
             MaxTokens = settings.MaxTokens is >= 1 and <= 1 << 20 ? settings.MaxTokens : defaults.MaxTokens,
         };
     }

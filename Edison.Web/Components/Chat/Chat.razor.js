@@ -1,16 +1,30 @@
-// Behaviour the server cannot give without a round trip: Enter to send, following the reply as it grows,
-// footnotes that stay in their answer, and copying code blocks.
-export function attach(root) {
-    const input = root.querySelector('[data-testid=chat-input]');
-    input?.addEventListener('keydown', event => {
-        if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
-            event.preventDefault();
-            const send = root.querySelector('[data-testid=send]');
-            if (send && !send.disabled) {
-                send.click();
+// Behaviour the server cannot give without a round trip: Enter sends what the box holds, a paste over the limit is
+// refused whole, the reply is followed as it grows, footnotes stay in their answer, and code blocks can be copied.
+export function attach(root, input, maxLength) {
+    const box = root.querySelector('[data-testid=chat-input]');
+    if (box) {
+        box.addEventListener('keydown', event => {
+            if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+                event.preventDefault();
+                input.invokeMethodAsync('SendFromKeyboardAsync', box.value);
             }
+        });
+
+        box.addEventListener('paste', event => {
+            const pasted = event.clipboardData?.getData('text') ?? '';
+            const length = box.value.length - (box.selectionEnd - box.selectionStart) + pasted.length;
+            if (length > maxLength) {
+                event.preventDefault();
+                input.invokeMethodAsync('PasteRefused', length);
+            }
+        });
+
+        // What was typed (and sent with Enter) before the page became interactive; see edison.js.
+        const early = window.edisonEarly?.takeOver(box);
+        if (early?.send) {
+            input.invokeMethodAsync('SendFromKeyboardAsync', box.value);
         }
-    });
+    }
 
     const list = root.querySelector('.chat-messages');
     if (list) {

@@ -1,6 +1,8 @@
-namespace Edison.Core.Chat;
+using Edison.Core.Chat;
 
-public enum ChatMessageState
+namespace Edison.Web.Components.Chat;
+
+public enum BubbleState
 {
     /// <summary>Asked, nothing shown yet (or streaming is off and the answer is being written).</summary>
     Waiting,
@@ -11,15 +13,14 @@ public enum ChatMessageState
 }
 
 /// <summary>
-/// One message as the page shows it. The text grows on a background thread while renders read it, so readers
+/// One message as the page shows it. Its text is replaced from a background thread while renders read it, so readers
 /// only ever see <see cref="Content"/>, an immutable snapshot replaced at each published change.
 /// </summary>
-public sealed class ChatMessage(string role, string content = "", ChatMessageState state = ChatMessageState.Completed, IReadOnlyList<string>? images = null)
+public sealed class ChatBubble(string role, string content = "", BubbleState state = BubbleState.Completed, IReadOnlyList<string>? images = null, string? error = null)
 {
-    private readonly System.Text.StringBuilder _pending = new(content);
     private readonly Lock _gate = new();
     private volatile string _content = content;
-    private volatile string? _error;
+    private volatile string? _error = error;
     private int _version;
 
     /// <summary>Raised after the visible content or state changed; may be raised on any thread.</summary>
@@ -34,7 +35,7 @@ public sealed class ChatMessage(string role, string content = "", ChatMessageSta
     /// <summary>Images sent with a user's message, as data URLs.</summary>
     public IReadOnlyList<string> Images { get; } = images ?? [];
 
-    public ChatMessageState State { get; private set; } = state;
+    public BubbleState State { get; private set; } = state;
 
     public string? Error => _error;
 
@@ -44,40 +45,36 @@ public sealed class ChatMessage(string role, string content = "", ChatMessageSta
     /// <summary>What the user should know about how the answer was made, such as a failed web search.</summary>
     public IReadOnlyList<string> Notices { get; private set; } = [];
 
+    /// <summary>True when the length limit, not the model, ended the answer.</summary>
+    public bool CutOff { get; private set; }
+
     /// <summary>Grows with every published change, so a view can tell whether it is out of date.</summary>
     public int Version => Volatile.Read(ref _version);
 
-    public bool IsInProgress => State is ChatMessageState.Waiting or ChatMessageState.Streaming;
+    public bool IsInProgress => State is BubbleState.Waiting or BubbleState.Streaming;
 
-    internal void Append(string text)
+    /// <summary>Shows the answer as it now stands and tells the views.</summary>
+    public void Show(string text, BubbleState state, string? error = null)
     {
         lock (_gate)
         {
-            _pending.Append(text);
-        }
-    }
-
-    /// <summary>Records where a completed answer came from; visible with the next publish.</summary>
-    internal void Ground(IReadOnlyList<ChatSource>? sources, IReadOnlyList<string>? notices)
-    {
-        lock (_gate)
-        {
-            Sources = sources ?? [];
-            Notices = notices ?? [];
-        }
-    }
-
-    /// <summary>Makes what was appended visible and tells the views.</summary>
-    internal void Publish(ChatMessageState state, string? error = null)
-    {
-        lock (_gate)
-        {
-            _content = _pending.ToString();
+            _content = text;
             _error = error;
             State = state;
             _version++;
         }
 
         Changed?.Invoke();
+    }
+
+    /// <summary>Records how a completed answer was made and ended; visible with the next <see cref="Show"/>.</summary>
+    public void Ground(ChatDone done)
+    {
+        lock (_gate)
+        {
+            Sources = done.Sources ?? [];
+            Notices = done.Notices ?? [];
+            CutOff = done.FinishReason == "length";
+        }
     }
 }

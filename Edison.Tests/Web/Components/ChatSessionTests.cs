@@ -1,0 +1,147 @@
+using Edison.Core.Chat;
+using Edison.Core.Conversations;
+using Edison.Tests.TestSupport;
+using Edison.Web.Components.Chat;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Edison.Tests.Web.Components;
+
+/// <summary>
+/// A page shows answers the server owns: leaving, another conversation, New chat or the circuit going away do not
+/// stop them; every page on the conversation follows the same answer, and Stop from any of them stops it for all.
+/// </summary>
+public sealed class ChatSessionTests : ChatPageContext
+{
+    [Fact]
+    public async Task A_new_conversation_has_its_id_and_its_question_stored_as_soon_as_it_is_sent()
+    {
+        var session = NewSession();
+
+        Assert.Null(await session.SendAsync("plan my week", new ChatSettings()));
+        await Eventually.WaitUntilAsync(() => Engine.ActiveGenerations == 1);
+
+        var id = Assert.NotNull(session.ConversationId);
+        var stored = await StoredAsync(id);
+        Assert.Equal("plan my week", stored.Messages[0].Content);
+        Assert.Equal(MessageState.Answering, stored.Messages[1].State);
+        Engine.EndAnswer();
+    }
+
+    [Fact]
+    public async Task Opening_another_conversation_leaves_the_answer_running_and_coming_back_shows_it_growing()
+    {
+        var session = NewSession();
+        await session.SendAsync("tell me a story", new ChatSettings());
+        var id = session.ConversationId!.Value;
+        Engine.Write("Once upon");
+        await Eventually.WaitUntilAsync(() => Engine.PendingTokens == 0);
+
+        await session.OpenAsync(Guid.NewGuid(), CancellationToken.None);
+        Assert.Equal(1, Engine.ActiveGenerations);
+        Engine.Write(" a time");
+        await Eventually.WaitUntilAsync(() => Engine.PendingTokens == 0);
+        await session.OpenAsync(id, CancellationToken.None);
+
+        var answer = session.Messages[^1];
+        Assert.Equal("tell me a story", session.Messages[^2].Content);
+        await Eventually.WaitUntilAsync(() =>
+        {
+            Clock.Advance(ChatSession.PublishInterval);
+            return answer.Content == "Once upon a time";
+        });
+        Assert.True(session.IsReplying);
+        Engine.Write(", the end.");
+        Engine.EndAnswer();
+        Clock.Advance(ChatSession.PublishInterval);
+        await Eventually.WaitUntilAsync(() => answer.State == BubbleState.Completed);
+        Assert.Equal("Once upon a time, the end.", answer.Content);
+        Assert.Equal("Once upon a time, the end.", (await StoredAsync(id)).Messages[1].Content);
+    }
+
+    [Fact]
+    public async Task The_circuit_going_away_does_not_stop_the_answer_and_it_is_stored_whole()
+    {
+        var session = NewSession();
+        await session.SendAsync("hi", new ChatSettings { Remember = true });
+        var id = session.ConversationId!.Value;
+        await Eventually.WaitUntilAsync(() => Engine.ActiveGenerations == 1);
+
+        session.Dispose();
+        Engine.Write("still here");
+        Engine.EndAnswer();
+
+        await Eventually.WaitUntilAsync(async () => (await StoredAsync(id)).Messages[1].State == MessageState.Completed);
+        Assert.Equal("still here", (await StoredAsync(id)).Messages[1].Content);
+    }
+
+    [Fact]
+    public async Task Two_pages_on_one_conversation_follow_the_same_answer_and_Stop_from_either_stops_it_for_both()
+    {
+        var first = NewSession();
+        var second = NewSession();
+        await first.SendAsync("first question", new ChatSettings());
+        var id = first.ConversationId!.Value;
+        Engine.Write("first answer");
+        Engine.EndAnswer();
+
+        // The first answer of a conversation is followed by a request for its title.
+        await Eventually.WaitUntilAsync(() => Engine.Requests.Count == 2);
+        Engine.Write("Two questions");
+        Engine.EndAnswer();
+        await Eventually.WaitUntilAsync(() => Engine.ActiveGenerations == 0);
+        await second.OpenAsync(id, CancellationToken.None);
+
+        // A question sent from the first page appears on the second as it is answered.
+        await first.SendAsync("second question", new ChatSettings());
+        await Eventually.WaitUntilAsync(() => second.Messages.Count == 4);
+        Engine.Write("partial");
+        await Eventually.WaitUntilAsync(() => second.Messages[^1].Content == "partial" && first.Messages[^1].Content == "partial");
+        second.Stop();
+
+        await Eventually.WaitUntilAsync(() => first.Messages[^1].State == BubbleState.Stopped && second.Messages[^1].State == BubbleState.Stopped);
+        Assert.Equal("second question", second.Messages[2].Content);
+        Assert.Equal("partial", first.Messages[^1].Content);
+        Assert.Equal("partial", second.Messages[^1].Content);
+        var stored = await StoredAsync(id);
+        Assert.Equal(MessageState.Stopped, stored.Messages[3].State);
+        Assert.Equal("partial", stored.Messages[3].Content);
+    }
+
+    [Fact]
+    public async Task A_stopped_or_failed_answer_is_shown_as_such_when_the_conversation_is_opened_again()
+    {
+        var store = Services.GetRequiredService<IConversationStore>();
+        var id = Guid.NewGuid();
+        var stopped = await store.BeginExchangeAsync(id, "stop me", CancellationToken.None);
+        await store.FinishExchangeAsync(id, stopped, "stop me", "half an ans", MessageState.Stopped, null, true, CancellationToken.None);
+        var failed = await store.BeginExchangeAsync(id, "fail me", CancellationToken.None);
+        await store.FinishExchangeAsync(id, failed, "fail me", string.Empty, MessageState.Failed, "The model failed.", true, CancellationToken.None);
+        await store.BeginExchangeAsync(id, "cut short", CancellationToken.None);
+
+        var session = NewSession();
+        await session.OpenAsync(id, CancellationToken.None);
+
+        Assert.Equal([BubbleState.Completed, BubbleState.Stopped, BubbleState.Completed, BubbleState.Failed, BubbleState.Completed, BubbleState.Failed], session.Messages.Select(m => m.State));
+        Assert.Equal("half an ans", session.Messages[1].Content);
+        Assert.Equal("The model failed.", session.Messages[3].Error);
+        Assert.Contains("stopped while this answer was being written", session.Messages[5].Error);
+    }
+
+    [Fact]
+    public async Task A_message_the_model_cannot_take_is_refused_before_anything_is_sent()
+    {
+        var session = NewSession();
+
+        var refusal = await session.SendAsync(string.Concat(Enumerable.Repeat("far too long ", 2000)), new ChatSettings());
+
+        Assert.Contains("too long for this model", refusal);
+        Assert.Empty(session.Messages);
+        Assert.Null(session.ConversationId);
+        Assert.Empty(Engine.Requests);
+    }
+
+    private ChatSession NewSession() => Services.CreateScope().ServiceProvider.GetRequiredService<ChatSession>();
+
+    private async Task<Conversation> StoredAsync(Guid id) =>
+        await Services.GetRequiredService<IConversationStore>().GetAsync(id, CancellationToken.None) ?? throw new InvalidOperationException("not stored");
+}

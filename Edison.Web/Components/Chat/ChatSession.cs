@@ -1,0 +1,336 @@
+using Edison.Core.Chat;
+using Edison.Core.Conversations;
+using Edison.Web.Replies;
+
+namespace Edison.Web.Components.Chat;
+
+/// <summary>
+/// What one page (one Blazor circuit) shows: a conversation's stored messages and, when it is being answered, the
+/// live reply, followed as it grows. The answers themselves belong to <see cref="LiveReplies"/>: leaving, reloading or
+/// losing the page does not stop them, and every page on the conversation shows the same reply; Stop from any of them
+/// stops it. A growing answer is published at most every <see cref="PublishInterval"/>, always on its end.
+/// </summary>
+public sealed class ChatSession : IDisposable
+{
+    public static readonly TimeSpan PublishInterval = TimeSpan.FromMilliseconds(50);
+
+    private const string Interrupted = "Edison stopped while this answer was being written.";
+
+    private readonly LiveReplies _replies;
+    private readonly IConversationStore _conversations;
+    private readonly ChatPipeline _pipeline;
+    private readonly TimeProvider _time;
+    private readonly List<ChatBubble> _bubbles = [];
+    private Following? _following;
+
+    public ChatSession(LiveReplies replies, IConversationStore conversations, ChatPipeline pipeline, TimeProvider time)
+    {
+        (_replies, _conversations, _pipeline, _time) = (replies, conversations, pipeline, time);
+        _replies.Started += OnReplyStarted;
+        _replies.ConversationsChanged += OnConversationsChanged;
+    }
+
+    /// <summary>Messages were added or removed, a reply started or ended, or the conversation changed; may be raised on any thread.</summary>
+    public event Action? Changed;
+
+    /// <summary>The stored conversations changed (a new one, a new title, a deletion); may be raised on any thread.</summary>
+    public event Action? ConversationsChanged;
+
+    public IReadOnlyList<ChatBubble> Messages
+    {
+        get
+        {
+            lock (_bubbles)
+            {
+                return [.. _bubbles];
+            }
+        }
+    }
+
+    public Guid? ConversationId { get; private set; }
+
+    /// <summary>The page's "Stream responses" setting: off, an answer is shown once, when it ends.</summary>
+    public bool StreamResponses { get; set; } = true;
+
+    /// <summary>Whether the conversation shown is being answered now (by this page or another).</summary>
+    public bool IsReplying => _following?.Reply.IsRunning == true;
+
+    /// <summary>
+    /// Sends a message: the conversation gets its id at once (a new one for a new chat) and the answer is written by a
+    /// live reply this page follows. Returns why Edison refused the message (the page keeps it in the box), or null.
+    /// </summary>
+    public async Task<string?> SendAsync(string text, ChatSettings settings, IReadOnlyList<string>? images = null)
+    {
+        if (IsReplying)
+        {
+            return "Edison is still answering; wait for the answer, or stop it first.";
+        }
+
+        var id = ConversationId ?? Guid.NewGuid();
+        var request = new ChatRequest(text, settings.Mode, id.ToString(), settings.Remember, settings.MaxTokens, settings.Temperature, images);
+        if (_pipeline.Refusal(request) is { } refusal)
+        {
+            return refusal;
+        }
+
+        StreamResponses = settings.StreamResponses;
+        LiveReply reply;
+        try
+        {
+            reply = await _replies.StartAsync(request, CancellationToken.None);
+        }
+        catch (ChatRequestException e)
+        {
+            return e.Message;
+        }
+
+        // The reply's start may already have been shown through Started (another page's, or this one's own).
+        if (_following?.Reply != reply)
+        {
+            ConversationId = id;
+            ShowReply(reply);
+        }
+
+        return null;
+    }
+
+    /// <summary>Asks again for a failed answer: the question is sent again and answered below it.</summary>
+    public Task<string?> RetryAsync(ChatBubble failed, ChatSettings settings)
+    {
+        var bubbles = Messages;
+        int index = bubbles.ToList().IndexOf(failed);
+        return index < 1 || failed.State != BubbleState.Failed || IsReplying
+            ? Task.FromResult<string?>(null)
+            : SendAsync(bubbles[index - 1].Content, settings, bubbles[index - 1].Images);
+    }
+
+    /// <summary>Stops the conversation's answer, for every page that shows it.</summary>
+    public void Stop()
+    {
+        if (ConversationId is { } id)
+        {
+            _replies.Stop(id);
+        }
+    }
+
+    /// <summary>Shows a stored conversation, and its answer being written, if there is one, as it grows.</summary>
+    public async Task OpenAsync(Guid conversationId, CancellationToken cancellationToken)
+    {
+        if (ConversationId == conversationId)
+        {
+            return;
+        }
+
+        Unfollow();
+        var conversation = await _conversations.GetAsync(conversationId, cancellationToken);
+        var messages = conversation?.Messages ?? [];
+        bool answering = messages.Count >= 2 && messages[^1].State == MessageState.Answering;
+
+        // A reply that ended just after the conversation was read still shows, from the reply, how it ended.
+        var live = _replies.Find(conversationId) is { } reply && (reply.IsRunning || answering) ? reply : null;
+        lock (_bubbles)
+        {
+            _bubbles.Clear();
+            ConversationId = conversation?.Id ?? (live is not null ? conversationId : null);
+
+            // The live reply's question and answer are stored as it runs; they are shown from the reply instead.
+            int count = live is not null && answering ? messages.Count - 2 : messages.Count;
+            foreach (var message in messages.Take(count))
+            {
+                _bubbles.Add(Bubble(message));
+            }
+        }
+
+        if (live is not null)
+        {
+            ShowReply(live);
+        }
+        else
+        {
+            Changed?.Invoke();
+        }
+    }
+
+    public void NewChat()
+    {
+        Unfollow();
+        lock (_bubbles)
+        {
+            _bubbles.Clear();
+        }
+
+        ConversationId = null;
+        Changed?.Invoke();
+    }
+
+    public async Task DeleteAsync(Guid conversationId, CancellationToken cancellationToken)
+    {
+        _replies.Stop(conversationId);
+        await _conversations.DeleteAsync(conversationId, cancellationToken);
+        if (ConversationId == conversationId)
+        {
+            NewChat();
+        }
+
+        ConversationsChanged?.Invoke();
+    }
+
+    /// <summary>The page is gone: it stops following, the answer goes on.</summary>
+    public void Dispose()
+    {
+        _replies.Started -= OnReplyStarted;
+        _replies.ConversationsChanged -= OnConversationsChanged;
+        Unfollow();
+    }
+
+    private static ChatBubble Bubble(StoredMessage message) => message.State switch
+    {
+        MessageState.Stopped => new ChatBubble(message.Role, message.Content, BubbleState.Stopped),
+        MessageState.Failed => new ChatBubble(message.Role, message.Content, BubbleState.Failed, error: message.Error),
+
+        // Still marked as being written, with no reply writing it here: Edison stopped (or another node holds it).
+        MessageState.Answering => new ChatBubble(message.Role, message.Content, BubbleState.Failed, error: Interrupted),
+        _ => new ChatBubble(message.Role, message.Content),
+    };
+
+    /// <summary>Another page started a reply in the conversation shown here: show it too.</summary>
+    private void OnReplyStarted(LiveReply reply)
+    {
+        if (reply.ConversationId == ConversationId && _following?.Reply != reply)
+        {
+            ShowReply(reply);
+        }
+    }
+
+    private void OnConversationsChanged() => ConversationsChanged?.Invoke();
+
+    private void ShowReply(LiveReply reply)
+    {
+        var question = new ChatBubble(ChatTurn.User, reply.Question, images: reply.Images);
+        var answer = new ChatBubble(ChatTurn.Assistant, state: BubbleState.Waiting);
+        lock (_bubbles)
+        {
+            Unfollow();
+            _bubbles.Add(question);
+            _bubbles.Add(answer);
+            _following = new Following(reply, answer, _time, StreamResponses, () => Changed?.Invoke());
+        }
+
+        Changed?.Invoke();
+    }
+
+    private void Unfollow()
+    {
+        var following = Interlocked.Exchange(ref _following, null);
+        following?.Dispose();
+    }
+
+    /// <summary>
+    /// One page following one reply: its answer bubble shows the reply's text at most once per interval (the first
+    /// token at once, later ones when the interval has passed or, if tokens pause, when a timer fires), and always its
+    /// end. With streaming off nothing is shown until the end.
+    /// </summary>
+    private sealed class Following : IDisposable
+    {
+        private readonly Lock _gate = new();
+        private readonly ChatBubble _answer;
+        private readonly TimeProvider _time;
+        private readonly bool _streaming;
+        private readonly Action _ended;
+        private long _lastPublished;
+        private ITimer? _timer;
+        private bool _published;
+        private bool _finished;
+
+        public Following(LiveReply reply, ChatBubble answer, TimeProvider time, bool streaming, Action ended)
+        {
+            (Reply, _answer, _time, _streaming, _ended) = (reply, answer, time, streaming, ended);
+            reply.Changed += OnChanged;
+            OnChanged();
+        }
+
+        public LiveReply Reply { get; }
+
+        public void Dispose()
+        {
+            Reply.Changed -= OnChanged;
+            lock (_gate)
+            {
+                _finished = true;
+                _timer?.Dispose();
+                _timer = null;
+            }
+        }
+
+        private void OnChanged()
+        {
+            if (Reply.Done is { } done)
+            {
+                Finish(done);
+                return;
+            }
+
+            if (!_streaming || Reply.Text.Length == 0)
+            {
+                return;
+            }
+
+            lock (_gate)
+            {
+                if (_finished || _timer is not null)
+                {
+                    return;
+                }
+
+                var elapsed = _time.GetElapsedTime(_lastPublished);
+                if (!_published || elapsed >= PublishInterval)
+                {
+                    PublishLocked();
+                    return;
+                }
+
+                _timer = _time.CreateTimer(_ => OnTimer(), null, PublishInterval - elapsed, Timeout.InfiniteTimeSpan);
+            }
+        }
+
+        private void Finish(ChatDone done)
+        {
+            lock (_gate)
+            {
+                if (_finished)
+                {
+                    return;
+                }
+
+                _finished = true;
+                _timer?.Dispose();
+                _timer = null;
+            }
+
+            _answer.Ground(done);
+            var state = done.Ok ? BubbleState.Completed : done.Stopped == true ? BubbleState.Stopped : BubbleState.Failed;
+            _answer.Show(done.Response ?? Reply.Text, state, done.Error);
+            _ended();
+        }
+
+        private void OnTimer()
+        {
+            lock (_gate)
+            {
+                _timer?.Dispose();
+                _timer = null;
+                if (!_finished)
+                {
+                    PublishLocked();
+                }
+            }
+        }
+
+        private void PublishLocked()
+        {
+            _published = true;
+            _lastPublished = _time.GetTimestamp();
+            _answer.Show(Reply.Text, BubbleState.Streaming);
+        }
+    }
+}

@@ -1,0 +1,22 @@
+using Edison.Core.Chat;
+
+namespace Edison.Web.Components.Chat;
+
+/// <summary>
+/// A person's chat settings; the page keeps them in the browser's localStorage under "edison_settings". Temperature
+/// and max tokens are the mode's and the server's unless the person sets them.
+/// </summary>
+public sealed record ChatSettings
+{
+    public bool StreamResponses { get; init; } = true;
+
+    public string Mode { get; init; } = ChatMode.Auto;
+
+    /// <summary>Null: the mode's own (or the server's <c>Edison:Generation:Temperature</c>).</summary>
+    public float? Temperature { get; init; }
+
+    /// <summary>Null: the server's <c>Edison:Generation:MaxTokens</c>.</summary>
+    public int? MaxTokens { get; init; }
+
+    public bool Remember { get; init; } = true;
+}

@@ -1,0 +1,117 @@
+using System.Collections.Concurrent;
+using Edison.Core.Chat;
+
+namespace Edison.Web.Replies;
+
+/// <summary>
+/// The answers being written, one per conversation at most, owned by the server: closing the page that asked,
+/// reloading it or losing its connection does not stop them; they run to their end and are stored (question first,
+/// then the answer however it ends). Pages and resumable streams attach to them by conversation. A finished reply stays
+/// here for <see cref="Retention"/> so a client that reconnects late can still read its end.
+/// </summary>
+public sealed class LiveReplies(ChatPipeline pipeline, IHostApplicationLifetime lifetime, TimeProvider time, ILogger<LiveReplies> logger)
+{
+    public static readonly TimeSpan Retention = TimeSpan.FromMinutes(2);
+
+    private readonly ConcurrentDictionary<Guid, LiveReply> _replies = new();
+    private readonly ConcurrentDictionary<Guid, byte> _starting = new();
+
+    /// <summary>A reply started in a conversation; may be raised on any thread.</summary>
+    public event Action<LiveReply>? Started;
+
+    /// <summary>The stored conversations changed (one was created, got its title); may be raised on any thread.</summary>
+    public event Action? ConversationsChanged;
+
+    /// <summary>The conversation's reply, running or recently ended; null when there is none.</summary>
+    public LiveReply? Find(Guid conversationId) => _replies.TryGetValue(conversationId, out var reply) ? reply : null;
+
+    /// <summary>
+    /// Checks the request and starts its answer in the background; throws <see cref="ChatRequestException"/> for a
+    /// request Edison will not run, or when the conversation is already being answered.
+    /// </summary>
+    public async Task<LiveReply> StartAsync(ChatRequest request, CancellationToken cancellationToken)
+    {
+        var id = Guid.TryParse(request.ConversationId, out var given) ? given : Guid.NewGuid();
+        if (Find(id) is { IsRunning: true } || !_starting.TryAdd(id, 0))
+        {
+            throw new ChatRequestException("This conversation is being answered already; wait for the answer, or stop it first.", StatusCodes.Status409Conflict);
+        }
+
+        try
+        {
+            var prepared = await pipeline.PrepareAsync(request with { ConversationId = id.ToString(), StoresFromTheStart = true }, cancellationToken);
+            var reply = new LiveReply(prepared, request.Images ?? []);
+            _replies[id] = reply;
+            _ = Task.Run(() => RunAsync(reply), CancellationToken.None);
+            Started?.Invoke(reply);
+            return reply;
+        }
+        finally
+        {
+            _starting.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>Stops the conversation's running reply, for every page that shows it; false when none runs.</summary>
+    public bool Stop(Guid conversationId)
+    {
+        if (Find(conversationId) is not { IsRunning: true } reply)
+        {
+            return false;
+        }
+
+        reply.Stop();
+        return true;
+    }
+
+    private async Task RunAsync(LiveReply reply)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(reply.StopToken, lifetime.ApplicationStopping);
+        try
+        {
+            bool announce = reply.Prepared.Storage != ExchangeStorage.None;
+            await foreach (var chatEvent in pipeline.RunAsync(reply.Prepared, stop.Token))
+            {
+                reply.Add(chatEvent);
+                if (announce)
+                {
+                    // The question is stored before the first event: the conversation list can show it now.
+                    announce = false;
+                    ConversationsChanged?.Invoke();
+                }
+            }
+
+            if (reply.Done is { Ok: true } done && reply.Prepared.IsFirstExchange)
+            {
+                ConversationsChanged?.Invoke();
+                await pipeline.SuggestTitleAsync(reply.Prepared, done.Response!, lifetime.ApplicationStopping);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "A live reply failed for conversation {ConversationId}", reply.ConversationId);
+            if (reply.IsRunning)
+            {
+                reply.Add(ChatDone.Failed("Something went wrong while answering. Please try again."));
+            }
+        }
+        finally
+        {
+            ConversationsChanged?.Invoke();
+            await ForgetLaterAsync(reply);
+        }
+    }
+
+    private async Task ForgetLaterAsync(LiveReply reply)
+    {
+        try
+        {
+            await Task.Delay(Retention, time, lifetime.ApplicationStopping);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        _replies.TryRemove(new KeyValuePair<Guid, LiveReply>(reply.ConversationId, reply));
+    }
+}

@@ -1,0 +1,122 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using Edison.Core.Chat;
+
+namespace Edison.Web.Replies;
+
+/// <summary>
+/// One answer being written, owned by the server rather than by whoever asked: every event the pipeline produced so
+/// far, numbered from 1, so that any page or client can attach, catch up and follow it to its end. Only
+/// <see cref="Stop"/> (or the server stopping) ends it early.
+/// </summary>
+public sealed class LiveReply
+{
+    private readonly Lock _gate = new();
+    private readonly List<ChatEvent> _events = [];
+    private readonly StringBuilder _text = new();
+    private readonly CancellationTokenSource _stop = new();
+    private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private string? _textSnapshot = string.Empty;
+
+    internal LiveReply(PreparedChat prepared, IReadOnlyList<string> images)
+    {
+        Prepared = prepared;
+        Images = images;
+    }
+
+    public Guid ConversationId => Prepared.ConversationId;
+
+    public string Question => Prepared.Message;
+
+    /// <summary>The images sent with the question, as data URLs.</summary>
+    public IReadOnlyList<string> Images { get; }
+
+    public PreparedChat Prepared { get; }
+
+    /// <summary>Raised after each event (a token, then the done); may be raised on any thread.</summary>
+    public event Action? Changed;
+
+    /// <summary>How it ended; null while it runs.</summary>
+    public ChatDone? Done { get; private set; }
+
+    public bool IsRunning => Done is null;
+
+    /// <summary>The answer so far.</summary>
+    public string Text
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _textSnapshot ??= _text.ToString();
+            }
+        }
+    }
+
+    internal CancellationToken StopToken => _stop.Token;
+
+    public void Stop()
+    {
+        if (IsRunning)
+        {
+            _stop.Cancel();
+        }
+    }
+
+    /// <summary>
+    /// The events after <paramref name="lastSeen"/> (0 for all), each with its number, then the rest as they come, up
+    /// to and including the done. Cancelling ends the reading, not the reply.
+    /// </summary>
+    public async IAsyncEnumerable<(int Id, ChatEvent Event)> ReadAsync(int lastSeen, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        int next = Math.Max(0, lastSeen);
+        while (true)
+        {
+            Task arrival;
+            List<ChatEvent> ready;
+            lock (_gate)
+            {
+                ready = next < _events.Count ? _events.GetRange(next, _events.Count - next) : [];
+                arrival = _next.Task;
+            }
+
+            foreach (var chatEvent in ready)
+            {
+                yield return (++next, chatEvent);
+                if (chatEvent is ChatDone)
+                {
+                    yield break;
+                }
+            }
+
+            if (ready.Count == 0)
+            {
+                await arrival.WaitAsync(cancellationToken);
+            }
+        }
+    }
+
+    internal void Add(ChatEvent chatEvent)
+    {
+        TaskCompletionSource arrived;
+        lock (_gate)
+        {
+            _events.Add(chatEvent);
+            if (chatEvent is ChatToken token)
+            {
+                _text.Append(token.Text);
+                _textSnapshot = null;
+            }
+            else if (chatEvent is ChatDone done)
+            {
+                Done = done;
+            }
+
+            arrived = _next;
+            _next = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        arrived.TrySetResult();
+        Changed?.Invoke();
+    }
+}

@@ -1,0 +1,81 @@
+// Before the page is interactive, the message box is a copy the server rendered, and it is replaced when the
+// interactive page starts. Nothing typed in the meantime may be lost: this keeps what the box holds (and whether
+// Enter was pressed), puts it into each new box as it appears, keeps the focus there, and hands over to the page's
+// own script once that is attached (Chat.razor.js calls takeOver).
+(() => {
+    const selector = '[data-testid=chat-input]';
+    const early = { text: null, start: 0, end: 0, send: false, done: false };
+    let current = null;
+
+    const remember = box => {
+        early.text = box.value;
+        early.start = box.selectionStart;
+        early.end = box.selectionEnd;
+    };
+
+    const adopt = box => {
+        if (box === current) {
+            return;
+        }
+        const focused = document.activeElement;
+        const replaced = current;
+        current = box;
+        if (early.text !== null && box.value === '' && early.text !== '') {
+            box.value = early.text;
+            box.setSelectionRange(early.start, early.end);
+            // The interactive page learns the text as if it had been typed into this box.
+            box.dispatchEvent(new Event('input', { bubbles: true }));
+        }
+        // The person's typing goes on in the new box, unless they had moved elsewhere.
+        if (!focused || focused === document.body || focused === replaced || !focused.isConnected) {
+            box.focus();
+        }
+    };
+
+    document.addEventListener('input', event => {
+        if (!early.done && event.target.matches?.(selector)) {
+            remember(event.target);
+        }
+    }, true);
+
+    document.addEventListener('keydown', event => {
+        if (!early.done && event.target.matches?.(selector) && event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+            event.preventDefault();
+            remember(event.target);
+            early.send = true;
+        }
+    }, true);
+
+    const observer = new MutationObserver(() => {
+        const box = document.querySelector(selector);
+        if (box) {
+            adopt(box);
+        }
+    });
+
+    const start = () => {
+        const box = document.querySelector(selector);
+        if (box) {
+            adopt(box);
+        }
+        observer.observe(document.body, { childList: true, subtree: true });
+    };
+
+    if (document.readyState === 'loading') {
+        document.addEventListener('DOMContentLoaded', start);
+    } else {
+        start();
+    }
+
+    window.edisonEarly = {
+        // The page's script takes over the box: returns what was pending (a message to send with Enter) once.
+        takeOver(box) {
+            adopt(box);
+            early.done = true;
+            observer.disconnect();
+            const pending = { send: early.send };
+            early.send = false;
+            return pending;
+        },
+    };
+})();
