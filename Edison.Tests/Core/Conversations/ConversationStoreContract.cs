@@ -111,4 +111,35 @@ public abstract class ConversationStoreContract : IAsyncLifetime
         Assert.Empty(await Store.ListAsync(CancellationToken.None));
         Assert.Empty(await Store.SearchExchangesAsync(["tortoise"], Guid.Empty, 10, CancellationToken.None));
     }
+
+    [SkippableFact]
+    public async Task A_begun_exchange_keeps_its_question_and_ends_stopped_failed_or_completed_and_only_completed_is_remembered()
+    {
+        Skip.If(MissingReason is not null, MissingReason);
+        var id = Guid.NewGuid();
+
+        var stopped = await Store.BeginExchangeAsync(id, "Tell me about my gecko Ziggy", CancellationToken.None);
+        var whileAnswering = await Store.GetAsync(id, CancellationToken.None);
+        await Store.FinishExchangeAsync(id, stopped, "Tell me about my gecko Ziggy", "Ziggy is a", MessageState.Stopped, null, true, CancellationToken.None);
+        var failed = await Store.BeginExchangeAsync(id, "And my newt Olga?", CancellationToken.None);
+        await Store.FinishExchangeAsync(id, failed, "And my newt Olga?", string.Empty, MessageState.Failed, "The model failed.", true, CancellationToken.None);
+        var completed = await Store.BeginExchangeAsync(id, "And my frog Pim?", CancellationToken.None);
+        await Store.FinishExchangeAsync(id, completed, "And my frog Pim?", "Pim croaks.", MessageState.Completed, null, true, CancellationToken.None);
+        var conversation = await Store.GetAsync(id, CancellationToken.None);
+
+        Assert.Equal(["Tell me about my gecko Ziggy", string.Empty], whileAnswering!.Messages.Select(m => m.Content));
+        Assert.Equal(MessageState.Answering, whileAnswering.Messages[1].State);
+        Assert.Equal("Tell me about my gecko Ziggy", whileAnswering.Title);
+        Assert.Equal(
+            ["Tell me about my gecko Ziggy", "Ziggy is a", "And my newt Olga?", string.Empty, "And my frog Pim?", "Pim croaks."],
+            conversation!.Messages.Select(m => m.Content));
+        Assert.Equal(
+            [MessageState.Completed, MessageState.Stopped, MessageState.Completed, MessageState.Failed, MessageState.Completed, MessageState.Completed],
+            conversation.Messages.Select(m => m.State));
+        Assert.Equal("The model failed.", conversation.Messages[3].Error);
+        Assert.Null(conversation.Messages[1].Error);
+        Assert.Empty(await Store.SearchExchangesAsync(["gecko"], Guid.Empty, 10, CancellationToken.None));
+        Assert.Empty(await Store.SearchExchangesAsync(["newt"], Guid.Empty, 10, CancellationToken.None));
+        Assert.Single(await Store.SearchExchangesAsync(["frog"], Guid.Empty, 10, CancellationToken.None));
+    }
 }

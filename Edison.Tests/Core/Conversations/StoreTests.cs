@@ -12,6 +12,22 @@ public sealed class SqliteStoreTests : ConversationStoreContract
 
     protected override string? MissingReason => null;
 
+    /// <summary>One process owns a SQLite file: an answer still being written when Edison stopped was cut short by it.</summary>
+    [Fact]
+    public async Task An_answer_cut_short_by_Edison_stopping_is_marked_failed_on_the_next_start()
+    {
+        var id = Guid.NewGuid();
+        var before = await CreateStoreAsync();
+        await before.BeginExchangeAsync(id, "Are you still there?", CancellationToken.None);
+
+        var after = await CreateStoreAsync();
+        await after.InitializeAsync(CancellationToken.None);
+        var answer = (await after.GetAsync(id, CancellationToken.None))!.Messages[1];
+
+        Assert.Equal(MessageState.Failed, answer.State);
+        Assert.Contains("stopped while this answer was being written", answer.Error);
+    }
+
     protected override Task<IConversationStore> CreateStoreAsync() => Task.FromResult<IConversationStore>(new SqliteConversationStore(
         Options.Create(new DatabaseOptions()),
         Options.Create(new EdisonOptions { DataPath = _folder.FullName }),

@@ -5,7 +5,10 @@ using Microsoft.Data.Sqlite;
 
 namespace Edison.Tests.Core.Memory;
 
-/// <summary>A database written before the memory index existed gets its exchanges indexed on the first start.</summary>
+/// <summary>
+/// A database written by the first schema is upgraded in place on the first start: its exchanges are indexed as
+/// memories, and its answers are marked completed.
+/// </summary>
 public sealed class MemoryIndexUpgradeTests : IDisposable
 {
     private readonly string _dataPath = Directory.CreateTempSubdirectory("edison-upgrade-").FullName;
@@ -25,6 +28,7 @@ public sealed class MemoryIndexUpgradeTests : IDisposable
         Assert.Equal(oldConversation.ToString(), source.GetProperty("conversation_id").GetString());
         var stored = await client.GetFromJsonAsync<JsonElement>($"/api/conversations/{oldConversation}");
         Assert.Equal(2, stored.GetProperty("messages").GetArrayLength());
+        Assert.All(stored.GetProperty("messages").EnumerateArray(), m => Assert.Equal("completed", m.GetProperty("state").GetString()));
     }
 
     public void Dispose()

@@ -1,0 +1,131 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.ServerSentEvents;
+using System.Text.Json;
+using Edison.Tests.TestSupport;
+
+namespace Edison.Tests.Web.Endpoints;
+
+/// <summary>
+/// <c>"resumable": true</c>: the answer belongs to Edison, not to the connection. A client that drops reconnects with
+/// <c>Last-Event-ID</c> and gets what it missed and the rest; <c>POST /chat/stop/{id}</c> stops it.
+/// </summary>
+public sealed class ResumableStreamTests : IAsyncLifetime
+{
+    private readonly EdisonFactory _edison = new(TestModels.Endless, contextSize: 8192);
+    private HttpClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _edison.UseKestrel(0);
+        _edison.StartServer();
+        _client = await _edison.CreateReadyClientAsync();
+    }
+
+    public async Task DisposeAsync() => await _edison.DisposeAsync();
+
+    [Fact]
+    public async Task A_client_that_drops_resumes_from_its_last_event_and_the_whole_answer_is_stored()
+    {
+        var id = Guid.NewGuid();
+        var first = new List<SseItem<string>>();
+        using (var dropping = new HttpClient { BaseAddress = _client.BaseAddress })
+        {
+            var response = await dropping.SendAsync(
+                new HttpRequestMessage(HttpMethod.Post, "/chat/stream") { Content = Sse.Json(new { message = "go", conversation_id = id, max_tokens = 300, resumable = true }) },
+                HttpCompletionOption.ResponseHeadersRead);
+            await foreach (var item in SseParser.Create(await response.Content.ReadAsStreamAsync()).EnumerateAsync())
+            {
+                first.Add(item);
+                if (first.Count == 10)
+                {
+                    break;
+                }
+            }
+
+            response.Dispose();
+        }
+
+        var resumed = new HttpRequestMessage(HttpMethod.Get, $"/chat/stream/{id}");
+        resumed.Headers.Add("Last-Event-ID", first[^1].EventId);
+        var rest = await Sse.ParseAsync(await (await _client.SendAsync(resumed)).Content.ReadAsStreamAsync());
+
+        Assert.Equal(Enumerable.Range(1, 10).Select(n => n.ToString()), first.Select(e => e.EventId));
+        Assert.Equal("11", rest[0].EventId);
+        var done = Sse.Data(rest.Single(e => e.EventType == "done"));
+        Assert.True(done.GetProperty("ok").GetBoolean());
+        Assert.Equal("length", done.GetProperty("finish_reason").GetString());
+        var text = string.Concat(first.Concat(rest).Where(e => e.EventType == "token").Select(Sse.TokenText));
+        Assert.Equal(done.GetProperty("response").GetString(), text);
+        var stored = await _client.GetFromJsonAsync<JsonElement>($"/api/conversations/{id}");
+        Assert.Equal(text, stored.GetProperty("messages")[1].GetProperty("content").GetString());
+        Assert.Equal("completed", stored.GetProperty("messages")[1].GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task Stop_ends_a_resumable_answer_for_every_reader_and_it_is_stored_as_stopped()
+    {
+        var id = Guid.NewGuid();
+        var response = await _client.SendAsync(
+            new HttpRequestMessage(HttpMethod.Post, "/chat/stream") { Content = Sse.Json(new { message = "go", conversation_id = id, max_tokens = 8000, resumable = true }) },
+            HttpCompletionOption.ResponseHeadersRead);
+        var mine = new List<SseItem<string>>();
+        await using var events = SseParser.Create(await response.Content.ReadAsStreamAsync()).EnumerateAsync().GetAsyncEnumerator();
+        Assert.True(await events.MoveNextAsync());
+        mine.Add(events.Current);
+        var second = _client.GetStreamAsync($"/chat/stream/{id}");
+
+        var stop = await _client.PostAsync($"/chat/stop/{id}", null);
+        while (await events.MoveNextAsync())
+        {
+            mine.Add(events.Current);
+        }
+
+        var theirs = await Sse.ParseAsync(await second);
+
+        Assert.Equal(HttpStatusCode.OK, stop.StatusCode);
+        Assert.True(Sse.Data(mine[^1]).GetProperty("stopped").GetBoolean());
+        Assert.True(Sse.Data(theirs[^1]).GetProperty("stopped").GetBoolean());
+        var stored = await _client.GetFromJsonAsync<JsonElement>($"/api/conversations/{id}");
+        Assert.Equal("stopped", stored.GetProperty("messages")[1].GetProperty("state").GetString());
+        var streamed = string.Concat(mine.Where(e => e.EventType == "token").Select(Sse.TokenText));
+        Assert.Equal("1", mine[0].EventId);
+        Assert.StartsWith("and", streamed);
+        Assert.Equal(streamed, string.Concat(theirs.Where(e => e.EventType == "token").Select(Sse.TokenText)));
+        Assert.Equal(streamed, stored.GetProperty("messages")[1].GetProperty("content").GetString());
+        Assert.Equal(HttpStatusCode.Conflict, (await _client.PostAsync($"/chat/stop/{id}", null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Without_resumable_the_stream_keeps_its_contract_a_disconnect_stops_it_and_nothing_is_stored()
+    {
+        var id = Guid.NewGuid();
+        using (var dropping = new HttpClient { BaseAddress = _client.BaseAddress })
+        {
+            var response = await dropping.SendAsync(
+                new HttpRequestMessage(HttpMethod.Post, "/chat/stream") { Content = Sse.Json(new { message = "go", conversation_id = id, max_tokens = 8000 }) },
+                HttpCompletionOption.ResponseHeadersRead);
+            var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+            Assert.Equal("event: token", await reader.ReadLineAsync());
+            response.Dispose();
+        }
+
+        await Eventually.WaitUntilAsync(async () => (await _client.GetFromJsonAsync<JsonElement>("/health")).GetProperty("active_generations").GetInt32() == 0);
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync($"/api/conversations/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync($"/chat/stream/{id}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Resuming_a_conversation_with_no_answer_or_a_bad_id_is_a_clear_error()
+    {
+        var unknown = await _client.GetAsync($"/chat/stream/{Guid.NewGuid()}");
+        var notAnId = await _client.GetAsync("/chat/stream/not-an-id");
+        var badEvent = new HttpRequestMessage(HttpMethod.Get, $"/chat/stream/{Guid.NewGuid()}");
+        badEvent.Headers.Add("Last-Event-ID", "eleven");
+
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Contains("no answer being written", (await unknown.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, notAnId.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.SendAsync(badEvent)).StatusCode);
+    }
+}
