@@ -35,6 +35,7 @@ public static class EdisonWebExtensions
         builder.Services.AddMudServices();
         builder.Services.ConfigureHttpJsonOptions(o => EdisonJson.Configure(o.SerializerOptions));
         builder.Services.AddSingleton<ChatRequestReader>();
+        builder.Services.AddSingleton<ApiRoutes>();
         builder.Services.AddSingleton<MarkdownRenderer>();
         builder.Services.AddScoped<BrowserSettings>();
         builder.Services.AddScoped<ChatSession>();
@@ -60,12 +61,39 @@ public static class EdisonWebExtensions
         return app;
     }
 
-    /// <summary>An unexpected failure answers in the error shape of the API asked (OpenAI's under /v1), never a stack trace.</summary>
+    /// <summary>
+    /// An unexpected failure answers in the error shape of the API asked (OpenAI's under /v1), never a stack trace; so
+    /// do a wrong method (405) and an unknown address (404) under the APIs, which would otherwise answer with no body.
+    /// </summary>
     public static WebApplication UseEdisonErrors(this WebApplication app)
     {
         app.UseExceptionHandler(errors => errors.Run(context =>
             ErrorResponse.For(context, "Edison hit an unexpected error; it has been logged.", StatusCodes.Status500InternalServerError)
                 .ExecuteAsync(context)));
+        app.UseStatusCodePages(pages =>
+        {
+            var context = pages.HttpContext;
+            if (!Access.AccessMiddleware.IsApi(context.Request.Path))
+            {
+                return Task.CompletedTask;
+            }
+
+            if (context.Response.StatusCode is not (StatusCodes.Status404NotFound or StatusCodes.Status405MethodNotAllowed))
+            {
+                return Task.CompletedTask;
+            }
+
+            var allowed = context.RequestServices.GetRequiredService<ApiRoutes>().MethodsAt(context.Request.Path);
+            if (allowed.Count == 0)
+            {
+                return ErrorResponse.For(context, $"Edison has no endpoint at {context.Request.Path}.", StatusCodes.Status404NotFound).ExecuteAsync(context);
+            }
+
+            var methods = string.Join(", ", allowed);
+            context.Response.Headers.Allow = methods;
+            return ErrorResponse.For(context, $"{context.Request.Method} is not allowed on {context.Request.Path}; use {methods}.", StatusCodes.Status405MethodNotAllowed)
+                .ExecuteAsync(context);
+        });
         return app;
     }
 }

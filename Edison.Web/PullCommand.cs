@@ -13,8 +13,22 @@ public static class PullCommand
 
     public static async Task<int> RunAsync(string[] args)
     {
-        if (args.Length < 3)
+        // After "pull": the repository and the file, and any --setting=value, as for a normal run.
+        var positional = args.Skip(1).Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();
+        var settings = args.Skip(1).Where(a => a.StartsWith("--", StringComparison.Ordinal)).ToArray();
+        if (positional.Count != 2)
         {
+            var problem = positional.Count switch
+            {
+                0 => null,
+                1 => $"pull needs the file to download as well as the repository \"{positional[0]}\".",
+                _ => $"pull takes a repository and a file; these are extra: {string.Join(' ', positional.Skip(2))}",
+            };
+            if (problem is not null)
+            {
+                Console.Error.WriteLine(problem);
+            }
+
             Console.Error.WriteLine("usage: dotnet run --project Edison.Web -- pull <hf-repo> <file.gguf>");
             Console.Error.WriteLine("recommended:");
             foreach (var model in RecommendedModel.All)
@@ -25,8 +39,9 @@ public static class PullCommand
             return 2;
         }
 
-        // Settings (data folder, hub) come from the same places as for a normal run; the extra arguments are ours.
-        var builder = WebApplication.CreateBuilder(args[3..]);
+        var (repo, file) = (positional[0], positional[1]);
+        // Settings (data folder, hub) come from the same places as for a normal run.
+        var builder = WebApplication.CreateBuilder(settings);
         builder.Logging.ClearProviders();
         builder.AddEdisonCore();
         await using var app = builder.Build();
@@ -41,8 +56,8 @@ public static class PullCommand
 
         try
         {
-            Console.WriteLine($"Downloading {args[2]} from {args[1]} into {downloader.Folder}");
-            var path = await downloader.DownloadAsync(args[1], args[2], new ConsoleBar(), interrupt.Token);
+            Console.WriteLine($"Downloading {file} from {repo} into {downloader.Folder}");
+            var path = await downloader.DownloadAsync(repo, file, new ConsoleBar(), interrupt.Token);
             services.GetRequiredService<ModelSelection>().Select(path);
             Console.WriteLine();
             Console.WriteLine($"Done: {path}");

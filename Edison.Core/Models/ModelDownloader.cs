@@ -59,6 +59,11 @@ public sealed partial class ModelDownloader(HttpClient http, IOptions<ModelStore
         {
             throw new ModelDownloadException($"{repo} needs you to accept its licence on the hub (or a token) before it can be downloaded.", e);
         }
+        catch (HttpRequestException e) when (e.HttpRequestError is HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError)
+        {
+            throw new ModelDownloadException(
+                $"Edison could not reach {url.Host} ({e.Message}); check the network (or Edison:Models:HubUrl) and try again.", e);
+        }
         catch (Exception e) when (e is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
         {
             throw new ModelDownloadException($"The download of {file} was interrupted ({e.Message}); run it again to resume from where it stopped.", e);

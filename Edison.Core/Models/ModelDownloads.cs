@@ -48,6 +48,18 @@ public sealed class ModelDownloads(ModelDownloader downloader, ModelSelection se
         return true;
     }
 
+    /// <summary>Puts away a failed download's message; a running download goes on.</summary>
+    public void Dismiss()
+    {
+        lock (_gate)
+        {
+            if (_current?.Status == DownloadStatus.Failed)
+            {
+                Update(null);
+            }
+        }
+    }
+
     private async Task RunAsync(string name, string repo, string file, CancellationToken cancellationToken)
     {
         try
@@ -69,7 +81,7 @@ public sealed class ModelDownloads(ModelDownloader downloader, ModelSelection se
         }
     }
 
-    private void Update(DownloadState state)
+    private void Update(DownloadState? state)
     {
         _current = state;
         Changed?.Invoke();

@@ -29,6 +29,8 @@ public sealed class BrowserFixture : IAsyncLifetime
             return;
         }
 
+        // Two cores share the browser, Edison and the model: give each expectation room to come true.
+        Assertions.SetDefaultExpectTimeout(10_000);
         Edison.UseKestrel(0);
         Edison.StartServer();
         BaseAddress = (await Edison.CreateReadyClientAsync()).BaseAddress!.ToString().TrimEnd('/');

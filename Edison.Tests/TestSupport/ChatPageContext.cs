@@ -61,6 +61,9 @@ public abstract class ChatPageContext : BunitContext, IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // The page as a browser has it once its circuit runs: interactive on the server. (Set here, after the derived
+        // classes have registered their services: it starts the service provider.)
+        SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
         await Services.GetRequiredService<IConversationStore>().InitializeAsync(CancellationToken.None);
         if (!LoadModel)
         {

@@ -51,6 +51,30 @@ public sealed class PullCommandTests : IAsyncLifetime
         Assert.Contains("Qwen/Qwen2.5-0.5B-Instruct-GGUF qwen2.5-0.5b-instruct-q4_k_m.gguf", output);
     }
 
+    [Theory]
+    [InlineData("only a repository", "pull needs the file to download as well as the repository \"Qwen/Qwen2.5-0.5B-Instruct-GGUF\"", "Qwen/Qwen2.5-0.5B-Instruct-GGUF")]
+    [InlineData("an extra argument", "these are extra: please", "Qwen/Qwen2.5-0.5B-Instruct-GGUF", "model.gguf", "please")]
+    public async Task Pull_with_missing_or_extra_arguments_says_what_is_wrong(string what, string expected, params string[] arguments)
+    {
+        var (exit, output) = await PullAsync(arguments);
+
+        Assert.True(exit == 2, what);
+        Assert.Contains(expected, output);
+        Assert.Contains("usage: dotnet run --project Edison.Web -- pull <hf-repo> <file.gguf>", output);
+    }
+
+    [Fact]
+    public async Task A_hub_that_cannot_be_reached_is_said_so_not_called_an_interruption()
+    {
+        var (exit, output) = await EdisonProcess.RunAsync(
+            ["pull", "edison-tests/story-GGUF", "story.gguf"],
+            new Dictionary<string, string> { ["Edison__DataPath"] = _data.FullName, ["Edison__Models__HubUrl"] = "http://127.0.0.1:1" });
+
+        Assert.Equal(1, exit);
+        Assert.Contains("Edison could not reach 127.0.0.1", output);
+        Assert.DoesNotContain("interrupted", output);
+    }
+
     private Task<(int Exit, string Output)> PullAsync(params string[] arguments) =>
         EdisonProcess.RunAsync(
             ["pull", .. arguments],

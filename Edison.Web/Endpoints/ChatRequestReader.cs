@@ -55,17 +55,30 @@ public sealed class ChatRequestReader(IOptions<ChatOptions> options)
         }
         catch (JsonException e)
         {
-            throw new ChatRequestException($"The request body is not valid JSON for a chat request: {Describe(e)}");
+            throw new ChatRequestException(Describe(e, typeof(T)));
         }
     }
 
     private static ChatRequestException TooLarge(long limit) =>
         new($"The request body is larger than Edison accepts ({limit} bytes).", StatusCodes.Status413PayloadTooLarge);
 
-    private static string Describe(JsonException e)
+    /// <summary>
+    /// A client's mistake in its own terms: the field and the JSON it expects there (a string, a whole number, ...), or
+    /// where the JSON itself breaks; never a .NET type name.
+    /// </summary>
+    private static string Describe(JsonException e, Type body)
     {
-        var where = e.Path is { Length: > 1 } path ? $" at {path}" : string.Empty;
+        // A value of the wrong kind, as opposed to JSON that breaks off or is malformed.
+        bool wrongKind = e.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal);
+        if (wrongKind && e.Path is { } path && JsonFields.TypeAt(body, path) is { } expected)
+        {
+            return path == "$"
+                ? $"The request body must be {JsonFields.Describe(expected)}."
+                : $"\"{path[2..]}\" must be {JsonFields.Describe(expected)}.";
+        }
+
+        var where = e.Path is { Length: > 1 } at ? $" at {at}" : string.Empty;
         var what = e.Message.Split(" Path:", 2)[0].Split(". LineNumber", 2)[0].TrimEnd('.');
-        return $"{what}{where}.";
+        return $"The request body is not valid JSON: {what}{where}.";
     }
 }

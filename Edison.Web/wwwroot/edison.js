@@ -1,10 +1,11 @@
 // Before the page is interactive, the message box is a copy the server rendered, and it is replaced when the
 // interactive page starts. Nothing typed in the meantime may be lost: this keeps what the box holds (and whether
 // Enter was pressed), puts it into each new box as it appears, keeps the focus there, and hands over to the page's
-// own script once that is attached (Chat.razor.js calls takeOver).
+// own script once that is attached (Chat.razor.js calls takeOver). It also refuses, from the first moment, a paste
+// that would make the message longer than Edison accepts (the box's data-max-length): whole, never cut.
 (() => {
     const selector = '[data-testid=chat-input]';
-    const early = { text: null, start: 0, end: 0, send: false, done: false };
+    const early = { text: null, start: 0, end: 0, send: false, done: false, refusedPaste: null };
     let current = null;
 
     const remember = box => {
@@ -35,6 +36,23 @@
     document.addEventListener('input', event => {
         if (!early.done && event.target.matches?.(selector)) {
             remember(event.target);
+        }
+    }, true);
+
+    document.addEventListener('paste', event => {
+        const box = event.target;
+        if (!box.matches?.(selector)) {
+            return;
+        }
+        const pasted = event.clipboardData?.getData('text') ?? '';
+        const length = box.value.length - (box.selectionEnd - box.selectionStart) + pasted.length;
+        if (length > Number(box.dataset.maxLength)) {
+            event.preventDefault();
+            if (early.done) {
+                box.dispatchEvent(new CustomEvent('edison-paste-refused', { detail: length }));
+            } else {
+                early.refusedPaste = length;
+            }
         }
     }, true);
 
@@ -73,8 +91,9 @@
             adopt(box);
             early.done = true;
             observer.disconnect();
-            const pending = { send: early.send };
+            const pending = { send: early.send, refusedPaste: early.refusedPaste };
             early.send = false;
+            early.refusedPaste = null;
             return pending;
         },
     };

@@ -63,5 +63,23 @@ public sealed class ModelDownloadPageTests : ChatPageContext
         page.WaitForAssertion(() => Assert.Equal("Llama-3.2-1B-Instruct-Q4_K_M", Services.GetRequiredService<ModelHost>().Model!.Name), TimeSpan.FromSeconds(20));
     }
 
+    [Fact]
+    public async Task A_failed_download_can_be_dismissed()
+    {
+        _hub.Sha256 = new string('a', 64);
+        var dialogs = Render<MudBlazor.MudDialogProvider>();
+        var page = Render<Chat>();
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=get-model]")));
+        await page.Find("[data-testid=get-model]").ClickAsync(new());
+        dialogs.WaitForAssertion(() => Assert.NotEmpty(dialogs.FindAll("[data-testid=download]")));
+        await dialogs.FindAll("[data-testid=download]")[0].ClickAsync(new());
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=download-error]")), TimeSpan.FromSeconds(20));
+
+        await page.Find("[data-testid=download-dismiss]").ClickAsync(new());
+
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=download-banner]")));
+        Assert.NotNull(page.Find("[data-testid=get-model]"));
+    }
+
     protected override async Task CleanUpAsync() => await _hub.DisposeAsync();
 }

@@ -19,12 +19,15 @@ public sealed class BadInputTests : IAsyncLifetime
     public static TheoryData<string, string, string> BadBodies => new()
     {
         { "malformed JSON", "{\"message\":", "not valid JSON" },
-        { "not an object", "[1,2]", "not valid JSON" },
+        { "not an object", "[1,2]", "The request body must be a JSON object" },
         { "null", "null", "JSON object" },
         { "empty body", "", "body is empty" },
         { "missing message", "{\"mode\":\"chat\"}", "\"message\" is required" },
         { "empty message", "{\"message\":\"   \"}", "\"message\" is required" },
-        { "message of the wrong type", "{\"message\":42}", "not valid JSON" },
+        { "message of the wrong type", "{\"message\":42}", "\"message\" must be a string" },
+        { "max_tokens of the wrong type", "{\"message\":\"hi\",\"max_tokens\":\"lots\"}", "\"max_tokens\" must be a whole number" },
+        { "remember of the wrong type", "{\"message\":\"hi\",\"remember\":\"yes\"}", "\"remember\" must be true or false" },
+        { "temperature of the wrong type", "{\"message\":\"hi\",\"temperature\":\"warm\"}", "\"temperature\" must be a number" },
         { "unknown mode", "{\"message\":\"hi\",\"mode\":\"poetry\"}", "Unknown mode \"poetry\"" },
         { "max_tokens zero", "{\"message\":\"hi\",\"max_tokens\":0}", "\"max_tokens\" must be between 1 and 512" },
         { "max_tokens past the context", "{\"message\":\"hi\",\"max_tokens\":100000}", "\"max_tokens\" must be between 1 and 512" },
@@ -39,7 +42,8 @@ public sealed class BadInputTests : IAsyncLifetime
         { "an empty image", "{\"message\":\"hi\",\"images\":[\"\"]}", "\"images[0]\" is empty" },
         { "too many images", "{\"message\":\"hi\",\"images\":[\"iVBORw0KGgo=\",\"iVBORw0KGgo=\",\"iVBORw0KGgo=\",\"iVBORw0KGgo=\",\"iVBORw0KGgo=\"]}", "at most 4 per message" },
         { "an image over the size limit", "{\"message\":\"hi\",\"images\":[\"iVBORw0KGgoAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==\"]}", "\"images[0]\" is larger than" },
-        { "images not a list", "{\"message\":\"hi\",\"images\":\"iVBORw0KGgo=\"}", "not valid JSON" },
+        { "images not a list", "{\"message\":\"hi\",\"images\":\"iVBORw0KGgo=\"}", "\"images\" must be a list of strings" },
+        { "an image that is not a string", "{\"message\":\"hi\",\"images\":[7]}", "\"images[0]\" must be a string" },
         { "message longer than the context", "{\"message\":\"" + string.Concat(Enumerable.Repeat("hello world ", 300)) + "\"}", "too long for this model" },
     };
 
@@ -97,5 +101,26 @@ public sealed class BadInputTests : IAsyncLifetime
         Assert.False(json.GetProperty("ok").GetBoolean());
         Assert.Contains(expected, json.GetProperty("error").GetString());
         Assert.DoesNotContain("   at ", text);
+        Assert.DoesNotContain("System.", text);
+        Assert.DoesNotContain("Edison.Core", text);
+    }
+
+    [Theory]
+    [InlineData("GET", "/chat", "POST")]
+    [InlineData("PUT", "/chat/stream", "POST")]
+    [InlineData("DELETE", "/api/conversations", "GET")]
+    public async Task A_wrong_method_is_a_405_that_names_the_right_one(string method, string path, string allowed)
+    {
+        var response = await _client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+
+        await AssertErrorAsync(response, HttpStatusCode.MethodNotAllowed, $"{method} is not allowed on {path}; use {allowed}", $"{method} {path}");
+    }
+
+    [Fact]
+    public async Task An_unknown_API_address_is_a_404_with_a_JSON_error()
+    {
+        var response = await _client.GetAsync("/api/nothing-here");
+
+        await AssertErrorAsync(response, HttpStatusCode.NotFound, "Edison has no endpoint at /api/nothing-here", "unknown path");
     }
 }

@@ -55,6 +55,8 @@ public sealed class OpenAiWireTests : IAsyncLifetime
     [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64,iVBORw0KGgo=\"}}]}]}", "cannot see images")]
     [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stop\":7}", "\"stop\" must be")]
     [InlineData("{\"messages\":", "not valid JSON")]
+    [InlineData("{\"messages\":[{\"role\":5,\"content\":\"hi\"}]}", "\"messages[0].role\" must be a string")]
+    [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stream\":\"yes\"}", "\"stream\" must be true or false")]
     public async Task A_bad_request_is_a_400_OpenAI_error_object(string body, string expected)
     {
         var response = await _client.PostAsync("/v1/chat/completions", new StringContent(body, Encoding.UTF8, "application/json"));
@@ -64,6 +66,17 @@ public sealed class OpenAiWireTests : IAsyncLifetime
         Assert.Contains(expected, error.GetProperty("message").GetString());
         Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
         Assert.Equal(JsonValueKind.Null, error.GetProperty("code").ValueKind);
+    }
+
+    [Fact]
+    public async Task A_wrong_method_is_a_405_OpenAI_error_object()
+    {
+        var response = await _client.GetAsync("/v1/chat/completions");
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        var error = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error");
+        Assert.Equal("GET is not allowed on /v1/chat/completions; use POST.", error.GetProperty("message").GetString());
+        Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
     }
 
     [Fact]

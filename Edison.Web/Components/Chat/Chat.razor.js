@@ -1,6 +1,6 @@
-// Behaviour the server cannot give without a round trip: Enter sends what the box holds, a paste over the limit is
-// refused whole, the reply is followed as it grows, footnotes stay in their answer, and code blocks can be copied.
-export function attach(root, input, maxLength) {
+// Behaviour the server cannot give without a round trip: Enter sends what the box holds, a refused paste is
+// explained, the reply is followed as it grows, footnotes stay in their answer, and code blocks can be copied.
+export function attach(root, input) {
     const box = root.querySelector('[data-testid=chat-input]');
     if (box) {
         box.addEventListener('keydown', event => {
@@ -10,17 +10,14 @@ export function attach(root, input, maxLength) {
             }
         });
 
-        box.addEventListener('paste', event => {
-            const pasted = event.clipboardData?.getData('text') ?? '';
-            const length = box.value.length - (box.selectionEnd - box.selectionStart) + pasted.length;
-            if (length > maxLength) {
-                event.preventDefault();
-                input.invokeMethodAsync('PasteRefused', length);
-            }
-        });
+        // edison.js refuses a paste over the limit; the page says so.
+        box.addEventListener('edison-paste-refused', event => input.invokeMethodAsync('PasteRefused', event.detail));
 
-        // What was typed (and sent with Enter) before the page became interactive; see edison.js.
+        // What was typed (and sent with Enter, or pasted too long) before the page became interactive; see edison.js.
         const early = window.edisonEarly?.takeOver(box);
+        if (early?.refusedPaste) {
+            input.invokeMethodAsync('PasteRefused', early.refusedPaste);
+        }
         if (early?.send) {
             input.invokeMethodAsync('SendFromKeyboardAsync', box.value);
         }
