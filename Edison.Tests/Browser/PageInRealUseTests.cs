@@ -187,6 +187,27 @@ public sealed class PageInRealUseTests(BrowserFixture fixture, ProductionEdisons
     }
 
     [SkippableFact]
+    public async Task A_message_sent_the_moment_the_page_opens_already_follows_the_settings()
+    {
+        Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
+        var page = await _context.NewPageAsync();
+        await page.GotoAsync(Writing + "/");
+        await page.EvaluateAsync("() => localStorage.setItem('edison_settings', JSON.stringify({ remember: false, maxTokens: 5 }))");
+        var before = (await edisons.Writing.Client.GetFromJsonAsync<JsonElement>("/api/conversations")).GetArrayLength();
+
+        await page.ReloadAsync(new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        await page.Keyboard.TypeAsync("keep this one to yourself");
+        await page.Keyboard.PressAsync("Enter");
+
+        await Expect(Answer(page)).ToHaveAttributeAsync("data-state", "completed");
+        // Five tokens of "and on and on it went", where Edison's default would have written hundreds.
+        Assert.InRange((await Answer(page).Locator(".markdown").InnerTextAsync()).Length, 1, 40);
+        await Expect(Answer(page).GetByTestId("cut-off")).ToBeVisibleAsync();
+        Assert.Equal(before, (await edisons.Writing.Client.GetFromJsonAsync<JsonElement>("/api/conversations")).GetArrayLength());
+        Assert.Equal("/", new Uri(page.Url).AbsolutePath);
+    }
+
+    [SkippableFact]
     public async Task Escape_closes_the_settings_as_Cancel()
     {
         Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
