@@ -3,7 +3,7 @@ using Edison.Core.Llama;
 namespace Edison.Bench;
 
 /// <summary>
-/// What to measure: <c>--model PATH --tokens N --runs R --message TEXT --threads T --flash-attention auto|on|off</c>.
+/// What to measure: <c>--model PATH|synthetic-300m --tokens N --runs R --message TEXT --threads T --flash-attention auto|on|off</c>.
 /// Threads 0 and flash attention auto (the defaults) are what Edison runs with when neither is configured.
 /// </summary>
 public sealed record BenchOptions(string ModelPath, bool IsDemo, int MaxTokens, int Runs, string Message, int ContextSize, int Threads, string FlashAttention)
@@ -32,6 +32,11 @@ public sealed record BenchOptions(string ModelPath, bool IsDemo, int MaxTokens, 
         string? Value(string name) => BenchOptions.Value(args, name);
 
         var model = Value("--model");
+        if (model == SyntheticModel.Name)
+        {
+            model = SyntheticModel.EnsureWritten(Value("--cache") ?? SyntheticModel.DefaultCacheFolder());
+        }
+
         int threads = int.Parse(Value("--threads") ?? "0");
         return new BenchOptions(
             model is null ? demoModelPath : Path.GetFullPath(model),

@@ -5,8 +5,10 @@ namespace Edison.Core.Chat;
 /// <summary>What the pipeline streams: tokens, then exactly one <see cref="ChatDone"/>.</summary>
 public abstract record ChatEvent;
 
+/// <summary>What an answer took: on the wire (the done event, <c>/chat</c>) as <c>{"prompt_tokens","cached_tokens","completion_tokens"}</c>.</summary>
+/// <param name="CachedTokens">Prompt tokens found in the prompt cache, not read again.</param>
 /// <param name="CutOff">True when the length limit, not the model, ended the answer.</param>
-public sealed record ChatUsage(int PromptTokens, int CompletionTokens, bool CutOff);
+public sealed record ChatUsage(int PromptTokens, int CachedTokens, int CompletionTokens, [property: JsonIgnore] bool CutOff);
 
 /// <summary>A piece of the answer: whole UTF-8 text, never half a character.</summary>
 public sealed record ChatToken([property: JsonPropertyName("t")] string Text) : ChatEvent;
@@ -43,8 +45,8 @@ public sealed record ChatDone : ChatEvent
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public bool? Stopped { get; init; }
 
-    /// <summary>Token counts and how a completed answer ended, for transports that report them (not on the SSE wire).</summary>
-    [JsonIgnore]
+    /// <summary>The tokens a completed answer took, when the engine reports them.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public ChatUsage? Usage { get; init; }
 
     /// <summary>Set when Edison was too busy to answer: how long the client should wait (HTTP answers 503 with Retry-After).</summary>

@@ -67,11 +67,13 @@ public sealed class ChatPipeline(
             notices.AddRange(outcome.Notice is null ? [] : [outcome.Notice]);
         }
 
-        var systemPrompt = string.Join("\n\n", sections.Select(s => s.Text.TrimEnd()).Prepend(request.SystemPrompt ?? mode.SystemPrompt));
+        // Memories and web results go with the new message, not into the system prompt: the system prompt and the
+        // history then read the same every turn, and the prompt cache holds them from one turn to the next.
+        var context = sections.Count == 0 ? null : string.Join("\n\n", sections.Select(s => s.Text.TrimEnd()));
         ChatPrompt prompt;
         try
         {
-            prompt = prompts.Build(model, systemPrompt, history, text, AnswerRoom(maxTokens, model.ContextSize));
+            prompt = prompts.Build(model, request.SystemPrompt ?? mode.SystemPrompt, history, text, AnswerRoom(maxTokens, model.ContextSize), context);
         }
         catch (PromptTooLongException e)
         {
@@ -195,7 +197,8 @@ public sealed class ChatPipeline(
             outcome,
             prepared.Mode.Name,
             ending.Usage?.CompletionTokens ?? pieces,
-            firstPiece == 0 ? TimeSpan.Zero : time.GetElapsedTime(firstPiece));
+            firstPiece == 0 ? TimeSpan.Zero : time.GetElapsedTime(firstPiece),
+            ending.Usage);
         yield return ending;
     }
 
@@ -424,6 +427,7 @@ public sealed class ChatPipeline(
 
         return new ChatUsage(
             (int?)details?.InputTokenCount ?? sofar?.PromptTokens ?? 0,
+            (int?)details?.CachedInputTokenCount ?? sofar?.CachedTokens ?? 0,
             (int?)details?.OutputTokenCount ?? sofar?.CompletionTokens ?? 0,
             update.FinishReason is { } reason ? reason == ChatFinishReason.Length : sofar?.CutOff ?? false);
     }

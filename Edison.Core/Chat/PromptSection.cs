@@ -3,7 +3,7 @@ using Edison.Core.Llama;
 
 namespace Edison.Core.Chat;
 
-/// <summary>Text added to a prompt's system message, and the sources it was written from.</summary>
+/// <summary>Text put into a prompt with the new message (memories, web results), and the sources it was written from.</summary>
 public sealed record PromptSection(string Text, IReadOnlyList<ChatSource> Sources)
 {
     /// <summary>

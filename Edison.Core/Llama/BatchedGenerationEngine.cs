@@ -24,7 +24,7 @@ public sealed class BatchedGenerationEngine(
     : IGenerationEngine, IHostedService, IAsyncDisposable
 {
     private readonly EngineCounters _counters = new();
-    private readonly EngineLimits _limits = new(options.Value.MaxParallel, options.Value.QueueLimit, chat.Value.MaxQueueWait);
+    private readonly EngineLimits _limits = new(options.Value.MaxParallel, options.Value.QueueLimit, chat.Value.MaxQueueWait, options.Value.KeptSequences);
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _gate = new();
     private readonly Dictionary<LoadedModel, DecodeLoop> _loops = [];
@@ -34,7 +34,7 @@ public sealed class BatchedGenerationEngine(
 
     public int QueuedGenerations => _counters.Queued;
 
-    public async IAsyncEnumerable<string> GenerateAsync(GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<GenerationUpdate> GenerateAsync(GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // A caller that formatted the prompt for a model holds a lease on it; others get the current one.
         using var owned = request.Lease is null ? await host.AcquireAsync(cancellationToken) : null;

@@ -27,8 +27,14 @@ public sealed partial class ChatPromptBuilder
     public static readonly IReadOnlyList<string> FallbackStopStrings = ["\nUser:"];
 
     /// <param name="answerTokens">Room to leave in the context for the answer.</param>
-    public ChatPrompt Build(IChatModel model, string systemPrompt, IReadOnlyList<ChatTurn> history, string message, int answerTokens)
+    /// <param name="context">Memories and web results for this message, put just before it in its turn.</param>
+    public ChatPrompt Build(IChatModel model, string systemPrompt, IReadOnlyList<ChatTurn> history, string message, int answerTokens, string? context = null)
     {
+        if (context is not null)
+        {
+            message = $"{context}\n\n{message}";
+        }
+
         int budget = model.ContextSize - answerTokens;
 
         // Exchanges are dropped whole, oldest first; the last candidate drops the whole history.
@@ -96,7 +102,9 @@ public sealed partial class ChatPromptBuilder
         int at = 0;
         foreach (Match placeholder in Placeholder().Matches(applied))
         {
-            prompt.Markup(applied[at..placeholder.Index]).Content(turns[int.Parse(placeholder.Groups[1].ValueSpan, CultureInfo.InvariantCulture)].Content);
+            var turn = turns[int.Parse(placeholder.Groups[1].ValueSpan, CultureInfo.InvariantCulture)];
+            prompt.Markup(applied[at..placeholder.Index]);
+            _ = turn.Role == ChatTurn.Assistant ? prompt.Answer(turn.Content) : prompt.Content(turn.Content);
             at = placeholder.Index + placeholder.Length;
         }
 
@@ -117,7 +125,7 @@ public sealed partial class ChatPromptBuilder
                     prompt.Markup("User: ").Content(turn.Content).Markup("\n");
                     break;
                 default:
-                    prompt.Markup("Assistant: ").Content(turn.Content).Markup("\n");
+                    prompt.Markup("Assistant: ").Answer(turn.Content).Markup("\n");
                     break;
             }
         }

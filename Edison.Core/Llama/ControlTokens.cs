@@ -7,17 +7,20 @@ namespace Edison.Core.Llama;
 /// <summary>
 /// A model's control tokens (turn markers, end of text, ...) and the one way Edison turns a <see cref="PromptText"/>
 /// into tokens: control tokens are recognised in the template's markup only; everything else, content above all, is
-/// tokenised as plain text. For a prompt whose content holds no control-token text the result is what llama.cpp gives
-/// for the whole string with special tokens parsed: it, too, reads the text between control tokens piece by piece.
+/// tokenised as plain text, except an earlier answer the model wrote, which is read as the tokens it was written in
+/// (<see cref="AnswerTokens"/>). For a prompt whose content holds no control-token text and no remembered answer the
+/// result is what llama.cpp gives for the whole string with special tokens parsed: it, too, reads the text between
+/// control tokens piece by piece.
 /// </summary>
 public sealed class ControlTokens
 {
     private readonly LLamaWeights _weights;
     private readonly (string Text, LLamaToken Token)[] _byLength;
 
-    public ControlTokens(LLamaWeights weights)
+    public ControlTokens(LLamaWeights weights, AnswerTokens answers)
     {
         _weights = weights;
+        Answers = answers;
         var vocabulary = weights.Vocab;
         var found = new List<(string, LLamaToken)>();
         for (int id = 0; id < vocabulary.Count; id++)
@@ -33,6 +36,8 @@ public sealed class ControlTokens
         _byLength = [.. found.OrderByDescending(t => t.Item1.Length)];
     }
 
+    public AnswerTokens Answers { get; }
+
     public LLamaToken[] Tokenize(PromptText prompt)
     {
         var tokens = new List<LLamaToken>();
@@ -40,6 +45,13 @@ public sealed class ControlTokens
         var text = new StringBuilder();
         foreach (var part in prompt.Parts)
         {
+            if (part.IsAnswer && Answers.TryGet(part.Text, out var written))
+            {
+                Flush(text, tokens);
+                tokens.AddRange(written);
+                continue;
+            }
+
             if (!part.IsMarkup)
             {
                 text.Append(part.Text);

@@ -25,7 +25,8 @@ internal sealed class DecodeLoop
     private readonly CancellationToken _stopping;
     private readonly Channel<GenerationJob?> _arrivals = Channel.CreateUnbounded<GenerationJob?>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Queue<GenerationJob> _waiting = new();
-    private readonly RunningSequences _running;
+    private readonly RunningSequences _running = new();
+    private readonly SequenceSlots _slots;
     private readonly LLamaBatch _batch = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private LLamaContext _context = null!;
@@ -45,7 +46,7 @@ internal sealed class DecodeLoop
     {
         (_lease, _samplers, _counters, _limits, _time, _logger, _mayEnd, _ended, _stopping) =
             (lease, samplers, counters, limits, time, logger, mayEnd, ended, stopping);
-        _running = new RunningSequences(limits.MaxParallel);
+        _slots = new SequenceSlots(limits.MaxParallel, limits.KeptSequences);
     }
 
     public LoadedModel Model => _lease.Model;
@@ -192,7 +193,7 @@ internal sealed class DecodeLoop
                 continue;
             }
 
-            if (!_running.HasFreeId)
+            if (!_slots.HasFree)
             {
                 if (_time.GetElapsedTime(job.Enqueued) > _limits.MaxQueueWait)
                 {
@@ -220,7 +221,10 @@ internal sealed class DecodeLoop
         }
     }
 
-    /// <summary>Tokenises the prompt and gives the request a sequence; throws before anything is taken if it cannot.</summary>
+    /// <summary>
+    /// Tokenises the prompt and gives the request a sequence: the one whose kept cells start with the most of its
+    /// tokens (those are not read again), or a fresh one. Throws before anything is taken if it cannot.
+    /// </summary>
     private void Start(GenerationJob job)
     {
         if (job.Request.Images is { Count: > 0 })
@@ -237,8 +241,10 @@ internal sealed class DecodeLoop
 
         var sampler = _samplers.Create(job.Request);
         var decoder = new StreamingTokenDecoder(_context);
+        var (id, reused) = _slots.Take(prompt);
+        _context.NativeHandle.MemorySequenceRemove(id, reused, -1);
         _counters.Started();
-        _running.Add(new Sequence(job, _running.TakeId(), prompt, sampler, decoder));
+        _running.Add(new Sequence(job, id, prompt, sampler, decoder) { PromptFed = reused, Position = reused, CachedTokens = reused });
     }
 
     /// <summary>
@@ -251,8 +257,10 @@ internal sealed class DecodeLoop
         var vision = Model.Vision ?? throw new UnreadableImageException($"This model ({Model.Name}) cannot see images.");
         var sampler = _samplers.Create(job.Request);
         var decoder = new StreamingTokenDecoder(_context);
+        var (id, _) = _slots.Take([]);
+        _context.NativeHandle.MemorySequenceRemove(id, -1, -1);
         _counters.Started();
-        var sequence = new Sequence(job, _running.TakeId(), [], sampler, decoder);
+        var sequence = new Sequence(job, id, [], sampler, decoder) { Keepable = false };
         var images = new List<SafeMtmdEmbed>();
         SafeMtmdInputChunks? chunks = null;
         try
@@ -354,6 +362,7 @@ internal sealed class DecodeLoop
         else if (sequence.LogitIndex >= 0)
         {
             sequence.Position++;
+            sequence.Decoded.Add(sequence.NextToken);
         }
 
         if (sequence.Job.IsAbandoned)
@@ -378,11 +387,8 @@ internal sealed class DecodeLoop
         }
 
         sequence.Decoder.Add(token);
-        var released = sequence.Stops.Push(sequence.Decoder.Read());
-        if (released.Length > 0)
-        {
-            sequence.Job.Output.Writer.TryWrite(released);
-        }
+        sequence.Sampled.Add(token);
+        Release(sequence, sequence.Stops.Push(sequence.Decoder.Read()));
 
         sequence.Generated++;
         if (sequence.Stops.Stopped)
@@ -393,7 +399,7 @@ internal sealed class DecodeLoop
 
         if (sequence.Generated >= sequence.Job.Request.MaxTokens || sequence.Position + 1 >= Model.ContextSize)
         {
-            sequence.Job.Request.Report.CutOff = true;
+            sequence.CutOff = true;
             End(sequence, null);
             return;
         }
@@ -401,9 +407,19 @@ internal sealed class DecodeLoop
         sequence.NextToken = token;
     }
 
+    private static void Release(Sequence sequence, string text)
+    {
+        if (text.Length > 0)
+        {
+            sequence.Released.Append(text);
+            sequence.Job.Output.Writer.TryWrite(new GenerationUpdate(text));
+        }
+    }
+
     /// <summary>
-    /// Ends a sequence, the one way any sequence ends: the rest of its text (when it ended well), its report, its
-    /// caller's stream completed, and its KV cells and id freed for the next request.
+    /// Ends a sequence, the one way any sequence ends: the rest of its text and its usage (when it ended well), its
+    /// caller's stream completed, its tokens remembered for when the answer comes back as history, and its cells kept
+    /// for the prompt cache (unless it failed) or freed.
     /// </summary>
     private void End(Sequence sequence, Exception? error)
     {
@@ -414,23 +430,29 @@ internal sealed class DecodeLoop
 
         if (error is null)
         {
-            var rest = sequence.Stops.Flush();
-            if (rest.Length > 0)
+            Release(sequence, sequence.Stops.Flush());
+            sequence.Job.Output.Writer.TryWrite(new GenerationUpdate(
+                string.Empty,
+                new GenerationUsage(sequence.PromptTokens, sequence.CachedTokens, sequence.Generated, sequence.CutOff)));
+
+            // What the caller shows (and stores) is the text without its leading white space; a stop string's tokens
+            // are not the text, so that answer is not remembered.
+            if (!sequence.Stops.Stopped && !sequence.Job.IsAbandoned)
             {
-                sequence.Job.Output.Writer.TryWrite(rest);
+                Model.Answers.Remember(sequence.Released.ToString().TrimStart(), [.. sequence.Sampled]);
             }
         }
 
-        var report = sequence.Job.Request.Report;
-        report.PromptTokens = sequence.PromptTokens;
-        report.CompletionTokens = sequence.Generated;
         if (sequence.Complete(error))
         {
             _counters.Ended();
         }
 
-        _context.NativeHandle.MemorySequenceRemove(sequence.Id, -1, -1);
-        _running.ReleaseId(sequence.Id);
+        var keep = error is null && sequence.Keepable ? sequence.CellTokens() : null;
+        foreach (var emptied in _slots.Release(sequence.Id, keep))
+        {
+            _context.NativeHandle.MemorySequenceRemove(emptied, -1, -1);
+        }
     }
 
     /// <summary>The loop is over (shut-down, a failure): every request it holds ends with the reason.</summary>

@@ -1,7 +1,8 @@
 namespace Edison.Core.Llama;
 
-/// <summary>How much the engine takes on: sequences at once, requests waiting, and how long one may wait.</summary>
-internal sealed record EngineLimits(int MaxParallel, int QueueLimit, TimeSpan MaxQueueWait)
+/// <summary>How much the engine takes on: sequences at once, requests waiting, how long one may wait, and what it keeps.</summary>
+/// <param name="KeptSequences">Finished sequences the prompt cache keeps; 0 keeps none.</param>
+internal sealed record EngineLimits(int MaxParallel, int QueueLimit, TimeSpan MaxQueueWait, int KeptSequences)
 {
     /// <summary>What a busy Edison asks clients to wait before they try again.</summary>
     public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);

@@ -12,7 +12,7 @@ internal sealed class GenerationJob(GenerationRequest request, CancellationToken
     /// <summary>When the request joined the queue, as a <see cref="TimeProvider"/> timestamp.</summary>
     public long Enqueued { get; } = enqueued;
 
-    public Channel<string> Output { get; } = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    public Channel<GenerationUpdate> Output { get; } = Channel.CreateUnbounded<GenerationUpdate>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
 
     public bool IsAbandoned => Volatile.Read(ref _abandoned) == 1 || cancellationToken.IsCancellationRequested;
 

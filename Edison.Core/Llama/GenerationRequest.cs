@@ -12,8 +12,6 @@ public sealed record GenerationRequest(
     IReadOnlyList<string> StopStrings,
     IReadOnlyList<byte[]>? Images = null)
 {
-    public GenerationReport Report { get; } = new();
-
     /// <summary>
     /// The model the prompt was formatted for, leased by the caller for as long as the generation lasts; null runs it
     /// on the current model.

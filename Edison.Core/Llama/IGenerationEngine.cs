@@ -13,8 +13,8 @@ public interface IGenerationEngine
     int QueuedGenerations { get; }
 
     /// <summary>
-    /// Streams the answer as whole UTF-8 text pieces. Cancelling the token ends the generation before the next
-    /// token is decoded and frees the model for the next caller.
+    /// Streams the answer as whole UTF-8 text pieces, then its usage. Cancelling the token ends the generation before
+    /// the next token is decoded and frees the model for the next caller.
     /// </summary>
-    IAsyncEnumerable<string> GenerateAsync(GenerationRequest request, CancellationToken cancellationToken);
+    IAsyncEnumerable<GenerationUpdate> GenerateAsync(GenerationRequest request, CancellationToken cancellationToken);
 }

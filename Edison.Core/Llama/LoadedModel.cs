@@ -11,9 +11,12 @@ public sealed class LoadedModel(LLamaWeights weights, ModelParams parameters, st
 {
     private const string ChatTemplateKey = "tokenizer.chat_template";
 
-    private readonly ControlTokens _controlTokens = new(weights);
+    private readonly ControlTokens _controlTokens = new(weights, new AnswerTokens());
 
     public LLamaWeights Weights { get; } = weights;
+
+    /// <summary>The tokens of this model's recent answers, by their text.</summary>
+    public AnswerTokens Answers => _controlTokens.Answers;
 
     public ModelParams Parameters { get; } = parameters;
 

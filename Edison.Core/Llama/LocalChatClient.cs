@@ -40,28 +40,32 @@ public sealed class LocalChatClient(ModelHost host, IGenerationEngine engine, Mi
             Lease = lease,
         };
         string id = $"edison-{Guid.NewGuid():N}";
-        await foreach (var piece in engine.GenerateAsync(request, cancellationToken))
+        await foreach (var update in engine.GenerateAsync(request, cancellationToken))
         {
-            yield return new ChatResponseUpdate(ChatRole.Assistant, piece) { ResponseId = id, ModelId = model.Name };
-        }
+            if (update.Usage is not { } usage)
+            {
+                yield return new ChatResponseUpdate(ChatRole.Assistant, update.Text) { ResponseId = id, ModelId = model.Name };
+                continue;
+            }
 
-        var report = request.Report;
-        yield return new ChatResponseUpdate
-        {
-            Role = ChatRole.Assistant,
-            ResponseId = id,
-            ModelId = model.Name,
-            FinishReason = report.CutOff ? ChatFinishReason.Length : ChatFinishReason.Stop,
-            Contents =
-            [
-                new UsageContent(new UsageDetails
-                {
-                    InputTokenCount = report.PromptTokens,
-                    OutputTokenCount = report.CompletionTokens,
-                    TotalTokenCount = report.PromptTokens + report.CompletionTokens,
-                }),
-            ],
-        };
+            yield return new ChatResponseUpdate
+            {
+                Role = ChatRole.Assistant,
+                ResponseId = id,
+                ModelId = model.Name,
+                FinishReason = usage.CutOff ? ChatFinishReason.Length : ChatFinishReason.Stop,
+                Contents =
+                [
+                    new UsageContent(new UsageDetails
+                    {
+                        InputTokenCount = usage.PromptTokens,
+                        CachedInputTokenCount = usage.CachedTokens,
+                        OutputTokenCount = usage.CompletionTokens,
+                        TotalTokenCount = usage.PromptTokens + usage.CompletionTokens,
+                    }),
+                ],
+            };
+        }
     }
 
     public object? GetService(Type serviceType, object? serviceKey = null) =>

@@ -65,4 +65,19 @@ public sealed class ModelOptions
     public int? MaxQueued { get; set; }
 
     public int QueueLimit => MaxQueued ?? 4 * MaxParallel;
+
+    /// <summary>
+    /// The prompt cache: when an answer ends its sequence stays in the KV cache, and a request whose prompt starts with
+    /// the same tokens (the conversation's next turn) reads only what follows them.
+    /// </summary>
+    public bool PromptCache { get; set; } = true;
+
+    /// <summary>
+    /// How many finished sequences the prompt cache keeps (in the sequences not running); unset: all of
+    /// <see cref="MaxParallel"/>. More conversations than that share them, the one used least recently giving way.
+    /// </summary>
+    [Range(0, 64)]
+    public int? PromptCacheSequences { get; set; }
+
+    public int KeptSequences => PromptCache ? Math.Min(PromptCacheSequences ?? MaxParallel, MaxParallel) : 0;
 }

@@ -20,7 +20,8 @@ public sealed record PromptText(IReadOnlyList<PromptPart> Parts)
 }
 
 /// <param name="IsMarkup">True for the template's own text, false for a message's content.</param>
-public sealed record PromptPart(string Text, bool IsMarkup)
+/// <param name="IsAnswer">Content that is an earlier answer of the model's: it may be read as the tokens it was written in.</param>
+public sealed record PromptPart(string Text, bool IsMarkup, bool IsAnswer = false)
 {
     public static PromptPart Markup(string text) => new(text, IsMarkup: true);
 
@@ -37,6 +38,18 @@ public sealed class PromptTextBuilder
     public PromptTextBuilder Markup(string text) => Add(text, isMarkup: true);
 
     public PromptTextBuilder Content(string text) => Add(text, isMarkup: false);
+
+    /// <summary>An earlier answer: a part of its own, so that its tokens can be matched whole.</summary>
+    public PromptTextBuilder Answer(string text)
+    {
+        Flush();
+        if (text.Length > 0)
+        {
+            _parts.Add(new PromptPart(text, IsMarkup: false, IsAnswer: true));
+        }
+
+        return this;
+    }
 
     public PromptText Build()
     {

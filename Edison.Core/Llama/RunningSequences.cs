@@ -1,29 +1,18 @@
-using LLama.Native;
-
 namespace Edison.Core.Llama;
 
 /// <summary>
-/// The sequences being decoded, in id order (the order a batch takes them in), and the ids free for new ones, lowest
-/// first, so that running sequences hold neighbouring ids: with a KV cache per sequence, llama.cpp computes a batch
-/// in one pass only over sequences whose ids follow each other (see <see cref="DecodeLoop"/>).
+/// The sequences being decoded, in id order: the order a batch takes them in (llama.cpp computes a batch in one pass
+/// only over sequences whose ids follow each other, see <see cref="DecodeLoop"/>).
 /// </summary>
-internal sealed class RunningSequences(int capacity)
+internal sealed class RunningSequences
 {
     private readonly List<Sequence> _sequences = [];
-    private readonly PriorityQueue<int, int> _freeIds = new(Enumerable.Range(0, capacity).Select(id => (id, id)));
     private long _admissions;
 
     public int Count => _sequences.Count;
 
-    public bool HasFreeId => _freeIds.Count > 0;
-
     /// <summary>The sequence admitted last.</summary>
     public Sequence Newest => _sequences.MaxBy(sequence => sequence.Admitted)!;
-
-    public LLamaSeqId TakeId() => (LLamaSeqId)_freeIds.Dequeue();
-
-    /// <summary>Frees a finished sequence's id; the sequence itself leaves at the next <see cref="RemoveFinished"/>.</summary>
-    public void ReleaseId(LLamaSeqId id) => _freeIds.Enqueue((int)id, (int)id);
 
     public void Add(Sequence sequence)
     {

@@ -40,6 +40,27 @@ internal sealed class Sequence(GenerationJob job, LLamaSeqId id, LLamaToken[] pr
 
     public int Generated { get; set; }
 
+    /// <summary>Prompt tokens that were in the sequence's cells already (the prompt cache) and were not read again.</summary>
+    public int CachedTokens { get; set; }
+
+    /// <summary>Whether the sequence's cells may be kept for the next request (not for images, whose positions are no tokens).</summary>
+    public bool Keepable { get; set; } = true;
+
+    /// <summary>Answer tokens decoded into the sequence's cells, after the prompt.</summary>
+    public List<LLamaToken> Decoded { get; } = [];
+
+    /// <summary>Every answer token sampled (the last one may not be decoded yet).</summary>
+    public List<LLamaToken> Sampled { get; } = [];
+
+    /// <summary>The text released to the caller so far.</summary>
+    public System.Text.StringBuilder Released { get; } = new();
+
+    /// <summary>True when max tokens or the context ended the answer, not the model or a stop string.</summary>
+    public bool CutOff { get; set; }
+
+    /// <summary>What the sequence's cells hold, in order: the prompt as far as it was read, then the answer.</summary>
+    public List<LLamaToken> CellTokens() => [.. Prompt.Take(PromptFed), .. Decoded];
+
     /// <summary>Admission order: the newest gives way when the KV cache is full.</summary>
     public long Admitted { get; set; }
 

@@ -5,7 +5,8 @@ namespace Edison.Core.Telemetry;
 
 /// <summary>
 /// Edison's own metrics (meter "Edison"), exported for Prometheus at <c>/metrics</c>: answers by outcome and mode,
-/// generations running and queued, time to first token, tokens per second and tokens written.
+/// generations running and queued, time to first token, tokens per second, tokens written, and prompt tokens read
+/// against those the prompt cache already held.
 /// </summary>
 public sealed class EdisonMetrics
 {
@@ -13,6 +14,8 @@ public sealed class EdisonMetrics
 
     private readonly Counter<long> _answers;
     private readonly Counter<long> _tokens;
+    private readonly Counter<long> _promptEvaluated;
+    private readonly Counter<long> _promptReused;
     private readonly Histogram<double> _timeToFirstToken;
     private readonly Histogram<double> _tokensPerSecond;
 
@@ -21,6 +24,8 @@ public sealed class EdisonMetrics
         var meter = meters.Create(MeterName);
         _answers = meter.CreateCounter<long>("edison.chat.answers", "{answer}", "Answers by outcome (completed, failed, stopped: the client stopped or disconnected) and mode.");
         _tokens = meter.CreateCounter<long>("edison.tokens.generated", "{token}", "Tokens written by the model.");
+        _promptEvaluated = meter.CreateCounter<long>("edison.prompt_tokens.evaluated", "{token}", "Prompt tokens the model read.");
+        _promptReused = meter.CreateCounter<long>("edison.prompt_tokens.reused", "{token}", "Prompt tokens the prompt cache already held, not read again.");
         _timeToFirstToken = meter.CreateHistogram(
             "edison.time_to_first_token", "s", "From the start of generation to the first piece of the answer.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
@@ -34,8 +39,15 @@ public sealed class EdisonMetrics
     public void FirstToken(TimeSpan elapsed) => _timeToFirstToken.Record(elapsed.TotalSeconds);
 
     /// <param name="outcome">completed, failed or stopped.</param>
-    public void Answered(string outcome, string mode, int tokens, TimeSpan afterFirstToken)
+    /// <param name="usage">The answer's token counts, when the engine reported them.</param>
+    public void Answered(string outcome, string mode, int tokens, TimeSpan afterFirstToken, Chat.ChatUsage? usage)
     {
+        if (usage is not null)
+        {
+            _promptEvaluated.Add(usage.PromptTokens - usage.CachedTokens);
+            _promptReused.Add(usage.CachedTokens);
+        }
+
         _answers.Add(1, new KeyValuePair<string, object?>("outcome", outcome), new KeyValuePair<string, object?>("mode", mode));
         _tokens.Add(tokens);
         if (outcome == "completed" && tokens > 1 && afterFirstToken > TimeSpan.Zero)

@@ -86,9 +86,12 @@ public sealed class PageInRealUseTests(BrowserFixture fixture, ProductionEdisons
         await page.GotoAsync(Writing + "/");
         var box = page.GetByTestId("chat-input");
 
-        var refused = await box.EvaluateAsync<bool>(
+        // The box is found in the page at the moment of the paste: the page may be swapping its first box for the
+        // interactive one, and a person pastes into the box that is there.
+        var refused = await page.EvaluateAsync<bool>(
             """
-            box => {
+            () => {
+                const box = document.querySelector('[data-testid=chat-input]');
                 const data = new DataTransfer();
                 data.setData('text/plain', 'x'.repeat(200000));
                 const paste = new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true });

@@ -31,7 +31,7 @@ public sealed class ChannelEngine : IGenerationEngine
     /// <summary>Ends the current answer with a failure, as a native error would.</summary>
     public void Fail() => _tokens.Writer.TryWrite(FailureMarker);
 
-    public async IAsyncEnumerable<string> GenerateAsync(GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<GenerationUpdate> GenerateAsync(GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         lock (Requests)
         {
@@ -54,7 +54,7 @@ public sealed class ChannelEngine : IGenerationEngine
                     throw new InvalidOperationException("the engine failed");
                 }
 
-                yield return token;
+                yield return new GenerationUpdate(token);
             }
         }
         finally

@@ -148,8 +148,11 @@ public static class OpenAiEndpoints
 
     private static string FinishReason(ChatUsage? usage) => usage?.CutOff == true ? "length" : "stop";
 
-    private static OpenAiUsage Usage(ChatUsage? usage) =>
-        new(usage?.PromptTokens ?? 0, usage?.CompletionTokens ?? 0, (usage?.PromptTokens ?? 0) + (usage?.CompletionTokens ?? 0));
+    private static OpenAiUsage Usage(ChatUsage? usage) => new(
+        usage?.PromptTokens ?? 0,
+        usage?.CompletionTokens ?? 0,
+        (usage?.PromptTokens ?? 0) + (usage?.CompletionTokens ?? 0),
+        new OpenAiPromptTokensDetails(usage?.CachedTokens ?? 0));
 
     /// <summary>An OpenAI error object; its type follows from the status, as OpenAI's do.</summary>
     internal static IResult Error(string message, int status, string? code = null) =>

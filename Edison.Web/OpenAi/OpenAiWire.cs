@@ -32,7 +32,10 @@ public sealed record OpenAiChoice(int Index, OpenAiResponseMessage Message, stri
 
 public sealed record OpenAiResponseMessage(string Role, string Content);
 
-public sealed record OpenAiUsage(int PromptTokens, int CompletionTokens, int TotalTokens);
+public sealed record OpenAiUsage(int PromptTokens, int CompletionTokens, int TotalTokens, OpenAiPromptTokensDetails PromptTokensDetails);
+
+/// <param name="CachedTokens">Prompt tokens Edison's prompt cache already held, as OpenAI reports its own cache.</param>
+public sealed record OpenAiPromptTokensDetails(int CachedTokens);
 
 public sealed record OpenAiChunk(string Id, long Created, string Model, IReadOnlyList<OpenAiChunkChoice> Choices, OpenAiUsage? Usage = null)
 {

@@ -49,7 +49,7 @@
         if (length > Number(box.dataset.maxLength)) {
             event.preventDefault();
             if (early.done) {
-                box.dispatchEvent(new CustomEvent('edison-paste-refused', { detail: length }));
+                box.dispatchEvent(new CustomEvent('edison-paste-refused', { detail: length, bubbles: true }));
             } else {
                 early.refusedPaste = length;
             }

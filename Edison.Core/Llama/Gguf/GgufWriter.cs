@@ -4,7 +4,7 @@ namespace Edison.Core.Llama.Gguf;
 
 /// <summary>
 /// Writes GGUF version 3 files (the format llama.cpp loads): a header, typed metadata, tensor descriptions and
-/// 32-byte aligned F32 tensor data. Only what Edison's generated models need is supported.
+/// 32-byte aligned tensor data, F32 or Q8_0. Only what Edison's generated models need is supported.
 /// </summary>
 public sealed class GgufWriter
 {
@@ -28,7 +28,38 @@ public sealed class GgufWriter
             throw new ArgumentException($"Tensor {name} has {data.Length} values but its dimensions hold {elements}.", nameof(data));
         }
 
-        _tensors.Add(new GgufTensor(name, dimensions, data));
+        _tensors.Add(new GgufTensor(name, dimensions, GgmlType.F32, (ulong)data.Length * sizeof(float), writer =>
+        {
+            foreach (var value in data)
+            {
+                writer.Write(value);
+            }
+        }));
+        return this;
+    }
+
+    /// <summary>
+    /// A Q8_0 tensor (llama.cpp's 8-bit quantisation: blocks of 32 values, each an f16 scale and 32 signed bytes),
+    /// its rows written by <paramref name="writeRow"/> when the file is written, so a large model is never held in
+    /// memory. The first dimension (a row) must be a multiple of 32.
+    /// </summary>
+    /// <param name="writeRow">Writes row <c>r</c> as <c>dimensions[0] / 32</c> blocks; see <see cref="Q8Block"/>.</param>
+    public GgufWriter AddQ8Tensor(string name, Action<BinaryWriter, long> writeRow, params long[] dimensions)
+    {
+        if (dimensions[0] % Q8Block.Values != 0)
+        {
+            throw new ArgumentException($"Tensor {name}: a Q8_0 row holds a multiple of {Q8Block.Values} values.", nameof(dimensions));
+        }
+
+        long rows = dimensions.Skip(1).Aggregate(1L, (product, d) => product * d);
+        ulong size = (ulong)(rows * (dimensions[0] / Q8Block.Values) * Q8Block.Bytes);
+        _tensors.Add(new GgufTensor(name, dimensions, GgmlType.Q8_0, size, writer =>
+        {
+            for (long row = 0; row < rows; row++)
+            {
+                writeRow(writer, row);
+            }
+        }));
         return this;
     }
 
@@ -56,17 +87,20 @@ public sealed class GgufWriter
                 writer.Write((ulong)dimension);
             }
 
-            writer.Write((uint)GgmlType.F32);
+            writer.Write((uint)tensor.Type);
             writer.Write(offset);
-            offset += Align((ulong)tensor.Data.Length * sizeof(float));
+            offset += Align(tensor.Bytes);
         }
 
         Pad(writer);
         foreach (var tensor in _tensors)
         {
-            foreach (var value in tensor.Data)
+            long start = writer.BaseStream.Position;
+            tensor.Write(writer);
+            writer.Flush();
+            if ((ulong)(writer.BaseStream.Position - start) != tensor.Bytes)
             {
-                writer.Write(value);
+                throw new InvalidOperationException($"Tensor {tensor.Name} wrote {writer.BaseStream.Position - start} bytes instead of {tensor.Bytes}.");
             }
 
             Pad(writer);
@@ -103,10 +137,24 @@ public sealed class GgufWriter
         writer.Write(new byte[padding]);
     }
 
-    private sealed record GgufTensor(string Name, long[] Dimensions, float[] Data);
+    private sealed record GgufTensor(string Name, long[] Dimensions, GgmlType Type, ulong Bytes, Action<BinaryWriter> Write);
 
     private enum GgmlType : uint
     {
         F32 = 0,
+        Q8_0 = 8,
+    }
+}
+
+/// <summary>One Q8_0 block: the value of quant <c>q</c> is <c>q × scale</c>.</summary>
+public static class Q8Block
+{
+    public const int Values = 32;
+    public const int Bytes = 2 + Values;
+
+    public static void Write(BinaryWriter writer, Half scale, ReadOnlySpan<sbyte> quants)
+    {
+        writer.Write(scale);
+        writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(quants));
     }
 }

@@ -255,7 +255,7 @@ public sealed class BatchedGenerationEngineTests
         var text = new StringBuilder();
         await foreach (var piece in engine.GenerateAsync(request, cancellationToken))
         {
-            text.Append(piece);
+            text.Append(piece.Text);
         }
 
         return text.ToString();

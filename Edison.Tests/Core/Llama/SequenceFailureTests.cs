@@ -48,8 +48,8 @@ public sealed class SequenceFailureTests
         {
             await foreach (var piece in engine.GenerateAsync(new GenerationRequest(PromptText.Content("User: go\nAssistant:"), 200, 0f, 1f, seed, []), CancellationToken.None))
             {
-                pieces++;
-                text.Append(piece);
+                pieces += piece.Usage is null ? 1 : 0;
+                text.Append(piece.Text);
             }
 
             return (pieces, text.ToString(), null);

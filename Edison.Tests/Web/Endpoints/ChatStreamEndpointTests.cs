@@ -28,8 +28,17 @@ public sealed class ChatStreamEndpointTests : IAsyncLifetime
             "event: token\ndata: {\"t\":\" world! \"}\n\n" +
             "event: token\ndata: {\"t\":\"\\uD83E\\uDD99\"}\n\n" +
             "event: done\ndata: {\"ok\":true,\"mode_used\":\"chat\",\"response\":\"Hello, world! \\uD83E\\uDD99\",\"finish_reason\":\"stop\"," +
-            $"\"conversation_id\":\"{conversationId}\",\"sources\":[]}}\n\n",
-            body);
+            $"\"conversation_id\":\"{conversationId}\",\"sources\":[],\"usage\":{{",
+            body[..body.IndexOf("\"usage\":{", StringComparison.Ordinal)] + "\"usage\":{");
+        Assert.EndsWith("}}\n\n", body);
+
+        // The counts: the prompt as this model's tokenizer reads it (nothing cached on a first message), and the
+        // answer's tokens (the emoji alone is four byte tokens).
+        var usage = JsonDocument.Parse(body[(body.LastIndexOf("data: ", StringComparison.Ordinal) + 6)..]).RootElement.GetProperty("usage");
+        Assert.Equal(["prompt_tokens", "cached_tokens", "completion_tokens"], usage.EnumerateObject().Select(p => p.Name));
+        Assert.InRange(usage.GetProperty("prompt_tokens").GetInt32(), 10, 200);
+        Assert.Equal(0, usage.GetProperty("cached_tokens").GetInt32());
+        Assert.InRange(usage.GetProperty("completion_tokens").GetInt32(), 6, 20);
     }
 
     [Fact]

@@ -97,11 +97,11 @@ public sealed class FailureTests : IAsyncLifetime
 
         public int QueuedGenerations => 0;
 
-        public async IAsyncEnumerable<string> GenerateAsync(GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+        public async IAsyncEnumerable<GenerationUpdate> GenerateAsync(GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
         {
-            yield return "Once";
+            yield return new GenerationUpdate("Once");
             await Task.Yield();
-            yield return " upon";
+            yield return new GenerationUpdate(" upon");
             throw new InvalidOperationException("native decoder exploded");
         }
     }

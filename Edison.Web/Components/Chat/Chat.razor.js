@@ -1,26 +1,26 @@
 // Behaviour the server cannot give without a round trip: Enter sends what the box holds, a refused paste is
 // explained, the reply is followed as it grows, footnotes stay in their answer, and code blocks can be copied.
 export function attach(root, input) {
-    const box = root.querySelector('[data-testid=chat-input]');
-    if (box) {
-        box.addEventListener('keydown', event => {
-            if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
-                event.preventDefault();
-                input.invokeMethodAsync('SendFromKeyboardAsync', box.value);
-            }
-        });
-
-        // edison.js refuses a paste over the limit; the page says so.
-        box.addEventListener('edison-paste-refused', event => input.invokeMethodAsync('PasteRefused', event.detail));
-
-        // What was typed (and sent with Enter, or pasted too long) before the page became interactive; see edison.js.
-        const early = window.edisonEarly?.takeOver(box);
-        if (early?.refusedPaste) {
-            input.invokeMethodAsync('PasteRefused', early.refusedPaste);
+    // Listened for on the root, not on the box: they hold whatever box the page has now.
+    const selector = '[data-testid=chat-input]';
+    root.addEventListener('keydown', event => {
+        if (event.target.matches?.(selector) && event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+            event.preventDefault();
+            input.invokeMethodAsync('SendFromKeyboardAsync', event.target.value);
         }
-        if (early?.send) {
-            input.invokeMethodAsync('SendFromKeyboardAsync', box.value);
-        }
+    });
+
+    // edison.js refuses a paste over the limit; the page says so.
+    root.addEventListener('edison-paste-refused', event => input.invokeMethodAsync('PasteRefused', event.detail));
+
+    // What was typed (and sent with Enter, or pasted too long) before the page became interactive; see edison.js.
+    const box = root.querySelector(selector);
+    const early = box ? window.edisonEarly?.takeOver(box) : null;
+    if (early?.refusedPaste) {
+        input.invokeMethodAsync('PasteRefused', early.refusedPaste);
+    }
+    if (early?.send) {
+        input.invokeMethodAsync('SendFromKeyboardAsync', box.value);
     }
 
     const list = root.querySelector('.chat-messages');
