@@ -125,7 +125,7 @@ public sealed partial class ChatPromptBuilder
                     prompt.Markup("User: ").Content(turn.Content).Markup("\n");
                     break;
                 default:
-                    prompt.Markup("Assistant: ").Answer(turn.Content).Markup("\n");
+                    prompt.Markup("Assistant:").Answer(turn.Content, lead: " ").Markup("\n");
                     break;
             }
         }

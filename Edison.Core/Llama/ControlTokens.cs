@@ -54,7 +54,7 @@ public sealed class ControlTokens
 
             if (!part.IsMarkup)
             {
-                text.Append(part.Text);
+                text.Append(part.Lead).Append(part.Text);
                 continue;
             }
 
@@ -98,7 +98,7 @@ public sealed class ControlTokens
                 continue;
             }
 
-            var content = part.Text;
+            var content = part.Lead + part.Text;
             foreach (var (control, _) in _byLength)
             {
                 if (content.Contains(control, StringComparison.Ordinal))

@@ -12,7 +12,7 @@ public sealed record PromptText(IReadOnlyList<PromptPart> Parts)
     private string? _text;
 
     /// <summary>The whole prompt as one string, as the template wrote it.</summary>
-    public string Text => _text ??= string.Concat(Parts.Select(p => p.Text));
+    public string Text => _text ??= string.Concat(Parts.Select(p => p.Lead + p.Text));
 
     public static PromptText Content(string text) => new([PromptPart.Content(text)]);
 
@@ -21,7 +21,11 @@ public sealed record PromptText(IReadOnlyList<PromptPart> Parts)
 
 /// <param name="IsMarkup">True for the template's own text, false for a message's content.</param>
 /// <param name="IsAnswer">Content that is an earlier answer of the model's: it may be read as the tokens it was written in.</param>
-public sealed record PromptPart(string Text, bool IsMarkup, bool IsAnswer = false)
+/// <param name="Lead">
+/// Text the format puts before an answer, read only when the answer is read as text: the model's own tokens begin with
+/// it already (the plain format's "Assistant:" is followed by the model's " Hello").
+/// </param>
+public sealed record PromptPart(string Text, bool IsMarkup, bool IsAnswer = false, string Lead = "")
 {
     public static PromptPart Markup(string text) => new(text, IsMarkup: true);
 
@@ -40,12 +44,12 @@ public sealed class PromptTextBuilder
     public PromptTextBuilder Content(string text) => Add(text, isMarkup: false);
 
     /// <summary>An earlier answer: a part of its own, so that its tokens can be matched whole.</summary>
-    public PromptTextBuilder Answer(string text)
+    public PromptTextBuilder Answer(string text, string lead = "")
     {
         Flush();
         if (text.Length > 0)
         {
-            _parts.Add(new PromptPart(text, IsMarkup: false, IsAnswer: true));
+            _parts.Add(new PromptPart(text, IsMarkup: false, IsAnswer: true, lead));
         }
 
         return this;

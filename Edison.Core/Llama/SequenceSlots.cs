@@ -68,7 +68,9 @@ internal sealed class SequenceSlots
             }
         }
 
-        var (pick, reused) = going ?? empty ?? best ?? oldest!.Value;
+        // A sequence taken for what little it shares (the first token, say) is read from the start: that much is not
+        // worth tying the prompt to cells another request left.
+        var (pick, reused) = going ?? empty ?? best ?? (oldest!.Value.Slot, 0);
         pick.Running = true;
         pick.Tokens = null;
         pick.LastUsed = ++_uses;

@@ -39,6 +39,17 @@ public static class TestModels
     /// </summary>
     public static string Attentive => Write(new ScriptedModelSpec("attentive", StoryAnswer, Repeat: true, AttentionWeight: 15f));
 
+    /// <summary>
+    /// A small model with random weights and a ChatML template: every token of the prompt sways its answer, so an
+    /// answer that read a single wrong token (another conversation's cached cells, say) comes out different.
+    /// </summary>
+    public static string Sensitive => Written.GetOrAdd("sensitive", name => new Lazy<string>(() =>
+    {
+        var path = Path.Combine(Folder, name + ".gguf");
+        RandomModelWriter.Write(new RandomModelSpec(name, Embedding: 128, Layers: 2, Heads: 4, FeedForward: 256, ContextLength: 4096, VocabularySize: 1200), path);
+        return path;
+    })).Value;
+
     /// <summary>One folder per test run, removed when the run ends, so runs do not pile models up in /tmp.</summary>
     private static string CreateFolder()
     {

@@ -1,0 +1,204 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Edison.Tests.TestSupport;
+
+namespace Edison.Tests.Web.Endpoints;
+
+/// <summary>
+/// The prompt cache: a conversation's next turn reads only what is new, answers are the same as without the cache (on
+/// the generated attentive model), and conversations never read each other's cells (on a model with random weights,
+/// whose answer every token of the prompt sways).
+/// </summary>
+public sealed class PromptCacheTests
+{
+    private const string SharedSystem = "You are a storyteller for a group of friends who like short stories about animals.";
+
+    [Fact]
+    public async Task Each_turn_reads_only_what_is_new_and_answers_as_it_would_without_the_cache()
+    {
+        var withCache = await ConversationAsync(promptCache: true, ["a story about a cat", "and then?", "what did the cat eat?", "the end"]);
+        var without = await ConversationAsync(promptCache: false, ["a story about a cat", "and then?", "what did the cat eat?", "the end"]);
+
+        Assert.Equal(without.Select(t => t.Answer), withCache.Select(t => t.Answer));
+        Assert.All(without, turn => Assert.Equal(0, turn.Cached));
+        Assert.Equal(0, withCache[0].Cached);
+        for (int turn = 1; turn < withCache.Count; turn++)
+        {
+            // The previous prompt and the previous answer (but its last token, which was written but never read
+            // back) were in the cache: only the new message is read.
+            var before = withCache[turn - 1];
+            Assert.True(
+                withCache[turn].Cached >= before.Prompt + before.Completion - 1,
+                $"turn {turn + 1}: {withCache[turn].Cached} of {withCache[turn].Prompt} cached; the turn before held {before.Prompt} + {before.Completion}");
+            Assert.Equal(withCache[turn].Prompt, without[turn].Prompt);
+        }
+    }
+
+    [Fact]
+    public async Task Two_conversations_that_share_a_system_prompt_answer_as_without_the_cache_even_on_one_sequence()
+    {
+        foreach (var parallel in new[] { 2, 1 })
+        {
+            var answers = new List<List<string>>();
+            foreach (var cache in new[] { false, true })
+            {
+                await using var edison = Edison(cache, parallel: parallel);
+                answers.Add(await TurnsAsync(await edison.CreateReadyClientAsync(), ["a", "b"], sharedSystem: true));
+            }
+
+            Assert.Equal(answers[0], answers[1]);
+        }
+    }
+
+    [Fact]
+    public async Task Conversations_never_read_each_others_cells_on_a_model_every_token_sways()
+    {
+        // Each conversation, interleaved with the other, answers exactly as it does alone: with two sequences each
+        // keeps its own, and with one each gives way to the other every turn (and is read again from the start).
+        var alone = new Dictionary<string, List<string>>();
+        foreach (var name in new[] { "a", "b" })
+        {
+            await using var edison = Edison(cache: true, model: TestModels.Sensitive, parallel: 2);
+            alone[name] = await TurnsAsync(await edison.CreateReadyClientAsync(), [name], sharedSystem: false);
+        }
+
+        foreach (var parallel in new[] { 2, 1 })
+        {
+            await using var both = Edison(cache: true, model: TestModels.Sensitive, parallel: parallel);
+            var interleaved = await TurnsAsync(await both.CreateReadyClientAsync(), ["a", "b"], sharedSystem: false);
+
+            Assert.Equal(alone["a"], interleaved.Where((_, i) => i % 2 == 0));
+            Assert.Equal(alone["b"], interleaved.Where((_, i) => i % 2 == 1));
+        }
+
+        Assert.NotEqual(alone["a"], alone["b"]);
+    }
+
+    /// <summary>Three turns of each named conversation, taking turns; every answer, in the order asked.</summary>
+    private static async Task<List<string>> TurnsAsync(HttpClient client, string[] conversations, bool sharedSystem)
+    {
+        var histories = conversations.ToDictionary(
+            name => name,
+            name => new List<object> { new { role = "system", content = sharedSystem ? SharedSystem : $"Conversation {name} wants short answers." } });
+        var answers = new List<string>();
+        for (int turn = 0; turn < 3; turn++)
+        {
+            foreach (var name in conversations)
+            {
+                var history = histories[name];
+                history.Add(new { role = "user", content = (name, turn) switch
+                {
+                    ("a", 0) => "a story about a cat",
+                    ("b", 0) => "why is the sky blue?",
+                    _ => $"go on with part {turn}",
+                } });
+                var (answer, _, _) = await CompleteAsync(client, history);
+                history.Add(new { role = "assistant", content = answer });
+                answers.Add(answer);
+            }
+        }
+
+        return answers;
+    }
+
+    [Fact]
+    public async Task Conversations_answered_at_the_same_time_keep_to_their_own_cells()
+    {
+        var messages = new[] { "a story about the moon", "a story about the sea", "why is grass green?", "write a poem about rain" };
+        async Task<List<List<string>>> RunAsync(bool cache, bool together)
+        {
+            await using var edison = Edison(cache, parallel: 2);
+            var client = await edison.CreateReadyClientAsync();
+            async Task<List<string>> ConversationAsync(string first)
+            {
+                var history = new List<object> { new { role = "system", content = SharedSystem }, new { role = "user", content = first } };
+                var answers = new List<string>();
+                foreach (var next in new[] { "go on", "and finally?" })
+                {
+                    var (answer, _, _) = await CompleteAsync(client, history);
+                    answers.Add(answer);
+                    history.Add(new { role = "assistant", content = answer });
+                    history.Add(new { role = "user", content = next });
+                }
+
+                return answers;
+            }
+
+            if (together)
+            {
+                return [.. await Task.WhenAll(messages.Select(m => Task.Run(() => ConversationAsync(m))))];
+            }
+
+            var alone = new List<List<string>>();
+            foreach (var message in messages)
+            {
+                alone.Add(await ConversationAsync(message));
+            }
+
+            return alone;
+        }
+
+        var reference = await RunAsync(cache: false, together: false);
+
+        Assert.Equal(reference, await RunAsync(cache: true, together: true));
+    }
+
+    [Fact]
+    public async Task A_client_kept_history_is_matched_by_its_tokens()
+    {
+        await using var edison = Edison(cache: true);
+        var client = await edison.CreateReadyClientAsync();
+        var history = new List<object> { new { role = "user", content = "a story about a dog" } };
+
+        var (first, _, _) = await CompleteAsync(client, history);
+        history.Add(new { role = "assistant", content = first });
+        history.Add(new { role = "user", content = "go on" });
+        var (_, prompt, cached) = await CompleteAsync(client, history);
+
+        Assert.True(cached > prompt / 2, $"{cached} of {prompt} prompt tokens came from the cache");
+    }
+
+    /// <param name="model">Attentive by default: its answers follow the prompt but shrug off the last digits of floating
+    /// point, which differ with how a batch is shaped (a cached prefix is read in other batches than a fresh one).</param>
+    private static EdisonFactory Edison(bool cache, string? model = null, int parallel = 4) =>
+        new(model ?? TestModels.Attentive, contextSize: 2048, settings: new Dictionary<string, string?>
+        {
+            ["Edison:Model:PromptCache"] = cache ? "true" : "false",
+            ["Edison:Model:MaxParallel"] = parallel.ToString(),
+            ["Edison:RateLimit:PermitsPerMinute"] = "0",
+            ["Edison:RateLimit:ConcurrentPerClient"] = "0",
+        });
+
+    private static async Task<List<(string Answer, int Prompt, int Cached, int Completion)>> ConversationAsync(bool promptCache, string[] messages)
+    {
+        await using var edison = Edison(promptCache);
+        var client = await edison.CreateReadyClientAsync();
+        var id = Guid.NewGuid();
+        var turns = new List<(string, int, int, int)>();
+        foreach (var message in messages)
+        {
+            var response = await client.PostAsync("/chat", Sse.Json(new { message, conversation_id = id, temperature = 0, max_tokens = 24, mode = "reasoning" }));
+            var done = await response.Content.ReadFromJsonAsync<JsonElement>();
+            var usage = done.GetProperty("usage");
+            turns.Add((
+                done.GetProperty("response").GetString()!,
+                usage.GetProperty("prompt_tokens").GetInt32(),
+                usage.GetProperty("cached_tokens").GetInt32(),
+                usage.GetProperty("completion_tokens").GetInt32()));
+        }
+
+        return turns;
+    }
+
+    private static async Task<(string Answer, int Prompt, int Cached)> CompleteAsync(HttpClient client, List<object> messages)
+    {
+        var response = await client.PostAsync("/v1/chat/completions", Sse.Json(new { messages, temperature = 0, max_tokens = 20 }));
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var usage = body.GetProperty("usage");
+        return (
+            body.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString()!,
+            usage.GetProperty("prompt_tokens").GetInt32(),
+            usage.GetProperty("prompt_tokens_details").GetProperty("cached_tokens").GetInt32());
+    }
+}
