@@ -3,11 +3,23 @@ using Edison.Core.Llama;
 namespace Edison.Bench;
 
 /// <summary>
-/// What to measure: <c>--model PATH|synthetic-300m --tokens N --runs R --message TEXT --threads T --flash-attention auto|on|off</c>.
+/// What to measure: <c>--model PATH|synthetic-300m --tokens N --runs R --message TEXT --threads T --flash-attention auto|on|off
+/// --prompt-tokens P --turns T --turn-tokens N --only single,concurrent,reading,turns</c>.
 /// Threads 0 and flash attention auto (the defaults) are what Edison runs with when neither is configured.
 /// </summary>
 public sealed record BenchOptions(string ModelPath, bool IsDemo, int MaxTokens, int Runs, string Message, int ContextSize, int Threads, string FlashAttention)
 {
+    public static readonly string[] Sections = ["single", "concurrent", "reading", "turns"];
+
+    /// <summary>The long prompt whose reading is measured, in tokens.</summary>
+    public int PromptTokens { get; private init; } = 2000;
+
+    /// <summary>The turns of the measured conversation, and the tokens of each answer in it.</summary>
+    public int Turns { get; private init; } = 10;
+
+    public int TurnTokens { get; private init; } = 64;
+
+    public IReadOnlyList<string> Only { get; private init; } = Sections;
     /// <summary>The threads every way runs with: as given, or Edison's default when 0.</summary>
     public int ThreadCount { get; private init; }
 
@@ -44,11 +56,17 @@ public sealed record BenchOptions(string ModelPath, bool IsDemo, int MaxTokens, 
             int.Parse(Value("--tokens") ?? "256"),
             int.Parse(Value("--runs") ?? "15"),
             Value("--message") ?? "Once upon a time",
-            int.Parse(Value("--context") ?? "2048"),
+            int.Parse(Value("--context") ?? "4096"),
             threads,
             Value("--flash-attention") ?? "auto")
         {
             ThreadCount = new ModelOptions { Threads = threads }.GenerationThreads(),
+            PromptTokens = int.Parse(Value("--prompt-tokens") ?? "2000"),
+            Turns = int.Parse(Value("--turns") ?? "10"),
+            TurnTokens = int.Parse(Value("--turn-tokens") ?? "64"),
+            Only = Value("--only")?.Split(',') is { } only
+                ? only.Intersect(Sections).ToList() is { Count: > 0 } known ? known : throw new ArgumentException($"--only takes some of {string.Join(',', Sections)}.")
+                : Sections,
         };
     }
 }

@@ -14,6 +14,11 @@ public sealed class BenchWorker : IAsyncDisposable
 {
     public const string Executors = "executors";
     public const string InProcess = "in-process";
+    public const string ReadCommand = "read ";
+
+    /// <summary>Tokens answered after a long prompt: enough for a first visible one, few enough to cost nothing.</summary>
+    public const int PromptReadingTokens = 8;
+
     private const string ReplyPrefix = "@@ ";
 
     private readonly Process _process;
@@ -76,7 +81,10 @@ public sealed class BenchWorker : IAsyncDisposable
         {
             await using var edison = new InProcessEdison(options, dataPath, maxParallel);
             await edison.StartAsync();
-            await AnswerCommandsAsync(command => StreamTiming.AllAtOnceAsync(int.Parse(command), edison.AnswerAsync));
+            // "N": N numbered answers at once; "read TEXT": one short answer to a long message, for its prompt reading.
+            await AnswerCommandsAsync(async command => command.StartsWith(ReadCommand, StringComparison.Ordinal)
+                ? [await edison.AnswerAsync(command[ReadCommand.Length..], PromptReadingTokens)]
+                : await StreamTiming.AllAtOnceAsync(int.Parse(command), edison.AnswerAsync));
         }
     }
 

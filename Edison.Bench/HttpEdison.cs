@@ -7,8 +7,11 @@ using System.Text.Json;
 namespace Edison.Bench;
 
 /// <summary>Edison.Web in its own process on loopback, timed by a streaming client of /chat/stream.</summary>
-public sealed class HttpEdison(BenchOptions options, string dataPath, int maxParallel) : IAsyncDisposable
+/// <param name="memory">Whether remembered exchanges from other conversations go into prompts (Edison's default).</param>
+public sealed class HttpEdison(BenchOptions options, string dataPath, int maxParallel, bool promptCache = true, bool memory = true) : IAsyncDisposable
 {
+    private int _requests;
+    private int _conversations;
     private readonly HttpClient _client = new(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { Timeout = TimeSpan.FromMinutes(5) };
     private Process? _process;
 
@@ -28,6 +31,8 @@ public sealed class HttpEdison(BenchOptions options, string dataPath, int maxPar
         start.Environment["Edison__Model__Threads"] = options.Threads.ToString();
         start.Environment["Edison__Model__MaxParallel"] = maxParallel.ToString();
         start.Environment["Edison__Model__FlashAttention"] = options.FlashAttention;
+        start.Environment["Edison__Model__PromptCache"] = promptCache ? "true" : "false";
+        start.Environment["Edison__Memory__Enabled"] = memory ? "true" : "false";
         // The benchmark sends hundreds of requests a minute, up to eight at once, from one address: no rate limits.
         start.Environment["Edison__RateLimit__PermitsPerMinute"] = "0";
         start.Environment["Edison__RateLimit__ConcurrentPerClient"] = "0";
@@ -62,9 +67,36 @@ public sealed class HttpEdison(BenchOptions options, string dataPath, int maxPar
         }
     }
 
-    public async Task<StreamTiming> StreamAsync()
+    /// <summary>The bench's message, numbered so that every answer is to a new message.</summary>
+    public async Task<StreamTiming> StreamAsync() =>
+        (await StreamAsync(BenchMessages.Numbered(options.Message, Interlocked.Increment(ref _requests)), options.MaxTokens, null)).Timing;
+
+    /// <summary>
+    /// A conversation of the given number of turns, each turn sent once the answer before it is done, as a person
+    /// reading the answers would: its first message new, then <see cref="BenchMessages.FollowUps"/>.
+    /// </summary>
+    public async Task<StreamTiming[]> ConversationAsync(int turns, int maxTokens)
     {
-        var body = JsonSerializer.Serialize(new { message = options.Message, mode = "chat", remember = false, max_tokens = options.MaxTokens, temperature = 0 });
+        var timings = new StreamTiming[turns];
+        string? conversationId = null;
+        for (int turn = 0; turn < turns; turn++)
+        {
+            var message = turn == 0
+                ? BenchMessages.Opening(Interlocked.Increment(ref _conversations))
+                : BenchMessages.FollowUps[(turn - 1) % BenchMessages.FollowUps.Length];
+            (timings[turn], conversationId) = await StreamAsync(message, maxTokens, conversationId, remember: true);
+        }
+
+        return timings;
+    }
+
+    /// <summary>
+    /// One answer streamed from /chat/stream, and its conversation. Only a remembered exchange is stored, so only then
+    /// does the next turn find it in the conversation (and memories from other conversations go into its prompt).
+    /// </summary>
+    public async Task<(StreamTiming Timing, string ConversationId)> StreamAsync(string message, int maxTokens, string? conversationId, bool remember = false)
+    {
+        var body = JsonSerializer.Serialize(new { message, mode = "chat", remember, max_tokens = maxTokens, temperature = 0, conversation_id = conversationId });
         var timing = new TimingRecorder();
         using var request = new HttpRequestMessage(HttpMethod.Post, "/chat/stream") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
@@ -79,11 +111,20 @@ public sealed class HttpEdison(BenchOptions options, string dataPath, int maxPar
             }
             else if (line == "event: done")
             {
-                break;
+                using var done = JsonDocument.Parse((await reader.ReadLineAsync())!["data: ".Length..]);
+                var result = done.RootElement;
+                if (!result.GetProperty("ok").GetBoolean())
+                {
+                    throw new InvalidOperationException($"Edison answered with an error: {result}");
+                }
+
+                var usage = result.GetProperty("usage");
+                int read = usage.GetProperty("prompt_tokens").GetInt32() - usage.GetProperty("cached_tokens").GetInt32();
+                return (timing.Finish(read), result.GetProperty("conversation_id").GetString()!);
             }
         }
 
-        return timing.Finish();
+        throw new InvalidOperationException("The stream ended without a done event.");
     }
 
     public async ValueTask DisposeAsync()

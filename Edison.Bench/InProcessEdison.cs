@@ -35,22 +35,34 @@ public sealed class InProcessEdison(BenchOptions options, string dataPath, int m
         await _services.GetRequiredService<IConversationStore>().InitializeAsync(CancellationToken.None);
     }
 
-    public async Task<StreamTiming> AnswerAsync()
+    private int _requests;
+
+    /// <summary>The bench's message, numbered so that every answer is to a new message.</summary>
+    public Task<StreamTiming> AnswerAsync() =>
+        AnswerAsync(BenchMessages.Numbered(options.Message, Interlocked.Increment(ref _requests)), options.MaxTokens);
+
+    public async Task<StreamTiming> AnswerAsync(string message, int maxTokens)
     {
         var pipeline = _services!.GetRequiredService<ChatPipeline>();
         var timing = new TimingRecorder();
         var prepared = await pipeline.PrepareAsync(
-            new ChatRequest(options.Message, ChatMode.Chat.Name, Remember: false, MaxTokens: options.MaxTokens, Temperature: 0),
+            new ChatRequest(message, ChatMode.Chat.Name, Remember: false, MaxTokens: maxTokens, Temperature: 0),
             CancellationToken.None);
+        ChatUsage? usage = null;
         await foreach (var chatEvent in pipeline.RunAsync(prepared, CancellationToken.None))
         {
-            if (chatEvent is ChatToken token)
+            switch (chatEvent)
             {
-                timing.Text(token.Text);
+                case ChatToken token:
+                    timing.Text(token.Text);
+                    break;
+                case ChatDone done:
+                    usage = done.Usage;
+                    break;
             }
         }
 
-        return timing.Finish();
+        return timing.Finish(usage is null ? 0 : usage.PromptTokens - usage.CachedTokens);
     }
 
     public async ValueTask DisposeAsync()

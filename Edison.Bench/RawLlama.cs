@@ -14,14 +14,32 @@ public sealed class RawLlama(BenchOptions options) : IDisposable
     private readonly ModelParams _parameters = new(options.ModelPath) { ContextSize = (uint)options.ContextSize, Threads = options.ThreadCount, BatchThreads = options.ThreadCount, FlashAttention = options.UsesFlashAttention };
     private DecodeThread? _decodeThread;
     private LLamaWeights? _weights;
+    private LoadedModel? _model;
 
     public string Prompt { get; private set; } = string.Empty;
 
     public void Load()
     {
         _weights = LLamaWeights.LoadFromFile(_parameters);
-        var model = new LoadedModel(_weights, _parameters, "bench", isDemo: false);
-        Prompt = ChatPromptBuilder.Format(model, [new(ChatTurn.System, ChatMode.Chat.SystemPrompt), new(ChatTurn.User, options.Message)]).Text;
+        _model = new LoadedModel(_weights, _parameters, "bench", isDemo: false);
+        Prompt = Format(options.Message);
+    }
+
+    /// <summary>A message as Edison's chat mode prompts it: its system prompt, then the message.</summary>
+    public string Format(string message) =>
+        ChatPromptBuilder.Format(_model!, [new(ChatTurn.System, ChatMode.Chat.SystemPrompt), new(ChatTurn.User, message)]).Text;
+
+    /// <summary>A long message whose prompt (<see cref="Format"/>) comes to about the given number of tokens.</summary>
+    public string LongMessage(int seed, int promptTokens)
+    {
+        int words = promptTokens;
+        for (int attempt = 0; attempt < 4; attempt++)
+        {
+            int tokens = _weights!.Tokenize(Format(BenchMessages.Long(seed, words)), add_bos: true, special: true, System.Text.Encoding.UTF8).Length;
+            words = Math.Max(1, (int)Math.Round(words * (double)promptTokens / tokens));
+        }
+
+        return BenchMessages.Long(seed, words);
     }
 
     /// <summary>LLamaSharp's StatelessExecutor: a new context for each answer.</summary>
@@ -79,6 +97,33 @@ public sealed class RawLlama(BenchOptions options) : IDisposable
     /// <remarks>The thread starts with the first loop: a worker that runs only LLamaSharp's executors never needs it.</remarks>
     public Task<StreamTiming[]> DirectDecodeAsync(LLamaContext context, int sequences) =>
         (_decodeThread ??= new DecodeThread()).RunAsync(() => DirectDecode(context, sequences));
+
+    /// <summary>
+    /// Reads a prompt in batches of the context's batch size and samples the first token: the time to first token of a
+    /// prompt read from the start. With <paramref name="formatted"/> false the text is read as it is, with no template.
+    /// </summary>
+    public Task<StreamTiming> ReadPromptAsync(LLamaContext context, string text, bool formatted = true, int? tokenLimit = null) =>
+        (_decodeThread ??= new DecodeThread()).RunAsync(() =>
+        {
+            var all = context.Tokenize(formatted ? Format(text) : text, addBos: true, special: formatted);
+            var tokens = all.AsSpan(0, Math.Min(all.Length, tokenLimit ?? all.Length));
+            var timing = new TimingRecorder();
+            var batch = new LLamaBatch();
+            int logits = 0;
+            for (int at = 0; at < tokens.Length; at += (int)context.BatchSize)
+            {
+                int take = Math.Min((int)context.BatchSize, tokens.Length - at);
+                batch.Clear();
+                logits = batch.AddRange(tokens.Slice(at, take), at, (LLamaSeqId)0, logitsLast: at + take == tokens.Length);
+                Decode(context, batch);
+            }
+
+            using var sampler = new GreedySamplingPipeline();
+            sampler.Sample(context.NativeHandle, logits);
+            timing.Token();
+            context.NativeHandle.MemorySequenceRemove((LLamaSeqId)0, -1, -1);
+            return timing.Finish(tokens.Length);
+        });
 
     private StreamTiming[] DirectDecode(LLamaContext context, int sequences)
     {

@@ -59,6 +59,23 @@ public sealed class Rounds
 
     public int Tokens(int way) => _rounds[0][way][0].Tokens;
 
+    /// <summary>Median over rounds of the time to first token of one stream of a way (say, one turn of a conversation).</summary>
+    public double TimeToFirstTokenMs(int way, int stream) => Median(_rounds.Select(r => r[way][stream].TimeToFirstTokenMs));
+
+    /// <summary>Median over rounds of one stream's time to first token over a single-stream way's in the same round.</summary>
+    public double TimeToFirstTokenRatio(int way, int stream, int baseline) =>
+        Median(_rounds.Select(r => r[way][stream].TimeToFirstTokenMs / r[baseline][0].TimeToFirstTokenMs));
+
+    /// <summary>Median over rounds of the prompt tokens one stream of a way read before its first token.</summary>
+    public double PromptTokensRead(int way, int stream) => Median(_rounds.Select(r => (double)r[way][stream].PromptTokensRead));
+
+    /// <summary>Median over rounds of a single-stream way's prompt reading rate.</summary>
+    public double PromptTokensPerSecond(int way) => Median(_rounds.Select(r => r[way][0].PromptTokensPerSecond));
+
+    /// <summary>Median over rounds of one way's prompt reading rate over another's in the same round.</summary>
+    public double PromptRateRatio(int way, int baseline) =>
+        Median(_rounds.Select(r => r[way][0].PromptTokensPerSecond / r[baseline][0].PromptTokensPerSecond));
+
     /// <summary>Median over rounds of one way's streaming rate over another's in the same round.</summary>
     public double RateRatio(int way, int baseline) =>
         Median(_rounds.Select(r => r[way][0].TokensPerSecond / r[baseline][0].TokensPerSecond));

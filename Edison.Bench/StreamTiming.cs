@@ -1,8 +1,14 @@
 namespace Edison.Bench;
 
-/// <summary>When one answer started, when its first and last tokens arrived, and how many tokens it had.</summary>
-public sealed record StreamTiming(long Started, long FirstToken, long LastToken, int Tokens)
+/// <summary>
+/// When one answer started, when its first and last tokens arrived, how many tokens it had, and how many prompt tokens
+/// were read before the first (0 when not known; the prompt cache's tokens are not read).
+/// </summary>
+public sealed record StreamTiming(long Started, long FirstToken, long LastToken, int Tokens, int PromptTokensRead = 0)
 {
+    /// <summary>Prompt tokens read per second until the first token: how fast the prompt was read.</summary>
+    public double PromptTokensPerSecond => PromptTokensRead / (TimeToFirstTokenMs / 1000);
+
     public double TimeToFirstTokenMs => Milliseconds(Started, FirstToken);
 
     /// <summary>Tokens after the first, over the time after the first: the streaming rate, free of prompt time.</summary>
@@ -47,7 +53,7 @@ public sealed class TimingRecorder
         _last = now;
     }
 
-    public StreamTiming Finish() => _tokens == 0
+    public StreamTiming Finish(int promptTokensRead = 0) => _tokens == 0
         ? throw new InvalidOperationException("The answer had no tokens.")
-        : new StreamTiming(_started, _first, _last, _tokens);
+        : new StreamTiming(_started, _first, _last, _tokens, promptTokensRead);
 }

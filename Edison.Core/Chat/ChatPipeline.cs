@@ -55,7 +55,7 @@ public sealed class ChatPipeline(
                       ?? (request.ConversationId is null ? [] : await LoadHistoryAsync(conversationId, cancellationToken));
         var sections = new List<PromptSection>();
         var notices = new List<string>();
-        if (mode.UsesMemory && await memory.RetrieveAsync(model, text, conversationId, cancellationToken) is { } remembered)
+        if (mode.UsesMemory && await memory.RetrieveAsync(model, text, conversationId, history, cancellationToken) is { } remembered)
         {
             sections.Add(remembered);
         }
@@ -103,7 +103,10 @@ public sealed class ChatPipeline(
             Messages(prompt, images),
             options,
             sections.SelectMany(s => s.Sources).ToList(),
-            notices);
+            notices)
+        {
+            Context = context,
+        };
     }
 
     /// <summary>
@@ -123,7 +126,7 @@ public sealed class ChatPipeline(
         {
             try
             {
-                answerId = await conversations.BeginExchangeAsync(prepared.ConversationId, prepared.Message, CancellationToken.None);
+                answerId = await conversations.BeginExchangeAsync(prepared.ConversationId, prepared.Message, prepared.Context, CancellationToken.None);
             }
             catch (Exception e)
             {
@@ -374,7 +377,7 @@ public sealed class ChatPipeline(
             try
             {
                 // The answer is complete: store it even if the client goes away this instant.
-                await conversations.AppendExchangeAsync(prepared.ConversationId, prepared.Message, answer, CancellationToken.None);
+                await conversations.AppendExchangeAsync(prepared.ConversationId, prepared.Message, answer, prepared.Context, CancellationToken.None);
             }
             catch (Exception e)
             {
@@ -444,7 +447,8 @@ public sealed class ChatPipeline(
         {
             if (MessageState.IsHistory(messages[i + 1].State))
             {
-                history.Add(new ChatTurn(messages[i].Role, messages[i].Content));
+                // Read with what it was asked with: the prompt then starts as the previous turn's did, token for token.
+                history.Add(new ChatTurn(messages[i].Role, ChatPromptBuilder.WithContext(messages[i].Content, messages[i].Context)));
                 history.Add(new ChatTurn(messages[i + 1].Role, messages[i + 1].Content));
             }
         }

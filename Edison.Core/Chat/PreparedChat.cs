@@ -14,4 +14,8 @@ public sealed record PreparedChat(
     IReadOnlyList<Microsoft.Extensions.AI.ChatMessage> Messages,
     Microsoft.Extensions.AI.ChatOptions Options,
     IReadOnlyList<ChatSource> Sources,
-    IReadOnlyList<string> Notices);
+    IReadOnlyList<string> Notices)
+{
+    /// <summary>The memories and web results that went with the message into its turn, stored with it.</summary>
+    public string? Context { get; init; }
+}

@@ -11,14 +11,17 @@ public interface IConversationStore
 
     Task<Conversation?> GetAsync(Guid id, CancellationToken cancellationToken);
 
-    /// <summary>Adds the user's message and the completed answer in one transaction, creating the conversation if new.</summary>
-    Task AppendExchangeAsync(Guid id, string userMessage, string answer, CancellationToken cancellationToken);
+    /// <summary>
+    /// Adds the user's message and the completed answer in one transaction, creating the conversation if new.
+    /// <paramref name="context"/> is what went with the message into its prompt (see <see cref="StoredMessage.Context"/>).
+    /// </summary>
+    Task AppendExchangeAsync(Guid id, string userMessage, string answer, string? context, CancellationToken cancellationToken);
 
     /// <summary>
     /// Stores the user's message and an answer still being written (<see cref="MessageState.Answering"/>), creating the
     /// conversation if new, so that the question is kept whatever happens to the answer. Returns the answer's id.
     /// </summary>
-    Task<long> BeginExchangeAsync(Guid id, string userMessage, CancellationToken cancellationToken);
+    Task<long> BeginExchangeAsync(Guid id, string userMessage, string? context, CancellationToken cancellationToken);
 
     /// <summary>
     /// Stores how a begun answer ended: its text as far as it got, completed, stopped or failed (with the error). A
@@ -45,12 +48,17 @@ public sealed record Conversation(Guid Id, string Title, DateTimeOffset Updated,
 
 /// <param name="State">One of <see cref="MessageState"/>; a question is always completed.</param>
 /// <param name="Error">Why a failed answer failed.</param>
+/// <param name="Context">
+/// The memories and web results a question was asked with. Later turns read it again where it was, so the prompt
+/// starts with the tokens the model already read (the prompt cache holds them) and says what the answer was made from.
+/// </param>
 public sealed record StoredMessage(
     string Role,
     string Content,
     DateTimeOffset Created,
     string State = MessageState.Completed,
-    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Error = null);
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Error = null,
+    [property: System.Text.Json.Serialization.JsonIgnore] string? Context = null);
 
 /// <summary>How a stored answer stands.</summary>
 public static class MessageState

@@ -12,7 +12,7 @@ namespace Edison.Core.Conversations;
 /// </summary>
 public sealed class PostgresConversationStore(IOptions<DatabaseOptions> database, TimeProvider time) : IConversationStore, IAsyncDisposable
 {
-    private const int SchemaVersion = 2;
+    private const int SchemaVersion = 3;
 
     // Any number both nodes agree on: the schema is created under this advisory lock, so two nodes starting together
     // do not race each other's CREATE statements.
@@ -59,6 +59,7 @@ public sealed class PostgresConversationStore(IOptions<DatabaseOptions> database
             CREATE INDEX IF NOT EXISTS memories_by_conversation ON memories(conversation_id);
             ALTER TABLE messages ADD COLUMN IF NOT EXISTS state text NOT NULL DEFAULT 'completed';
             ALTER TABLE messages ADD COLUMN IF NOT EXISTS error text;
+            ALTER TABLE messages ADD COLUMN IF NOT EXISTS context text;
             INSERT INTO edison_schema (version) SELECT {SchemaVersion} WHERE NOT EXISTS (SELECT 1 FROM edison_schema);
             UPDATE edison_schema SET version = {SchemaVersion} WHERE version < {SchemaVersion};
             """,
@@ -85,7 +86,7 @@ public sealed class PostgresConversationStore(IOptions<DatabaseOptions> database
     {
         await using var command = _source.CreateCommand(
             """
-            SELECT c.title, c.updated, m.role, m.content, m.created, m.state, m.error
+            SELECT c.title, c.updated, m.role, m.content, m.created, m.state, m.error, m.context
             FROM conversations c LEFT JOIN messages m ON m.conversation_id = c.id
             WHERE c.id = $1 ORDER BY m.id;
             """);
@@ -103,14 +104,15 @@ public sealed class PostgresConversationStore(IOptions<DatabaseOptions> database
                     reader.GetString(3),
                     reader.GetFieldValue<DateTimeOffset>(4),
                     reader.GetString(5),
-                    reader.IsDBNull(6) ? null : reader.GetString(6)));
+                    reader.IsDBNull(6) ? null : reader.GetString(6),
+                    reader.IsDBNull(7) ? null : reader.GetString(7)));
             }
         }
 
         return conversation;
     }
 
-    public async Task AppendExchangeAsync(Guid id, string userMessage, string answer, CancellationToken cancellationToken)
+    public async Task AppendExchangeAsync(Guid id, string userMessage, string answer, string? context, CancellationToken cancellationToken)
     {
         // Millisecond precision, as the SQLite store keeps, so both stores order and report times alike.
         var now = DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
@@ -123,7 +125,9 @@ public sealed class PostgresConversationStore(IOptions<DatabaseOptions> database
                 Command(
                     "INSERT INTO conversations (id, title, created, updated) VALUES ($1, $2, $3, $3) ON CONFLICT (id) DO UPDATE SET updated = excluded.updated;",
                     id, ConversationTitle.FromMessage(userMessage), now),
-                Command("INSERT INTO messages (conversation_id, role, content, created) VALUES ($1, $2, $3, $4);", id, ChatTurn.User, userMessage, now),
+                Command(
+                    "INSERT INTO messages (conversation_id, role, content, created, context) VALUES ($1, $2, $3, $4, $5);",
+                    id, ChatTurn.User, userMessage, now, (object?)context ?? DBNull.Value),
                 Command("INSERT INTO messages (conversation_id, role, content, created) VALUES ($1, $2, $3, $4);", id, ChatTurn.Assistant, answer, now),
                 Command("INSERT INTO memories (conversation_id, user_text, answer, created) VALUES ($1, $2, $3, $4);", id, userMessage, answer, now),
             },
@@ -132,7 +136,7 @@ public sealed class PostgresConversationStore(IOptions<DatabaseOptions> database
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public async Task<long> BeginExchangeAsync(Guid id, string userMessage, CancellationToken cancellationToken)
+    public async Task<long> BeginExchangeAsync(Guid id, string userMessage, string? context, CancellationToken cancellationToken)
     {
         var now = DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
         await using var connection = await _source.OpenConnectionAsync(cancellationToken);
@@ -144,7 +148,9 @@ public sealed class PostgresConversationStore(IOptions<DatabaseOptions> database
                 Command(
                     "INSERT INTO conversations (id, title, created, updated) VALUES ($1, $2, $3, $3) ON CONFLICT (id) DO UPDATE SET updated = excluded.updated;",
                     id, ConversationTitle.FromMessage(userMessage), now),
-                Command("INSERT INTO messages (conversation_id, role, content, created) VALUES ($1, $2, $3, $4);", id, ChatTurn.User, userMessage, now),
+                Command(
+                    "INSERT INTO messages (conversation_id, role, content, created, context) VALUES ($1, $2, $3, $4, $5);",
+                    id, ChatTurn.User, userMessage, now, (object?)context ?? DBNull.Value),
                 Command(
                     "INSERT INTO messages (conversation_id, role, content, created, state) VALUES ($1, $2, '', $3, $4) RETURNING id;",
                     id, ChatTurn.Assistant, now, MessageState.Answering),

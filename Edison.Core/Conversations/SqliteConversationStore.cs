@@ -9,7 +9,7 @@ namespace Edison.Core.Conversations;
 public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, IOptions<EdisonOptions> edison, TimeProvider time)
     : IConversationStore
 {
-    private const int SchemaVersion = 3;
+    private const int SchemaVersion = 4;
 
     private const string Interrupted = "Edison stopped while this answer was being written.";
 
@@ -82,6 +82,12 @@ public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, 
                 transaction);
         }
 
+        if (version < 4)
+        {
+            // What a question was asked with (memories, web results); questions stored before this had none kept.
+            await ExecuteAsync(connection, "ALTER TABLE messages ADD COLUMN context TEXT;", cancellationToken, transaction);
+        }
+
         await ExecuteAsync(connection, $"PRAGMA user_version = {SchemaVersion};", cancellationToken, transaction);
         await transaction.CommitAsync(cancellationToken);
     }
@@ -118,7 +124,7 @@ public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, 
         await using var command = connection.CreateCommand();
         command.CommandText =
             """
-            SELECT c.title, c.updated, m.role, m.content, m.created, m.state, m.error
+            SELECT c.title, c.updated, m.role, m.content, m.created, m.state, m.error, m.context
             FROM conversations c LEFT JOIN messages m ON m.conversation_id = c.id
             WHERE c.id = $id ORDER BY m.id;
             """;
@@ -136,14 +142,15 @@ public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, 
                     reader.GetString(3),
                     FromUnixMs(reader.GetInt64(4)),
                     reader.GetString(5),
-                    reader.IsDBNull(6) ? null : reader.GetString(6)));
+                    reader.IsDBNull(6) ? null : reader.GetString(6),
+                    reader.IsDBNull(7) ? null : reader.GetString(7)));
             }
         }
 
         return conversation;
     }
 
-    public async Task AppendExchangeAsync(Guid id, string userMessage, string answer, CancellationToken cancellationToken)
+    public async Task AppendExchangeAsync(Guid id, string userMessage, string answer, string? context, CancellationToken cancellationToken)
     {
         long now = time.GetUtcNow().ToUnixTimeMilliseconds();
         await using var connection = await OpenAsync(cancellationToken);
@@ -154,7 +161,7 @@ public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, 
             """
             INSERT INTO conversations (id, title, created, updated) VALUES ($id, $title, $now, $now)
                 ON CONFLICT(id) DO UPDATE SET updated = excluded.updated;
-            INSERT INTO messages (conversation_id, role, content, created) VALUES ($id, $userRole, $user, $now);
+            INSERT INTO messages (conversation_id, role, content, created, context) VALUES ($id, $userRole, $user, $now, $context);
             INSERT INTO messages (conversation_id, role, content, created) VALUES ($id, $assistantRole, $answer, $now);
             INSERT INTO memories (user, answer, conversation_id, created) VALUES ($user, $answer, $id, $now);
             """;
@@ -163,13 +170,14 @@ public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, 
         command.Parameters.AddWithValue("$now", now);
         command.Parameters.AddWithValue("$userRole", ChatTurn.User);
         command.Parameters.AddWithValue("$user", userMessage);
+        command.Parameters.AddWithValue("$context", (object?)context ?? DBNull.Value);
         command.Parameters.AddWithValue("$assistantRole", ChatTurn.Assistant);
         command.Parameters.AddWithValue("$answer", answer);
         await command.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public async Task<long> BeginExchangeAsync(Guid id, string userMessage, CancellationToken cancellationToken)
+    public async Task<long> BeginExchangeAsync(Guid id, string userMessage, string? context, CancellationToken cancellationToken)
     {
         long now = time.GetUtcNow().ToUnixTimeMilliseconds();
         await using var connection = await OpenAsync(cancellationToken);
@@ -180,7 +188,7 @@ public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, 
             """
             INSERT INTO conversations (id, title, created, updated) VALUES ($id, $title, $now, $now)
                 ON CONFLICT(id) DO UPDATE SET updated = excluded.updated;
-            INSERT INTO messages (conversation_id, role, content, created) VALUES ($id, $userRole, $user, $now);
+            INSERT INTO messages (conversation_id, role, content, created, context) VALUES ($id, $userRole, $user, $now, $context);
             INSERT INTO messages (conversation_id, role, content, created, state) VALUES ($id, $assistantRole, '', $now, $answering);
             SELECT last_insert_rowid();
             """;
@@ -189,6 +197,7 @@ public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, 
         command.Parameters.AddWithValue("$now", now);
         command.Parameters.AddWithValue("$userRole", ChatTurn.User);
         command.Parameters.AddWithValue("$user", userMessage);
+        command.Parameters.AddWithValue("$context", (object?)context ?? DBNull.Value);
         command.Parameters.AddWithValue("$assistantRole", ChatTurn.Assistant);
         command.Parameters.AddWithValue("$answering", MessageState.Answering);
         long answerId = (long)(await command.ExecuteScalarAsync(cancellationToken))!;

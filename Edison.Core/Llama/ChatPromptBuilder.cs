@@ -26,14 +26,14 @@ public sealed partial class ChatPromptBuilder
 
     public static readonly IReadOnlyList<string> FallbackStopStrings = ["\nUser:"];
 
+    /// <summary>A user turn as the model reads it: the memories and web results it was sent with, then the message.</summary>
+    public static string WithContext(string message, string? context) => context is null ? message : $"{context}\n\n{message}";
+
     /// <param name="answerTokens">Room to leave in the context for the answer.</param>
     /// <param name="context">Memories and web results for this message, put just before it in its turn.</param>
     public ChatPrompt Build(IChatModel model, string systemPrompt, IReadOnlyList<ChatTurn> history, string message, int answerTokens, string? context = null)
     {
-        if (context is not null)
-        {
-            message = $"{context}\n\n{message}";
-        }
+        message = WithContext(message, context);
 
         int budget = model.ContextSize - answerTokens;
 

@@ -310,8 +310,9 @@ internal sealed class DecodeLoop
     }
 
     /// <summary>
-    /// One token for every decoding sequence, then the rest of the batch shared among sequences still reading their
-    /// prompt, so a long prompt is read over several batches while the other streams keep going.
+    /// One token for every decoding sequence, then prompt tokens for sequences still reading theirs: a full batch when
+    /// nothing streams, a small chunk when something does, so a long prompt is read over several batches while the
+    /// other streams keep going.
     /// </summary>
     /// <remarks>
     /// Sequences enter the batch in id order: with a KV cache per sequence, llama.cpp computes a batch in one pass only
@@ -321,11 +322,10 @@ internal sealed class DecodeLoop
     private void FillBatch()
     {
         _batch.Clear();
-        int budget = (int)_context.BatchSize;
-        foreach (var sequence in _running)
-        {
-            budget -= sequence.PromptRemaining == 0 ? 1 : 0;
-        }
+        int streaming = _running.Streaming;
+        int budget = streaming == 0
+            ? (int)_context.BatchSize
+            : Math.Min((int)_context.BatchSize - streaming, _limits.PromptChunkWhileStreaming);
 
         foreach (var sequence in _running)
         {

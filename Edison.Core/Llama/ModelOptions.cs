@@ -31,8 +31,16 @@ public sealed class ModelOptions
     /// </summary>
     public int GenerationThreads() => Threads > 0 ? Threads : ProcessorCores.Physical();
 
+    /// <summary>Tokens decoded per batch: a prompt read while nothing else is answering goes in chunks of this size.</summary>
     [Range(1, 1 << 16)]
     public int BatchSize { get; set; } = 512;
+
+    /// <summary>
+    /// The prompt tokens read per batch while other answers are streaming: each batch holds one token of every
+    /// streaming answer, so a larger chunk reads a new prompt sooner but holds the streams' next tokens back longer.
+    /// </summary>
+    [Range(1, 1 << 16)]
+    public int PromptChunkWhileStreaming { get; set; } = 64;
 
     /// <summary>
     /// llama.cpp's flash attention: <c>auto</c> (its choice: on wherever the backend has it), <c>on</c> or <c>off</c>.

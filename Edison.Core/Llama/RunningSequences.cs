@@ -11,6 +11,9 @@ internal sealed class RunningSequences
 
     public int Count => _sequences.Count;
 
+    /// <summary>How many have read their prompt and are streaming their answer.</summary>
+    public int Streaming => _sequences.Count(sequence => sequence.PromptRemaining == 0);
+
     /// <summary>The sequence admitted last.</summary>
     public Sequence Newest => _sequences.MaxBy(sequence => sequence.Admitted)!;
 

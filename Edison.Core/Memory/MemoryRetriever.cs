@@ -7,14 +7,15 @@ namespace Edison.Core.Memory;
 
 /// <summary>
 /// Finds the remembered exchanges from other conversations that share the most telling words with a message
-/// (SQLite FTS5, BM25), and writes as many as fit the token budget into a prompt section.
+/// (SQLite FTS5, BM25), and writes as many as fit the token budget into a prompt section. One already in the
+/// conversation (an earlier turn was asked with it, and reads with it still) is not written again.
 /// </summary>
 public sealed class MemoryRetriever(IConversationStore conversations, IOptions<MemoryOptions> options)
 {
     private const int SnippetCharacters = 240;
     private const int CandidatesPerResult = 3;
 
-    public async Task<PromptSection?> RetrieveAsync(IChatModel model, string message, Guid conversationId, CancellationToken cancellationToken)
+    public async Task<PromptSection?> RetrieveAsync(IChatModel model, string message, Guid conversationId, IReadOnlyList<ChatTurn> history, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var terms = MemoryQuery.Terms(message);
@@ -24,17 +25,16 @@ public sealed class MemoryRetriever(IConversationStore conversations, IOptions<M
         }
 
         var found = await conversations.SearchExchangesAsync(terms, conversationId, settings.MaxResults * CandidatesPerResult, cancellationToken);
+        var asked = history.Where(turn => turn.Role == ChatTurn.User).Select(turn => turn.Content).ToList();
         return PromptSection.Fit(
             model,
             "From earlier conversations with this user (use them only if they help answer):",
-            found,
+            found.Where(exchange => !asked.Any(content => content.Contains(Line(exchange), StringComparison.Ordinal))).ToList(),
             settings.TokenBudget,
             settings.MaxResults,
-            (exchange, _) =>
-            {
-                var said = Snippet.Of(exchange.UserMessage, SnippetCharacters);
-                var line = $"- On {exchange.Created:yyyy-MM-dd} the user said: \"{said}\" and you answered: \"{Snippet.Of(exchange.Answer, SnippetCharacters)}\"";
-                return (line, ChatSource.Memory(exchange.ConversationId, said));
-            });
+            (exchange, _) => (Line(exchange), ChatSource.Memory(exchange.ConversationId, Snippet.Of(exchange.UserMessage, SnippetCharacters))));
     }
+
+    private static string Line(RememberedExchange exchange) =>
+        $"- On {exchange.Created:yyyy-MM-dd} the user said: \"{Snippet.Of(exchange.UserMessage, SnippetCharacters)}\" and you answered: \"{Snippet.Of(exchange.Answer, SnippetCharacters)}\"";
 }

@@ -42,9 +42,9 @@ public abstract class ConversationStoreContract : IAsyncLifetime
         Skip.If(MissingReason is not null, MissingReason);
         var id = Guid.NewGuid();
 
-        await Store.AppendExchangeAsync(id, "Plan a trip to Lisbon", "Day one: Alfama.", CancellationToken.None);
+        await Store.AppendExchangeAsync(id, "Plan a trip to Lisbon", "Day one: Alfama.", context: null, CancellationToken.None);
         Clock.Advance(TimeSpan.FromMinutes(3));
-        await Store.AppendExchangeAsync(id, "And day two?", "Belém.", CancellationToken.None);
+        await Store.AppendExchangeAsync(id, "And day two?", "Belém.", context: null, CancellationToken.None);
         var conversation = await Store.GetAsync(id, CancellationToken.None);
 
         Assert.NotNull(conversation);
@@ -61,9 +61,9 @@ public abstract class ConversationStoreContract : IAsyncLifetime
         Skip.If(MissingReason is not null, MissingReason);
         var older = Guid.NewGuid();
         var newer = Guid.NewGuid();
-        await Store.AppendExchangeAsync(older, "first", "a", CancellationToken.None);
+        await Store.AppendExchangeAsync(older, "first", "a", context: null, CancellationToken.None);
         Clock.Advance(TimeSpan.FromSeconds(1));
-        await Store.AppendExchangeAsync(newer, "second", "b", CancellationToken.None);
+        await Store.AppendExchangeAsync(newer, "second", "b", context: null, CancellationToken.None);
 
         Assert.True(await Store.RenameAsync(older, "Renamed", CancellationToken.None));
         Assert.False(await Store.RenameAsync(Guid.NewGuid(), "Nobody", CancellationToken.None));
@@ -81,10 +81,10 @@ public abstract class ConversationStoreContract : IAsyncLifetime
         var told = Guid.NewGuid();
         var mentioned = Guid.NewGuid();
         var current = Guid.NewGuid();
-        await Store.AppendExchangeAsync(mentioned, "Tell me about parks", "Many parks allow dogs on a lead.", CancellationToken.None);
-        await Store.AppendExchangeAsync(told, "My dog Rex loves chasing squirrels", "Rex sounds lively!", CancellationToken.None);
-        await Store.AppendExchangeAsync(current, "Where should I walk my dog?", "Try the park.", CancellationToken.None);
-        await Store.AppendExchangeAsync(Guid.NewGuid(), "I bake sourdough", "Lovely.", CancellationToken.None);
+        await Store.AppendExchangeAsync(mentioned, "Tell me about parks", "Many parks allow dogs on a lead.", context: null, CancellationToken.None);
+        await Store.AppendExchangeAsync(told, "My dog Rex loves chasing squirrels", "Rex sounds lively!", context: null, CancellationToken.None);
+        await Store.AppendExchangeAsync(current, "Where should I walk my dog?", "Try the park.", context: null, CancellationToken.None);
+        await Store.AppendExchangeAsync(Guid.NewGuid(), "I bake sourdough", "Lovely.", context: null, CancellationToken.None);
 
         var found = await Store.SearchExchangesAsync(["dogs"], current, 10, CancellationToken.None);
 
@@ -101,7 +101,7 @@ public abstract class ConversationStoreContract : IAsyncLifetime
     {
         Skip.If(MissingReason is not null, MissingReason);
         var id = Guid.NewGuid();
-        await Store.AppendExchangeAsync(id, "My tortoise Boris eats dandelions", "Good taste.", CancellationToken.None);
+        await Store.AppendExchangeAsync(id, "My tortoise Boris eats dandelions", "Good taste.", context: null, CancellationToken.None);
         Assert.Single(await Store.SearchExchangesAsync(["tortoise"], Guid.Empty, 10, CancellationToken.None));
 
         Assert.True(await Store.DeleteAsync(id, CancellationToken.None));
@@ -113,17 +113,35 @@ public abstract class ConversationStoreContract : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task A_question_keeps_what_it_was_asked_with_and_only_its_own_words_are_remembered()
+    {
+        Skip.If(MissingReason is not null, MissingReason);
+        var id = Guid.NewGuid();
+        const string memories = "From an earlier conversation: the user's parrot is called Kiwi.";
+
+        await Store.AppendExchangeAsync(id, "What should I feed my parrot?", "Seeds and fruit.", memories, CancellationToken.None);
+        var begun = await Store.BeginExchangeAsync(id, "And how often?", "Web result: twice a day.", CancellationToken.None);
+        await Store.FinishExchangeAsync(id, begun, "And how often?", "Twice a day.", MessageState.Completed, null, true, CancellationToken.None);
+        await Store.AppendExchangeAsync(id, "Thanks!", "You're welcome.", context: null, CancellationToken.None);
+        var messages = (await Store.GetAsync(id, CancellationToken.None))!.Messages;
+
+        Assert.Equal([memories, null, "Web result: twice a day.", null, null, null], messages.Select(m => m.Context));
+        Assert.Equal("What should I feed my parrot?", messages[0].Content);
+        Assert.Empty(await Store.SearchExchangesAsync(["kiwi"], Guid.Empty, 10, CancellationToken.None));
+    }
+
+    [SkippableFact]
     public async Task A_begun_exchange_keeps_its_question_and_ends_stopped_failed_or_completed_and_only_completed_is_remembered()
     {
         Skip.If(MissingReason is not null, MissingReason);
         var id = Guid.NewGuid();
 
-        var stopped = await Store.BeginExchangeAsync(id, "Tell me about my gecko Ziggy", CancellationToken.None);
+        var stopped = await Store.BeginExchangeAsync(id, "Tell me about my gecko Ziggy", context: null, CancellationToken.None);
         var whileAnswering = await Store.GetAsync(id, CancellationToken.None);
         await Store.FinishExchangeAsync(id, stopped, "Tell me about my gecko Ziggy", "Ziggy is a", MessageState.Stopped, null, true, CancellationToken.None);
-        var failed = await Store.BeginExchangeAsync(id, "And my newt Olga?", CancellationToken.None);
+        var failed = await Store.BeginExchangeAsync(id, "And my newt Olga?", context: null, CancellationToken.None);
         await Store.FinishExchangeAsync(id, failed, "And my newt Olga?", string.Empty, MessageState.Failed, "The model failed.", true, CancellationToken.None);
-        var completed = await Store.BeginExchangeAsync(id, "And my frog Pim?", CancellationToken.None);
+        var completed = await Store.BeginExchangeAsync(id, "And my frog Pim?", context: null, CancellationToken.None);
         await Store.FinishExchangeAsync(id, completed, "And my frog Pim?", "Pim croaks.", MessageState.Completed, null, true, CancellationToken.None);
         var conversation = await Store.GetAsync(id, CancellationToken.None);
 

@@ -18,7 +18,7 @@ public sealed class SqliteStoreTests : ConversationStoreContract
     {
         var id = Guid.NewGuid();
         var before = await CreateStoreAsync();
-        await before.BeginExchangeAsync(id, "Are you still there?", CancellationToken.None);
+        await before.BeginExchangeAsync(id, "Are you still there?", context: null, CancellationToken.None);
 
         var after = await CreateStoreAsync();
         await after.InitializeAsync(CancellationToken.None);

@@ -34,6 +34,49 @@ public sealed class PromptCacheTests
         }
     }
 
+    /// <summary>
+    /// Memories go with the message they were found for; the next turn reads that message with them again, so the
+    /// prompt still starts as the previous one did and only the new message is read.
+    /// </summary>
+    [Fact]
+    public async Task A_turn_asked_with_memories_is_read_with_them_again_so_the_next_turn_reads_only_what_is_new()
+    {
+        await using var edison = Edison(cache: true);
+        var client = await edison.CreateReadyClientAsync();
+        var earlier = await client.PostAsync("/chat", Sse.Json(new { message = "My tortoise Boris eats dandelions", temperature = 0, max_tokens = 8, mode = "chat" }));
+        earlier.EnsureSuccessStatusCode();
+
+        var id = Guid.NewGuid();
+        var first = await client.PostAsync("/chat", Sse.Json(new { message = "What does my tortoise eat?", conversation_id = id, temperature = 0, max_tokens = 24, mode = "chat" }));
+        var firstDone = await first.Content.ReadFromJsonAsync<JsonElement>();
+        var secondDone = await (await client.PostAsync("/chat", Sse.Json(new { message = "and then?", conversation_id = id, temperature = 0, max_tokens = 24, mode = "chat" })))
+            .Content.ReadFromJsonAsync<JsonElement>();
+        var thirdDone = await (await client.PostAsync("/chat", Sse.Json(new { message = "Does my tortoise eat anything else?", conversation_id = id, temperature = 0, max_tokens = 24, mode = "chat" })))
+            .Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.NotEmpty(firstDone.GetProperty("sources").EnumerateArray());
+        AssertReadOnlyWhatIsNew(firstDone, secondDone);
+        AssertReadOnlyWhatIsNew(secondDone, thirdDone);
+
+        // The memory found again is in the conversation already: it is not written (nor cited) a second time, so the
+        // third turn reads its message alone, less than the first read with the memory (the system prompt was cached).
+        Assert.Empty(thirdDone.GetProperty("sources").EnumerateArray());
+        Assert.True(Read(thirdDone) < Read(firstDone) - 50, $"the first turn read {Read(firstDone)} tokens, the third {Read(thirdDone)}");
+
+        static int Read(JsonElement done) =>
+            done.GetProperty("usage").GetProperty("prompt_tokens").GetInt32() - done.GetProperty("usage").GetProperty("cached_tokens").GetInt32();
+
+        static void AssertReadOnlyWhatIsNew(JsonElement previous, JsonElement next)
+        {
+            var before = previous.GetProperty("usage");
+            var now = next.GetProperty("usage");
+            int held = before.GetProperty("prompt_tokens").GetInt32() + before.GetProperty("completion_tokens").GetInt32() - 1;
+            Assert.True(
+                now.GetProperty("cached_tokens").GetInt32() >= held,
+                $"{now.GetProperty("cached_tokens").GetInt32()} of {now.GetProperty("prompt_tokens").GetInt32()} cached; the turn before held {held}");
+        }
+    }
+
     [Fact]
     public async Task Two_conversations_that_share_a_system_prompt_answer_as_without_the_cache_even_on_one_sequence()
     {

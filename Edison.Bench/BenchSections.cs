@@ -1,0 +1,170 @@
+using LLama;
+
+namespace Edison.Bench;
+
+/// <summary>The benchmark's measurements, each printing its table and returning its figures for the JSON summary.</summary>
+public sealed class BenchSections(BenchOptions options, RawLlama raw, LLamaContext context, BenchWorker executors, BenchWorker inProcess, HttpEdison http, string scratch)
+{
+    private static readonly int[] ClientCounts = [1, 2, 4, 8];
+
+    /// <summary>One stream: LLamaSharp's own ways against Edison in-process and over HTTP.</summary>
+    public async Task<object> SingleStreamAsync()
+    {
+        Way[] ways =
+        [
+            new("1a raw LLamaSharp StatelessExecutor", () => executors.RunAsync("stateless")),
+            new("1b raw LLamaSharp BatchedExecutor", () => executors.RunAsync("batched")),
+            new("1c raw LLamaSharp LLamaContext.Decode", () => raw.DirectDecodeAsync(context, 1)),
+            new("2  Edison ChatPipeline in-process", () => inProcess.RunAsync("1")),
+            new("3  Edison /chat/stream over HTTP", async () => [await http.StreamAsync()]),
+        ];
+        const int rawWays = 3;
+        var rounds = await Rounds.MeasureAsync([ways], options.Runs);
+
+        // The floor is the fastest raw LLamaSharp way, so the ratios never flatter Edison; fastest as ranked within rounds.
+        int floor = Enumerable.Range(0, rawWays).MaxBy(way => rounds.RateRatio(way, 0));
+        Console.WriteLine();
+        Console.WriteLine($"one stream; floor (1): {ways[floor].Name.Trim()}; ratios and added TTFT are medians of each round's own (both sides measured a moment apart)");
+        Console.WriteLine("Edison's TTFT is a new message's: the system prompt comes from the prompt cache, the raw ways read it each time");
+        Console.WriteLine($"{"measurement",-40} {"TTFT ms",9} {"tok/s",9} {"vs (1) tok/s",12} {"TTFT +ms vs (1)",15}");
+        var rows = ways.Select((way, i) => new
+        {
+            name = way.Name,
+            ttft_ms = Math.Round(rounds.TimeToFirstTokenMs(i), 2),
+            tokens_per_s = Math.Round(rounds.TokensPerSecond(i), 1),
+            tokens = rounds.Tokens(i),
+            vs_floor = Math.Round(rounds.RateRatio(i, floor), 3),
+            added_ttft_ms = Math.Round(rounds.AddedTimeToFirstTokenMs(i, floor), 2),
+        }).ToList();
+        foreach (var row in rows)
+        {
+            Console.WriteLine($"{row.name,-40} {row.ttft_ms,9:F2} {row.tokens_per_s,9:F1} {row.vs_floor,12:F3} {row.added_ttft_ms,15:F2}");
+        }
+
+        return rows;
+    }
+
+    /// <summary>N streams at once: the raw loop decoding them in one batch, Edison in-process, and N HTTP clients.</summary>
+    public async Task<object> ConcurrentAsync()
+    {
+        // The raw loop decodes every sequence in one batch per step: what batching itself gives, before anything of Edison's.
+        string[] kinds = ["raw decode loop, one batch", "Edison in-process", "/chat/stream clients"];
+        var rounds = await Rounds.MeasureAsync(
+            ClientCounts.Select(n => new Way[]
+            {
+                new(Concurrent(kinds[0], n), () => raw.DirectDecodeAsync(context, n)),
+                new(Concurrent(kinds[1], n), () => inProcess.RunAsync(n.ToString())),
+                new(Concurrent(kinds[2], n), () => StreamTiming.AllAtOnceAsync(n, http.StreamAsync)),
+            }).ToList(),
+            options.Runs);
+
+        Console.WriteLine();
+        Console.WriteLine($"{"N streams at once",-36} {"aggregate tok/s",16} {"median TTFT ms",15} {"p95 TTFT ms",12} {"speed-up vs N=1",16} {"vs raw same N",14}");
+        var rows = kinds.SelectMany(kind => ClientCounts.Select(n =>
+        {
+            int way = rounds.IndexOf(Concurrent(kind, n));
+            return new
+            {
+                kind,
+                clients = n,
+                aggregate_tokens_per_s = Math.Round(rounds.AggregateTokensPerSecond(way), 1),
+                median_ttft_ms = Math.Round(rounds.TimeToFirstTokenMs(way), 2),
+                p95_ttft_ms = Math.Round(rounds.P95TimeToFirstTokenMs(way), 2),
+                speedup = Math.Round(rounds.AggregateRatio(way, rounds.IndexOf(Concurrent(kind, 1))), 3),
+                vs_raw = Math.Round(rounds.AggregateRatio(way, rounds.IndexOf(Concurrent(kinds[0], n))), 3),
+            };
+        })).ToList();
+        foreach (var row in rows)
+        {
+            Console.WriteLine($"{Concurrent(row.kind, row.clients),-36} {row.aggregate_tokens_per_s,16:F1} {row.median_ttft_ms,15:F2} {row.p95_ttft_ms,12:F2} {row.speedup,16:F2} {row.vs_raw,14:F3}");
+        }
+
+        return rows;
+    }
+
+    /// <summary>
+    /// A long message read from the start, each round a new one: the raw loop in full batches against Edison, whose
+    /// rate counts only the tokens it read (the prompt cache has the system prompt).
+    /// </summary>
+    public async Task<object> PromptReadingAsync()
+    {
+        var messages = Enumerable.Range(0, options.Runs + 1).Select(seed => raw.LongMessage(seed, options.PromptTokens)).ToList();
+        var forRaw = BenchMessages.Cycle(messages);
+        var forInProcess = BenchMessages.Cycle(messages);
+        var forHttp = BenchMessages.Cycle(messages);
+        Way[] ways =
+        [
+            new("raw LLamaContext.Decode, full batches", async () => [await raw.ReadPromptAsync(context, forRaw())]),
+            new("Edison ChatPipeline in-process", () => inProcess.RunAsync(BenchWorker.ReadCommand + forInProcess())),
+            new("Edison /chat/stream over HTTP", async () => [(await http.StreamAsync(forHttp(), BenchWorker.PromptReadingTokens, null)).Timing]),
+        ];
+        var rounds = await Rounds.MeasureAsync([ways], options.Runs);
+
+        Console.WriteLine();
+        Console.WriteLine($"reading a {options.PromptTokens}-token prompt (a new one each round)");
+        Console.WriteLine($"{"measurement",-40} {"tokens read",12} {"TTFT ms",10} {"prompt tok/s",13} {"vs raw",8}");
+        var rows = ways.Select((way, i) => new
+        {
+            name = way.Name,
+            tokens_read = rounds.PromptTokensRead(i, 0),
+            ttft_ms = Math.Round(rounds.TimeToFirstTokenMs(i), 1),
+            prompt_tokens_per_s = Math.Round(rounds.PromptTokensPerSecond(i), 1),
+            vs_raw = Math.Round(rounds.PromptRateRatio(i, 0), 3),
+        }).ToList();
+        foreach (var row in rows)
+        {
+            Console.WriteLine($"{row.name,-40} {row.tokens_read,12:F0} {row.ttft_ms,10:F1} {row.prompt_tokens_per_s,13:F1} {row.vs_raw,8:F3}");
+        }
+
+        return rows;
+    }
+
+    /// <summary>
+    /// A conversation over HTTP, each turn sent when the answer before it is done, against the raw loop reading a fresh
+    /// 20-token prompt: with the prompt cache and without it (two more Edisons, memory off, so that each turn reads
+    /// the same text either way), and on the Edison that remembers (memories found for a turn are new text to read).
+    /// </summary>
+    public async Task<object> ConversationAsync()
+    {
+        const int parallel = 4;
+        await using var cached = new HttpEdison(options, Path.Combine(scratch, "http-cached"), parallel, promptCache: true, memory: false);
+        await using var uncached = new HttpEdison(options, Path.Combine(scratch, "http-uncached"), parallel, promptCache: false, memory: false);
+        await cached.StartAsync();
+        await uncached.StartAsync();
+        var texts = BenchMessages.Cycle(Enumerable.Range(0, options.Runs + 1).Select(seed => BenchMessages.Long(seed, 40)).ToList());
+        Way[] ways =
+        [
+            new("raw: a fresh 20-token prompt", async () => [await raw.ReadPromptAsync(context, texts(), formatted: false, tokenLimit: 20)]),
+            new("cache on", () => cached.ConversationAsync(options.Turns, options.TurnTokens)),
+            new("cache off", () => uncached.ConversationAsync(options.Turns, options.TurnTokens)),
+            new("cache on, memory on", () => http.ConversationAsync(options.Turns, options.TurnTokens)),
+        ];
+        var rounds = await Rounds.MeasureAsync([ways], options.Runs);
+        const int fresh = 0, on = 1, off = 2, remembering = 3;
+
+        Console.WriteLine();
+        Console.WriteLine($"a {options.Turns}-turn conversation over /chat/stream, {options.TurnTokens}-token answers; " +
+                          $"raw loop reading a fresh 20-token prompt: {rounds.TimeToFirstTokenMs(fresh):F1} ms; tokens read and TTFT (ms) per turn");
+        Console.WriteLine($"{"turn",5} {"cache on: read",15} {"TTFT",8} {"vs fresh 20",12} {"cache off: read",16} {"TTFT",8} {"memory on: read",16} {"TTFT",8}");
+        var rows = Enumerable.Range(0, options.Turns).Select(turn => new
+        {
+            turn = turn + 1,
+            cache_on_tokens_read = rounds.PromptTokensRead(on, turn),
+            cache_on_ttft_ms = Math.Round(rounds.TimeToFirstTokenMs(on, turn), 1),
+            cache_on_vs_fresh_20 = Math.Round(rounds.TimeToFirstTokenRatio(on, turn, fresh), 2),
+            cache_off_tokens_read = rounds.PromptTokensRead(off, turn),
+            cache_off_ttft_ms = Math.Round(rounds.TimeToFirstTokenMs(off, turn), 1),
+            memory_on_tokens_read = rounds.PromptTokensRead(remembering, turn),
+            memory_on_ttft_ms = Math.Round(rounds.TimeToFirstTokenMs(remembering, turn), 1),
+        }).ToList();
+        foreach (var row in rows)
+        {
+            Console.WriteLine($"{row.turn,5} {row.cache_on_tokens_read,15:F0} {row.cache_on_ttft_ms,8:F1} {row.cache_on_vs_fresh_20,12:F2} " +
+                              $"{row.cache_off_tokens_read,16:F0} {row.cache_off_ttft_ms,8:F1} {row.memory_on_tokens_read,16:F0} {row.memory_on_ttft_ms,8:F1}");
+        }
+
+        return new { fresh_20_token_prompt_ttft_ms = Math.Round(rounds.TimeToFirstTokenMs(fresh), 1), turns = rows };
+    }
+
+    private static string Concurrent(string kind, int streams) => $"{kind}, N = {streams}";
+}
