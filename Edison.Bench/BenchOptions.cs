@@ -4,12 +4,15 @@ namespace Edison.Bench;
 
 /// <summary>
 /// What to measure: <c>--model PATH|synthetic-300m --tokens N --runs R --message TEXT --threads T --flash-attention auto|on|off
-/// --prompt-tokens P --turns T --turn-tokens N --only single,concurrent,reading,turns</c>.
+/// --prompt-tokens P --turns T --turn-tokens N --prompt-chunk C --only single,concurrent,reading,turns,during</c>.
 /// Threads 0 and flash attention auto (the defaults) are what Edison runs with when neither is configured.
 /// </summary>
 public sealed record BenchOptions(string ModelPath, bool IsDemo, int MaxTokens, int Runs, string Message, int ContextSize, int Threads, string FlashAttention)
 {
-    public static readonly string[] Sections = ["single", "concurrent", "reading", "turns"];
+    public static readonly string[] Sections = ["single", "concurrent", "reading", "turns", "during"];
+
+    /// <summary>Edison:Model:PromptChunkWhileStreaming for the Edisons measured; null leaves Edison's default.</summary>
+    public int? PromptChunk { get; private init; }
 
     /// <summary>The long prompt whose reading is measured, in tokens.</summary>
     public int PromptTokens { get; private init; } = 2000;
@@ -28,6 +31,7 @@ public sealed record BenchOptions(string ModelPath, bool IsDemo, int MaxTokens, 
     [
         "--model", ModelPath, "--tokens", MaxTokens.ToString(), "--runs", Runs.ToString(), "--message", Message,
         "--context", ContextSize.ToString(), "--threads", Threads.ToString(), "--flash-attention", FlashAttention,
+        .. PromptChunk is { } chunk ? new[] { "--prompt-chunk", chunk.ToString() } : [],
     ];
 
     /// <summary>The raw ways get the same flash attention as Edison, through Edison's own reading of the setting.</summary>
@@ -64,6 +68,7 @@ public sealed record BenchOptions(string ModelPath, bool IsDemo, int MaxTokens, 
             PromptTokens = int.Parse(Value("--prompt-tokens") ?? "2000"),
             Turns = int.Parse(Value("--turns") ?? "10"),
             TurnTokens = int.Parse(Value("--turn-tokens") ?? "64"),
+            PromptChunk = Value("--prompt-chunk") is { } chunk ? int.Parse(chunk) : null,
             Only = Value("--only")?.Split(',') is { } only
                 ? only.Intersect(Sections).ToList() is { Count: > 0 } known ? known : throw new ArgumentException($"--only takes some of {string.Join(',', Sections)}.")
                 : Sections,

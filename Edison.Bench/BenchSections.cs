@@ -166,5 +166,29 @@ public sealed class BenchSections(BenchOptions options, RawLlama raw, LLamaConte
         return new { fresh_20_token_prompt_ttft_ms = Math.Round(rounds.TimeToFirstTokenMs(fresh), 1), turns = rows };
     }
 
+    /// <summary>
+    /// A long message arriving while an answer streams, in Edison in-process: how long the stream stands still at
+    /// most while the prompt is read in chunks (Edison:Model:PromptChunkWhileStreaming), and how soon its answer starts.
+    /// </summary>
+    public async Task<object> LongPromptDuringAStreamAsync()
+    {
+        var messages = BenchMessages.Cycle(Enumerable.Range(100, options.Runs + 1).Select(seed => raw.LongMessage(seed, options.PromptTokens)).ToList());
+        Way[] ways = [new("during", () => inProcess.RunAsync(BenchWorker.DuringCommand + messages()))];
+        var rounds = await Rounds.MeasureAsync([ways], options.Runs);
+        var row = new
+        {
+            prompt_chunk_while_streaming = options.PromptChunk?.ToString() ?? "default",
+            stream_longest_gap_ms = Math.Round(rounds.LongestGapMs(0, 0), 1),
+            stream_tokens_per_s = Math.Round(rounds.TokensPerSecond(0), 1),
+            long_prompt_ttft_ms = Math.Round(rounds.TimeToFirstTokenMs(0, 1), 1),
+            long_prompt_tokens_read = rounds.PromptTokensRead(0, 1),
+        };
+        Console.WriteLine();
+        Console.WriteLine($"a {options.PromptTokens}-token message sent while an answer streams (Edison in-process), prompt chunk while streaming {row.prompt_chunk_while_streaming}:");
+        Console.WriteLine($"  the stream: longest gap {row.stream_longest_gap_ms:F1} ms, {row.stream_tokens_per_s:F1} tok/s overall; " +
+                          $"the long message: {row.long_prompt_tokens_read:F0} tokens read, first token after {row.long_prompt_ttft_ms:F1} ms");
+        return row;
+    }
+
     private static string Concurrent(string kind, int streams) => $"{kind}, N = {streams}";
 }

@@ -33,6 +33,10 @@ public sealed class HttpEdison(BenchOptions options, string dataPath, int maxPar
         start.Environment["Edison__Model__FlashAttention"] = options.FlashAttention;
         start.Environment["Edison__Model__PromptCache"] = promptCache ? "true" : "false";
         start.Environment["Edison__Memory__Enabled"] = memory ? "true" : "false";
+        if (options.PromptChunk is { } chunk)
+        {
+            start.Environment["Edison__Model__PromptChunkWhileStreaming"] = chunk.ToString();
+        }
         // The benchmark sends hundreds of requests a minute, up to eight at once, from one address: no rate limits.
         start.Environment["Edison__RateLimit__PermitsPerMinute"] = "0";
         start.Environment["Edison__RateLimit__ConcurrentPerClient"] = "0";

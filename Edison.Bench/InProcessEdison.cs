@@ -16,7 +16,7 @@ public sealed class InProcessEdison(BenchOptions options, string dataPath, int m
     public async Task StartAsync()
     {
         var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Edison:DataPath"] = dataPath,
             ["Edison:Model:Path"] = options.ModelPath,
@@ -24,7 +24,13 @@ public sealed class InProcessEdison(BenchOptions options, string dataPath, int m
             ["Edison:Model:Threads"] = options.Threads.ToString(),
             ["Edison:Model:MaxParallel"] = maxParallel.ToString(),
             ["Edison:Model:FlashAttention"] = options.FlashAttention,
-        }).Build());
+        };
+        if (options.PromptChunk is { } chunk)
+        {
+            settings["Edison:Model:PromptChunkWhileStreaming"] = chunk.ToString();
+        }
+
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
         services.AddLogging();
         services.AddSingleton<IHostApplicationLifetime, BenchLifetime>();
         services.AddEdisonCore();
@@ -41,7 +47,26 @@ public sealed class InProcessEdison(BenchOptions options, string dataPath, int m
     public Task<StreamTiming> AnswerAsync() =>
         AnswerAsync(BenchMessages.Numbered(options.Message, Interlocked.Increment(ref _requests)), options.MaxTokens);
 
-    public async Task<StreamTiming> AnswerAsync(string message, int maxTokens)
+    /// <summary>
+    /// A long message sent while an answer is streaming (from its fourth token): how long the stream stands still
+    /// while the long prompt is read, and how soon that prompt's answer starts.
+    /// </summary>
+    public async Task<StreamTiming[]> LongPromptDuringAStreamAsync(string longMessage)
+    {
+        var streaming = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var stream = AnswerAsync(BenchMessages.Numbered(options.Message, Interlocked.Increment(ref _requests)), options.MaxTokens, tokens =>
+        {
+            if (tokens == 4)
+            {
+                streaming.TrySetResult();
+            }
+        });
+        await Task.WhenAny(streaming.Task, stream);
+        var reading = AnswerAsync(longMessage, BenchWorker.PromptReadingTokens);
+        return [await stream, await reading];
+    }
+
+    public async Task<StreamTiming> AnswerAsync(string message, int maxTokens, Action<int>? onToken = null)
     {
         var pipeline = _services!.GetRequiredService<ChatPipeline>();
         var timing = new TimingRecorder();
@@ -55,6 +80,7 @@ public sealed class InProcessEdison(BenchOptions options, string dataPath, int m
             {
                 case ChatToken token:
                     timing.Text(token.Text);
+                    onToken?.Invoke(timing.Tokens);
                     break;
                 case ChatDone done:
                     usage = done.Usage;

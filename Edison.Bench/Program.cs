@@ -7,7 +7,7 @@ using Edison.Core.Llama.Gguf;
 // Edison's benchmark: the same model, prompt and settings measured several ways in one run.
 //   dotnet run -c Release --project Edison.Bench -- [--model file.gguf|synthetic-300m] [--tokens 256] [--runs 15]
 //       [--threads N] [--flash-attention auto|on|off] [--prompt-tokens 2000] [--turns 10] [--turn-tokens 64]
-//       [--only single,concurrent,reading,turns]
+//       [--prompt-chunk C] [--only single,concurrent,reading,turns,during]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 if (BenchOptions.Value(args, "--worker") is { } workerKind)
 {
@@ -56,7 +56,8 @@ try
             "single" => await sections.SingleStreamAsync(),
             "concurrent" => await sections.ConcurrentAsync(),
             "reading" => await sections.PromptReadingAsync(),
-            _ => await sections.ConversationAsync(),
+            "turns" => await sections.ConversationAsync(),
+            _ => await sections.LongPromptDuringAStreamAsync(),
         };
     }
 

@@ -66,6 +66,9 @@ public sealed class Rounds
     public double TimeToFirstTokenRatio(int way, int stream, int baseline) =>
         Median(_rounds.Select(r => r[way][stream].TimeToFirstTokenMs / r[baseline][0].TimeToFirstTokenMs));
 
+    /// <summary>Median over rounds of one stream's longest wait between two tokens.</summary>
+    public double LongestGapMs(int way, int stream) => Median(_rounds.Select(r => r[way][stream].LongestGapMs));
+
     /// <summary>Median over rounds of the prompt tokens one stream of a way read before its first token.</summary>
     public double PromptTokensRead(int way, int stream) => Median(_rounds.Select(r => (double)r[way][stream].PromptTokensRead));
 

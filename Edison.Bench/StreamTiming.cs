@@ -4,8 +4,11 @@ namespace Edison.Bench;
 /// When one answer started, when its first and last tokens arrived, how many tokens it had, and how many prompt tokens
 /// were read before the first (0 when not known; the prompt cache's tokens are not read).
 /// </summary>
-public sealed record StreamTiming(long Started, long FirstToken, long LastToken, int Tokens, int PromptTokensRead = 0)
+public sealed record StreamTiming(long Started, long FirstToken, long LastToken, int Tokens, int PromptTokensRead = 0, long LongestGap = 0)
 {
+    /// <summary>The longest wait between two tokens after the first: how long a reader saw the answer stand still.</summary>
+    public double LongestGapMs => Milliseconds(0, LongestGap);
+
     /// <summary>Prompt tokens read per second until the first token: how fast the prompt was read.</summary>
     public double PromptTokensPerSecond => PromptTokensRead / (TimeToFirstTokenMs / 1000);
 
@@ -28,6 +31,9 @@ public sealed class TimingRecorder
     private long _first;
     private long _last;
     private int _tokens;
+    private long _longestGap;
+
+    public int Tokens => _tokens;
 
     /// <summary>
     /// One token's text. The answer starts at its first visible character, as a reader sees it (and as Edison streams
@@ -50,10 +56,15 @@ public sealed class TimingRecorder
             _first = now;
         }
 
+        else
+        {
+            _longestGap = Math.Max(_longestGap, now - _last);
+        }
+
         _last = now;
     }
 
     public StreamTiming Finish(int promptTokensRead = 0) => _tokens == 0
         ? throw new InvalidOperationException("The answer had no tokens.")
-        : new StreamTiming(_started, _first, _last, _tokens, promptTokensRead);
+        : new StreamTiming(_started, _first, _last, _tokens, promptTokensRead, _longestGap);
 }

@@ -31,6 +31,13 @@ public sealed class ModelOptions
     /// </summary>
     public int GenerationThreads() => Threads > 0 ? Threads : ProcessorCores.Physical();
 
+    /// <summary>CPU threads for reading prompts (llama.cpp's batch threads); 0 means as many as <see cref="Threads"/>.</summary>
+    [Range(0, 1024)]
+    public int BatchThreads { get; set; }
+
+    /// <summary>The threads prompts are read with: <see cref="BatchThreads"/>, or the generation threads when it is 0.</summary>
+    public int PromptThreads() => BatchThreads > 0 ? BatchThreads : GenerationThreads();
+
     /// <summary>Tokens decoded per batch: a prompt read while nothing else is answering goes in chunks of this size.</summary>
     [Range(1, 1 << 16)]
     public int BatchSize { get; set; } = 512;
@@ -40,7 +47,7 @@ public sealed class ModelOptions
     /// streaming answer, so a larger chunk reads a new prompt sooner but holds the streams' next tokens back longer.
     /// </summary>
     [Range(1, 1 << 16)]
-    public int PromptChunkWhileStreaming { get; set; } = 64;
+    public int PromptChunkWhileStreaming { get; set; } = 128;
 
     /// <summary>
     /// llama.cpp's flash attention: <c>auto</c> (its choice: on wherever the backend has it), <c>on</c> or <c>off</c>.

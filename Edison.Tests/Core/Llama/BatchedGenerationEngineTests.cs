@@ -169,10 +169,11 @@ public sealed class BatchedGenerationEngineTests
     }
 
     [Fact]
-    public async Task A_long_prompt_is_read_in_chunks_while_other_streams_keep_going()
+    public async Task A_long_prompt_is_read_in_small_chunks_while_other_streams_keep_going()
     {
+        // Batches of 512 (the default), but 32 prompt tokens a batch while anything streams.
         var settings = Parallel(2);
-        settings["Edison:Model:BatchSize"] = "32";
+        settings["Edison:Model:PromptChunkWhileStreaming"] = "32";
         await using var edison = new EdisonFactory(TestModels.Endless, contextSize: 8192, settings: settings);
         var engine = await StartAsync(edison);
         int streamed = 0;

@@ -54,6 +54,18 @@ public sealed class ModelHostTests : IDisposable
         Assert.Equal(ProcessorCores.Physical(), model.Parameters.BatchThreads);
     }
 
+    [Fact]
+    public async Task Prompts_are_read_on_the_batch_threads_when_they_are_set_apart_from_generation()
+    {
+        using var host = CreateHost(TestModels.Story, new StartedLifetime(), threads: 2, batchThreads: 1);
+
+        host.StartLoading(CancellationToken.None);
+        var model = await host.WhenReadyAsync(CancellationToken.None);
+
+        Assert.Equal(2, model.Parameters.Threads);
+        Assert.Equal(1, model.Parameters.BatchThreads);
+    }
+
     [Theory]
     [InlineData("missing", "file not found")]
     [InlineData("text model", "llama.cpp could not load it as a multimodal projector for this model")]
@@ -105,9 +117,9 @@ public sealed class ModelHostTests : IDisposable
         return path;
     }
 
-    private ModelHost CreateHost(string path, IHostApplicationLifetime lifetime, string? projector = null)
+    private ModelHost CreateHost(string path, IHostApplicationLifetime lifetime, string? projector = null, int threads = 0, int batchThreads = 0)
     {
-        var model = Options.Create(new ModelOptions { Path = path, ContextSize = 256, MultimodalProjectorPath = projector });
+        var model = Options.Create(new ModelOptions { Path = path, ContextSize = 256, MultimodalProjectorPath = projector, Threads = threads, BatchThreads = batchThreads });
         var edison = Options.Create(new EdisonOptions { DataPath = _folder.FullName });
         return new ModelHost(
             model,
