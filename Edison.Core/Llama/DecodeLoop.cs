@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Edison.Core.Chat;
 using LLama;
 using LLama.Native;
 using Microsoft.Extensions.Logging;
@@ -362,7 +363,6 @@ internal sealed class DecodeLoop
         else if (sequence.LogitIndex >= 0)
         {
             sequence.Position++;
-            sequence.Decoded.Add(sequence.NextToken);
         }
 
         if (sequence.Job.IsAbandoned)
@@ -390,7 +390,6 @@ internal sealed class DecodeLoop
         sequence.Sampled.Add(token);
         Release(sequence, sequence.Stops.Push(sequence.Decoder.Read()));
 
-        sequence.Generated++;
         if (sequence.Stops.Stopped)
         {
             End(sequence, null);
@@ -433,7 +432,7 @@ internal sealed class DecodeLoop
             Release(sequence, sequence.Stops.Flush());
             sequence.Job.Output.Writer.TryWrite(new GenerationUpdate(
                 string.Empty,
-                new GenerationUsage(sequence.PromptTokens, sequence.CachedTokens, sequence.Generated, sequence.CutOff)));
+                new ChatUsage(sequence.PromptTokens, sequence.CachedTokens, sequence.Generated, sequence.CutOff)));
 
             // What the caller shows (and stores) is the text without its leading white space; a stop string's tokens
             // are not the text, so that answer is not remembered.

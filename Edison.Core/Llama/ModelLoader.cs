@@ -15,7 +15,6 @@ public sealed class ModelLoader(IOptions<ModelOptions> modelOptions, NativeLog n
 {
     private readonly ModelOptions _options = modelOptions.Value;
     private readonly int _threads = modelOptions.Value.GenerationThreads();
-    private readonly int _promptThreads = modelOptions.Value.PromptThreads();
 
     public async Task<LoadedModel> LoadAsync(string path, bool isDemo, CancellationToken cancellationToken)
     {
@@ -28,7 +27,7 @@ public sealed class ModelLoader(IOptions<ModelOptions> modelOptions, NativeLog n
             GpuLayerCount = _options.GpuLayerCount,
             BatchSize = (uint)_options.BatchSize,
             Threads = _threads,
-            BatchThreads = _promptThreads,
+            BatchThreads = _options.PromptThreads(_threads),
             FlashAttention = _options.UsesFlashAttention,
         };
         var started = time.GetTimestamp();

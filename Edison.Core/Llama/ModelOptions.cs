@@ -36,7 +36,7 @@ public sealed class ModelOptions
     public int BatchThreads { get; set; }
 
     /// <summary>The threads prompts are read with: <see cref="BatchThreads"/>, or the generation threads when it is 0.</summary>
-    public int PromptThreads() => BatchThreads > 0 ? BatchThreads : GenerationThreads();
+    public int PromptThreads(int generationThreads) => BatchThreads > 0 ? BatchThreads : generationThreads;
 
     /// <summary>Tokens decoded per batch: a prompt read while nothing else is answering goes in chunks of this size.</summary>
     [Range(1, 1 << 16)]

@@ -38,7 +38,8 @@ internal sealed class Sequence(GenerationJob job, LLamaSeqId id, LLamaToken[] pr
     /// <summary>Where this sequence's logits are in the batch being decoded, or -1 when it has none there.</summary>
     public int LogitIndex { get; set; } = -1;
 
-    public int Generated { get; set; }
+    /// <summary>Answer tokens written so far.</summary>
+    public int Generated => Sampled.Count;
 
     /// <summary>Prompt tokens that were in the sequence's cells already (the prompt cache) and were not read again.</summary>
     public int CachedTokens { get; set; }
@@ -46,10 +47,7 @@ internal sealed class Sequence(GenerationJob job, LLamaSeqId id, LLamaToken[] pr
     /// <summary>Whether the sequence's cells may be kept for the next request (not for images, whose positions are no tokens).</summary>
     public bool Keepable { get; set; } = true;
 
-    /// <summary>Answer tokens decoded into the sequence's cells, after the prompt.</summary>
-    public List<LLamaToken> Decoded { get; } = [];
-
-    /// <summary>Every answer token sampled (the last one may not be decoded yet).</summary>
+    /// <summary>Every answer token sampled, in order; all but the last are in the cells (see <see cref="CellTokens"/>).</summary>
     public List<LLamaToken> Sampled { get; } = [];
 
     /// <summary>The text released to the caller so far.</summary>
@@ -58,8 +56,11 @@ internal sealed class Sequence(GenerationJob job, LLamaSeqId id, LLamaToken[] pr
     /// <summary>True when max tokens or the context ended the answer, not the model or a stop string.</summary>
     public bool CutOff { get; set; }
 
-    /// <summary>What the sequence's cells hold, in order: the prompt as far as it was read, then the answer.</summary>
-    public List<LLamaToken> CellTokens() => [.. Prompt.Take(PromptFed), .. Decoded];
+    /// <summary>
+    /// What the sequence's cells hold, in order: the prompt as far as it was read, then the answer tokens decoded (each
+    /// decoded token took one position past the prompt).
+    /// </summary>
+    public List<LLamaToken> CellTokens() => [.. Prompt.Take(PromptFed), .. Sampled.Take(Position - PromptFed)];
 
     /// <summary>Admission order: the newest gives way when the KV cache is full.</summary>
     public long Admitted { get; set; }

@@ -33,20 +33,20 @@ internal sealed class SequenceSlots
     /// </summary>
     public (LLamaSeqId Id, int Reused) Take(ReadOnlySpan<LLamaToken> prompt)
     {
-        var idle = new List<(Slot Slot, int Common)>();
-        foreach (var slot in _slots.Where(slot => !slot.Running))
-        {
-            // At least one token is read again: its logits start the answer.
-            idle.Add((slot, slot.Tokens is null ? 0 : Math.Max(0, Math.Min(CommonPrefix(slot.Tokens, prompt), prompt.Length - 1))));
-        }
-
         // The same conversation going on (most of what a sequence holds is the prompt's start) reuses its sequence;
         // another that merely shares a system prompt with it takes an empty one rather than end that conversation's
         // cache; with none empty, the best match if it saves anything worth it, else the one used least recently.
         (Slot Slot, int Common)? going = null, empty = null, best = null, oldest = null;
-        foreach (var candidate in idle)
+        foreach (var slot in _slots)
         {
-            var (slot, common) = candidate;
+            if (slot.Running)
+            {
+                continue;
+            }
+
+            // At least one token is read again: its logits start the answer.
+            int common = slot.Tokens is null ? 0 : Math.Max(0, Math.Min(CommonPrefix(slot.Tokens, prompt), prompt.Length - 1));
+            var candidate = (slot, common);
             if (slot.Tokens is { } kept && common >= Math.Max(MinimumReuse, kept.Count / 2) && common > (going?.Common ?? -1))
             {
                 going = candidate;

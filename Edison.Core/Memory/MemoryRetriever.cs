@@ -26,15 +26,16 @@ public sealed class MemoryRetriever(IConversationStore conversations, IOptions<M
 
         var found = await conversations.SearchExchangesAsync(terms, conversationId, settings.MaxResults * CandidatesPerResult, cancellationToken);
         var asked = history.Where(turn => turn.Role == ChatTurn.User).Select(turn => turn.Content).ToList();
+        var fresh = found
+            .Select(exchange => (Exchange: exchange, Said: Snippet.Of(exchange.UserMessage, SnippetCharacters)))
+            .Select(memory => (memory.Exchange, memory.Said, Line: $"- On {memory.Exchange.Created:yyyy-MM-dd} the user said: \"{memory.Said}\" and you answered: \"{Snippet.Of(memory.Exchange.Answer, SnippetCharacters)}\""))
+            .Where(memory => !asked.Any(content => content.Contains(memory.Line, StringComparison.Ordinal)));
         return PromptSection.Fit(
             model,
             "From earlier conversations with this user (use them only if they help answer):",
-            found.Where(exchange => !asked.Any(content => content.Contains(Line(exchange), StringComparison.Ordinal))).ToList(),
+            fresh,
             settings.TokenBudget,
             settings.MaxResults,
-            (exchange, _) => (Line(exchange), ChatSource.Memory(exchange.ConversationId, Snippet.Of(exchange.UserMessage, SnippetCharacters))));
+            (memory, _) => (memory.Line, ChatSource.Memory(memory.Exchange.ConversationId, memory.Said)));
     }
-
-    private static string Line(RememberedExchange exchange) =>
-        $"- On {exchange.Created:yyyy-MM-dd} the user said: \"{Snippet.Of(exchange.UserMessage, SnippetCharacters)}\" and you answered: \"{Snippet.Of(exchange.Answer, SnippetCharacters)}\"";
 }

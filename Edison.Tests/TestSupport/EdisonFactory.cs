@@ -55,6 +55,17 @@ public sealed class EdisonFactory : WebApplicationFactory<Program>
         return client;
     }
 
+    /// <summary>
+    /// Edison on a real Kestrel socket (a free loopback port), for what the in-memory test server cannot give: a browser,
+    /// a connection that drops, another process calling in. Returns a client of it once the model has loaded.
+    /// </summary>
+    public async Task<HttpClient> StartOnSocketAsync()
+    {
+        UseKestrel(0);
+        StartServer();
+        return await CreateReadyClientAsync();
+    }
+
     /// <summary>Waits until /health says Edison can answer, for any client of an Edison under test.</summary>
     public static async Task WaitUntilReadyAsync(HttpClient client)
     {

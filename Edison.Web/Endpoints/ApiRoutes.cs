@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.AspNetCore.Routing.Template;
 
 namespace Edison.Web.Endpoints;
@@ -12,10 +11,11 @@ public sealed class ApiRoutes(EndpointDataSource endpoints)
     private readonly Lazy<IReadOnlyList<(TemplateMatcher Matcher, IReadOnlyList<string> Methods)>> _routes = new(() =>
         endpoints.Endpoints
             .OfType<RouteEndpoint>()
-            .Where(e => e.RoutePattern.RawText is { } raw && Access.AccessMiddleware.IsApi(new PathString("/" + raw.TrimStart('/'))))
-            .Select(e => (
-                new TemplateMatcher(TemplateParser.Parse(RoutePatternFormatter(e.RoutePattern)), new RouteValueDictionary()),
-                (IReadOnlyList<string>)(e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? [])))
+            .Select(e => (Endpoint: e, Template: e.RoutePattern.RawText?.TrimStart('/')))
+            .Where(route => route.Template is not null && Access.AccessMiddleware.IsApi(new PathString("/" + route.Template)))
+            .Select(route => (
+                new TemplateMatcher(TemplateParser.Parse(route.Template!), new RouteValueDictionary()),
+                (IReadOnlyList<string>)(route.Endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? [])))
             .ToList());
 
     /// <summary>The methods of the API endpoints at this address; empty when the API has nothing there.</summary>
@@ -25,6 +25,4 @@ public sealed class ApiRoutes(EndpointDataSource endpoints)
             .SelectMany(route => route.Methods)
             .Distinct(StringComparer.OrdinalIgnoreCase)
             .ToList();
-
-    private static string RoutePatternFormatter(RoutePattern pattern) => pattern.RawText!.TrimStart('/');
 }

@@ -47,11 +47,7 @@ public sealed class SequenceSlotsTests
     [Fact]
     public void With_none_empty_the_best_shared_prefix_wins_over_the_least_recently_used()
     {
-        var slots = new SequenceSlots(count: 2, keep: 2);
-        var a = slots.Take(Tokens(0, 100));
-        var b = slots.Take(Tokens(1000, 100));
-        slots.Release(a.Id, Tokens(0, 100));
-        slots.Release(b.Id, Tokens(1000, 100));
+        var (slots, a, b) = TwoKeptConversations();
 
         var shares = slots.Take(Tokens(1000, 30).Concat(Tokens(5000, 10)).ToArray());
 
@@ -62,11 +58,7 @@ public sealed class SequenceSlotsTests
     [Fact]
     public void A_prompt_sharing_too_little_empties_the_least_recently_used_and_reads_everything()
     {
-        var slots = new SequenceSlots(count: 2, keep: 2);
-        var a = slots.Take(Tokens(0, 100));
-        var b = slots.Take(Tokens(1000, 100));
-        slots.Release(a.Id, Tokens(0, 100));
-        slots.Release(b.Id, Tokens(1000, 100));
+        var (slots, a, b) = TwoKeptConversations();
 
         var stranger = slots.Take(Tokens(0, 3).Concat(Tokens(7000, 50)).ToArray());
 
@@ -105,6 +97,17 @@ public sealed class SequenceSlotsTests
 
         Assert.NotEqual(a.Id, b.Id);
         Assert.False(slots.HasFree);
+    }
+
+    /// <summary>Two sequences, both idle and kept: a holds tokens 0–99, b tokens 1000–1099; a was used first.</summary>
+    private static (SequenceSlots Slots, (LLamaSeqId Id, int Reused) A, (LLamaSeqId Id, int Reused) B) TwoKeptConversations()
+    {
+        var slots = new SequenceSlots(count: 2, keep: 2);
+        var a = slots.Take(Tokens(0, 100));
+        var b = slots.Take(Tokens(1000, 100));
+        slots.Release(a.Id, Tokens(0, 100));
+        slots.Release(b.Id, Tokens(1000, 100));
+        return (slots, a, b);
     }
 
     private static LLamaToken[] Tokens(int from, int count) =>

@@ -49,12 +49,7 @@ public sealed class ModelDownloadPageTests : ChatPageContext
     {
         var good = _hub.Sha256;
         _hub.Sha256 = new string('a', 64);
-        var dialogs = Render<MudBlazor.MudDialogProvider>();
-        var page = Render<Chat>();
-        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=get-model]")));
-        await page.Find("[data-testid=get-model]").ClickAsync(new());
-        dialogs.WaitForAssertion(() => Assert.NotEmpty(dialogs.FindAll("[data-testid=download]")));
-        await dialogs.FindAll("[data-testid=download]")[1].ClickAsync(new());
+        var page = await DownloadAsync(1);
 
         page.WaitForAssertion(() => Assert.Contains("SHA-256", page.Find("[data-testid=download-error]").TextContent), TimeSpan.FromSeconds(20));
         _hub.Sha256 = good;
@@ -67,12 +62,7 @@ public sealed class ModelDownloadPageTests : ChatPageContext
     public async Task A_failed_download_can_be_dismissed()
     {
         _hub.Sha256 = new string('a', 64);
-        var dialogs = Render<MudBlazor.MudDialogProvider>();
-        var page = Render<Chat>();
-        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=get-model]")));
-        await page.Find("[data-testid=get-model]").ClickAsync(new());
-        dialogs.WaitForAssertion(() => Assert.NotEmpty(dialogs.FindAll("[data-testid=download]")));
-        await dialogs.FindAll("[data-testid=download]")[0].ClickAsync(new());
+        var page = await DownloadAsync(0);
         page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=download-error]")), TimeSpan.FromSeconds(20));
 
         await page.Find("[data-testid=download-dismiss]").ClickAsync(new());
@@ -82,4 +72,16 @@ public sealed class ModelDownloadPageTests : ChatPageContext
     }
 
     protected override async Task CleanUpAsync() => await _hub.DisposeAsync();
+
+    /// <summary>Opens the page, asks for a real model and starts downloading the recommended one at this place.</summary>
+    private async Task<IRenderedComponent<Chat>> DownloadAsync(int recommended)
+    {
+        var dialogs = Render<MudBlazor.MudDialogProvider>();
+        var page = Render<Chat>();
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=get-model]")));
+        await page.Find("[data-testid=get-model]").ClickAsync(new());
+        dialogs.WaitForAssertion(() => Assert.NotEmpty(dialogs.FindAll("[data-testid=download]")));
+        await dialogs.FindAll("[data-testid=download]")[recommended].ClickAsync(new());
+        return page;
+    }
 }

@@ -89,9 +89,7 @@ public sealed class AccessTests
     public async Task Only_loopback_and_no_keys_means_open_access()
     {
         await using var edison = new EdisonFactory(TestModels.Greeting);
-        edison.UseKestrel(0);
-        edison.StartServer();
-        var client = await edison.CreateReadyClientAsync();
+        var client = await edison.StartOnSocketAsync();
 
         Assert.Equal(HttpStatusCode.OK, (await SendAsync(client, "POST", "/chat", null)).StatusCode);
         Assert.False(File.Exists(Path.Combine(edison.DataPath, "api-key")));

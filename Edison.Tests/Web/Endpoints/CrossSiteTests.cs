@@ -168,9 +168,7 @@ public sealed class CrossSiteTests : IAsyncLifetime
     public async Task The_Blazor_circuit_refuses_a_WebSocket_opened_by_another_site()
     {
         await using var edison = new EdisonFactory(TestModels.Greeting);
-        edison.UseKestrel(0);
-        edison.StartServer();
-        await edison.CreateReadyClientAsync();
+        await edison.StartOnSocketAsync();
         var address = new Uri(edison.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
 
         var foreign = await ConnectAsync(address, Evil);

@@ -12,9 +12,7 @@ public sealed class DisconnectTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _edison.UseKestrel(0);
-        _edison.StartServer();
-        _client = await _edison.CreateReadyClientAsync();
+        _client = await _edison.StartOnSocketAsync();
     }
 
     public async Task DisposeAsync() => await _edison.DisposeAsync();

@@ -13,9 +13,7 @@ public sealed class RemoteEngineTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _inference.UseKestrel(0);
-        _inference.StartServer();
-        var inference = await _inference.CreateReadyClientAsync();
+        var inference = await _inference.StartOnSocketAsync();
         _front = new EdisonFactory(modelPath: null, settings: new Dictionary<string, string?>
         {
             ["Edison:Engine:Kind"] = "OpenAI",

@@ -17,9 +17,7 @@ public sealed class ResumableStreamTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _edison.UseKestrel(0);
-        _edison.StartServer();
-        _client = await _edison.CreateReadyClientAsync();
+        _client = await _edison.StartOnSocketAsync();
     }
 
     public async Task DisposeAsync() => await _edison.DisposeAsync();
