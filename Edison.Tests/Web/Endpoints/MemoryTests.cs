@@ -74,6 +74,29 @@ public sealed class MemoryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_conversation_that_began_with_memories_adds_none_once_its_budget_is_spent()
+    {
+        // Six long exchanges alike in length: fewer than three fit the budget, so the first turn spends it.
+        const string Garden = "under the old apple tree behind the garden shed";
+        for (int i = 1; i <= 6; i++)
+        {
+            await ChatAsync(new { message = $"My dog Rex buried bone number {i} {Garden}" });
+        }
+
+        var first = await ChatAsync(new { message = "Where did my dog Rex bury his bones?" });
+        var followUp = await ChatAsync(new { message = "Which bones did my dog Rex bury in the garden?", conversation_id = ConversationId(first) });
+
+        int remembered = first.GetProperty("sources").GetArrayLength();
+        Assert.InRange(remembered, 1, 2);
+        Assert.Empty(followUp.GetProperty("sources").EnumerateArray());
+
+        // One that began without them still finds them when a question asks.
+        var greeted = await ChatAsync(new { message = "Hello" });
+        var asked = await ChatAsync(new { message = "Where did my dog Rex bury his bones?", conversation_id = ConversationId(greeted) });
+        Assert.Equal(remembered, asked.GetProperty("sources").GetArrayLength());
+    }
+
+    [Fact]
     public async Task A_message_sharing_only_everyday_words_with_an_exchange_does_not_bring_it_back()
     {
         await ChatAsync(new { message = "I picked it up at the shop and then I went back home" });
