@@ -43,7 +43,7 @@ public sealed class ChatPipeline(
     public async Task<PreparedChat> PrepareAsync(ChatRequest request, CancellationToken cancellationToken)
     {
         var defaults = generation.Value;
-        var (text, mode, conversationId, images) = Validate(request);
+        var (message, conversationId, images) = Validate(request);
 
         // Held while the prompt is built: a switch meanwhile cannot free the tokenizer under it.
         using var lease = AcquireModel();
@@ -51,16 +51,18 @@ public sealed class ChatPipeline(
         int maxTokens = CheckAgainst(model, request, images);
 
         // A new conversation has no history to look up.
-        var history = request.History
-                      ?? (request.ConversationId is null ? [] : await LoadHistoryAsync(conversationId, cancellationToken));
+        var stored = request.ConversationId is null ? null : await conversations.GetAsync(conversationId, cancellationToken);
+        var start = StartFrom(request, stored, message);
+        var (text, history) = (start.Text, request.History ?? History(start.Branch));
+        var mode = ChatMode.IsAuto(request.Mode) ? modes.Detect(text).Mode : ChatMode.Find(request.Mode)!;
         var sections = new List<PromptSection>();
         var notices = new List<string>();
-        if (mode.UsesMemory && await memory.RetrieveAsync(model, text, conversationId, history, cancellationToken) is { } remembered)
+        if (start.Question is null && mode.UsesMemory && await memory.RetrieveAsync(model, text, conversationId, history, cancellationToken) is { } remembered)
         {
             sections.Add(remembered);
         }
 
-        if (search.Wants(mode, text))
+        if (start.Question is null && search.Wants(mode, text))
         {
             var outcome = await search.SearchAsync(model, text, cancellationToken);
             sections.AddRange(outcome.Section is null ? [] : [outcome.Section]);
@@ -68,8 +70,11 @@ public sealed class ChatPipeline(
         }
 
         // Memories and web results go with the new message, not into the system prompt: the system prompt and the
-        // history then read the same every turn, and the prompt cache holds them from one turn to the next.
-        var context = sections.Count == 0 ? null : string.Join("\n\n", sections.Select(s => s.Text.TrimEnd()));
+        // history then read the same every turn, and the prompt cache holds them from one turn to the next. A question
+        // answered again is asked with what it was asked with before.
+        var context = start.Question is { } again ? again.Context
+            : sections.Count == 0 ? null
+            : string.Join("\n\n", sections.Select(s => s.Text.TrimEnd()));
         ChatPrompt prompt;
         try
         {
@@ -98,7 +103,7 @@ public sealed class ChatPipeline(
             mode,
             text,
             storage,
-            storage != ExchangeStorage.None && history.Count == 0,
+            storage != ExchangeStorage.None && stored is null,
             prompt,
             Messages(prompt, images),
             options,
@@ -106,8 +111,41 @@ public sealed class ChatPipeline(
             notices)
         {
             Context = context,
+            Place = start.Place,
         };
     }
+
+    /// <summary>
+    /// Where the answer starts from: after the answer shown last, or from <see cref="ChatRequest.ParentId"/>; the
+    /// question it answers, and the branch before it.
+    /// </summary>
+    private static StartingPoint StartFrom(ChatRequest request, Conversation? stored, string message)
+    {
+        var tree = stored?.Tree ?? [];
+        switch (request.ParentId)
+        {
+            case null:
+                return new StartingPoint(message, ExchangePlace.AfterShown, stored?.Messages ?? [], null);
+            case 0:
+                return new StartingPoint(Asked(message), ExchangePlace.After(null), [], null);
+            case { } id when tree.FirstOrDefault(m => m.Id == id) is { } parent:
+                if (parent.Role == ChatTurn.User)
+                {
+                    return message.Length > 0
+                        ? throw new ChatRequestException($"\"parent_id\" {id} is a question: it is answered again as it was asked; send no \"message\" with it, or the id of the answer to follow.")
+                        : new StartingPoint(parent.Content, ExchangePlace.AnswerAgain(id), ConversationTree.BranchTo(tree, parent.ParentId), parent);
+                }
+
+                return new StartingPoint(Asked(message), ExchangePlace.After(id), ConversationTree.BranchTo(tree, id), null);
+            case { } id:
+                throw new ChatRequestException($"\"parent_id\" {id} is not a message of conversation {stored?.Id.ToString() ?? request.ConversationId}.");
+        }
+
+        static string Asked(string message) => message.Length > 0 ? message : throw new ChatRequestException("\"message\" is required and must not be empty.");
+    }
+
+    /// <param name="Question">The stored question answered again, if one is.</param>
+    private sealed record StartingPoint(string Text, ExchangePlace Place, IReadOnlyList<StoredMessage> Branch, StoredMessage? Question);
 
     /// <summary>
     /// Streams the answer's tokens, then exactly one <see cref="ChatDone"/>. Cancelling ends generation before the
@@ -126,7 +164,7 @@ public sealed class ChatPipeline(
         {
             try
             {
-                answerId = await conversations.BeginExchangeAsync(prepared.ConversationId, prepared.Message, prepared.Context, CancellationToken.None);
+                answerId = await conversations.BeginExchangeAsync(prepared.ConversationId, prepared.Message, prepared.Context, prepared.Place, CancellationToken.None);
             }
             catch (Exception e)
             {
@@ -262,7 +300,8 @@ public sealed class ChatPipeline(
     {
         try
         {
-            var (text, mode, _, images) = Validate(request);
+            var (text, _, images) = Validate(request);
+            var mode = ChatMode.IsAuto(request.Mode) ? modes.Detect(text).Mode : ChatMode.Find(request.Mode)!;
             using var lease = AcquireModel();
             int maxTokens = CheckAgainst(lease.Model, request, images);
             prompts.Build(lease.Model, request.SystemPrompt ?? mode.SystemPrompt, [], text, AnswerRoom(maxTokens, lease.Model.ContextSize));
@@ -275,24 +314,32 @@ public sealed class ChatPipeline(
     }
 
     /// <summary>What can be checked without the model: the text, its sizes, the mode, the ids and sampling numbers, the images.</summary>
-    private (string Text, ChatMode Mode, Guid ConversationId, IReadOnlyList<ImageAttachment> Images) Validate(ChatRequest request)
+    private (string Text, Guid ConversationId, IReadOnlyList<ImageAttachment> Images) Validate(ChatRequest request)
     {
         var text = request.Message ?? string.Empty;
-        if (string.IsNullOrWhiteSpace(text) && request.Images is not { Count: > 0 })
+
+        // A question answered again (parent_id) brings its own text.
+        if (string.IsNullOrWhiteSpace(text) && request.Images is not { Count: > 0 } && request.ParentId is null)
         {
             throw new ChatRequestException("\"message\" is required and must not be empty.");
         }
 
         CheckSizes(request, text);
 
-        var mode = ChatMode.IsAuto(request.Mode)
-            ? modes.Detect(text).Mode
-            : ChatMode.Find(request.Mode) ?? throw new ChatRequestException($"Unknown mode \"{request.Mode}\"; use one of: {ChatMode.ValidNames}.");
+        if (!ChatMode.IsAuto(request.Mode) && ChatMode.Find(request.Mode) is null)
+        {
+            throw new ChatRequestException($"Unknown mode \"{request.Mode}\"; use one of: {ChatMode.ValidNames}.");
+        }
 
         Guid conversationId = Guid.NewGuid();
         if (request.ConversationId is not null && !Guid.TryParse(request.ConversationId, out conversationId))
         {
             throw new ChatRequestException($"\"conversation_id\" must be a GUID; \"{request.ConversationId}\" is not one.");
+        }
+
+        if (request.ParentId is { } parentId && (parentId < 0 || request.ConversationId is null || request.History is not null))
+        {
+            throw new ChatRequestException("\"parent_id\" is the id of a message in the conversation named by \"conversation_id\" (0 for its start).");
         }
 
         if (request.Temperature is { } temperature && (float.IsNaN(temperature) || temperature is < 0 or > 2))
@@ -316,7 +363,7 @@ public sealed class ChatPipeline(
         }
 
         // Every image is checked first, so a client learns what is wrong with it whatever model runs.
-        return (text, mode, conversationId, ImageAttachment.ParseAll(request.Images, chat.Value));
+        return (text, conversationId, ImageAttachment.ParseAll(request.Images, chat.Value));
     }
 
     private IModelLease AcquireModel() => models.Acquire() ?? throw new ChatRequestException(
@@ -377,7 +424,7 @@ public sealed class ChatPipeline(
             try
             {
                 // The answer is complete: store it even if the client goes away this instant.
-                await conversations.AppendExchangeAsync(prepared.ConversationId, prepared.Message, answer, prepared.Context, CancellationToken.None);
+                await conversations.AppendExchangeAsync(prepared.ConversationId, prepared.Message, answer, prepared.Context, prepared.Place, CancellationToken.None);
             }
             catch (Exception e)
             {
@@ -436,20 +483,19 @@ public sealed class ChatPipeline(
     }
 
     /// <summary>
-    /// The conversation as the user saw it: each question with its answer, completed or stopped (as far as it got). A
-    /// question whose answer failed, or is still being written, is left out with it.
+    /// A branch as the user saw it: each question with its answer, completed or stopped (as far as it got). A question
+    /// whose answer failed, or is still being written, is left out with it.
     /// </summary>
-    private async Task<IReadOnlyList<ChatTurn>> LoadHistoryAsync(Guid conversationId, CancellationToken cancellationToken)
+    private static List<ChatTurn> History(IReadOnlyList<StoredMessage> branch)
     {
-        var messages = (await conversations.GetAsync(conversationId, cancellationToken))?.Messages ?? [];
-        var history = new List<ChatTurn>(messages.Count);
-        for (int i = 0; i + 1 < messages.Count; i += 2)
+        var history = new List<ChatTurn>(branch.Count);
+        for (int i = 0; i + 1 < branch.Count; i += 2)
         {
-            if (MessageState.IsHistory(messages[i + 1].State))
+            if (MessageState.IsHistory(branch[i + 1].State))
             {
                 // Read with what it was asked with: the prompt then starts as the previous turn's did, token for token.
-                history.Add(new ChatTurn(messages[i].Role, ChatPromptBuilder.WithContext(messages[i].Content, messages[i].Context)));
-                history.Add(new ChatTurn(messages[i + 1].Role, messages[i + 1].Content));
+                history.Add(new ChatTurn(branch[i].Role, ChatPromptBuilder.WithContext(branch[i].Content, branch[i].Context)));
+                history.Add(new ChatTurn(branch[i + 1].Role, branch[i + 1].Content));
             }
         }
 

@@ -23,6 +23,13 @@ public sealed record ChatRequest(
     public bool? Resumable { get; init; }
 
     /// <summary>
+    /// Where in the stored conversation to answer from (regenerate, edit), instead of after the answer shown last: an
+    /// answer's id asks <see cref="Message"/> after it, a question's id answers that question again (send no message),
+    /// and 0 asks <see cref="Message"/> as the conversation's first question. Earlier versions are kept beside the new one.
+    /// </summary>
+    public long? ParentId { get; init; }
+
+    /// <summary>
     /// The conversation so far, for clients that keep it themselves (OpenAI-style); then no conversation is loaded
     /// or stored. Not part of <c>/chat</c>'s JSON.
     /// </summary>

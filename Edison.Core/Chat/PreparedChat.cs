@@ -1,3 +1,4 @@
+using Edison.Core.Conversations;
 using Edison.Core.Llama;
 
 namespace Edison.Core.Chat;
@@ -18,4 +19,7 @@ public sealed record PreparedChat(
 {
     /// <summary>The memories and web results that went with the message into its turn, stored with it.</summary>
     public string? Context { get; init; }
+
+    /// <summary>Where the exchange goes in the stored conversation.</summary>
+    public ExchangePlace Place { get; init; }
 }

@@ -12,16 +12,21 @@ public interface IConversationStore
     Task<Conversation?> GetAsync(Guid id, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Adds the user's message and the completed answer in one transaction, creating the conversation if new.
-    /// <paramref name="context"/> is what went with the message into its prompt (see <see cref="StoredMessage.Context"/>).
+    /// Adds the user's message and the completed answer in one transaction, creating the conversation if new; the
+    /// answer becomes the one shown. <paramref name="context"/> is what went with the message into its prompt (see
+    /// <see cref="StoredMessage.Context"/>). Answering a stored question again writes the answer only.
     /// </summary>
-    Task AppendExchangeAsync(Guid id, string userMessage, string answer, string? context, CancellationToken cancellationToken);
+    Task AppendExchangeAsync(Guid id, string userMessage, string answer, string? context, ExchangePlace place, CancellationToken cancellationToken);
 
     /// <summary>
     /// Stores the user's message and an answer still being written (<see cref="MessageState.Answering"/>), creating the
-    /// conversation if new, so that the question is kept whatever happens to the answer. Returns the answer's id.
+    /// conversation if new, so that the question is kept whatever happens to the answer; the answer becomes the one
+    /// shown. Returns the answer's id.
     /// </summary>
-    Task<long> BeginExchangeAsync(Guid id, string userMessage, string? context, CancellationToken cancellationToken);
+    Task<long> BeginExchangeAsync(Guid id, string userMessage, string? context, ExchangePlace place, CancellationToken cancellationToken);
+
+    /// <summary>Shows the branch ending at <paramref name="leafId"/>, a message of the conversation; false when there is none such.</summary>
+    Task<bool> ShowAsync(Guid id, long leafId, CancellationToken cancellationToken);
 
     /// <summary>
     /// Stores how a begun answer ended: its text as far as it got, completed, stopped or failed (with the error). A
@@ -44,8 +49,16 @@ public interface IConversationStore
 
 public sealed record ConversationSummary(Guid Id, string Title, DateTimeOffset Updated);
 
-public sealed record Conversation(Guid Id, string Title, DateTimeOffset Updated, IReadOnlyList<StoredMessage> Messages);
+/// <param name="Messages">The branch shown: from the first question to the answer shown last.</param>
+public sealed record Conversation(Guid Id, string Title, DateTimeOffset Updated, IReadOnlyList<StoredMessage> Messages)
+{
+    /// <summary>Every message of every branch, oldest first.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<StoredMessage> Tree { get; init; } = Messages;
+}
 
+/// <param name="Id">The message's id, unique in the store; later messages have larger ones.</param>
+/// <param name="ParentId">The message this one follows (a question's is the answer before it); null for a first question.</param>
 /// <param name="State">One of <see cref="MessageState"/>; a question is always completed.</param>
 /// <param name="Error">Why a failed answer failed.</param>
 /// <param name="Context">
@@ -53,12 +66,21 @@ public sealed record Conversation(Guid Id, string Title, DateTimeOffset Updated,
 /// starts with the tokens the model already read (the prompt cache holds them) and says what the answer was made from.
 /// </param>
 public sealed record StoredMessage(
+    long Id,
+    long? ParentId,
     string Role,
     string Content,
     DateTimeOffset Created,
     string State = MessageState.Completed,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Error = null,
-    [property: System.Text.Json.Serialization.JsonIgnore] string? Context = null);
+    [property: System.Text.Json.Serialization.JsonIgnore] string? Context = null)
+{
+    /// <summary>The messages that follow the same one as this (itself included), oldest first: the versions a switcher moves between.</summary>
+    public IReadOnlyList<long> SiblingIds { get; init; } = [Id];
+
+    /// <summary>How many versions of this message there are.</summary>
+    public int Siblings => SiblingIds.Count;
+}
 
 /// <summary>How a stored answer stands.</summary>
 public static class MessageState

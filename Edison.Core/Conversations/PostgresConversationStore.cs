@@ -12,7 +12,7 @@ namespace Edison.Core.Conversations;
 /// </summary>
 public sealed class PostgresConversationStore(IOptions<DatabaseOptions> database, TimeProvider time) : IConversationStore, IAsyncDisposable
 {
-    private const int SchemaVersion = 3;
+    private const int SchemaVersion = 4;
 
     // Any number both nodes agree on: the schema is created under this advisory lock, so two nodes starting together
     // do not race each other's CREATE statements.
@@ -60,6 +60,16 @@ public sealed class PostgresConversationStore(IOptions<DatabaseOptions> database
             ALTER TABLE messages ADD COLUMN IF NOT EXISTS state text NOT NULL DEFAULT 'completed';
             ALTER TABLE messages ADD COLUMN IF NOT EXISTS error text;
             ALTER TABLE messages ADD COLUMN IF NOT EXISTS context text;
+            ALTER TABLE messages ADD COLUMN IF NOT EXISTS parent_id bigint REFERENCES messages(id) ON DELETE CASCADE;
+            ALTER TABLE conversations ADD COLUMN IF NOT EXISTS shown_id bigint;
+            CREATE INDEX IF NOT EXISTS messages_by_parent ON messages(parent_id);
+            -- Conversations become trees, once: a stored conversation is one branch, each message following the one before.
+            UPDATE messages SET parent_id = previous.id
+                FROM (SELECT id AS child, LAG(id) OVER (PARTITION BY conversation_id ORDER BY id) AS id FROM messages) previous
+                WHERE messages.id = previous.child AND previous.id IS NOT NULL
+                AND EXISTS (SELECT 1 FROM edison_schema WHERE version < 4);
+            UPDATE conversations SET shown_id = (SELECT MAX(m.id) FROM messages m WHERE m.conversation_id = conversations.id)
+                WHERE EXISTS (SELECT 1 FROM edison_schema WHERE version < 4);
             INSERT INTO edison_schema (version) SELECT {SchemaVersion} WHERE NOT EXISTS (SELECT 1 FROM edison_schema);
             UPDATE edison_schema SET version = {SchemaVersion} WHERE version < {SchemaVersion};
             """,
@@ -86,87 +96,96 @@ public sealed class PostgresConversationStore(IOptions<DatabaseOptions> database
     {
         await using var command = _source.CreateCommand(
             """
-            SELECT c.title, c.updated, m.role, m.content, m.created, m.state, m.error, m.context
+            SELECT c.title, c.updated, c.shown_id, m.id, m.parent_id, m.role, m.content, m.created, m.state, m.error, m.context
             FROM conversations c LEFT JOIN messages m ON m.conversation_id = c.id
             WHERE c.id = $1 ORDER BY m.id;
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = id });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        Conversation? conversation = null;
+        (string Title, DateTimeOffset Updated, long? ShownId)? found = null;
         var messages = new List<StoredMessage>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            conversation ??= new Conversation(id, reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1), messages);
-            if (!reader.IsDBNull(2))
+            found ??= (reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1), reader.IsDBNull(2) ? null : reader.GetInt64(2));
+            if (!reader.IsDBNull(3))
             {
                 messages.Add(new StoredMessage(
-                    reader.GetString(2),
-                    reader.GetString(3),
-                    reader.GetFieldValue<DateTimeOffset>(4),
+                    reader.GetInt64(3),
+                    reader.IsDBNull(4) ? null : reader.GetInt64(4),
                     reader.GetString(5),
-                    reader.IsDBNull(6) ? null : reader.GetString(6),
-                    reader.IsDBNull(7) ? null : reader.GetString(7)));
+                    reader.GetString(6),
+                    reader.GetFieldValue<DateTimeOffset>(7),
+                    reader.GetString(8),
+                    reader.IsDBNull(9) ? null : reader.GetString(9),
+                    reader.IsDBNull(10) ? null : reader.GetString(10)));
             }
         }
 
-        return conversation;
+        return found is var (title, updated, shownId) ? ConversationTree.Build(id, title, updated, shownId, messages) : null;
     }
 
-    public async Task AppendExchangeAsync(Guid id, string userMessage, string answer, string? context, CancellationToken cancellationToken)
+    public async Task AppendExchangeAsync(Guid id, string userMessage, string answer, string? context, ExchangePlace place, CancellationToken cancellationToken)
+    {
+        await WriteExchangeAsync(id, userMessage, context, place, answer, MessageState.Completed, remember: true, cancellationToken);
+    }
+
+    public Task<long> BeginExchangeAsync(Guid id, string userMessage, string? context, ExchangePlace place, CancellationToken cancellationToken) =>
+        WriteExchangeAsync(id, userMessage, context, place, string.Empty, MessageState.Answering, remember: false, cancellationToken);
+
+    /// <summary>The question (unless one is answered again) and its answer, which becomes the one shown; returns the answer's id.</summary>
+    private async Task<long> WriteExchangeAsync(
+        Guid id, string userMessage, string? context, ExchangePlace place, string answer, string state, bool remember, CancellationToken cancellationToken)
     {
         // Millisecond precision, as the SQLite store keeps, so both stores order and report times alike.
         var now = DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
         await using var connection = await _source.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var batch = new NpgsqlBatch(connection, transaction)
+        string parent = place.HasParent ? "$5::bigint" : "COALESCE($5::bigint, (SELECT shown_id FROM conversations WHERE id = $1))";
+        await using (var upsert = new NpgsqlCommand(
+            "INSERT INTO conversations (id, title, created, updated) VALUES ($1, $2, $3, $3) ON CONFLICT (id) DO UPDATE SET updated = excluded.updated;",
+            connection,
+            transaction))
         {
-            BatchCommands =
-            {
-                Command(
-                    "INSERT INTO conversations (id, title, created, updated) VALUES ($1, $2, $3, $3) ON CONFLICT (id) DO UPDATE SET updated = excluded.updated;",
-                    id, ConversationTitle.FromMessage(userMessage), now),
-                Command(
-                    "INSERT INTO messages (conversation_id, role, content, created, context) VALUES ($1, $2, $3, $4, $5);",
-                    id, ChatTurn.User, userMessage, now, (object?)context ?? DBNull.Value),
-                Command("INSERT INTO messages (conversation_id, role, content, created) VALUES ($1, $2, $3, $4);", id, ChatTurn.Assistant, answer, now),
-                Command("INSERT INTO memories (conversation_id, user_text, answer, created) VALUES ($1, $2, $3, $4);", id, userMessage, answer, now),
-            },
-        };
-        await batch.ExecuteNonQueryAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-    }
+            Add(upsert.Parameters, id, ConversationTitle.FromMessage(userMessage), now);
+            await upsert.ExecuteNonQueryAsync(cancellationToken);
+        }
 
-    public async Task<long> BeginExchangeAsync(Guid id, string userMessage, string? context, CancellationToken cancellationToken)
-    {
-        var now = DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
-        await using var connection = await _source.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        long questionId = place.QuestionId ?? 0;
+        if (place.QuestionId is null)
+        {
+            await using var question = new NpgsqlCommand(
+                $"INSERT INTO messages (conversation_id, parent_id, role, content, created, context) VALUES ($1, {parent}, $2, $3, $4, $6) RETURNING id;",
+                connection,
+                transaction);
+            Add(question.Parameters, id, ChatTurn.User, userMessage, now, (object?)place.ParentId ?? DBNull.Value, (object?)context ?? DBNull.Value);
+            questionId = (long)(await question.ExecuteScalarAsync(cancellationToken))!;
+        }
+
         await using var batch = new NpgsqlBatch(connection, transaction)
         {
             BatchCommands =
             {
                 Command(
-                    "INSERT INTO conversations (id, title, created, updated) VALUES ($1, $2, $3, $3) ON CONFLICT (id) DO UPDATE SET updated = excluded.updated;",
-                    id, ConversationTitle.FromMessage(userMessage), now),
-                Command(
-                    "INSERT INTO messages (conversation_id, role, content, created, context) VALUES ($1, $2, $3, $4, $5);",
-                    id, ChatTurn.User, userMessage, now, (object?)context ?? DBNull.Value),
-                Command(
-                    "INSERT INTO messages (conversation_id, role, content, created, state) VALUES ($1, $2, '', $3, $4) RETURNING id;",
-                    id, ChatTurn.Assistant, now, MessageState.Answering),
+                    "INSERT INTO messages (conversation_id, parent_id, role, content, created, state) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id;",
+                    id, questionId, ChatTurn.Assistant, answer, now, state),
             },
         };
+        if (remember)
+        {
+            batch.BatchCommands.Add(Command(
+                "INSERT INTO memories (conversation_id, user_text, answer, created) VALUES ($1, $2, $3, $4);", id, userMessage, answer, now));
+        }
+
         long answerId = 0;
         await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
         {
-            do
-            {
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    answerId = reader.GetInt64(0);
-                }
-            }
-            while (await reader.NextResultAsync(cancellationToken));
+            answerId = await reader.ReadAsync(cancellationToken) ? reader.GetInt64(0) : throw new InvalidOperationException("The answer was not stored.");
+        }
+
+        await using (var show = new NpgsqlCommand("UPDATE conversations SET shown_id = $2 WHERE id = $1;", connection, transaction))
+        {
+            Add(show.Parameters, id, answerId);
+            await show.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -196,6 +215,15 @@ public sealed class PostgresConversationStore(IOptions<DatabaseOptions> database
 
         await batch.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<bool> ShowAsync(Guid id, long leafId, CancellationToken cancellationToken)
+    {
+        await using var command = _source.CreateCommand(
+            "UPDATE conversations SET shown_id = $2 WHERE id = $1 AND EXISTS (SELECT 1 FROM messages WHERE id = $2 AND conversation_id = $1);");
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        command.Parameters.Add(new NpgsqlParameter { Value = leafId });
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
 
     public async Task<bool> RenameAsync(Guid id, string title, CancellationToken cancellationToken)
@@ -253,11 +281,15 @@ public sealed class PostgresConversationStore(IOptions<DatabaseOptions> database
     private static NpgsqlBatchCommand Command(string sql, params object[] values)
     {
         var command = new NpgsqlBatchCommand(sql);
+        Add(command.Parameters, values);
+        return command;
+    }
+
+    private static void Add(NpgsqlParameterCollection parameters, params object[] values)
+    {
         foreach (var value in values)
         {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
+            parameters.Add(new NpgsqlParameter { Value = value });
         }
-
-        return command;
     }
 }

@@ -9,7 +9,7 @@ namespace Edison.Core.Conversations;
 public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, IOptions<EdisonOptions> edison, TimeProvider time)
     : IConversationStore
 {
-    private const int SchemaVersion = 4;
+    private const int SchemaVersion = 5;
 
     private const string Interrupted = "Edison stopped while this answer was being written.";
 
@@ -88,6 +88,23 @@ public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, 
             await ExecuteAsync(connection, "ALTER TABLE messages ADD COLUMN context TEXT;", cancellationToken, transaction);
         }
 
+        if (version < 5)
+        {
+            // Conversations become trees: a stored conversation is one branch, each message following the one before.
+            await ExecuteAsync(
+                connection,
+                """
+                ALTER TABLE messages ADD COLUMN parent_id INTEGER REFERENCES messages(id) ON DELETE CASCADE;
+                ALTER TABLE conversations ADD COLUMN shown_id INTEGER;
+                UPDATE messages SET parent_id = (
+                    SELECT MAX(p.id) FROM messages p WHERE p.conversation_id = messages.conversation_id AND p.id < messages.id);
+                UPDATE conversations SET shown_id = (SELECT MAX(m.id) FROM messages m WHERE m.conversation_id = conversations.id);
+                CREATE INDEX IF NOT EXISTS messages_by_parent ON messages(parent_id);
+                """,
+                cancellationToken,
+                transaction);
+        }
+
         await ExecuteAsync(connection, $"PRAGMA user_version = {SchemaVersion};", cancellationToken, transaction);
         await transaction.CommitAsync(cancellationToken);
     }
@@ -124,82 +141,76 @@ public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, 
         await using var command = connection.CreateCommand();
         command.CommandText =
             """
-            SELECT c.title, c.updated, m.role, m.content, m.created, m.state, m.error, m.context
+            SELECT c.title, c.updated, c.shown_id, m.id, m.parent_id, m.role, m.content, m.created, m.state, m.error, m.context
             FROM conversations c LEFT JOIN messages m ON m.conversation_id = c.id
             WHERE c.id = $id ORDER BY m.id;
             """;
         command.Parameters.AddWithValue("$id", Key(id));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        Conversation? conversation = null;
+        (string Title, DateTimeOffset Updated, long? ShownId)? found = null;
         var messages = new List<StoredMessage>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            conversation ??= new Conversation(id, reader.GetString(0), FromUnixMs(reader.GetInt64(1)), messages);
-            if (!reader.IsDBNull(2))
+            found ??= (reader.GetString(0), FromUnixMs(reader.GetInt64(1)), reader.IsDBNull(2) ? null : reader.GetInt64(2));
+            if (!reader.IsDBNull(3))
             {
                 messages.Add(new StoredMessage(
-                    reader.GetString(2),
-                    reader.GetString(3),
-                    FromUnixMs(reader.GetInt64(4)),
+                    reader.GetInt64(3),
+                    reader.IsDBNull(4) ? null : reader.GetInt64(4),
                     reader.GetString(5),
-                    reader.IsDBNull(6) ? null : reader.GetString(6),
-                    reader.IsDBNull(7) ? null : reader.GetString(7)));
+                    reader.GetString(6),
+                    FromUnixMs(reader.GetInt64(7)),
+                    reader.GetString(8),
+                    reader.IsDBNull(9) ? null : reader.GetString(9),
+                    reader.IsDBNull(10) ? null : reader.GetString(10)));
             }
         }
 
-        return conversation;
+        return found is var (title, updated, shownId) ? ConversationTree.Build(id, title, updated, shownId, messages) : null;
     }
 
-    public async Task AppendExchangeAsync(Guid id, string userMessage, string answer, string? context, CancellationToken cancellationToken)
+    public async Task AppendExchangeAsync(Guid id, string userMessage, string answer, string? context, ExchangePlace place, CancellationToken cancellationToken)
+    {
+        await WriteExchangeAsync(id, userMessage, context, place, answer, MessageState.Completed, remember: true, cancellationToken);
+    }
+
+    public Task<long> BeginExchangeAsync(Guid id, string userMessage, string? context, ExchangePlace place, CancellationToken cancellationToken) =>
+        WriteExchangeAsync(id, userMessage, context, place, string.Empty, MessageState.Answering, remember: false, cancellationToken);
+
+    /// <summary>The question (unless one is answered again) and its answer, which becomes the one shown; returns the answer's id.</summary>
+    private async Task<long> WriteExchangeAsync(
+        Guid id, string userMessage, string? context, ExchangePlace place, string answer, string state, bool remember, CancellationToken cancellationToken)
     {
         long now = time.GetUtcNow().ToUnixTimeMilliseconds();
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
+        string parent = place.HasParent ? "$parent" : "(SELECT shown_id FROM conversations WHERE id = $id)";
         command.CommandText =
-            """
+            $"""
             INSERT INTO conversations (id, title, created, updated) VALUES ($id, $title, $now, $now)
                 ON CONFLICT(id) DO UPDATE SET updated = excluded.updated;
-            INSERT INTO messages (conversation_id, role, content, created, context) VALUES ($id, $userRole, $user, $now, $context);
-            INSERT INTO messages (conversation_id, role, content, created) VALUES ($id, $assistantRole, $answer, $now);
-            INSERT INTO memories (user, answer, conversation_id, created) VALUES ($user, $answer, $id, $now);
+            {(place.QuestionId is null
+                ? $"INSERT INTO messages (conversation_id, parent_id, role, content, created, context) VALUES ($id, {parent}, $userRole, $user, $now, $context);"
+                : string.Empty)}
+            INSERT INTO messages (conversation_id, parent_id, role, content, created, state)
+                VALUES ($id, COALESCE($question, last_insert_rowid()), $assistantRole, $answer, $now, $state);
+            UPDATE conversations SET shown_id = last_insert_rowid() WHERE id = $id;
+            {(remember ? "INSERT INTO memories (user, answer, conversation_id, created) VALUES ($user, $answer, $id, $now);" : string.Empty)}
+            SELECT shown_id FROM conversations WHERE id = $id;
             """;
         command.Parameters.AddWithValue("$id", Key(id));
         command.Parameters.AddWithValue("$title", ConversationTitle.FromMessage(userMessage));
         command.Parameters.AddWithValue("$now", now);
+        command.Parameters.AddWithValue("$parent", (object?)place.ParentId ?? DBNull.Value);
+        command.Parameters.AddWithValue("$question", (object?)place.QuestionId ?? DBNull.Value);
         command.Parameters.AddWithValue("$userRole", ChatTurn.User);
         command.Parameters.AddWithValue("$user", userMessage);
         command.Parameters.AddWithValue("$context", (object?)context ?? DBNull.Value);
         command.Parameters.AddWithValue("$assistantRole", ChatTurn.Assistant);
         command.Parameters.AddWithValue("$answer", answer);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-    }
-
-    public async Task<long> BeginExchangeAsync(Guid id, string userMessage, string? context, CancellationToken cancellationToken)
-    {
-        long now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText =
-            """
-            INSERT INTO conversations (id, title, created, updated) VALUES ($id, $title, $now, $now)
-                ON CONFLICT(id) DO UPDATE SET updated = excluded.updated;
-            INSERT INTO messages (conversation_id, role, content, created, context) VALUES ($id, $userRole, $user, $now, $context);
-            INSERT INTO messages (conversation_id, role, content, created, state) VALUES ($id, $assistantRole, '', $now, $answering);
-            SELECT last_insert_rowid();
-            """;
-        command.Parameters.AddWithValue("$id", Key(id));
-        command.Parameters.AddWithValue("$title", ConversationTitle.FromMessage(userMessage));
-        command.Parameters.AddWithValue("$now", now);
-        command.Parameters.AddWithValue("$userRole", ChatTurn.User);
-        command.Parameters.AddWithValue("$user", userMessage);
-        command.Parameters.AddWithValue("$context", (object?)context ?? DBNull.Value);
-        command.Parameters.AddWithValue("$assistantRole", ChatTurn.Assistant);
-        command.Parameters.AddWithValue("$answering", MessageState.Answering);
+        command.Parameters.AddWithValue("$state", state);
         long answerId = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
         await transaction.CommitAsync(cancellationToken);
         return answerId;
@@ -228,6 +239,17 @@ public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, 
         command.Parameters.AddWithValue("$user", userMessage);
         await command.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<bool> ShowAsync(Guid id, long leafId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText =
+            "UPDATE conversations SET shown_id = $leaf WHERE id = $id AND EXISTS (SELECT 1 FROM messages WHERE id = $leaf AND conversation_id = $id);";
+        command.Parameters.AddWithValue("$id", Key(id));
+        command.Parameters.AddWithValue("$leaf", leafId);
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
 
     public async Task<bool> RenameAsync(Guid id, string title, CancellationToken cancellationToken)

@@ -123,20 +123,4 @@ public static class ChatEndpoints
 
         return TypedResults.Empty;
     }
-
-    /// <summary>A request Edison will not run becomes <c>{"ok":false,"error":"..."}</c> with its status.</summary>
-    private sealed class ChatRequestErrorFilter : IEndpointFilter
-    {
-        public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-        {
-            try
-            {
-                return await next(context);
-            }
-            catch (ChatRequestException e)
-            {
-                return ErrorResponse.Result(e.Message, e.StatusCode);
-            }
-        }
-    }
 }

@@ -18,6 +18,12 @@ public abstract class ConversationStoreContract : IAsyncLifetime
 
     protected abstract Task DropStoreAsync();
 
+    /// <summary>
+    /// A store over a new database written by the schema before conversations became trees, holding one conversation
+    /// of two exchanges ("q1", "a1", "q2", "a2"); not yet initialized.
+    /// </summary>
+    protected abstract Task<IConversationStore> CreateStoreOverPreviousSchemaAsync(Guid conversation);
+
     public async Task InitializeAsync()
     {
         if (MissingReason is null)
@@ -42,9 +48,9 @@ public abstract class ConversationStoreContract : IAsyncLifetime
         Skip.If(MissingReason is not null, MissingReason);
         var id = Guid.NewGuid();
 
-        await Store.AppendExchangeAsync(id, "Plan a trip to Lisbon", "Day one: Alfama.", context: null, CancellationToken.None);
+        await Store.AppendExchangeAsync(id, "Plan a trip to Lisbon", "Day one: Alfama.", context: null, ExchangePlace.AfterShown, CancellationToken.None);
         Clock.Advance(TimeSpan.FromMinutes(3));
-        await Store.AppendExchangeAsync(id, "And day two?", "Belém.", context: null, CancellationToken.None);
+        await Store.AppendExchangeAsync(id, "And day two?", "Belém.", context: null, ExchangePlace.AfterShown, CancellationToken.None);
         var conversation = await Store.GetAsync(id, CancellationToken.None);
 
         Assert.NotNull(conversation);
@@ -56,14 +62,85 @@ public abstract class ConversationStoreContract : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task Regenerating_and_editing_keep_every_version_and_show_the_newest()
+    {
+        Skip.If(MissingReason is not null, MissingReason);
+        var id = Guid.NewGuid();
+        await Store.AppendExchangeAsync(id, "q1", "a1", context: null, ExchangePlace.AfterShown, CancellationToken.None);
+        await Store.AppendExchangeAsync(id, "q2", "a2", context: null, ExchangePlace.AfterShown, CancellationToken.None);
+        var first = (await Store.GetAsync(id, CancellationToken.None))!.Messages;
+
+        await Store.AppendExchangeAsync(id, "q2", "a2 again", context: null, ExchangePlace.AnswerAgain(first[2].Id), CancellationToken.None);
+        var regenerated = (await Store.GetAsync(id, CancellationToken.None))!.Messages;
+        await Store.AppendExchangeAsync(id, "q2 edited", "a2 to the edit", context: null, ExchangePlace.After(first[1].Id), CancellationToken.None);
+        var edited = (await Store.GetAsync(id, CancellationToken.None))!;
+        var begun = await Store.BeginExchangeAsync(id, "q1 edited", context: null, ExchangePlace.After(null), CancellationToken.None);
+        var restarted = (await Store.GetAsync(id, CancellationToken.None))!;
+
+        Assert.Equal(["q1", "a1", "q2", "a2 again"], regenerated.Select(m => m.Content));
+        Assert.Equal([first[3].Id, regenerated[3].Id], regenerated[3].SiblingIds);
+        Assert.Equal(["q1", "a1", "q2 edited", "a2 to the edit"], edited.Messages.Select(m => m.Content));
+        Assert.Equal([first[2].Id, edited.Messages[2].Id], edited.Messages[2].SiblingIds);
+        Assert.Equal(1, edited.Messages[3].Siblings);
+        Assert.Equal(["q1 edited", string.Empty], restarted.Messages.Select(m => m.Content));
+        Assert.Equal(begun, restarted.Messages[1].Id);
+        Assert.Equal(2, restarted.Messages[0].Siblings);
+        Assert.Null(restarted.Messages[0].ParentId);
+        Assert.Equal(
+            ["q1", "a1", "q2", "a2", "a2 again", "q2 edited", "a2 to the edit", "q1 edited", string.Empty],
+            restarted.Tree.Select(m => m.Content));
+    }
+
+    [SkippableFact]
+    public async Task Showing_another_version_shows_the_branch_as_it_went_on_last_and_the_next_question_follows_it()
+    {
+        Skip.If(MissingReason is not null, MissingReason);
+        var id = Guid.NewGuid();
+        await Store.AppendExchangeAsync(id, "q1", "a1", context: null, ExchangePlace.AfterShown, CancellationToken.None);
+        await Store.AppendExchangeAsync(id, "q2", "a2", context: null, ExchangePlace.AfterShown, CancellationToken.None);
+        await Store.AppendExchangeAsync(id, "q3", "a3", context: null, ExchangePlace.AfterShown, CancellationToken.None);
+        var original = (await Store.GetAsync(id, CancellationToken.None))!.Messages;
+        await Store.AppendExchangeAsync(id, "q2 edited", "a2 to the edit", context: null, ExchangePlace.After(original[1].Id), CancellationToken.None);
+
+        var back = await Store.ShowBranchAsync(id, original[2].Id, CancellationToken.None);
+        await Store.AppendExchangeAsync(id, "q4", "a4", context: null, ExchangePlace.AfterShown, CancellationToken.None);
+        var goneOn = (await Store.GetAsync(id, CancellationToken.None))!.Messages;
+
+        Assert.NotNull(back);
+        Assert.Equal(["q1", "a1", "q2", "a2", "q3", "a3"], back.Messages.Select(m => m.Content));
+        Assert.Equal(["q1", "a1", "q2", "a2", "q3", "a3", "q4", "a4"], goneOn.Select(m => m.Content));
+        Assert.Null(await Store.ShowBranchAsync(id, original[0].Id + 100_000, CancellationToken.None));
+        Assert.Null(await Store.ShowBranchAsync(Guid.NewGuid(), original[0].Id, CancellationToken.None));
+    }
+
+    [SkippableFact]
+    public async Task A_conversation_stored_before_branches_is_one_branch_after_the_upgrade_and_goes_on()
+    {
+        Skip.If(MissingReason is not null, MissingReason);
+        var id = Guid.NewGuid();
+        var store = await CreateStoreOverPreviousSchemaAsync(id);
+
+        await store.InitializeAsync(CancellationToken.None);
+        var upgraded = (await store.GetAsync(id, CancellationToken.None))!;
+        await store.AppendExchangeAsync(id, "q3", "a3", context: null, ExchangePlace.AfterShown, CancellationToken.None);
+        var goneOn = (await store.GetAsync(id, CancellationToken.None))!.Messages;
+
+        Assert.Equal(["q1", "a1", "q2", "a2"], upgraded.Messages.Select(m => m.Content));
+        Assert.Equal([null, upgraded.Messages[0].Id, upgraded.Messages[1].Id, upgraded.Messages[2].Id], upgraded.Messages.Select(m => m.ParentId));
+        Assert.All(upgraded.Messages, m => Assert.Equal(1, m.Siblings));
+        Assert.Equal(["q1", "a1", "q2", "a2", "q3", "a3"], goneOn.Select(m => m.Content));
+        Assert.Equal(upgraded.Messages[3].Id, goneOn[4].ParentId);
+    }
+
+    [SkippableFact]
     public async Task The_list_is_newest_first_renames_stick_and_unknown_ids_say_so()
     {
         Skip.If(MissingReason is not null, MissingReason);
         var older = Guid.NewGuid();
         var newer = Guid.NewGuid();
-        await Store.AppendExchangeAsync(older, "first", "a", context: null, CancellationToken.None);
+        await Store.AppendExchangeAsync(older, "first", "a", context: null, ExchangePlace.AfterShown, CancellationToken.None);
         Clock.Advance(TimeSpan.FromSeconds(1));
-        await Store.AppendExchangeAsync(newer, "second", "b", context: null, CancellationToken.None);
+        await Store.AppendExchangeAsync(newer, "second", "b", context: null, ExchangePlace.AfterShown, CancellationToken.None);
 
         Assert.True(await Store.RenameAsync(older, "Renamed", CancellationToken.None));
         Assert.False(await Store.RenameAsync(Guid.NewGuid(), "Nobody", CancellationToken.None));
@@ -81,10 +158,10 @@ public abstract class ConversationStoreContract : IAsyncLifetime
         var told = Guid.NewGuid();
         var mentioned = Guid.NewGuid();
         var current = Guid.NewGuid();
-        await Store.AppendExchangeAsync(mentioned, "Tell me about parks", "Many parks allow dogs on a lead.", context: null, CancellationToken.None);
-        await Store.AppendExchangeAsync(told, "My dog Rex loves chasing squirrels", "Rex sounds lively!", context: null, CancellationToken.None);
-        await Store.AppendExchangeAsync(current, "Where should I walk my dog?", "Try the park.", context: null, CancellationToken.None);
-        await Store.AppendExchangeAsync(Guid.NewGuid(), "I bake sourdough", "Lovely.", context: null, CancellationToken.None);
+        await Store.AppendExchangeAsync(mentioned, "Tell me about parks", "Many parks allow dogs on a lead.", context: null, ExchangePlace.AfterShown, CancellationToken.None);
+        await Store.AppendExchangeAsync(told, "My dog Rex loves chasing squirrels", "Rex sounds lively!", context: null, ExchangePlace.AfterShown, CancellationToken.None);
+        await Store.AppendExchangeAsync(current, "Where should I walk my dog?", "Try the park.", context: null, ExchangePlace.AfterShown, CancellationToken.None);
+        await Store.AppendExchangeAsync(Guid.NewGuid(), "I bake sourdough", "Lovely.", context: null, ExchangePlace.AfterShown, CancellationToken.None);
 
         var found = await Store.SearchExchangesAsync(["dogs"], current, 10, CancellationToken.None);
 
@@ -101,7 +178,7 @@ public abstract class ConversationStoreContract : IAsyncLifetime
     {
         Skip.If(MissingReason is not null, MissingReason);
         var id = Guid.NewGuid();
-        await Store.AppendExchangeAsync(id, "My tortoise Boris eats dandelions", "Good taste.", context: null, CancellationToken.None);
+        await Store.AppendExchangeAsync(id, "My tortoise Boris eats dandelions", "Good taste.", context: null, ExchangePlace.AfterShown, CancellationToken.None);
         Assert.Single(await Store.SearchExchangesAsync(["tortoise"], Guid.Empty, 10, CancellationToken.None));
 
         Assert.True(await Store.DeleteAsync(id, CancellationToken.None));
@@ -119,10 +196,10 @@ public abstract class ConversationStoreContract : IAsyncLifetime
         var id = Guid.NewGuid();
         const string memories = "From an earlier conversation: the user's parrot is called Kiwi.";
 
-        await Store.AppendExchangeAsync(id, "What should I feed my parrot?", "Seeds and fruit.", memories, CancellationToken.None);
-        var begun = await Store.BeginExchangeAsync(id, "And how often?", "Web result: twice a day.", CancellationToken.None);
+        await Store.AppendExchangeAsync(id, "What should I feed my parrot?", "Seeds and fruit.", memories, ExchangePlace.AfterShown, CancellationToken.None);
+        var begun = await Store.BeginExchangeAsync(id, "And how often?", "Web result: twice a day.", ExchangePlace.AfterShown, CancellationToken.None);
         await Store.FinishExchangeAsync(id, begun, "And how often?", "Twice a day.", MessageState.Completed, null, true, CancellationToken.None);
-        await Store.AppendExchangeAsync(id, "Thanks!", "You're welcome.", context: null, CancellationToken.None);
+        await Store.AppendExchangeAsync(id, "Thanks!", "You're welcome.", context: null, ExchangePlace.AfterShown, CancellationToken.None);
         var messages = (await Store.GetAsync(id, CancellationToken.None))!.Messages;
 
         Assert.Equal([memories, null, "Web result: twice a day.", null, null, null], messages.Select(m => m.Context));
@@ -136,12 +213,12 @@ public abstract class ConversationStoreContract : IAsyncLifetime
         Skip.If(MissingReason is not null, MissingReason);
         var id = Guid.NewGuid();
 
-        var stopped = await Store.BeginExchangeAsync(id, "Tell me about my gecko Ziggy", context: null, CancellationToken.None);
+        var stopped = await Store.BeginExchangeAsync(id, "Tell me about my gecko Ziggy", context: null, ExchangePlace.AfterShown, CancellationToken.None);
         var whileAnswering = await Store.GetAsync(id, CancellationToken.None);
         await Store.FinishExchangeAsync(id, stopped, "Tell me about my gecko Ziggy", "Ziggy is a", MessageState.Stopped, null, true, CancellationToken.None);
-        var failed = await Store.BeginExchangeAsync(id, "And my newt Olga?", context: null, CancellationToken.None);
+        var failed = await Store.BeginExchangeAsync(id, "And my newt Olga?", context: null, ExchangePlace.AfterShown, CancellationToken.None);
         await Store.FinishExchangeAsync(id, failed, "And my newt Olga?", string.Empty, MessageState.Failed, "The model failed.", true, CancellationToken.None);
-        var completed = await Store.BeginExchangeAsync(id, "And my frog Pim?", context: null, CancellationToken.None);
+        var completed = await Store.BeginExchangeAsync(id, "And my frog Pim?", context: null, ExchangePlace.AfterShown, CancellationToken.None);
         await Store.FinishExchangeAsync(id, completed, "And my frog Pim?", "Pim croaks.", MessageState.Completed, null, true, CancellationToken.None);
         var conversation = await Store.GetAsync(id, CancellationToken.None);
 

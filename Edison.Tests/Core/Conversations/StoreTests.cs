@@ -3,6 +3,7 @@ using Edison.Core.Conversations;
 using Edison.Tests.TestSupport;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Edison.Tests.Core.Conversations;
 
@@ -18,7 +19,7 @@ public sealed class SqliteStoreTests : ConversationStoreContract
     {
         var id = Guid.NewGuid();
         var before = await CreateStoreAsync();
-        await before.BeginExchangeAsync(id, "Are you still there?", context: null, CancellationToken.None);
+        await before.BeginExchangeAsync(id, "Are you still there?", context: null, ExchangePlace.AfterShown, CancellationToken.None);
 
         var after = await CreateStoreAsync();
         await after.InitializeAsync(CancellationToken.None);
@@ -33,6 +34,40 @@ public sealed class SqliteStoreTests : ConversationStoreContract
         Options.Create(new EdisonOptions { DataPath = _folder.FullName }),
         Clock));
 
+    protected override Task<IConversationStore> CreateStoreOverPreviousSchemaAsync(Guid conversation)
+    {
+        var folder = _folder.CreateSubdirectory("previous");
+        using (var connection = new SqliteConnection($"Data Source={Path.Combine(folder.FullName, "edison.db")}"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText =
+                """
+                CREATE TABLE conversations (id TEXT PRIMARY KEY, title TEXT NOT NULL, created INTEGER NOT NULL, updated INTEGER NOT NULL);
+                CREATE TABLE messages (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+                    role TEXT NOT NULL, content TEXT NOT NULL, created INTEGER NOT NULL,
+                    state TEXT NOT NULL DEFAULT 'completed', error TEXT, context TEXT);
+                CREATE INDEX messages_by_conversation ON messages(conversation_id, id);
+                CREATE INDEX conversations_by_updated ON conversations(updated DESC);
+                CREATE VIRTUAL TABLE memories USING fts5(user, answer, conversation_id UNINDEXED, created UNINDEXED, tokenize = 'porter unicode61');
+                INSERT INTO conversations VALUES ($id, 'old', 1700000000000, 1700000000000);
+                INSERT INTO messages (conversation_id, role, content, created) VALUES
+                    ($id, 'user', 'q1', 1700000000000), ($id, 'assistant', 'a1', 1700000000000),
+                    ($id, 'user', 'q2', 1700000000000), ($id, 'assistant', 'a2', 1700000000000);
+                PRAGMA user_version = 4;
+                """;
+            command.Parameters.AddWithValue("$id", conversation.ToString("D"));
+            command.ExecuteNonQuery();
+        }
+
+        return Task.FromResult<IConversationStore>(new SqliteConversationStore(
+            Options.Create(new DatabaseOptions()),
+            Options.Create(new EdisonOptions { DataPath = folder.FullName }),
+            Clock));
+    }
+
     protected override Task DropStoreAsync()
     {
         SqliteConnection.ClearAllPools();
@@ -43,23 +78,62 @@ public sealed class SqliteStoreTests : ConversationStoreContract
 
 public sealed class PostgresStoreTests : ConversationStoreContract
 {
-    private PostgresTestDatabase? _database;
-    private PostgresConversationStore? _store;
+    private readonly List<IAsyncDisposable> _created = [];
 
     protected override string? MissingReason => PostgresTestDatabase.MissingReason;
 
-    protected override async Task<IConversationStore> CreateStoreAsync()
+    protected override async Task<IConversationStore> CreateStoreAsync() => await CreateOverAsync(await NewDatabaseAsync());
+
+    protected override async Task<IConversationStore> CreateStoreOverPreviousSchemaAsync(Guid conversation)
     {
-        _database = await PostgresTestDatabase.CreateAsync();
-        _store = new PostgresConversationStore(
-            Options.Create(new DatabaseOptions { Provider = DatabaseOptions.Postgres, ConnectionString = _database.ConnectionString }),
-            Clock);
-        return _store;
+        var database = await NewDatabaseAsync();
+        await using (var connection = new NpgsqlConnection(database.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(
+                $"""
+                CREATE TABLE edison_schema (version integer NOT NULL);
+                CREATE TABLE conversations (id uuid PRIMARY KEY, title text NOT NULL, created timestamptz NOT NULL, updated timestamptz NOT NULL);
+                CREATE TABLE messages (
+                    id bigserial PRIMARY KEY,
+                    conversation_id uuid NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+                    role text NOT NULL, content text NOT NULL, created timestamptz NOT NULL,
+                    state text NOT NULL DEFAULT 'completed', error text, context text);
+                INSERT INTO conversations VALUES ('{conversation}', 'old', now(), now());
+                INSERT INTO messages (conversation_id, role, content, created) VALUES
+                    ('{conversation}', 'user', 'q1', now()), ('{conversation}', 'assistant', 'a1', now()),
+                    ('{conversation}', 'user', 'q2', now()), ('{conversation}', 'assistant', 'a2', now());
+                INSERT INTO edison_schema VALUES (3);
+                """,
+                connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        return await CreateOverAsync(database);
     }
 
     protected override async Task DropStoreAsync()
     {
-        await _store!.DisposeAsync();
-        await _database!.DisposeAsync();
+        // Stores first: each holds a connection pool on its database.
+        foreach (var created in Enumerable.Reverse(_created))
+        {
+            await created.DisposeAsync();
+        }
+    }
+
+    private async Task<PostgresTestDatabase> NewDatabaseAsync()
+    {
+        var database = await PostgresTestDatabase.CreateAsync();
+        _created.Add(database);
+        return database;
+    }
+
+    private Task<IConversationStore> CreateOverAsync(PostgresTestDatabase database)
+    {
+        var store = new PostgresConversationStore(
+            Options.Create(new DatabaseOptions { Provider = DatabaseOptions.Postgres, ConnectionString = database.ConnectionString }),
+            Clock);
+        _created.Add(store);
+        return Task.FromResult<IConversationStore>(store);
     }
 }

@@ -15,7 +15,7 @@ public sealed class SourcesOnThePageTests : ChatPageContext
     {
         var earlier = Guid.NewGuid();
         await Services.GetRequiredService<IConversationStore>()
-            .AppendExchangeAsync(earlier, "My dog Rex loves chasing squirrels", "What a lively dog!", context: null, CancellationToken.None);
+            .AppendExchangeAsync(earlier, "My dog Rex loves chasing squirrels", "What a lively dog!", context: null, ExchangePlace.AfterShown, CancellationToken.None);
         var page = Render<Chat>();
 
         page.WaitForAssertion(() => Assert.False(page.Find("[data-testid=chat-input]").HasAttribute("disabled")));
