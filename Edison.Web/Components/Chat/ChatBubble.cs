@@ -1,4 +1,5 @@
 using Edison.Core.Chat;
+using Edison.Core.Conversations;
 
 namespace Edison.Web.Components.Chat;
 
@@ -48,6 +49,15 @@ public sealed class ChatBubble(string role, string content = "", BubbleState sta
     /// <summary>True when the length limit, not the model, ended the answer.</summary>
     public bool CutOff { get; private set; }
 
+    /// <summary>
+    /// The stored message shown: its id, the message it follows and its versions. Null until the store has it (an
+    /// answer being written is identified when it ends).
+    /// </summary>
+    public StoredMessage? Stored { get; private set; }
+
+    /// <summary>Which of its versions this is (1-based), with <see cref="StoredMessage.Siblings"/> of them.</summary>
+    public int BranchPosition => Stored is { } stored ? stored.SiblingIds.ToList().IndexOf(stored.Id) + 1 : 1;
+
     /// <summary>Grows with every published change, so a view can tell whether it is out of date.</summary>
     public int Version => Volatile.Read(ref _version);
 
@@ -61,6 +71,23 @@ public sealed class ChatBubble(string role, string content = "", BubbleState sta
             _content = text;
             _error = error;
             State = state;
+            _version++;
+        }
+
+        Changed?.Invoke();
+    }
+
+    /// <summary>Ties the bubble to its stored message, and tells the views (its versions may have changed).</summary>
+    public void Identify(StoredMessage stored)
+    {
+        lock (_gate)
+        {
+            if (Stored is { } known && known.Id == stored.Id && known.SiblingIds.SequenceEqual(stored.SiblingIds))
+            {
+                return;
+            }
+
+            Stored = stored;
             _version++;
         }
 

@@ -59,7 +59,45 @@ public sealed class ChatSession : IDisposable
     /// Sends a message: the conversation gets its id at once (a new one for a new chat) and the answer is written by a
     /// live reply this page follows. Returns why Edison refused the message (the page keeps it in the box), or null.
     /// </summary>
-    public async Task<string?> SendAsync(string text, ChatSettings settings, IReadOnlyList<string>? images = null)
+    public Task<string?> SendAsync(string text, ChatSettings settings, IReadOnlyList<string>? images = null) =>
+        StartAsync(text, settings, images, parentId: null);
+
+    /// <summary>Answers the last question again: the new answer goes beside the old ones, which stay as other versions.</summary>
+    public Task<string?> RegenerateAsync(ChatBubble answer, ChatSettings settings)
+    {
+        var bubbles = Messages;
+        return bubbles.Count < 2 || bubbles[^1] != answer || answer.IsInProgress || bubbles[^2].Stored is not { } question
+            ? Task.FromResult<string?>(null)
+            : StartAsync(null, settings, null, question.Id);
+    }
+
+    /// <summary>Asks an edited question in place of one: the original, and all that followed it, stay as another version.</summary>
+    public Task<string?> EditAsync(ChatBubble question, string text, ChatSettings settings) =>
+        question.Role != ChatTurn.User || question.Stored is not { } stored
+            ? Task.FromResult<string?>(null)
+            : StartAsync(text, settings, null, stored.ParentId ?? 0);
+
+    /// <summary>Shows the previous (-1) or next (+1) version of a message and the conversation as it went on from it.</summary>
+    public async Task ShowVersionAsync(ChatBubble bubble, int step, CancellationToken cancellationToken)
+    {
+        int at = bubble.BranchPosition - 1 + step;
+        if (IsReplying || ConversationId is not { } id || bubble.Stored is not { } stored || at < 0 || at >= stored.Siblings)
+        {
+            return;
+        }
+
+        if (await _conversations.ShowBranchAsync(id, stored.SiblingIds[at], cancellationToken) is { } shown && ConversationId == id)
+        {
+            ShowStored(shown.Messages);
+            Changed?.Invoke();
+        }
+    }
+
+    /// <summary>
+    /// Starts a live reply this page follows; the conversation gets its id at once (a new one for a new chat). With a
+    /// <paramref name="parentId"/> the answer starts from that point (see <see cref="ChatRequest.ParentId"/>).
+    /// </summary>
+    private async Task<string?> StartAsync(string? text, ChatSettings settings, IReadOnlyList<string>? images, long? parentId)
     {
         if (IsReplying)
         {
@@ -67,7 +105,10 @@ public sealed class ChatSession : IDisposable
         }
 
         var id = ConversationId ?? Guid.NewGuid();
-        var request = new ChatRequest(text, settings.Mode, id.ToString(), settings.Remember, settings.MaxTokens, settings.Temperature, images);
+        var request = new ChatRequest(text, settings.Mode, id.ToString(), settings.Remember, settings.MaxTokens, settings.Temperature, images)
+        {
+            ParentId = parentId,
+        };
         if (_pipeline.Refusal(request) is { } refusal)
         {
             return refusal;
@@ -128,18 +169,10 @@ public sealed class ChatSession : IDisposable
 
         // A reply that ended just after the conversation was read still shows, from the reply, how it ended.
         var live = _replies.Find(conversationId) is { } reply && (reply.IsRunning || answering) ? reply : null;
-        lock (_bubbles)
-        {
-            _bubbles.Clear();
-            ConversationId = conversation?.Id ?? (live is not null ? conversationId : null);
+        ConversationId = conversation?.Id ?? (live is not null ? conversationId : null);
 
-            // The live reply's question and answer are stored as it runs; they are shown from the reply instead.
-            int count = live is not null && answering ? messages.Count - 2 : messages.Count;
-            foreach (var message in messages.Take(count))
-            {
-                _bubbles.Add(Bubble(message));
-            }
-        }
+        // The live reply's question and answer are stored as it runs; they are shown from the reply instead.
+        ShowStored(live is not null && answering ? messages.Take(messages.Count - 2).ToList() : messages);
 
         if (live is not null)
         {
@@ -183,15 +216,59 @@ public sealed class ChatSession : IDisposable
         Unfollow();
     }
 
-    private static ChatBubble Bubble(StoredMessage message) => message.State switch
+    private void ShowStored(IReadOnlyList<StoredMessage> messages)
     {
-        MessageState.Stopped => new ChatBubble(message.Role, message.Content, BubbleState.Stopped),
-        MessageState.Failed => new ChatBubble(message.Role, message.Content, BubbleState.Failed, error: message.Error),
+        lock (_bubbles)
+        {
+            _bubbles.Clear();
+            _bubbles.AddRange(messages.Select(Bubble));
+        }
+    }
 
-        // Still marked as being written, with no reply writing it here: Edison stopped (or another node holds it).
-        MessageState.Answering => new ChatBubble(message.Role, message.Content, BubbleState.Failed, error: Interrupted),
-        _ => new ChatBubble(message.Role, message.Content),
-    };
+    private static ChatBubble Bubble(StoredMessage message)
+    {
+        var bubble = message.State switch
+        {
+            MessageState.Stopped => new ChatBubble(message.Role, message.Content, BubbleState.Stopped),
+            MessageState.Failed => new ChatBubble(message.Role, message.Content, BubbleState.Failed, error: message.Error),
+
+            // Still marked as being written, with no reply writing it here: Edison stopped (or another node holds it).
+            MessageState.Answering => new ChatBubble(message.Role, message.Content, BubbleState.Failed, error: Interrupted),
+            _ => new ChatBubble(message.Role, message.Content),
+        };
+        bubble.Identify(message);
+        return bubble;
+    }
+
+    /// <summary>
+    /// A reply ended: its question and answer are stored now, so the bubbles learn their ids and versions (a new
+    /// version of a message also changes the count its siblings show).
+    /// </summary>
+    private async Task IdentifyAsync(Guid conversationId)
+    {
+        try
+        {
+            var stored = (await _conversations.GetAsync(conversationId, CancellationToken.None))?.Messages ?? [];
+            lock (_bubbles)
+            {
+                if (ConversationId != conversationId || stored.Count != _bubbles.Count)
+                {
+                    return;
+                }
+
+                for (int i = 0; i < stored.Count; i++)
+                {
+                    _bubbles[i].Identify(stored[i]);
+                }
+            }
+
+            Changed?.Invoke();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The page keeps what it shows; only its branch buttons wait for the next time it is opened.
+        }
+    }
 
     /// <summary>Another page started a reply in the conversation shown here: show it too.</summary>
     private void OnReplyStarted(LiveReply reply)
@@ -211,9 +288,27 @@ public sealed class ChatSession : IDisposable
         lock (_bubbles)
         {
             Unfollow();
+
+            // A reply from an earlier point (regenerate, edit) replaces what the page showed from there on.
+            int keep = reply.Prepared.Place switch
+            {
+                { QuestionId: { } questionId } => _bubbles.FindIndex(b => b.Stored?.Id == questionId),
+                { HasParent: true, ParentId: null } => 0,
+                { HasParent: true, ParentId: { } parentId } => _bubbles.FindIndex(b => b.Stored?.Id == parentId) is >= 0 and var at ? at + 1 : -1,
+                _ => -1,
+            };
+            if (keep >= 0)
+            {
+                _bubbles.RemoveRange(keep, _bubbles.Count - keep);
+            }
+
             _bubbles.Add(question);
             _bubbles.Add(answer);
-            _following = new Following(reply, answer, _time, StreamResponses, () => Changed?.Invoke());
+            _following = new Following(reply, answer, _time, StreamResponses, () =>
+            {
+                Changed?.Invoke();
+                _ = IdentifyAsync(reply.ConversationId);
+            });
         }
 
         Changed?.Invoke();

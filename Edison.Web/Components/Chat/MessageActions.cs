@@ -1,0 +1,7 @@
+namespace Edison.Web.Components.Chat;
+
+/// <summary>A question edited on the page, to be sent in place of the original.</summary>
+public sealed record MessageEdit(ChatBubble Question, string Text);
+
+/// <summary>A move to the previous (-1) or next (+1) version of a message.</summary>
+public sealed record VersionStep(ChatBubble Message, int Step);
