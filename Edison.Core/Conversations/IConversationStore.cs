@@ -34,6 +34,13 @@ public interface IConversationStore
     /// </summary>
     Task FinishExchangeAsync(Guid id, long answerId, string userMessage, string answer, string state, string? error, bool remember, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Creates a conversation holding <paramref name="messages"/> (an import, a branch copied to a new chat) in one
+    /// transaction: their ids are the file's own, renumbered here; each parent comes before its children; the branch
+    /// ending at <paramref name="shownId"/> is shown. Its completed exchanges join the memory index.
+    /// </summary>
+    Task CreateAsync(Guid id, string title, IReadOnlyList<StoredMessage> messages, long? shownId, CancellationToken cancellationToken);
+
     /// <summary>Gives an existing conversation a new title; false when it does not exist.</summary>
     Task<bool> RenameAsync(Guid id, string title, CancellationToken cancellationToken);
 

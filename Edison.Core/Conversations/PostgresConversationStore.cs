@@ -217,6 +217,59 @@ public sealed class PostgresConversationStore(IOptions<DatabaseOptions> database
         await transaction.CommitAsync(cancellationToken);
     }
 
+    public async Task CreateAsync(Guid id, string title, IReadOnlyList<StoredMessage> messages, long? shownId, CancellationToken cancellationToken)
+    {
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
+        await using var connection = await _source.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var conversation = new NpgsqlCommand("INSERT INTO conversations (id, title, created, updated) VALUES ($1, $2, $3, $4);", connection, transaction))
+        {
+            Add(conversation.Parameters, id, title, messages.Count > 0 ? messages[0].Created : now, now);
+            await conversation.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var ids = new Dictionary<long, long>();
+        foreach (var message in messages)
+        {
+            await using var insert = new NpgsqlCommand(
+                "INSERT INTO messages (conversation_id, parent_id, role, content, created, state, error, context) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id;",
+                connection,
+                transaction);
+            Add(
+                insert.Parameters,
+                id,
+                message.ParentId is { } parent ? ids[parent] : DBNull.Value,
+                message.Role,
+                message.Content,
+                message.Created,
+                message.State,
+                (object?)message.Error ?? DBNull.Value,
+                (object?)message.Context ?? DBNull.Value);
+            insert.Parameters[1].NpgsqlDbType = NpgsqlDbType.Bigint;
+            insert.Parameters[6].NpgsqlDbType = NpgsqlDbType.Text;
+            insert.Parameters[7].NpgsqlDbType = NpgsqlDbType.Text;
+            ids[message.Id] = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
+
+            var question = message.ParentId is { } questionId ? messages.FirstOrDefault(m => m.Id == questionId) : null;
+            if (message.Role == ChatTurn.Assistant && message.State == MessageState.Completed && question?.Role == ChatTurn.User)
+            {
+                await using var remember = new NpgsqlCommand(
+                    "INSERT INTO memories (conversation_id, user_text, answer, created) VALUES ($1, $2, $3, $4);", connection, transaction);
+                Add(remember.Parameters, id, question.Content, message.Content, message.Created);
+                await remember.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+
+        await using (var show = new NpgsqlCommand("UPDATE conversations SET shown_id = $2 WHERE id = $1;", connection, transaction))
+        {
+            Add(show.Parameters, id, shownId is { } shown && ids.TryGetValue(shown, out var newId) ? newId : ids.Count > 0 ? ids.Values.Max() : DBNull.Value);
+            show.Parameters[1].NpgsqlDbType = NpgsqlDbType.Bigint;
+            await show.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
     public async Task<bool> ShowAsync(Guid id, long leafId, CancellationToken cancellationToken)
     {
         await using var command = _source.CreateCommand(

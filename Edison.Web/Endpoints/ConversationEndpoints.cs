@@ -11,6 +11,9 @@ public static class ConversationEndpoints
         conversations.MapGet("/", ListAsync);
         conversations.MapGet("/{id}", GetAsync);
         conversations.MapPost("/{id}/show", ShowAsync);
+        conversations.MapPost("/{id}/branch", BranchAsync);
+        conversations.MapGet("/{id}/export", ExportAsync);
+        conversations.MapPost("/import", ImportAsync);
         conversations.MapDelete("/{id}", DeleteAsync);
         return endpoints;
     }
@@ -47,6 +50,71 @@ public static class ConversationEndpoints
         return shown is not null ? TypedResults.Json(shown, EdisonJson.Options)
             : await store.GetAsync(key, cancellationToken) is null ? NotFound(key)
             : ErrorResponse.Result($"Conversation {key} has no message {messageId}.", StatusCodes.Status400BadRequest);
+    }
+
+    /// <summary>Copies the branch up to a message (<c>{"message_id":...}</c>) into a new conversation; returns its id.</summary>
+    private static async Task<IResult> BranchAsync(string id, HttpRequest http, ChatRequestReader reader, IConversationStore store, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var key))
+        {
+            return NotAGuid(id);
+        }
+
+        var body = await reader.ReadAsync<ShowRequest>(http, cancellationToken);
+        var conversation = await store.GetAsync(key, cancellationToken);
+        if (conversation is null)
+        {
+            return NotFound(key);
+        }
+
+        if (body.MessageId is not { } messageId || conversation.Tree.All(m => m.Id != messageId))
+        {
+            return ErrorResponse.Result($"\"message_id\" must be one of conversation {key}'s messages.", StatusCodes.Status400BadRequest);
+        }
+
+        var copy = Guid.NewGuid();
+        var branch = ConversationTree.BranchTo(conversation.Tree, messageId);
+        await store.CreateAsync(copy, conversation.Title, branch, messageId, cancellationToken);
+        return TypedResults.Json(new { ok = true, conversation_id = copy }, EdisonJson.Options, statusCode: StatusCodes.Status201Created);
+    }
+
+    /// <summary><c>?format=json</c> (the default): Edison's JSON, every branch; <c>?format=md</c>: the branch shown, for reading.</summary>
+    private static async Task<IResult> ExportAsync(string id, string? format, IConversationStore store, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var key))
+        {
+            return NotAGuid(id);
+        }
+
+        if (format is not (null or "json" or "md"))
+        {
+            return ErrorResponse.Result($"\"format\" must be json or md, not \"{format}\".", StatusCodes.Status400BadRequest);
+        }
+
+        var conversation = await store.GetAsync(key, cancellationToken);
+        if (conversation is null)
+        {
+            return NotFound(key);
+        }
+
+        var name = $"edison-{key.ToString("N")[..8]}";
+        return format == "md"
+            ? TypedResults.File(System.Text.Encoding.UTF8.GetBytes(ConversationFile.ToMarkdown(conversation)), "text/markdown; charset=utf-8", name + ".md")
+            : TypedResults.File(
+                System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(ConversationFile.ToJson(conversation), EdisonJson.Options),
+                "application/json",
+                name + ".json");
+    }
+
+    /// <summary>Edison's JSON or an OpenAI-style <c>messages</c> array, as a new conversation; a file that does not fit creates nothing.</summary>
+    private static async Task<IResult> ImportAsync(
+        HttpRequest http, ChatRequestReader reader, IConversationStore store, Microsoft.Extensions.Options.IOptions<Edison.Core.Chat.ChatOptions> limits, CancellationToken cancellationToken)
+    {
+        using var file = await reader.ReadAsync<System.Text.Json.JsonDocument>(http, cancellationToken);
+        var (title, messages, shown) = ConversationFile.Read(file.RootElement, limits.Value);
+        var id = Guid.NewGuid();
+        await store.CreateAsync(id, title, messages, shown, cancellationToken);
+        return TypedResults.Json(new { ok = true, conversation_id = id }, EdisonJson.Options, statusCode: StatusCodes.Status201Created);
     }
 
     private static async Task<IResult> DeleteAsync(string id, IConversationStore store, CancellationToken cancellationToken)

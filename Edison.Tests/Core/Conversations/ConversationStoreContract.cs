@@ -133,6 +133,36 @@ public abstract class ConversationStoreContract : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task A_created_conversation_keeps_its_tree_times_and_marks_and_its_completed_exchanges_are_remembered()
+    {
+        Skip.If(MissingReason is not null, MissingReason);
+        var id = Guid.NewGuid();
+        var at = DateTimeOffset.Parse("2026-01-02T03:04:05.678Z");
+        StoredMessage[] file =
+        [
+            new(10, null, ChatTurn.User, "My axolotl Pico eats worms", at),
+            new(11, 10, ChatTurn.Assistant, "Half an ans", at.AddSeconds(1), MessageState.Stopped),
+            new(12, 10, ChatTurn.Assistant, "Pico sounds happy.", at.AddSeconds(2)),
+            new(13, 12, ChatTurn.User, "And my newt?", at.AddSeconds(3), Context: "memories"),
+            new(14, 13, ChatTurn.Assistant, string.Empty, at.AddSeconds(4), MessageState.Failed, "it broke"),
+        ];
+
+        await Store.CreateAsync(id, "Pets", file, shownId: 11, CancellationToken.None);
+        var created = (await Store.GetAsync(id, CancellationToken.None))!;
+        var remembered = await Store.SearchExchangesAsync(["axolotl"], Guid.NewGuid(), 5, CancellationToken.None);
+
+        Assert.Equal("Pets", created.Title);
+        Assert.Equal(["My axolotl Pico eats worms", "Half an ans"], created.Messages.Select(m => m.Content));
+        Assert.Equal(MessageState.Stopped, created.Messages[1].State);
+        Assert.Equal(2, created.Messages[1].Siblings);
+        Assert.Equal(file.Select(m => (m.Role, m.Content, m.Created, m.State, m.Error, m.Context)), created.Tree.Select(m => (m.Role, m.Content, m.Created, m.State, m.Error, m.Context)));
+        Assert.Equal(
+            file.Select(m => m.ParentId is { } parent ? Array.FindIndex(file, f => f.Id == parent) : -1),
+            created.Tree.Select(m => m.ParentId is { } parent ? created.Tree.ToList().FindIndex(t => t.Id == parent) : -1));
+        Assert.Equal("Pico sounds happy.", Assert.Single(remembered).Answer);
+    }
+
+    [SkippableFact]
     public async Task The_list_is_newest_first_renames_stick_and_unknown_ids_say_so()
     {
         Skip.If(MissingReason is not null, MissingReason);

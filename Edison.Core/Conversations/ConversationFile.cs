@@ -1,0 +1,186 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Edison.Core.Chat;
+
+namespace Edison.Core.Conversations;
+
+/// <summary>
+/// A conversation taken out of Edison and brought back: Markdown for reading (the branch shown), and Edison's JSON,
+/// which keeps everything (every branch, the one shown, times, stopped and failed answers, what questions were asked
+/// with). An import also takes an OpenAI-style <c>messages</c> array, as one branch.
+/// </summary>
+public static class ConversationFile
+{
+    public const string Format = "edison.conversation";
+
+    public const int Version = 1;
+
+    /// <summary>Edison's own JSON of a conversation (snake_case, as the API writes it).</summary>
+    public static ExportedConversation ToJson(Conversation conversation) => new(
+        Format,
+        Version,
+        conversation.Id,
+        conversation.Title,
+        conversation.Updated,
+        conversation.Messages.Count > 0 ? conversation.Messages[^1].Id : null,
+        [.. conversation.Tree.Select(m => new ExportedMessage(m.Id, m.ParentId, m.Role, m.Content, m.Created, m.State, m.Error, m.Context))]);
+
+    /// <summary>The branch shown, for reading.</summary>
+    public static string ToMarkdown(Conversation conversation)
+    {
+        var text = new StringBuilder($"# {conversation.Title}\n\n");
+        foreach (var message in conversation.Messages)
+        {
+            var who = message.Role == ChatTurn.User ? "You" : "Edison";
+            text.Append($"**{who}** · {message.Created:yyyy-MM-dd HH:mm} UTC");
+            text.Append(message.State switch
+            {
+                MessageState.Stopped => " · stopped",
+                MessageState.Failed => $" · failed: {message.Error}",
+                MessageState.Answering => " · being written",
+                _ => string.Empty,
+            });
+            text.Append("\n\n").Append(message.Content.TrimEnd()).Append("\n\n");
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// The conversation a file describes, checked whole before anything is stored: its title, its messages (file ids,
+    /// parents first) and the one to show. A file that does not fit throws <see cref="ChatRequestException"/>.
+    /// </summary>
+    public static (string Title, IReadOnlyList<StoredMessage> Messages, long? ShownId) Read(JsonElement file, ChatOptions limits)
+    {
+        if (file.ValueKind != JsonValueKind.Object || !file.TryGetProperty("messages", out var list) || list.ValueKind != JsonValueKind.Array)
+        {
+            throw Bad("The file must be a JSON object with a \"messages\" array (Edison's export, or OpenAI-style messages).");
+        }
+
+        bool edison = file.TryGetProperty("format", out var format) && format.ValueKind == JsonValueKind.String && format.GetString() == Format;
+        var messages = new List<StoredMessage>();
+        int index = 0;
+        foreach (var item in list.EnumerateArray())
+        {
+            index++;
+            var message = edison ? EdisonMessage(item, index, messages) : OpenAiMessage(item, index, messages);
+            if (message is null)
+            {
+                continue;
+            }
+
+            if (message.Content.Length > limits.MaxMessageCharacters)
+            {
+                throw Bad($"Message {index} is {message.Content.Length} characters long; Edison accepts at most {limits.MaxMessageCharacters}.");
+            }
+
+            messages.Add(message);
+        }
+
+        if (messages.Count == 0)
+        {
+            throw Bad("The file has no user or assistant messages to import.");
+        }
+
+        long? shown = edison && file.TryGetProperty("shown_id", out var shownId) && shownId.ValueKind == JsonValueKind.Number ? shownId.GetInt64() : null;
+        if (shown is { } id && messages.All(m => m.Id != id))
+        {
+            throw Bad($"\"shown_id\" {id} is not one of the file's messages.");
+        }
+
+        var title = edison && file.TryGetProperty("title", out var t) && t.ValueKind == JsonValueKind.String && t.GetString() is { Length: > 0 } named
+            ? ConversationTitle.FromMessage(named)
+            : ConversationTitle.FromMessage(messages.First(m => m.Role == ChatTurn.User).Content);
+        return (title, messages, shown);
+    }
+
+    private static StoredMessage EdisonMessage(JsonElement item, int index, List<StoredMessage> earlier)
+    {
+        var role = Text(item, "role", index);
+        if (role is not (ChatTurn.User or ChatTurn.Assistant))
+        {
+            throw Bad($"Message {index} has the role \"{role}\"; a conversation holds user and assistant messages.");
+        }
+
+        long id = item.TryGetProperty("id", out var idValue) && idValue.TryGetInt64(out var given) ? given : throw Bad($"Message {index} has no \"id\" (a number).");
+        long? parent = item.TryGetProperty("parent_id", out var p) && p.ValueKind == JsonValueKind.Number ? p.GetInt64() : null;
+        if (earlier.Any(m => m.Id == id))
+        {
+            throw Bad($"Message {index} repeats the id {id}.");
+        }
+
+        if (parent is { } parentId && !earlier.Any(m => m.Id == parentId))
+        {
+            throw Bad($"Message {index} follows message {parentId}, which does not come before it in the file.");
+        }
+
+        var state = item.TryGetProperty("state", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString()! : MessageState.Completed;
+        if (state is not (MessageState.Completed or MessageState.Stopped or MessageState.Failed or MessageState.Answering))
+        {
+            throw Bad($"Message {index} has the state \"{state}\"; use completed, stopped or failed.");
+        }
+
+        return new StoredMessage(
+            id,
+            parent,
+            role,
+            Text(item, "content", index),
+            item.TryGetProperty("created", out var c) && c.TryGetDateTimeOffset(out var created) ? created : DateTimeOffset.UtcNow,
+
+            // An answer that was being written when it was exported was cut short there.
+            state == MessageState.Answering ? MessageState.Failed : state,
+            item.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null,
+            item.TryGetProperty("context", out var x) && x.ValueKind == JsonValueKind.String ? x.GetString() : null);
+    }
+
+    /// <summary>One branch: each message follows the one before; a system message is the client's, not the conversation's.</summary>
+    private static StoredMessage? OpenAiMessage(JsonElement item, int index, List<StoredMessage> earlier)
+    {
+        var role = Text(item, "role", index);
+        if (role == ChatTurn.System)
+        {
+            return null;
+        }
+
+        if (role is not (ChatTurn.User or ChatTurn.Assistant))
+        {
+            throw Bad($"Message {index} has the role \"{role}\"; a conversation holds user and assistant messages.");
+        }
+
+        var expected = earlier.Count % 2 == 0 ? ChatTurn.User : ChatTurn.Assistant;
+        if (role != expected)
+        {
+            throw Bad($"Message {index} is a {role} message where a {expected} message should be: questions and answers take turns, starting with a question.");
+        }
+
+        return new StoredMessage(earlier.Count + 1, earlier.Count == 0 ? null : earlier.Count, role, Text(item, "content", index), DateTimeOffset.UtcNow);
+    }
+
+    private static string Text(JsonElement item, string name, int index) =>
+        item.ValueKind == JsonValueKind.Object && item.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()!
+            : throw Bad($"Message {index} has no \"{name}\" (a string).");
+
+    private static ChatRequestException Bad(string message) => new($"This file cannot be imported: {message}");
+}
+
+/// <summary>Edison's JSON of a conversation.</summary>
+public sealed record ExportedConversation(
+    string Format,
+    int Version,
+    Guid Id,
+    string Title,
+    DateTimeOffset Updated,
+    long? ShownId,
+    IReadOnlyList<ExportedMessage> Messages);
+
+public sealed record ExportedMessage(
+    long Id,
+    long? ParentId,
+    string Role,
+    string Content,
+    DateTimeOffset Created,
+    string State,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Error,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Context);
