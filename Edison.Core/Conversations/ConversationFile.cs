@@ -95,6 +95,15 @@ public static class ConversationFile
         return (title, messages, shown);
     }
 
+    /// <summary>Reads a file and stores it as a new conversation, whose id it returns; a bad file stores nothing.</summary>
+    public static async Task<Guid> ImportAsync(IConversationStore store, JsonElement file, ChatOptions limits, CancellationToken cancellationToken)
+    {
+        var (title, messages, shown) = Read(file, limits);
+        var id = Guid.NewGuid();
+        await store.CreateAsync(id, title, messages, shown, cancellationToken);
+        return id;
+    }
+
     private static StoredMessage EdisonMessage(JsonElement item, int index, List<StoredMessage> earlier)
     {
         var role = Text(item, "role", index);

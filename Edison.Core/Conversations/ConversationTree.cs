@@ -69,4 +69,17 @@ public static class ConversationTree
 
         return await store.GetAsync(id, cancellationToken);
     }
+
+    /// <summary>Copies the branch up to a message of a conversation into a new conversation; its id, or null when there is no such message.</summary>
+    public static async Task<Guid?> CopyBranchAsync(this IConversationStore store, Conversation conversation, long messageId, CancellationToken cancellationToken)
+    {
+        if (conversation.Tree.All(m => m.Id != messageId))
+        {
+            return null;
+        }
+
+        var copy = Guid.NewGuid();
+        await store.CreateAsync(copy, conversation.Title, BranchTo(conversation.Tree, messageId), messageId, cancellationToken);
+        return copy;
+    }
 }

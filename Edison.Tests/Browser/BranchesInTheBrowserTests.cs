@@ -36,6 +36,9 @@ public sealed class BranchesInTheBrowserTests(BrowserFixture fixture) : IAsyncLi
 
     private ILocator Messages => _page.GetByTestId("message");
 
+    /// <summary>What each message says, without its buttons and labels.</summary>
+    private ILocator Texts => _page.Locator("[data-testid=message] .markdown, [data-testid=message] .user-text");
+
     private ILocator LastAnswer => _page.Locator("[data-testid=message][data-role=assistant]").Last;
 
     [SkippableFact]
@@ -88,6 +91,62 @@ public sealed class BranchesInTheBrowserTests(BrowserFixture fixture) : IAsyncLi
         await Expect(Messages.First).ToContainTextAsync("tell me about Rome");
         await Expect(Messages.Nth(2)).ToContainTextAsync("and about Milan");
         await Expect(Messages.First.GetByTestId("branch-position")).ToHaveTextAsync("1/2");
+    }
+
+    [SkippableFact]
+    public async Task An_exported_conversation_imports_from_the_page_as_the_same_conversation()
+    {
+        Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
+        await SendAsync("tell me about otters");
+        await SendAsync("and about beavers");
+        var original = _page.Url;
+        var texts = await Texts.AllInnerTextsAsync();
+
+        var download = await _page.RunAndWaitForDownloadAsync(() => _page.GetByTestId("export-json").ClickAsync());
+        var file = Path.Combine(Path.GetTempPath(), $"edison-export-{Guid.NewGuid():N}.json");
+        await download.SaveAsAsync(file);
+        int listed = await _page.GetByTestId("conversation-item").CountAsync();
+        await _page.GetByTestId("import-file").SetInputFilesAsync(file);
+        await _page.WaitForURLAsync(url => url != original && url.Contains("/c/", StringComparison.Ordinal));
+
+        await Expect(Messages).ToHaveCountAsync(4);
+        Assert.Equal(texts, await Texts.AllInnerTextsAsync());
+        await Expect(_page.GetByTestId("conversation-item")).ToHaveCountAsync(listed + 1);
+        File.Delete(file);
+    }
+
+    [SkippableFact]
+    public async Task A_file_that_is_not_a_conversation_is_refused_with_the_reason_and_nothing_is_added()
+    {
+        Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
+        int before = await _page.GetByTestId("conversation-item").CountAsync();
+
+        await _page.GetByTestId("import-file").SetInputFilesAsync(new FilePayload
+        {
+            Name = "notes.json",
+            MimeType = "application/json",
+            Buffer = System.Text.Encoding.UTF8.GetBytes("{\"messages\":[{\"role\":\"assistant\",\"content\":\"hi\"}]}"),
+        });
+
+        await Expect(_page.Locator(".mud-snackbar")).ToContainTextAsync("questions and answers take turns");
+        await Expect(_page.GetByTestId("conversation-item")).ToHaveCountAsync(before);
+    }
+
+    [SkippableFact]
+    public async Task Branching_to_a_new_chat_opens_a_copy_up_to_that_message()
+    {
+        Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
+        await SendAsync("tell me about owls");
+        await SendAsync("and about hawks");
+        var original = _page.Url;
+
+        await Messages.Nth(1).GetByTestId("branch-new-chat").ClickAsync();
+        await _page.WaitForURLAsync(url => url != original && url.Contains("/c/", StringComparison.Ordinal));
+
+        await Expect(Messages).ToHaveCountAsync(2);
+        await Expect(Messages.First).ToContainTextAsync("tell me about owls");
+        await SendAsync("and about eagles");
+        await Expect(Messages.Nth(2)).ToContainTextAsync("and about eagles");
     }
 
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);

@@ -67,15 +67,9 @@ public static class ConversationEndpoints
             return NotFound(key);
         }
 
-        if (body.MessageId is not { } messageId || conversation.Tree.All(m => m.Id != messageId))
-        {
-            return ErrorResponse.Result($"\"message_id\" must be one of conversation {key}'s messages.", StatusCodes.Status400BadRequest);
-        }
-
-        var copy = Guid.NewGuid();
-        var branch = ConversationTree.BranchTo(conversation.Tree, messageId);
-        await store.CreateAsync(copy, conversation.Title, branch, messageId, cancellationToken);
-        return TypedResults.Json(new { ok = true, conversation_id = copy }, EdisonJson.Options, statusCode: StatusCodes.Status201Created);
+        return body.MessageId is { } messageId && await store.CopyBranchAsync(conversation, messageId, cancellationToken) is { } copy
+            ? TypedResults.Json(new { ok = true, conversation_id = copy }, EdisonJson.Options, statusCode: StatusCodes.Status201Created)
+            : ErrorResponse.Result($"\"message_id\" must be one of conversation {key}'s messages.", StatusCodes.Status400BadRequest);
     }
 
     /// <summary><c>?format=json</c> (the default): Edison's JSON, every branch; <c>?format=md</c>: the branch shown, for reading.</summary>
@@ -111,9 +105,7 @@ public static class ConversationEndpoints
         HttpRequest http, ChatRequestReader reader, IConversationStore store, Microsoft.Extensions.Options.IOptions<Edison.Core.Chat.ChatOptions> limits, CancellationToken cancellationToken)
     {
         using var file = await reader.ReadAsync<System.Text.Json.JsonDocument>(http, cancellationToken);
-        var (title, messages, shown) = ConversationFile.Read(file.RootElement, limits.Value);
-        var id = Guid.NewGuid();
-        await store.CreateAsync(id, title, messages, shown, cancellationToken);
+        var id = await ConversationFile.ImportAsync(store, file.RootElement, limits.Value, cancellationToken);
         return TypedResults.Json(new { ok = true, conversation_id = id }, EdisonJson.Options, statusCode: StatusCodes.Status201Created);
     }
 

@@ -77,6 +77,40 @@ public sealed class ChatSession : IDisposable
             ? Task.FromResult<string?>(null)
             : StartAsync(text, settings, null, stored.ParentId ?? 0);
 
+    /// <summary>Copies the branch shown, up to a message, into a new conversation; its id, or null when the message is not stored.</summary>
+    public async Task<Guid?> BranchToNewChatAsync(ChatBubble message, CancellationToken cancellationToken)
+    {
+        if (ConversationId is not { } id || message.Stored is not { } stored || await _conversations.GetAsync(id, cancellationToken) is not { } conversation)
+        {
+            return null;
+        }
+
+        var copy = await _conversations.CopyBranchAsync(conversation, stored.Id, cancellationToken);
+        ConversationsChanged?.Invoke();
+        return copy;
+    }
+
+    /// <summary>Stores a conversation file as a new conversation (see <see cref="ConversationFile"/>); a bad file throws <see cref="ChatRequestException"/>.</summary>
+    public async Task<Guid> ImportAsync(Stream file, ChatOptions limits, CancellationToken cancellationToken)
+    {
+        System.Text.Json.JsonDocument document;
+        try
+        {
+            document = await System.Text.Json.JsonDocument.ParseAsync(file, cancellationToken: cancellationToken);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            throw new ChatRequestException("This file cannot be imported: it is not valid JSON.");
+        }
+
+        using (document)
+        {
+            var id = await ConversationFile.ImportAsync(_conversations, document.RootElement, limits, cancellationToken);
+            ConversationsChanged?.Invoke();
+            return id;
+        }
+    }
+
     /// <summary>Shows the previous (-1) or next (+1) version of a message and the conversation as it went on from it.</summary>
     public async Task ShowVersionAsync(ChatBubble bubble, int step, CancellationToken cancellationToken)
     {
