@@ -48,6 +48,12 @@ public interface IConversationStore
     Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Conversations whose title or messages hold every one of the terms (see <see cref="MemoryQuery.AllTerms"/>), the
+    /// best match first, each with a snippet of where it matched.
+    /// </summary>
+    Task<IReadOnlyList<ConversationHit>> SearchAsync(IReadOnlyList<string> terms, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Stored exchanges containing any of the terms (see <see cref="MemoryQuery"/>), the best matches first, the
     /// user's words counting more than the answer's, from every conversation but one.
     /// </summary>
@@ -55,6 +61,9 @@ public interface IConversationStore
 }
 
 public sealed record ConversationSummary(Guid Id, string Title, DateTimeOffset Updated);
+
+/// <param name="Snippet">The words around the match, in the message (or the title) that matched best.</param>
+public sealed record ConversationHit(Guid Id, string Title, DateTimeOffset Updated, string Snippet);
 
 /// <param name="Messages">The branch shown: from the first question to the answer shown last.</param>
 public sealed record Conversation(Guid Id, string Title, DateTimeOffset Updated, IReadOnlyList<StoredMessage> Messages)

@@ -12,7 +12,7 @@ namespace Edison.Core.Conversations;
 /// </summary>
 public sealed class PostgresConversationStore(IOptions<DatabaseOptions> database, TimeProvider time) : IConversationStore, IAsyncDisposable
 {
-    private const int SchemaVersion = 4;
+    private const int SchemaVersion = 5;
 
     // Any number both nodes agree on: the schema is created under this advisory lock, so two nodes starting together
     // do not race each other's CREATE statements.
@@ -63,6 +63,10 @@ public sealed class PostgresConversationStore(IOptions<DatabaseOptions> database
             ALTER TABLE messages ADD COLUMN IF NOT EXISTS parent_id bigint REFERENCES messages(id) ON DELETE CASCADE;
             ALTER TABLE conversations ADD COLUMN IF NOT EXISTS shown_id bigint;
             CREATE INDEX IF NOT EXISTS messages_by_parent ON messages(parent_id);
+            -- Search over every stored message and title (the memory index holds completed, remembered exchanges only).
+            ALTER TABLE messages ADD COLUMN IF NOT EXISTS search tsvector GENERATED ALWAYS AS (to_tsvector('english', content)) STORED;
+            CREATE INDEX IF NOT EXISTS messages_search ON messages USING gin(search);
+            CREATE INDEX IF NOT EXISTS conversations_title_search ON conversations USING gin(to_tsvector('english', title));
             -- Conversations become trees, once: a stored conversation is one branch, each message following the one before.
             UPDATE messages SET parent_id = previous.id
                 FROM (SELECT id AS child, LAG(id) OVER (PARTITION BY conversation_id ORDER BY id) AS id FROM messages) previous
@@ -293,6 +297,47 @@ public sealed class PostgresConversationStore(IOptions<DatabaseOptions> database
         await using var command = _source.CreateCommand("DELETE FROM conversations WHERE id = $1;");
         command.Parameters.Add(new NpgsqlParameter { Value = id });
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
+    public async Task<IReadOnlyList<ConversationHit>> SearchAsync(IReadOnlyList<string> terms, int limit, CancellationToken cancellationToken)
+    {
+        if (terms.Count == 0)
+        {
+            return [];
+        }
+
+        // Each term its own plain query (no tsquery syntax from user text), all of them required; a title match counts double.
+        await using var command = _source.CreateCommand(
+            """
+            WITH query AS (
+                SELECT string_agg(plainto_tsquery('english', term)::text, ' & ')::tsquery AS q
+                FROM unnest($1::text[]) AS term
+                WHERE plainto_tsquery('english', term)::text <> ''
+            ),
+            hits AS (
+                SELECT m.conversation_id AS id, ts_rank(m.search, query.q) AS rank,
+                       ts_headline('english', m.content, query.q, 'StartSel="",StopSel="",MaxWords=16,MinWords=6') AS snippet
+                FROM messages m, query WHERE query.q IS NOT NULL AND m.search @@ query.q
+                UNION ALL
+                SELECT c.id, 2 * ts_rank(to_tsvector('english', c.title), query.q), c.title
+                FROM conversations c, query WHERE query.q IS NOT NULL AND to_tsvector('english', c.title) @@ query.q
+            ),
+            best AS (SELECT id, rank, snippet, ROW_NUMBER() OVER (PARTITION BY id ORDER BY rank DESC) AS place FROM hits)
+            SELECT c.id, c.title, c.updated, best.snippet
+            FROM best JOIN conversations c ON c.id = best.id
+            WHERE best.place = 1
+            ORDER BY best.rank DESC, c.updated DESC LIMIT $2;
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = terms.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var hits = new List<ConversationHit>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            hits.Add(new ConversationHit(reader.GetGuid(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetString(3)));
+        }
+
+        return hits;
     }
 
     public async Task<IReadOnlyList<RememberedExchange>> SearchExchangesAsync(IReadOnlyList<string> terms, Guid excluding, int limit, CancellationToken cancellationToken)

@@ -9,7 +9,7 @@ namespace Edison.Core.Conversations;
 public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, IOptions<EdisonOptions> edison, TimeProvider time)
     : IConversationStore
 {
-    private const int SchemaVersion = 5;
+    private const int SchemaVersion = 6;
 
     private const string Interrupted = "Edison stopped while this answer was being written.";
 
@@ -100,6 +100,42 @@ public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, 
                     SELECT MAX(p.id) FROM messages p WHERE p.conversation_id = messages.conversation_id AND p.id < messages.id);
                 UPDATE conversations SET shown_id = (SELECT MAX(m.id) FROM messages m WHERE m.conversation_id = conversations.id);
                 CREATE INDEX IF NOT EXISTS messages_by_parent ON messages(parent_id);
+                """,
+                cancellationToken,
+                transaction);
+        }
+
+        if (version < 6)
+        {
+            // Search over every stored message and title (the memory index holds completed, remembered exchanges
+            // only), kept by triggers so no write can forget it; what is already stored is indexed here, once.
+            await ExecuteAsync(
+                connection,
+                """
+                CREATE VIRTUAL TABLE message_search USING fts5(content, content = 'messages', content_rowid = 'id', tokenize = 'porter unicode61');
+                CREATE TRIGGER message_search_insert AFTER INSERT ON messages BEGIN
+                    INSERT INTO message_search (rowid, content) VALUES (new.id, new.content);
+                END;
+                CREATE TRIGGER message_search_delete AFTER DELETE ON messages BEGIN
+                    INSERT INTO message_search (message_search, rowid, content) VALUES ('delete', old.id, old.content);
+                END;
+                CREATE TRIGGER message_search_update AFTER UPDATE OF content ON messages BEGIN
+                    INSERT INTO message_search (message_search, rowid, content) VALUES ('delete', old.id, old.content);
+                    INSERT INTO message_search (rowid, content) VALUES (new.id, new.content);
+                END;
+                -- Titles keep their own copy: a conversation's rowid is not its key and VACUUM may renumber it.
+                CREATE VIRTUAL TABLE title_search USING fts5(title, conversation_id UNINDEXED, tokenize = 'porter unicode61');
+                CREATE TRIGGER title_search_insert AFTER INSERT ON conversations BEGIN
+                    INSERT INTO title_search (title, conversation_id) VALUES (new.title, new.id);
+                END;
+                CREATE TRIGGER title_search_delete AFTER DELETE ON conversations BEGIN
+                    DELETE FROM title_search WHERE conversation_id = old.id;
+                END;
+                CREATE TRIGGER title_search_update AFTER UPDATE OF title ON conversations BEGIN
+                    UPDATE title_search SET title = new.title WHERE conversation_id = old.id;
+                END;
+                INSERT INTO title_search (title, conversation_id) SELECT title, id FROM conversations;
+                INSERT INTO message_search (message_search) VALUES ('rebuild');
                 """,
                 cancellationToken,
                 transaction);
@@ -326,6 +362,46 @@ public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, 
         bool deleted = await command.ExecuteNonQueryAsync(cancellationToken) > 0;
         await transaction.CommitAsync(cancellationToken);
         return deleted;
+    }
+
+    public async Task<IReadOnlyList<ConversationHit>> SearchAsync(IReadOnlyList<string> terms, int limit, CancellationToken cancellationToken)
+    {
+        if (terms.Count == 0)
+        {
+            return [];
+        }
+
+        // Each term quoted, all of them required; a title match counts as a strong one.
+        var query = string.Join(" AND ", terms.Select(t => $"\"{t.Replace("\"", string.Empty, StringComparison.Ordinal)}\""));
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText =
+            """
+            WITH hits AS (
+                SELECT m.conversation_id AS id, bm25(message_search) AS rank, snippet(message_search, 0, '', '', '…', 16) AS snippet
+                FROM message_search JOIN messages m ON m.id = message_search.rowid
+                WHERE message_search MATCH $query
+                UNION ALL
+                SELECT title_search.conversation_id, bm25(title_search) * 2, title_search.title
+                FROM title_search
+                WHERE title_search MATCH $query
+            ),
+            best AS (SELECT id, rank, snippet, ROW_NUMBER() OVER (PARTITION BY id ORDER BY rank) AS place FROM hits)
+            SELECT c.id, c.title, c.updated, best.snippet
+            FROM best JOIN conversations c ON c.id = best.id
+            WHERE best.place = 1
+            ORDER BY best.rank, c.updated DESC LIMIT $limit;
+            """;
+        command.Parameters.AddWithValue("$query", query);
+        command.Parameters.AddWithValue("$limit", limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var hits = new List<ConversationHit>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            hits.Add(new ConversationHit(Guid.Parse(reader.GetString(0)), reader.GetString(1), FromUnixMs(reader.GetInt64(2)), reader.GetString(3)));
+        }
+
+        return hits;
     }
 
     public async Task<IReadOnlyList<RememberedExchange>> SearchExchangesAsync(IReadOnlyList<string> terms, Guid excluding, int limit, CancellationToken cancellationToken)

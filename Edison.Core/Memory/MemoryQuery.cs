@@ -39,6 +39,13 @@ public static partial class MemoryQuery
             .Take(MaxTerms)
             .ToList();
 
+    /// <summary>
+    /// The words of a search box's text, everyday words included (a person searching means each one): letters and
+    /// digits only, lower-cased, at most <see cref="MaxTerms"/>. Stores find what holds all of them.
+    /// </summary>
+    public static IReadOnlyList<string> AllTerms(string text) =>
+        Words().Matches(text).Select(m => m.Value.ToLowerInvariant()).Distinct().Take(MaxTerms).ToList();
+
     [GeneratedRegex(@"[\p{L}\p{N}]+")]
     private static partial Regex Words();
 }

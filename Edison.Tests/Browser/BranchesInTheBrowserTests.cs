@@ -149,6 +149,40 @@ public sealed class BranchesInTheBrowserTests(BrowserFixture fixture) : IAsyncLi
         await Expect(Messages.Nth(2)).ToContainTextAsync("and about eagles");
     }
 
+    [SkippableFact]
+    public async Task Searching_the_sidebar_finds_a_word_from_an_old_answer_and_opens_that_conversation()
+    {
+        Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
+        var word = "quokka" + Guid.NewGuid().ToString("N")[..6];
+        var imported = await _page.APIRequest.PostAsync("/api/conversations/import", new APIRequestContextOptions
+        {
+            DataObject = new
+            {
+                messages = new[]
+                {
+                    new { role = "user", content = "which animal smiles the most" },
+                    new { role = "assistant", content = $"The {word} of Rottnest Island looks as if it smiles at everyone." },
+                },
+            },
+        });
+        Assert.Equal(201, imported.Status);
+        var id = JsonDocument.Parse(await imported.TextAsync()).RootElement.GetProperty("conversation_id").GetString();
+        await SendAsync("a conversation that holds no such word");
+
+        await _page.GetByTestId("conversation-search").FillAsync(word.ToUpperInvariant());
+        await Expect(_page.GetByTestId("search-hit")).ToHaveCountAsync(1);
+        await Expect(_page.GetByTestId("search-snippet")).ToContainTextAsync($"{word} of Rottnest Island");
+        await _page.GetByTestId("search-hit").ClickAsync();
+        await _page.WaitForURLAsync(url => url.EndsWith($"/c/{id}", StringComparison.Ordinal));
+        await Expect(LastAnswer).ToContainTextAsync($"The {word} of Rottnest Island");
+
+        await _page.GetByTestId("conversation-search").FillAsync(word + " volcano");
+        await Expect(_page.GetByTestId("search-empty")).ToBeVisibleAsync();
+        await _page.GetByTestId("conversation-search").FillAsync(string.Empty);
+        await Expect(_page.GetByTestId("search-hit")).ToHaveCountAsync(0);
+        await Expect(_page.GetByTestId("conversation-item").First).ToBeVisibleAsync();
+    }
+
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 
     private async Task RegenerateAsync()

@@ -2,7 +2,7 @@ using Edison.Core.Conversations;
 
 namespace Edison.Web.Endpoints;
 
-/// <summary>The stored conversations: list, read, delete.</summary>
+/// <summary>The stored conversations: list, search, read, move between versions, branch, export, import, delete.</summary>
 public static class ConversationEndpoints
 {
     public static IEndpointRouteBuilder MapEdisonConversations(this IEndpointRouteBuilder endpoints)
@@ -18,8 +18,21 @@ public static class ConversationEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> ListAsync(IConversationStore store, CancellationToken cancellationToken) =>
-        TypedResults.Json(await store.ListAsync(cancellationToken), EdisonJson.Options);
+    /// <summary>
+    /// Every conversation, newest first; with <c>?q=</c>, those holding every word of it in their title or a message,
+    /// the best match first, each with the words around the match.
+    /// </summary>
+    private static async Task<IResult> ListAsync(string? q, IConversationStore store, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(q))
+        {
+            return TypedResults.Json(await store.ListAsync(cancellationToken), EdisonJson.Options);
+        }
+
+        return await store.SearchTextAsync(q, cancellationToken) is { } hits
+            ? TypedResults.Json(hits, EdisonJson.Options)
+            : ErrorResponse.Result("\"q\" has no words to search for (letters or digits).", StatusCodes.Status400BadRequest);
+    }
 
     private static async Task<IResult> GetAsync(string id, IConversationStore store, CancellationToken cancellationToken)
     {

@@ -114,7 +114,7 @@ public abstract class ConversationStoreContract : IAsyncLifetime
     }
 
     [SkippableFact]
-    public async Task A_conversation_stored_before_branches_is_one_branch_after_the_upgrade_and_goes_on()
+    public async Task A_conversation_stored_before_branches_is_one_branch_after_the_upgrade_goes_on_and_can_be_searched()
     {
         Skip.If(MissingReason is not null, MissingReason);
         var id = Guid.NewGuid();
@@ -124,12 +124,16 @@ public abstract class ConversationStoreContract : IAsyncLifetime
         var upgraded = (await store.GetAsync(id, CancellationToken.None))!;
         await store.AppendExchangeAsync(id, "q3", "a3", context: null, ExchangePlace.AfterShown, CancellationToken.None);
         var goneOn = (await store.GetAsync(id, CancellationToken.None))!.Messages;
+        var storedBefore = await store.SearchAsync(["a2"], 10, CancellationToken.None);
+        var byOldTitle = await store.SearchAsync(["old"], 10, CancellationToken.None);
 
         Assert.Equal(["q1", "a1", "q2", "a2"], upgraded.Messages.Select(m => m.Content));
         Assert.Equal([null, upgraded.Messages[0].Id, upgraded.Messages[1].Id, upgraded.Messages[2].Id], upgraded.Messages.Select(m => m.ParentId));
         Assert.All(upgraded.Messages, m => Assert.Equal(1, m.Siblings));
         Assert.Equal(["q1", "a1", "q2", "a2", "q3", "a3"], goneOn.Select(m => m.Content));
         Assert.Equal(upgraded.Messages[3].Id, goneOn[4].ParentId);
+        Assert.Equal((id, "a2"), (Assert.Single(storedBefore).Id, storedBefore[0].Snippet));
+        Assert.Equal(id, Assert.Single(byOldTitle).Id);
     }
 
     [SkippableFact]
@@ -160,6 +164,41 @@ public abstract class ConversationStoreContract : IAsyncLifetime
             file.Select(m => m.ParentId is { } parent ? Array.FindIndex(file, f => f.Id == parent) : -1),
             created.Tree.Select(m => m.ParentId is { } parent ? created.Tree.ToList().FindIndex(t => t.Id == parent) : -1));
         Assert.Equal("Pico sounds happy.", Assert.Single(remembered).Answer);
+    }
+
+    [SkippableFact]
+    public async Task Search_finds_every_word_in_titles_questions_and_answers_however_they_ended_best_first_with_the_words_around()
+    {
+        Skip.If(MissingReason is not null, MissingReason);
+        var otters = Guid.NewGuid();
+        var baking = Guid.NewGuid();
+        var stopped = Guid.NewGuid();
+        var deleted = Guid.NewGuid();
+        var mostly = Guid.NewGuid();
+        await Store.AppendExchangeAsync(mostly, "Otters, otters, otters!", "Yes.", context: null, ExchangePlace.AfterShown, CancellationToken.None);
+        await Store.AppendExchangeAsync(otters, "Tell me about rivers", "Otters hold hands while they sleep in the river.", context: null, ExchangePlace.AfterShown, CancellationToken.None);
+        await Store.AppendExchangeAsync(baking, "Sourdough starters", "Feed the starter flour and water; otters are not involved.", context: null, ExchangePlace.AfterShown, CancellationToken.None);
+        var begun = await Store.BeginExchangeAsync(stopped, "Write about kelp forests", context: null, ExchangePlace.AfterShown, CancellationToken.None);
+        await Store.FinishExchangeAsync(stopped, begun, "Write about kelp forests", "Sea otters wrap themselves in kelp", MessageState.Stopped, null, remember: true, CancellationToken.None);
+        await Store.AppendExchangeAsync(deleted, "Otters sleeping", "Holding hands.", context: null, ExchangePlace.AfterShown, CancellationToken.None);
+        await Store.DeleteAsync(deleted, CancellationToken.None);
+        await Store.RenameAsync(baking, "Bread notes", CancellationToken.None);
+
+        var sleep = await Store.SearchAsync(["otters", "sleep"], 10, CancellationToken.None);
+        var all = await Store.SearchAsync(["otters"], 10, CancellationToken.None);
+        var singular = await Store.SearchAsync(["otter"], 10, CancellationToken.None);
+        var title = await Store.SearchAsync(["bread"], 10, CancellationToken.None);
+        var nothing = await Store.SearchAsync(["otters", "volcano"], 10, CancellationToken.None);
+
+        var hit = Assert.Single(sleep);
+        Assert.Equal(otters, hit.Id);
+        Assert.Contains("hold hands while they sleep", hit.Snippet);
+        Assert.Equal(new[] { otters, baking, stopped, mostly }.Order(), all.Select(h => h.Id).Order());
+        Assert.Equal(mostly, all[0].Id);
+        Assert.Equal(all.Select(h => h.Id).Order(), singular.Select(h => h.Id).Order());
+        Assert.Equal(("Bread notes", "Bread notes"), (Assert.Single(title).Title, title[0].Snippet));
+        Assert.Equal(baking, title[0].Id);
+        Assert.Empty(nothing);
     }
 
     [SkippableFact]

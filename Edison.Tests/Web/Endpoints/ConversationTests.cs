@@ -73,6 +73,29 @@ public sealed class ConversationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Search_finds_conversations_by_a_word_of_a_question_or_an_answer_with_the_words_around_it()
+    {
+        await using var edison = new EdisonFactory(TestModels.Story, _dataPath);
+        var client = await edison.CreateReadyClientAsync();
+        var otters = await ChatAsync(client, new { message = "what do otters eat" });
+        var bread = await ChatAsync(client, new { message = "how is bread made" });
+
+        var byQuestion = (await GetJsonAsync(client, "/api/conversations?q=Otters%20EAT")).EnumerateArray().ToList();
+        var byAnswer = (await GetJsonAsync(client, "/api/conversations?q=llama")).EnumerateArray().ToList();
+        var nowhere = (await GetJsonAsync(client, "/api/conversations?q=otters%20bread")).EnumerateArray().ToList();
+        var noWords = await client.GetAsync("/api/conversations?q=%21%3F");
+
+        var hit = Assert.Single(byQuestion);
+        Assert.Equal((otters.ToString(), "what do otters eat"), (hit.GetProperty("id").GetString(), hit.GetProperty("title").GetString()));
+        Assert.Contains("otters eat", hit.GetProperty("snippet").GetString());
+        Assert.Equal(new[] { otters.ToString(), bread.ToString() }.Order(), byAnswer.Select(h => h.GetProperty("id").GetString()).Order());
+        Assert.All(byAnswer, h => Assert.Contains("llama", h.GetProperty("snippet").GetString()));
+        Assert.Empty(nowhere);
+        Assert.Equal(HttpStatusCode.BadRequest, noWords.StatusCode);
+        Assert.Contains("no words to search for", await noWords.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Unknown_and_malformed_ids_get_clear_errors()
     {
         await using var edison = new EdisonFactory(TestModels.Story, _dataPath);
