@@ -54,7 +54,9 @@ public sealed class ChatPipeline(
         var stored = request.ConversationId is null ? null : await conversations.GetAsync(conversationId, cancellationToken);
         var start = StartFrom(request, stored, message);
         var (text, history) = (start.Text, request.History ?? History(start.Branch));
-        var mode = ChatMode.IsAuto(request.Mode) ? modes.Detect(text).Mode : ChatMode.Find(request.Mode)!;
+        var mode = start.Continued?.Details?.Mode is { } written && ChatMode.Find(written) is { } same ? same
+            : ChatMode.IsAuto(request.Mode) ? modes.Detect(text).Mode
+            : ChatMode.Find(request.Mode)!;
         var sections = new List<PromptSection>();
         var notices = new List<string>();
         if (start.Question is null && mode.UsesMemory && await memory.RetrieveAsync(model, text, conversationId, history, cancellationToken) is { } remembered)
@@ -78,7 +80,8 @@ public sealed class ChatPipeline(
         ChatPrompt prompt;
         try
         {
-            prompt = prompts.Build(model, request.SystemPrompt ?? mode.SystemPrompt, history, text, AnswerRoom(maxTokens, model.ContextSize), context);
+            prompt = prompts.Build(
+                model, request.SystemPrompt ?? mode.SystemPrompt, history, text, AnswerRoom(maxTokens, model.ContextSize), context, start.Continued?.Content);
         }
         catch (PromptTooLongException e)
         {
@@ -94,8 +97,10 @@ public sealed class ChatPipeline(
             StopSequences = [.. prompt.StopStrings, .. request.StopStrings ?? []],
         };
 
-        // A client that keeps the conversation itself gets no stored copy of it.
-        var storage = request.History is not null || request.Remember == false ? ExchangeStorage.None
+        // A client that keeps the conversation itself gets no stored copy of it. An answer continued is stored
+        // already: it is reopened at the start, and put back as it was if the continuation fails.
+        var storage = start.Continued is not null ? ExchangeStorage.FromTheStart
+            : request.History is not null || request.Remember == false ? ExchangeStorage.None
             : request.StoresFromTheStart ? ExchangeStorage.FromTheStart
             : ExchangeStorage.WhenCompleted;
         return new PreparedChat(
@@ -107,11 +112,12 @@ public sealed class ChatPipeline(
             prompt,
             Messages(prompt, images),
             options,
-            sections.SelectMany(s => s.Sources).ToList(),
+            start.Question is { } asked ? EarlierSources(stored!, asked) : sections.SelectMany(s => s.Sources).ToList(),
             notices)
         {
             Context = context,
             Place = start.Place,
+            Continued = start.Continued,
         };
     }
 
@@ -122,6 +128,11 @@ public sealed class ChatPipeline(
     private static StartingPoint StartFrom(ChatRequest request, Conversation? stored, string message)
     {
         var tree = stored?.Tree ?? [];
+        if (request.ContinueId is { } continued)
+        {
+            return ContinueFrom(tree, continued, stored?.Id.ToString() ?? request.ConversationId);
+        }
+
         switch (request.ParentId)
         {
             case null:
@@ -144,8 +155,41 @@ public sealed class ChatPipeline(
         static string Asked(string message) => message.Length > 0 ? message : throw new ChatRequestException("\"message\" is required and must not be empty.");
     }
 
+    /// <summary>An answer written more of: its question asked as it was, the answer so far open for the model to go on.</summary>
+    private static StartingPoint ContinueFrom(IReadOnlyList<StoredMessage> tree, long answerId, string? conversation)
+    {
+        var answer = tree.FirstOrDefault(m => m.Id == answerId);
+        if (answer is not { Role: ChatTurn.Assistant, ParentId: { } questionId } || tree.FirstOrDefault(m => m.Id == questionId) is not { } question)
+        {
+            throw new ChatRequestException($"\"continue_id\" {answerId} is not an answer of conversation {conversation}.");
+        }
+
+        if (!MessageState.IsHistory(answer.State))
+        {
+            throw new ChatRequestException($"Answer {answerId} is {answer.State}: only a completed or stopped answer can be continued.");
+        }
+
+        if (tree.Any(m => m.ParentId == answerId))
+        {
+            throw new ChatRequestException($"Answer {answerId} has been replied to: continue the last answer of a branch, or regenerate this one.");
+        }
+
+        return new StartingPoint(question.Content, ExchangePlace.AnswerAgain(questionId), ConversationTree.BranchTo(tree, question.ParentId), question)
+        {
+            Continued = answer,
+        };
+    }
+
+    /// <summary>What a question answered again was answered from before: its context is read again, so are its sources.</summary>
+    private static List<ChatSource> EarlierSources(Conversation stored, StoredMessage question) =>
+        [.. stored.Tree.LastOrDefault(m => m.ParentId == question.Id && m.Details is not null)?.Details!.Sources ?? []];
+
     /// <param name="Question">The stored question answered again, if one is.</param>
-    private sealed record StartingPoint(string Text, ExchangePlace Place, IReadOnlyList<StoredMessage> Branch, StoredMessage? Question);
+    private sealed record StartingPoint(string Text, ExchangePlace Place, IReadOnlyList<StoredMessage> Branch, StoredMessage? Question)
+    {
+        /// <summary>The answer written more of, if one is.</summary>
+        public StoredMessage? Continued { get; init; }
+    }
 
     /// <summary>
     /// Streams the answer's tokens, then exactly one <see cref="ChatDone"/>. Cancelling ends generation before the
@@ -153,7 +197,8 @@ public sealed class ChatPipeline(
     /// </summary>
     public async IAsyncEnumerable<ChatEvent> RunAsync(PreparedChat prepared, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var answer = new StringBuilder();
+        // A continued answer goes on from its last character, whatever it is.
+        var answer = new StringBuilder(prepared.Continued?.Content);
         ChatDone? ending = null;
         long started = time.GetTimestamp();
         long firstPiece = 0;
@@ -164,7 +209,10 @@ public sealed class ChatPipeline(
         {
             try
             {
-                answerId = await conversations.BeginExchangeAsync(prepared.ConversationId, prepared.Message, prepared.Context, prepared.Place, CancellationToken.None);
+                answerId = prepared.Continued is { } continued
+                    ? await conversations.ReopenAnswerAsync(prepared.ConversationId, continued.Id, CancellationToken.None) ? continued.Id
+                        : throw new InvalidOperationException($"Answer {continued.Id} could not be reopened.")
+                    : await conversations.BeginExchangeAsync(prepared.ConversationId, prepared.Message, prepared.Context, prepared.Place, CancellationToken.None);
             }
             catch (Exception e)
             {
@@ -318,10 +366,15 @@ public sealed class ChatPipeline(
     {
         var text = request.Message ?? string.Empty;
 
-        // A question answered again (parent_id) brings its own text.
-        if (string.IsNullOrWhiteSpace(text) && request.Images is not { Count: > 0 } && request.ParentId is null)
+        // A question answered again (parent_id) brings its own text, and so does an answer continued.
+        if (string.IsNullOrWhiteSpace(text) && request.Images is not { Count: > 0 } && request.ParentId is null && request.ContinueId is null)
         {
             throw new ChatRequestException("\"message\" is required and must not be empty.");
+        }
+
+        if (request.ContinueId is not null && (request.ConversationId is null || request.ParentId is not null || text.Length > 0 || request.Images is { Count: > 0 }))
+        {
+            throw new ChatRequestException("\"continue_id\" is the id of an answer in the conversation named by \"conversation_id\"; send no \"message\", images or \"parent_id\" with it.");
         }
 
         CheckSizes(request, text);
@@ -424,7 +477,8 @@ public sealed class ChatPipeline(
             try
             {
                 // The answer is complete: store it even if the client goes away this instant.
-                await conversations.AppendExchangeAsync(prepared.ConversationId, prepared.Message, answer, prepared.Context, prepared.Place, CancellationToken.None);
+                await conversations.AppendExchangeAsync(
+                    prepared.ConversationId, prepared.Message, answer, prepared.Context, prepared.Place, Details(prepared, usage), CancellationToken.None);
             }
             catch (Exception e)
             {
@@ -441,10 +495,18 @@ public sealed class ChatPipeline(
     {
         var done = ending ?? ChatDone.Completed(prepared.Mode.Name, answer, prepared.ConversationId, prepared.Sources, prepared.Notices, usage);
         var state = done.Ok ? MessageState.Completed : done.Stopped == true ? MessageState.Stopped : MessageState.Failed;
+        var details = Details(prepared, usage);
+        if (prepared.Continued is { } before && state == MessageState.Failed)
+        {
+            // A continuation that failed leaves the answer as it was: the failure is the done event's to tell.
+            (answer, state, details) = (before.Content, before.State, before.Details);
+        }
+
         try
         {
             // The answer has ended: store it even if the client goes away this instant.
-            await conversations.FinishExchangeAsync(prepared.ConversationId, answerId, prepared.Message, answer, state, done.Error, remember: true, CancellationToken.None);
+            await conversations.FinishExchangeAsync(
+                prepared.ConversationId, answerId, prepared.Message, answer, state, state == MessageState.Failed ? done.Error : null, remember: true, details, CancellationToken.None);
             return done;
         }
         catch (Exception e)
@@ -453,6 +515,8 @@ public sealed class ChatPipeline(
             return ChatDone.Failed(NotSaved);
         }
     }
+
+    private static AnswerDetails Details(PreparedChat prepared, ChatUsage? usage) => new(prepared.Mode.Name, usage?.CutOff ?? false, prepared.Sources);
 
     /// <summary>The fitted conversation for the model; the images go with the user's last message.</summary>
     private static List<AiChatMessage> Messages(ChatPrompt prompt, IReadOnlyList<ImageAttachment> images)

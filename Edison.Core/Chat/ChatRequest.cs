@@ -30,6 +30,12 @@ public sealed record ChatRequest(
     public long? ParentId { get; init; }
 
     /// <summary>
+    /// A stored answer to write more of (Continue, for one the length limit cut off): the model goes on from its last
+    /// word and the answer is stored as one, longer. It must be the last message of its branch; send no message.
+    /// </summary>
+    public long? ContinueId { get; init; }
+
+    /// <summary>
     /// The conversation so far, for clients that keep it themselves (OpenAI-style); then no conversation is loaded
     /// or stored. Not part of <c>/chat</c>'s JSON.
     /// </summary>

@@ -22,4 +22,7 @@ public sealed record PreparedChat(
 
     /// <summary>Where the exchange goes in the stored conversation.</summary>
     public ExchangePlace Place { get; init; }
+
+    /// <summary>The stored answer this one writes more of (Continue), as it was before.</summary>
+    public StoredMessage? Continued { get; init; }
 }

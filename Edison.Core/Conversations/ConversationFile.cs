@@ -8,7 +8,7 @@ namespace Edison.Core.Conversations;
 /// <summary>
 /// A conversation taken out of Edison and brought back: Markdown for reading (the branch shown), and Edison's JSON,
 /// which keeps everything (every branch, the one shown, times, stopped and failed answers, what questions were asked
-/// with). An import also takes an OpenAI-style <c>messages</c> array, as one branch.
+/// with, how answers were made: mode, cut off, sources). An import also takes an OpenAI-style <c>messages</c> array, as one branch.
 /// </summary>
 public static class ConversationFile
 {
@@ -24,7 +24,7 @@ public static class ConversationFile
         conversation.Title,
         conversation.Updated,
         conversation.Messages.Count > 0 ? conversation.Messages[^1].Id : null,
-        [.. conversation.Tree.Select(m => new ExportedMessage(m.Id, m.ParentId, m.Role, m.Content, m.Created, m.State, m.Error, m.Context))]);
+        [.. conversation.Tree.Select(m => new ExportedMessage(m.Id, m.ParentId, m.Role, m.Content, m.Created, m.State, m.Error, m.Context, m.Details))]);
 
     /// <summary>The branch shown, for reading.</summary>
     public static string ToMarkdown(Conversation conversation)
@@ -140,7 +140,12 @@ public static class ConversationFile
             // An answer that was being written when it was exported was cut short there.
             state == MessageState.Answering ? MessageState.Failed : state,
             item.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null,
-            item.TryGetProperty("context", out var x) && x.ValueKind == JsonValueKind.String ? x.GetString() : null);
+            item.TryGetProperty("context", out var x) && x.ValueKind == JsonValueKind.String ? x.GetString() : null)
+        {
+            Details = !item.TryGetProperty("details", out var d) || d.ValueKind == JsonValueKind.Null ? null
+                : role == ChatTurn.Assistant && d.ValueKind == JsonValueKind.Object && AnswerDetails.Read(d) is { } details ? details
+                : throw Bad($"Message {index} has \"details\" that are not an answer's (mode, cut_off, sources)."),
+        };
     }
 
     /// <summary>One branch: each message follows the one before; a system message is the client's, not the conversation's.</summary>
@@ -192,4 +197,5 @@ public sealed record ExportedMessage(
     DateTimeOffset Created,
     string State,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Error,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Context);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Context,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] AnswerDetails? Details);

@@ -16,7 +16,7 @@ public interface IConversationStore
     /// answer becomes the one shown. <paramref name="context"/> is what went with the message into its prompt (see
     /// <see cref="StoredMessage.Context"/>). Answering a stored question again writes the answer only.
     /// </summary>
-    Task AppendExchangeAsync(Guid id, string userMessage, string answer, string? context, ExchangePlace place, CancellationToken cancellationToken);
+    Task AppendExchangeAsync(Guid id, string userMessage, string answer, string? context, ExchangePlace place, AnswerDetails? details, CancellationToken cancellationToken);
 
     /// <summary>
     /// Stores the user's message and an answer still being written (<see cref="MessageState.Answering"/>), creating the
@@ -32,7 +32,15 @@ public interface IConversationStore
     /// Stores how a begun answer ended: its text as far as it got, completed, stopped or failed (with the error). A
     /// completed one joins the memory index when <paramref name="remember"/>.
     /// </summary>
-    Task FinishExchangeAsync(Guid id, long answerId, string userMessage, string answer, string state, string? error, bool remember, CancellationToken cancellationToken);
+    Task FinishExchangeAsync(
+        Guid id, long answerId, string userMessage, string answer, string state, string? error, bool remember, AnswerDetails? details, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Marks a stored answer as being written again (Continue): <see cref="MessageState.Answering"/>, shown, and out of
+    /// the memory index until <see cref="FinishExchangeAsync"/> stores how it ended. False when the conversation has no
+    /// such answer.
+    /// </summary>
+    Task<bool> ReopenAnswerAsync(Guid id, long answerId, CancellationToken cancellationToken);
 
     /// <summary>
     /// Creates a conversation holding <paramref name="messages"/> (an import, a branch copied to a new chat) in one
@@ -96,6 +104,10 @@ public sealed record StoredMessage(
 
     /// <summary>How many versions of this message there are.</summary>
     public int Siblings => SiblingIds.Count;
+
+    /// <summary>How an answer was made; null for a question, or an answer stored before Edison kept it.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public AnswerDetails? Details { get; init; }
 }
 
 /// <summary>How a stored answer stands.</summary>

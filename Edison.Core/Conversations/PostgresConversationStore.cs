@@ -12,7 +12,7 @@ namespace Edison.Core.Conversations;
 /// </summary>
 public sealed class PostgresConversationStore(IOptions<DatabaseOptions> database, TimeProvider time) : IConversationStore, IAsyncDisposable
 {
-    private const int SchemaVersion = 5;
+    private const int SchemaVersion = 6;
 
     // Any number both nodes agree on: the schema is created under this advisory lock, so two nodes starting together
     // do not race each other's CREATE statements.
@@ -67,6 +67,8 @@ public sealed class PostgresConversationStore(IOptions<DatabaseOptions> database
             ALTER TABLE messages ADD COLUMN IF NOT EXISTS search tsvector GENERATED ALWAYS AS (to_tsvector('english', content)) STORED;
             CREATE INDEX IF NOT EXISTS messages_search ON messages USING gin(search);
             CREATE INDEX IF NOT EXISTS conversations_title_search ON conversations USING gin(to_tsvector('english', title));
+            -- How each answer was made (mode, cut off, sources); answers stored before this have none kept.
+            ALTER TABLE messages ADD COLUMN IF NOT EXISTS details text;
             -- Conversations become trees, once: a stored conversation is one branch, each message following the one before.
             UPDATE messages SET parent_id = previous.id
                 FROM (SELECT id AS child, LAG(id) OVER (PARTITION BY conversation_id ORDER BY id) AS id FROM messages) previous
@@ -100,7 +102,7 @@ public sealed class PostgresConversationStore(IOptions<DatabaseOptions> database
     {
         await using var command = _source.CreateCommand(
             """
-            SELECT c.title, c.updated, c.shown_id, m.id, m.parent_id, m.role, m.content, m.created, m.state, m.error, m.context
+            SELECT c.title, c.updated, c.shown_id, m.id, m.parent_id, m.role, m.content, m.created, m.state, m.error, m.context, m.details
             FROM conversations c LEFT JOIN messages m ON m.conversation_id = c.id
             WHERE c.id = $1 ORDER BY m.id;
             """);
@@ -121,24 +123,31 @@ public sealed class PostgresConversationStore(IOptions<DatabaseOptions> database
                     reader.GetFieldValue<DateTimeOffset>(7),
                     reader.GetString(8),
                     reader.IsDBNull(9) ? null : reader.GetString(9),
-                    reader.IsDBNull(10) ? null : reader.GetString(10)));
+                    reader.IsDBNull(10) ? null : reader.GetString(10))
+                {
+                    Details = AnswerDetails.Parse(reader.IsDBNull(11) ? null : reader.GetString(11)),
+                });
             }
         }
 
         return found is var (title, updated, shownId) ? ConversationTree.Build(id, title, updated, shownId, messages) : null;
     }
 
-    public async Task AppendExchangeAsync(Guid id, string userMessage, string answer, string? context, ExchangePlace place, CancellationToken cancellationToken)
+    public async Task AppendExchangeAsync(
+        Guid id, string userMessage, string answer, string? context, ExchangePlace place, AnswerDetails? details, CancellationToken cancellationToken)
     {
-        await WriteExchangeAsync(id, userMessage, context, place, answer, MessageState.Completed, remember: true, cancellationToken);
+        await WriteExchangeAsync(id, userMessage, context, place, answer, MessageState.Completed, details, cancellationToken);
     }
 
     public Task<long> BeginExchangeAsync(Guid id, string userMessage, string? context, ExchangePlace place, CancellationToken cancellationToken) =>
-        WriteExchangeAsync(id, userMessage, context, place, string.Empty, MessageState.Answering, remember: false, cancellationToken);
+        WriteExchangeAsync(id, userMessage, context, place, string.Empty, MessageState.Answering, details: null, cancellationToken);
 
-    /// <summary>The question (unless one is answered again) and its answer, which becomes the one shown; returns the answer's id.</summary>
+    /// <summary>
+    /// The question (unless one is answered again) and its answer, which becomes the one shown and, once completed,
+    /// joins the memory index; returns the answer's id.
+    /// </summary>
     private async Task<long> WriteExchangeAsync(
-        Guid id, string userMessage, string? context, ExchangePlace place, string answer, string state, bool remember, CancellationToken cancellationToken)
+        Guid id, string userMessage, string? context, ExchangePlace place, string answer, string state, AnswerDetails? details, CancellationToken cancellationToken)
     {
         // Millisecond precision, as the SQLite store keeps, so both stores order and report times alike.
         var now = DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
@@ -170,11 +179,11 @@ public sealed class PostgresConversationStore(IOptions<DatabaseOptions> database
             BatchCommands =
             {
                 Command(
-                    "INSERT INTO messages (conversation_id, parent_id, role, content, created, state) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id;",
-                    id, questionId, ChatTurn.Assistant, answer, now, state),
+                    "INSERT INTO messages (conversation_id, parent_id, role, content, created, state, details) VALUES ($1, $2, $3, $4, $5, $6, $7::text) RETURNING id;",
+                    id, questionId, ChatTurn.Assistant, answer, now, state, (object?)details?.ToJson() ?? DBNull.Value),
             },
         };
-        if (remember)
+        if (state == MessageState.Completed)
         {
             batch.BatchCommands.Add(Command(
                 "INSERT INTO memories (conversation_id, user_text, answer, created) VALUES ($1, $2, $3, $4);", id, userMessage, answer, now));
@@ -196,7 +205,8 @@ public sealed class PostgresConversationStore(IOptions<DatabaseOptions> database
         return answerId;
     }
 
-    public async Task FinishExchangeAsync(Guid id, long answerId, string userMessage, string answer, string state, string? error, bool remember, CancellationToken cancellationToken)
+    public async Task FinishExchangeAsync(
+        Guid id, long answerId, string userMessage, string answer, string state, string? error, bool remember, AnswerDetails? details, CancellationToken cancellationToken)
     {
         var now = DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
         await using var connection = await _source.OpenConnectionAsync(cancellationToken);
@@ -206,8 +216,8 @@ public sealed class PostgresConversationStore(IOptions<DatabaseOptions> database
             BatchCommands =
             {
                 Command(
-                    "UPDATE messages SET content = $1, state = $2, error = $3 WHERE id = $4 AND conversation_id = $5;",
-                    answer, state, (object?)error ?? DBNull.Value, answerId, id),
+                    "UPDATE messages SET content = $1, state = $2, error = $3::text, details = $6::text WHERE id = $4 AND conversation_id = $5;",
+                    answer, state, (object?)error ?? DBNull.Value, answerId, id, (object?)details?.ToJson() ?? DBNull.Value),
                 Command("UPDATE conversations SET updated = $1 WHERE id = $2;", now, id),
             },
         };
@@ -219,6 +229,37 @@ public sealed class PostgresConversationStore(IOptions<DatabaseOptions> database
 
         await batch.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<bool> ReopenAnswerAsync(Guid id, long answerId, CancellationToken cancellationToken)
+    {
+        await using var connection = await _source.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        // The exchange's memory is the answer as it was: it goes, and comes back whole when the answer is finished.
+        await using var batch = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                Command(
+                    """
+                    DELETE FROM memories WHERE conversation_id = $1
+                        AND answer = (SELECT content FROM messages WHERE id = $2)
+                        AND user_text = (SELECT q.content FROM messages a JOIN messages q ON q.id = a.parent_id WHERE a.id = $2);
+                    """,
+                    id, answerId),
+                Command(
+                    "UPDATE messages SET state = $3, error = NULL WHERE id = $2 AND conversation_id = $1 AND role = $4;",
+                    id, answerId, MessageState.Answering, ChatTurn.Assistant),
+                Command(
+                    "UPDATE conversations SET shown_id = $2 WHERE id = $1 AND EXISTS (SELECT 1 FROM messages WHERE id = $2 AND state = $3);",
+                    id, answerId, MessageState.Answering),
+            },
+        };
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        bool reopened = batch.BatchCommands[1].RecordsAffected > 0;
+        await transaction.CommitAsync(cancellationToken);
+        return reopened;
     }
 
     public async Task CreateAsync(Guid id, string title, IReadOnlyList<StoredMessage> messages, long? shownId, CancellationToken cancellationToken)
@@ -236,7 +277,7 @@ public sealed class PostgresConversationStore(IOptions<DatabaseOptions> database
         foreach (var message in messages)
         {
             await using var insert = new NpgsqlCommand(
-                "INSERT INTO messages (conversation_id, parent_id, role, content, created, state, error, context) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id;",
+                "INSERT INTO messages (conversation_id, parent_id, role, content, created, state, error, context, details) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id;",
                 connection,
                 transaction);
             Add(
@@ -248,10 +289,12 @@ public sealed class PostgresConversationStore(IOptions<DatabaseOptions> database
                 message.Created,
                 message.State,
                 (object?)message.Error ?? DBNull.Value,
-                (object?)message.Context ?? DBNull.Value);
+                (object?)message.Context ?? DBNull.Value,
+                (object?)message.Details?.ToJson() ?? DBNull.Value);
             insert.Parameters[1].NpgsqlDbType = NpgsqlDbType.Bigint;
             insert.Parameters[6].NpgsqlDbType = NpgsqlDbType.Text;
             insert.Parameters[7].NpgsqlDbType = NpgsqlDbType.Text;
+            insert.Parameters[8].NpgsqlDbType = NpgsqlDbType.Text;
             ids[message.Id] = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
 
             var question = message.ParentId is { } questionId ? messages.FirstOrDefault(m => m.Id == questionId) : null;

@@ -9,7 +9,7 @@ namespace Edison.Core.Conversations;
 public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, IOptions<EdisonOptions> edison, TimeProvider time)
     : IConversationStore
 {
-    private const int SchemaVersion = 6;
+    private const int SchemaVersion = 7;
 
     private const string Interrupted = "Edison stopped while this answer was being written.";
 
@@ -141,6 +141,12 @@ public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, 
                 transaction);
         }
 
+        if (version < 7)
+        {
+            // How each answer was made (mode, cut off, sources); answers stored before this have none kept.
+            await ExecuteAsync(connection, "ALTER TABLE messages ADD COLUMN details TEXT;", cancellationToken, transaction);
+        }
+
         await ExecuteAsync(connection, $"PRAGMA user_version = {SchemaVersion};", cancellationToken, transaction);
         await transaction.CommitAsync(cancellationToken);
     }
@@ -177,7 +183,7 @@ public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, 
         await using var command = connection.CreateCommand();
         command.CommandText =
             """
-            SELECT c.title, c.updated, c.shown_id, m.id, m.parent_id, m.role, m.content, m.created, m.state, m.error, m.context
+            SELECT c.title, c.updated, c.shown_id, m.id, m.parent_id, m.role, m.content, m.created, m.state, m.error, m.context, m.details
             FROM conversations c LEFT JOIN messages m ON m.conversation_id = c.id
             WHERE c.id = $id ORDER BY m.id;
             """;
@@ -198,24 +204,31 @@ public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, 
                     FromUnixMs(reader.GetInt64(7)),
                     reader.GetString(8),
                     reader.IsDBNull(9) ? null : reader.GetString(9),
-                    reader.IsDBNull(10) ? null : reader.GetString(10)));
+                    reader.IsDBNull(10) ? null : reader.GetString(10))
+                {
+                    Details = AnswerDetails.Parse(reader.IsDBNull(11) ? null : reader.GetString(11)),
+                });
             }
         }
 
         return found is var (title, updated, shownId) ? ConversationTree.Build(id, title, updated, shownId, messages) : null;
     }
 
-    public async Task AppendExchangeAsync(Guid id, string userMessage, string answer, string? context, ExchangePlace place, CancellationToken cancellationToken)
+    public async Task AppendExchangeAsync(
+        Guid id, string userMessage, string answer, string? context, ExchangePlace place, AnswerDetails? details, CancellationToken cancellationToken)
     {
-        await WriteExchangeAsync(id, userMessage, context, place, answer, MessageState.Completed, remember: true, cancellationToken);
+        await WriteExchangeAsync(id, userMessage, context, place, answer, MessageState.Completed, details, cancellationToken);
     }
 
     public Task<long> BeginExchangeAsync(Guid id, string userMessage, string? context, ExchangePlace place, CancellationToken cancellationToken) =>
-        WriteExchangeAsync(id, userMessage, context, place, string.Empty, MessageState.Answering, remember: false, cancellationToken);
+        WriteExchangeAsync(id, userMessage, context, place, string.Empty, MessageState.Answering, details: null, cancellationToken);
 
-    /// <summary>The question (unless one is answered again) and its answer, which becomes the one shown; returns the answer's id.</summary>
+    /// <summary>
+    /// The question (unless one is answered again) and its answer, which becomes the one shown and, once completed,
+    /// joins the memory index; returns the answer's id.
+    /// </summary>
     private async Task<long> WriteExchangeAsync(
-        Guid id, string userMessage, string? context, ExchangePlace place, string answer, string state, bool remember, CancellationToken cancellationToken)
+        Guid id, string userMessage, string? context, ExchangePlace place, string answer, string state, AnswerDetails? details, CancellationToken cancellationToken)
     {
         long now = time.GetUtcNow().ToUnixTimeMilliseconds();
         await using var connection = await OpenAsync(cancellationToken);
@@ -230,10 +243,10 @@ public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, 
             {(place.QuestionId is null
                 ? $"INSERT INTO messages (conversation_id, parent_id, role, content, created, context) VALUES ($id, {parent}, $userRole, $user, $now, $context);"
                 : string.Empty)}
-            INSERT INTO messages (conversation_id, parent_id, role, content, created, state)
-                VALUES ($id, COALESCE($question, last_insert_rowid()), $assistantRole, $answer, $now, $state);
+            INSERT INTO messages (conversation_id, parent_id, role, content, created, state, details)
+                VALUES ($id, COALESCE($question, last_insert_rowid()), $assistantRole, $answer, $now, $state, $details);
             UPDATE conversations SET shown_id = last_insert_rowid() WHERE id = $id;
-            {(remember ? "INSERT INTO memories (user, answer, conversation_id, created) VALUES ($user, $answer, $id, $now);" : string.Empty)}
+            {(state == MessageState.Completed ? "INSERT INTO memories (user, answer, conversation_id, created) VALUES ($user, $answer, $id, $now);" : string.Empty)}
             SELECT shown_id FROM conversations WHERE id = $id;
             """;
         command.Parameters.AddWithValue("$id", Key(id));
@@ -247,12 +260,14 @@ public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, 
         command.Parameters.AddWithValue("$assistantRole", ChatTurn.Assistant);
         command.Parameters.AddWithValue("$answer", answer);
         command.Parameters.AddWithValue("$state", state);
+        command.Parameters.AddWithValue("$details", (object?)details?.ToJson() ?? DBNull.Value);
         long answerId = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
         await transaction.CommitAsync(cancellationToken);
         return answerId;
     }
 
-    public async Task FinishExchangeAsync(Guid id, long answerId, string userMessage, string answer, string state, string? error, bool remember, CancellationToken cancellationToken)
+    public async Task FinishExchangeAsync(
+        Guid id, long answerId, string userMessage, string answer, string state, string? error, bool remember, AnswerDetails? details, CancellationToken cancellationToken)
     {
         long now = time.GetUtcNow().ToUnixTimeMilliseconds();
         await using var connection = await OpenAsync(cancellationToken);
@@ -261,7 +276,7 @@ public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, 
         command.Transaction = transaction;
         command.CommandText =
             """
-            UPDATE messages SET content = $answer, state = $state, error = $error WHERE id = $answerId AND conversation_id = $id;
+            UPDATE messages SET content = $answer, state = $state, error = $error, details = $details WHERE id = $answerId AND conversation_id = $id;
             UPDATE conversations SET updated = $now WHERE id = $id;
             """ + (remember && state == MessageState.Completed
                 ? "INSERT INTO memories (user, answer, conversation_id, created) VALUES ($user, $answer, $id, $now);"
@@ -273,8 +288,44 @@ public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, 
         command.Parameters.AddWithValue("$error", (object?)error ?? DBNull.Value);
         command.Parameters.AddWithValue("$now", now);
         command.Parameters.AddWithValue("$user", userMessage);
+        command.Parameters.AddWithValue("$details", (object?)details?.ToJson() ?? DBNull.Value);
         await command.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<bool> ReopenAnswerAsync(Guid id, long answerId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+
+        // The exchange's memory is the answer as it was: it goes, and comes back whole when the answer is finished.
+        command.CommandText =
+            """
+            DELETE FROM memories WHERE conversation_id = $id
+                AND answer = (SELECT content FROM messages WHERE id = $answerId)
+                AND user = (SELECT q.content FROM messages a JOIN messages q ON q.id = a.parent_id WHERE a.id = $answerId);
+            UPDATE messages SET state = $answering, error = NULL WHERE id = $answerId AND conversation_id = $id AND role = $assistant;
+            SELECT changes();
+            """;
+        command.Parameters.AddWithValue("$id", Key(id));
+        command.Parameters.AddWithValue("$answerId", answerId);
+        command.Parameters.AddWithValue("$answering", MessageState.Answering);
+        command.Parameters.AddWithValue("$assistant", ChatTurn.Assistant);
+        bool reopened = (long)(await command.ExecuteScalarAsync(cancellationToken))! > 0;
+        if (reopened)
+        {
+            await using var show = connection.CreateCommand();
+            show.Transaction = transaction;
+            show.CommandText = "UPDATE conversations SET shown_id = $answerId WHERE id = $id;";
+            show.Parameters.AddWithValue("$id", Key(id));
+            show.Parameters.AddWithValue("$answerId", answerId);
+            await show.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return reopened;
     }
 
     public async Task CreateAsync(Guid id, string title, IReadOnlyList<StoredMessage> messages, long? shownId, CancellationToken cancellationToken)
@@ -302,8 +353,8 @@ public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, 
             bool remembered = message.Role == ChatTurn.Assistant && message.State == MessageState.Completed && question?.Role == ChatTurn.User;
             insert.CommandText =
                 """
-                INSERT INTO messages (conversation_id, parent_id, role, content, created, state, error, context)
-                    VALUES ($id, $parent, $role, $content, $created, $state, $error, $context);
+                INSERT INTO messages (conversation_id, parent_id, role, content, created, state, error, context, details)
+                    VALUES ($id, $parent, $role, $content, $created, $state, $error, $context, $details);
                 SELECT last_insert_rowid();
                 """ + (remembered ? "INSERT INTO memories (user, answer, conversation_id, created) VALUES ($question, $content, $id, $created);" : string.Empty);
             insert.Parameters.AddWithValue("$id", Key(id));
@@ -314,6 +365,7 @@ public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, 
             insert.Parameters.AddWithValue("$state", message.State);
             insert.Parameters.AddWithValue("$error", (object?)message.Error ?? DBNull.Value);
             insert.Parameters.AddWithValue("$context", (object?)message.Context ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$details", (object?)message.Details?.ToJson() ?? DBNull.Value);
             insert.Parameters.AddWithValue("$question", question?.Content ?? string.Empty);
             ids[message.Id] = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
         }

@@ -31,7 +31,9 @@ public sealed partial class ChatPromptBuilder
 
     /// <param name="answerTokens">Room to leave in the context for the answer.</param>
     /// <param name="context">Memories and web results for this message, put just before it in its turn.</param>
-    public ChatPrompt Build(IChatModel model, string systemPrompt, IReadOnlyList<ChatTurn> history, string message, int answerTokens, string? context = null)
+    /// <param name="answerSoFar">An answer to the message that the model writes more of (Continue): its turn is left open.</param>
+    public ChatPrompt Build(
+        IChatModel model, string systemPrompt, IReadOnlyList<ChatTurn> history, string message, int answerTokens, string? context = null, string? answerSoFar = null)
     {
         message = WithContext(message, context);
 
@@ -39,7 +41,7 @@ public sealed partial class ChatPromptBuilder
 
         // Exchanges are dropped whole, oldest first; the last candidate drops the whole history.
         var skips = Enumerable.Range(0, history.Count / 2 + 1).Select(i => i * 2).Append(history.Count).Distinct().ToList();
-        var fewest = Fit(model, systemPrompt, history, message, skips[^1]);
+        var fewest = Fit(model, systemPrompt, history, message, answerSoFar, skips[^1]);
         if (fewest.Tokens > budget)
         {
             throw new PromptTooLongException(fewest.Tokens, budget);
@@ -53,7 +55,7 @@ public sealed partial class ChatPromptBuilder
         while (low < high)
         {
             int middle = (low + high) / 2;
-            var candidate = Fit(model, systemPrompt, history, message, skips[middle]);
+            var candidate = Fit(model, systemPrompt, history, message, answerSoFar, skips[middle]);
             if (candidate.Tokens <= budget)
             {
                 best = candidate;
@@ -68,30 +70,39 @@ public sealed partial class ChatPromptBuilder
         return best;
     }
 
-    private static ChatPrompt Fit(IChatModel model, string systemPrompt, IReadOnlyList<ChatTurn> history, string message, int skip)
+    private static ChatPrompt Fit(IChatModel model, string systemPrompt, IReadOnlyList<ChatTurn> history, string message, string? answerSoFar, int skip)
     {
-        var turns = new List<ChatTurn>(history.Count - skip + 2) { new(ChatTurn.System, systemPrompt) };
+        var turns = new List<ChatTurn>(history.Count - skip + 3) { new(ChatTurn.System, systemPrompt) };
         turns.AddRange(history.Skip(skip));
         turns.Add(new ChatTurn(ChatTurn.User, message));
+        if (answerSoFar is not null)
+        {
+            turns.Add(new ChatTurn(ChatTurn.Assistant, answerSoFar));
+        }
+
         var prompt = model.Format(turns);
         return new ChatPrompt(turns, prompt, model.CountTokens(prompt), model.StopStrings);
     }
 
     /// <summary>
     /// The conversation in the model's chat template (its markup kept apart from the messages' content), or in the
-    /// plain fallback format when the model has none.
+    /// plain fallback format when the model has none. A conversation that ends with an answer leaves that answer open,
+    /// for the model to write more of (as llama.cpp's server prefills a last assistant message).
     /// </summary>
-    public static PromptText Format(LoadedModel model, IReadOnlyList<ChatTurn> turns) =>
-        model.HasChatTemplate ? FormatWithTemplate(model, turns) : FormatPlain(turns);
+    public static PromptText Format(LoadedModel model, IReadOnlyList<ChatTurn> turns)
+    {
+        bool continues = turns.Count > 0 && turns[^1].Role == ChatTurn.Assistant;
+        return model.HasChatTemplate ? FormatWithTemplate(model, turns, continues) : FormatPlain(turns, continues);
+    }
 
     /// <summary>
     /// llama.cpp applies the template to the messages as given, so each message goes in as a placeholder that no
     /// template changes (private-use characters around its index); the template's output is its markup with the
     /// placeholders marking where each message's content belongs.
     /// </summary>
-    private static PromptText FormatWithTemplate(LoadedModel model, IReadOnlyList<ChatTurn> turns)
+    private static PromptText FormatWithTemplate(LoadedModel model, IReadOnlyList<ChatTurn> turns, bool continues)
     {
-        var template = new LLamaTemplate(model.Weights, strict: false) { AddAssistant = true };
+        var template = new LLamaTemplate(model.Weights, strict: false) { AddAssistant = !continues };
         for (int i = 0; i < turns.Count; i++)
         {
             template.Add(turns[i].Role, $"{PlaceholderStart}{i}{PlaceholderEnd}");
@@ -102,20 +113,23 @@ public sealed partial class ChatPromptBuilder
         int at = 0;
         foreach (Match placeholder in Placeholder().Matches(applied))
         {
-            var turn = turns[int.Parse(placeholder.Groups[1].ValueSpan, CultureInfo.InvariantCulture)];
+            int index = int.Parse(placeholder.Groups[1].ValueSpan, CultureInfo.InvariantCulture);
+            var turn = turns[index];
             prompt.Markup(applied[at..placeholder.Index]);
-            _ = turn.Role == ChatTurn.Assistant ? prompt.Answer(turn.Content) : prompt.Content(turn.Content);
+            _ = turn.Role == ChatTurn.Assistant ? prompt.Answer(turn.Content, open: continues && index == turns.Count - 1) : prompt.Content(turn.Content);
             at = placeholder.Index + placeholder.Length;
         }
 
-        return prompt.Markup(applied[at..]).Build();
+        // What the template writes after an answer it continues closes the turn: it is left out.
+        return (continues ? prompt : prompt.Markup(applied[at..])).Build();
     }
 
-    private static PromptText FormatPlain(IReadOnlyList<ChatTurn> turns)
+    private static PromptText FormatPlain(IReadOnlyList<ChatTurn> turns, bool continues)
     {
         var prompt = new PromptTextBuilder();
-        foreach (var turn in turns)
+        for (int i = 0; i < turns.Count; i++)
         {
+            var turn = turns[i];
             switch (turn.Role)
             {
                 case ChatTurn.System:
@@ -124,13 +138,16 @@ public sealed partial class ChatPromptBuilder
                 case ChatTurn.User:
                     prompt.Markup("User: ").Content(turn.Content).Markup("\n");
                     break;
+                case ChatTurn.Assistant when continues && i == turns.Count - 1:
+                    prompt.Markup("Assistant:").Answer(turn.Content, lead: " ", open: true);
+                    break;
                 default:
                     prompt.Markup("Assistant:").Answer(turn.Content, lead: " ").Markup("\n");
                     break;
             }
         }
 
-        return prompt.Markup("Assistant:").Build();
+        return (continues ? prompt : prompt.Markup("Assistant:")).Build();
     }
 
     [GeneratedRegex("\uE000([0-9]+)\uE001")]

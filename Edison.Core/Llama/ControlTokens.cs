@@ -48,7 +48,7 @@ public sealed class ControlTokens
             if (part.IsAnswer && Answers.TryGet(part.Text, out var written))
             {
                 Flush(text, tokens);
-                tokens.AddRange(written);
+                tokens.AddRange(part.IsOpen ? WholeCharacters(written) : written);
                 continue;
             }
 
@@ -127,6 +127,54 @@ public sealed class ControlTokens
         }
 
         return (best, match);
+    }
+
+    /// <summary>An answer's tokens up to its last whole character: without the bytes of one it was cut off inside.</summary>
+    private LLamaToken[] WholeCharacters(LLamaToken[] tokens)
+    {
+        // A character is at most four bytes: an incomplete one lies within the last few tokens' bytes.
+        int from = Math.Max(0, tokens.Length - 8);
+        var bytes = new List<byte>();
+        var ends = new int[tokens.Length - from];
+        Span<byte> piece = stackalloc byte[256];
+        for (int i = from; i < tokens.Length; i++)
+        {
+            int length = (int)_weights.NativeHandle.TokenToSpan(tokens[i], piece, 0, special: false);
+            Span<byte> written = length <= piece.Length ? piece[..length] : new byte[length];
+            if (length > piece.Length)
+            {
+                _weights.NativeHandle.TokenToSpan(tokens[i], written, 0, special: false);
+            }
+
+            bytes.AddRange(written);
+            ends[i - from] = bytes.Count;
+        }
+
+        int whole = WholeCharacterBytes(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(bytes));
+        int count = tokens.Length;
+        while (count > from && ends[count - 1 - from] > whole)
+        {
+            count--;
+        }
+
+        return tokens[..count];
+    }
+
+    /// <summary>How many of the bytes come before a last character that is still incomplete (all of them when none is).</summary>
+    private static int WholeCharacterBytes(ReadOnlySpan<byte> bytes)
+    {
+        for (int i = bytes.Length - 1; i >= 0 && i >= bytes.Length - 4; i--)
+        {
+            if ((bytes[i] & 0xC0) == 0x80)
+            {
+                continue;
+            }
+
+            int length = bytes[i] >= 0xF0 ? 4 : bytes[i] >= 0xE0 ? 3 : bytes[i] >= 0xC0 ? 2 : 1;
+            return bytes.Length - i < length ? i : bytes.Length;
+        }
+
+        return bytes.Length;
     }
 
     private void Flush(StringBuilder text, List<LLamaToken> tokens)

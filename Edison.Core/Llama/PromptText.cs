@@ -21,11 +21,15 @@ public sealed record PromptText(IReadOnlyList<PromptPart> Parts)
 
 /// <param name="IsMarkup">True for the template's own text, false for a message's content.</param>
 /// <param name="IsAnswer">Content that is an earlier answer of the model's: it may be read as the tokens it was written in.</param>
+/// <param name="IsOpen">
+/// An answer the model writes more of (Continue), read up to its last whole character: one the length limit cut inside a
+/// character ended in bytes its text does not hold, and the model would go on from half a character.
+/// </param>
 /// <param name="Lead">
 /// Text the format puts before an answer, read only when the answer is read as text: the model's own tokens begin with
 /// it already (the plain format's "Assistant:" is followed by the model's " Hello").
 /// </param>
-public sealed record PromptPart(string Text, bool IsMarkup, bool IsAnswer = false, string Lead = "")
+public sealed record PromptPart(string Text, bool IsMarkup, bool IsAnswer = false, string Lead = "", bool IsOpen = false)
 {
     public static PromptPart Markup(string text) => new(text, IsMarkup: true);
 
@@ -44,12 +48,13 @@ public sealed class PromptTextBuilder
     public PromptTextBuilder Content(string text) => Add(text, isMarkup: false);
 
     /// <summary>An earlier answer: a part of its own, so that its tokens can be matched whole.</summary>
-    public PromptTextBuilder Answer(string text, string lead = "")
+    /// <param name="open">The answer the model goes on writing (see <see cref="PromptPart.IsOpen"/>).</param>
+    public PromptTextBuilder Answer(string text, string lead = "", bool open = false)
     {
         Flush();
         if (text.Length > 0)
         {
-            _parts.Add(new PromptPart(text, IsMarkup: false, IsAnswer: true, lead));
+            _parts.Add(new PromptPart(text, IsMarkup: false, IsAnswer: true, lead, open));
         }
 
         return this;

@@ -150,6 +150,34 @@ public sealed class BranchesInTheBrowserTests(BrowserFixture fixture) : IAsyncLi
     }
 
     [SkippableFact]
+    public async Task Continue_writes_more_of_a_cut_off_answer_into_the_same_answer_which_a_reload_keeps_whole()
+    {
+        Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
+        await SendAsync("tell me a story that never ends");
+        await Expect(LastAnswer.GetByTestId("cut-off")).ToBeVisibleAsync();
+        var cut = await LastAnswer.Locator(".markdown").InnerTextAsync();
+
+        await Expect(LastAnswer.GetByTestId("continue")).ToBeEnabledAsync();
+        await LastAnswer.GetByTestId("continue").ClickAsync();
+
+        // The answer was completed before Continue too: its state alone cannot tell the continuation has ended.
+        await Expect(LastAnswer.Locator(".markdown")).Not.ToHaveTextAsync(cut);
+        await Expect(LastAnswer).ToHaveAttributeAsync("data-state", "completed");
+        var continued = await LastAnswer.Locator(".markdown").InnerTextAsync();
+
+        Assert.StartsWith(cut, continued, StringComparison.Ordinal);
+        Assert.True(continued.Length > cut.Length + 10, $"\"{cut}\" became \"{continued}\"");
+        await Expect(Messages).ToHaveCountAsync(2);
+        await _page.ReloadAsync();
+        await WaitForCircuitAsync();
+        await Expect(Messages).ToHaveCountAsync(2);
+        await Expect(LastAnswer.Locator(".markdown")).ToHaveTextAsync(continued);
+        await Expect(LastAnswer.GetByTestId("continue")).ToBeEnabledAsync();
+        var stored = (await StoredAsync()).GetProperty("messages");
+        Assert.Equal(1, stored[1].GetProperty("siblings").GetInt32());
+    }
+
+    [SkippableFact]
     public async Task Searching_the_sidebar_finds_a_word_from_an_old_answer_and_opens_that_conversation()
     {
         Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);

@@ -67,7 +67,7 @@ public sealed class PageSecurityTests(BrowserFixture fixture) : IAsyncLifetime
         var store = fixture.Edison.Services.GetRequiredService<IConversationStore>();
         foreach (var (name, markdown) in HostileMarkdown.Vectors)
         {
-            await store.AppendExchangeAsync(id, $"vector: {name}", markdown, context: null, ExchangePlace.AfterShown, CancellationToken.None);
+            await store.AppendExchangeAsync(id, $"vector: {name}", markdown, context: null, ExchangePlace.AfterShown, details: null, CancellationToken.None);
         }
 
         await _page.GotoAsync($"/c/{id}");

@@ -16,12 +16,16 @@ public sealed class LiveReply
     private readonly StringBuilder _text = new();
     private readonly CancellationTokenSource _stop = new();
     private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private string? _textSnapshot = string.Empty;
+    private string? _textSnapshot;
 
     internal LiveReply(PreparedChat prepared, IReadOnlyList<string> images)
     {
         Prepared = prepared;
         Images = images;
+
+        // A continued answer is shown whole as it grows, from what it said before.
+        _text.Append(prepared.Continued?.Content);
+        _textSnapshot = _text.ToString();
     }
 
     public Guid ConversationId => Prepared.ConversationId;

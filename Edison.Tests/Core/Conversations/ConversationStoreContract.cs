@@ -48,9 +48,9 @@ public abstract class ConversationStoreContract : IAsyncLifetime
         Skip.If(MissingReason is not null, MissingReason);
         var id = Guid.NewGuid();
 
-        await Store.AppendExchangeAsync(id, "Plan a trip to Lisbon", "Day one: Alfama.", context: null, ExchangePlace.AfterShown, CancellationToken.None);
+        await Store.AppendExchangeAsync(id, "Plan a trip to Lisbon", "Day one: Alfama.", context: null, ExchangePlace.AfterShown, details: null, CancellationToken.None);
         Clock.Advance(TimeSpan.FromMinutes(3));
-        await Store.AppendExchangeAsync(id, "And day two?", "Belém.", context: null, ExchangePlace.AfterShown, CancellationToken.None);
+        await Store.AppendExchangeAsync(id, "And day two?", "Belém.", context: null, ExchangePlace.AfterShown, details: null, CancellationToken.None);
         var conversation = await Store.GetAsync(id, CancellationToken.None);
 
         Assert.NotNull(conversation);
@@ -66,13 +66,13 @@ public abstract class ConversationStoreContract : IAsyncLifetime
     {
         Skip.If(MissingReason is not null, MissingReason);
         var id = Guid.NewGuid();
-        await Store.AppendExchangeAsync(id, "q1", "a1", context: null, ExchangePlace.AfterShown, CancellationToken.None);
-        await Store.AppendExchangeAsync(id, "q2", "a2", context: null, ExchangePlace.AfterShown, CancellationToken.None);
+        await Store.AppendExchangeAsync(id, "q1", "a1", context: null, ExchangePlace.AfterShown, details: null, CancellationToken.None);
+        await Store.AppendExchangeAsync(id, "q2", "a2", context: null, ExchangePlace.AfterShown, details: null, CancellationToken.None);
         var first = (await Store.GetAsync(id, CancellationToken.None))!.Messages;
 
-        await Store.AppendExchangeAsync(id, "q2", "a2 again", context: null, ExchangePlace.AnswerAgain(first[2].Id), CancellationToken.None);
+        await Store.AppendExchangeAsync(id, "q2", "a2 again", context: null, ExchangePlace.AnswerAgain(first[2].Id), details: null, CancellationToken.None);
         var regenerated = (await Store.GetAsync(id, CancellationToken.None))!.Messages;
-        await Store.AppendExchangeAsync(id, "q2 edited", "a2 to the edit", context: null, ExchangePlace.After(first[1].Id), CancellationToken.None);
+        await Store.AppendExchangeAsync(id, "q2 edited", "a2 to the edit", context: null, ExchangePlace.After(first[1].Id), details: null, CancellationToken.None);
         var edited = (await Store.GetAsync(id, CancellationToken.None))!;
         var begun = await Store.BeginExchangeAsync(id, "q1 edited", context: null, ExchangePlace.After(null), CancellationToken.None);
         var restarted = (await Store.GetAsync(id, CancellationToken.None))!;
@@ -96,14 +96,14 @@ public abstract class ConversationStoreContract : IAsyncLifetime
     {
         Skip.If(MissingReason is not null, MissingReason);
         var id = Guid.NewGuid();
-        await Store.AppendExchangeAsync(id, "q1", "a1", context: null, ExchangePlace.AfterShown, CancellationToken.None);
-        await Store.AppendExchangeAsync(id, "q2", "a2", context: null, ExchangePlace.AfterShown, CancellationToken.None);
-        await Store.AppendExchangeAsync(id, "q3", "a3", context: null, ExchangePlace.AfterShown, CancellationToken.None);
+        await Store.AppendExchangeAsync(id, "q1", "a1", context: null, ExchangePlace.AfterShown, details: null, CancellationToken.None);
+        await Store.AppendExchangeAsync(id, "q2", "a2", context: null, ExchangePlace.AfterShown, details: null, CancellationToken.None);
+        await Store.AppendExchangeAsync(id, "q3", "a3", context: null, ExchangePlace.AfterShown, details: null, CancellationToken.None);
         var original = (await Store.GetAsync(id, CancellationToken.None))!.Messages;
-        await Store.AppendExchangeAsync(id, "q2 edited", "a2 to the edit", context: null, ExchangePlace.After(original[1].Id), CancellationToken.None);
+        await Store.AppendExchangeAsync(id, "q2 edited", "a2 to the edit", context: null, ExchangePlace.After(original[1].Id), details: null, CancellationToken.None);
 
         var back = await Store.ShowBranchAsync(id, original[2].Id, CancellationToken.None);
-        await Store.AppendExchangeAsync(id, "q4", "a4", context: null, ExchangePlace.AfterShown, CancellationToken.None);
+        await Store.AppendExchangeAsync(id, "q4", "a4", context: null, ExchangePlace.AfterShown, details: null, CancellationToken.None);
         var goneOn = (await Store.GetAsync(id, CancellationToken.None))!.Messages;
 
         Assert.NotNull(back);
@@ -122,7 +122,7 @@ public abstract class ConversationStoreContract : IAsyncLifetime
 
         await store.InitializeAsync(CancellationToken.None);
         var upgraded = (await store.GetAsync(id, CancellationToken.None))!;
-        await store.AppendExchangeAsync(id, "q3", "a3", context: null, ExchangePlace.AfterShown, CancellationToken.None);
+        await store.AppendExchangeAsync(id, "q3", "a3", context: null, ExchangePlace.AfterShown, details: null, CancellationToken.None);
         var goneOn = (await store.GetAsync(id, CancellationToken.None))!.Messages;
         var storedBefore = await store.SearchAsync(["a2"], 10, CancellationToken.None);
         var byOldTitle = await store.SearchAsync(["old"], 10, CancellationToken.None);
@@ -167,6 +167,38 @@ public abstract class ConversationStoreContract : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task An_answer_keeps_how_it_was_made_and_a_reopened_one_is_remembered_once_whole_when_finished()
+    {
+        Skip.If(MissingReason is not null, MissingReason);
+        var id = Guid.NewGuid();
+        var earlier = Guid.NewGuid();
+        var made = new AnswerDetails("code", CutOff: true, [ChatSource.Memory(earlier, "an old exchange"), ChatSource.Web("Otters", "https://example.org/otters", "They hold hands.")]);
+        await Store.AppendExchangeAsync(id, "Tell me about otters", "Otters are", context: null, ExchangePlace.AfterShown, made, CancellationToken.None);
+        var stored = (await Store.GetAsync(id, CancellationToken.None))!.Messages;
+        long answerId = stored[1].Id;
+
+        bool reopened = await Store.ReopenAnswerAsync(id, answerId, CancellationToken.None);
+        var whileWritten = (await Store.GetAsync(id, CancellationToken.None))!.Messages[1];
+        var rememberedWhileWritten = await Store.SearchExchangesAsync(["otters"], Guid.Empty, 10, CancellationToken.None);
+        await Store.FinishExchangeAsync(
+            id, answerId, "Tell me about otters", "Otters are playful.", MessageState.Completed, null, remember: true, made with { CutOff = false }, CancellationToken.None);
+        var finished = (await Store.GetAsync(id, CancellationToken.None))!.Messages;
+        var remembered = await Store.SearchExchangesAsync(["otters"], Guid.Empty, 10, CancellationToken.None);
+
+        Assert.Null(stored[0].Details);
+        Assert.Equal(("code", true), (stored[1].Details!.Mode, stored[1].Details!.CutOff));
+        Assert.Equal(made.Sources, stored[1].Details!.Sources);
+        Assert.True(reopened);
+        Assert.Equal((MessageState.Answering, "Otters are"), (whileWritten.State, whileWritten.Content));
+        Assert.Empty(rememberedWhileWritten);
+        Assert.Equal(2, finished.Count);
+        Assert.Equal(("Otters are playful.", MessageState.Completed, false), (finished[1].Content, finished[1].State, finished[1].Details!.CutOff));
+        Assert.Equal("Otters are playful.", Assert.Single(remembered).Answer);
+        Assert.False(await Store.ReopenAnswerAsync(id, stored[0].Id, CancellationToken.None));
+        Assert.False(await Store.ReopenAnswerAsync(Guid.NewGuid(), answerId, CancellationToken.None));
+    }
+
+    [SkippableFact]
     public async Task Search_finds_every_word_in_titles_questions_and_answers_however_they_ended_best_first_with_the_words_around()
     {
         Skip.If(MissingReason is not null, MissingReason);
@@ -175,12 +207,12 @@ public abstract class ConversationStoreContract : IAsyncLifetime
         var stopped = Guid.NewGuid();
         var deleted = Guid.NewGuid();
         var mostly = Guid.NewGuid();
-        await Store.AppendExchangeAsync(mostly, "Otters, otters, otters!", "Yes.", context: null, ExchangePlace.AfterShown, CancellationToken.None);
-        await Store.AppendExchangeAsync(otters, "Tell me about rivers", "Otters hold hands while they sleep in the river.", context: null, ExchangePlace.AfterShown, CancellationToken.None);
-        await Store.AppendExchangeAsync(baking, "Sourdough starters", "Feed the starter flour and water; otters are not involved.", context: null, ExchangePlace.AfterShown, CancellationToken.None);
+        await Store.AppendExchangeAsync(mostly, "Otters, otters, otters!", "Yes.", context: null, ExchangePlace.AfterShown, details: null, CancellationToken.None);
+        await Store.AppendExchangeAsync(otters, "Tell me about rivers", "Otters hold hands while they sleep in the river.", context: null, ExchangePlace.AfterShown, details: null, CancellationToken.None);
+        await Store.AppendExchangeAsync(baking, "Sourdough starters", "Feed the starter flour and water; otters are not involved.", context: null, ExchangePlace.AfterShown, details: null, CancellationToken.None);
         var begun = await Store.BeginExchangeAsync(stopped, "Write about kelp forests", context: null, ExchangePlace.AfterShown, CancellationToken.None);
-        await Store.FinishExchangeAsync(stopped, begun, "Write about kelp forests", "Sea otters wrap themselves in kelp", MessageState.Stopped, null, remember: true, CancellationToken.None);
-        await Store.AppendExchangeAsync(deleted, "Otters sleeping", "Holding hands.", context: null, ExchangePlace.AfterShown, CancellationToken.None);
+        await Store.FinishExchangeAsync(stopped, begun, "Write about kelp forests", "Sea otters wrap themselves in kelp", MessageState.Stopped, null, remember: true, details: null, CancellationToken.None);
+        await Store.AppendExchangeAsync(deleted, "Otters sleeping", "Holding hands.", context: null, ExchangePlace.AfterShown, details: null, CancellationToken.None);
         await Store.DeleteAsync(deleted, CancellationToken.None);
         await Store.RenameAsync(baking, "Bread notes", CancellationToken.None);
 
@@ -207,9 +239,9 @@ public abstract class ConversationStoreContract : IAsyncLifetime
         Skip.If(MissingReason is not null, MissingReason);
         var older = Guid.NewGuid();
         var newer = Guid.NewGuid();
-        await Store.AppendExchangeAsync(older, "first", "a", context: null, ExchangePlace.AfterShown, CancellationToken.None);
+        await Store.AppendExchangeAsync(older, "first", "a", context: null, ExchangePlace.AfterShown, details: null, CancellationToken.None);
         Clock.Advance(TimeSpan.FromSeconds(1));
-        await Store.AppendExchangeAsync(newer, "second", "b", context: null, ExchangePlace.AfterShown, CancellationToken.None);
+        await Store.AppendExchangeAsync(newer, "second", "b", context: null, ExchangePlace.AfterShown, details: null, CancellationToken.None);
 
         Assert.True(await Store.RenameAsync(older, "Renamed", CancellationToken.None));
         Assert.False(await Store.RenameAsync(Guid.NewGuid(), "Nobody", CancellationToken.None));
@@ -227,10 +259,10 @@ public abstract class ConversationStoreContract : IAsyncLifetime
         var told = Guid.NewGuid();
         var mentioned = Guid.NewGuid();
         var current = Guid.NewGuid();
-        await Store.AppendExchangeAsync(mentioned, "Tell me about parks", "Many parks allow dogs on a lead.", context: null, ExchangePlace.AfterShown, CancellationToken.None);
-        await Store.AppendExchangeAsync(told, "My dog Rex loves chasing squirrels", "Rex sounds lively!", context: null, ExchangePlace.AfterShown, CancellationToken.None);
-        await Store.AppendExchangeAsync(current, "Where should I walk my dog?", "Try the park.", context: null, ExchangePlace.AfterShown, CancellationToken.None);
-        await Store.AppendExchangeAsync(Guid.NewGuid(), "I bake sourdough", "Lovely.", context: null, ExchangePlace.AfterShown, CancellationToken.None);
+        await Store.AppendExchangeAsync(mentioned, "Tell me about parks", "Many parks allow dogs on a lead.", context: null, ExchangePlace.AfterShown, details: null, CancellationToken.None);
+        await Store.AppendExchangeAsync(told, "My dog Rex loves chasing squirrels", "Rex sounds lively!", context: null, ExchangePlace.AfterShown, details: null, CancellationToken.None);
+        await Store.AppendExchangeAsync(current, "Where should I walk my dog?", "Try the park.", context: null, ExchangePlace.AfterShown, details: null, CancellationToken.None);
+        await Store.AppendExchangeAsync(Guid.NewGuid(), "I bake sourdough", "Lovely.", context: null, ExchangePlace.AfterShown, details: null, CancellationToken.None);
 
         var found = await Store.SearchExchangesAsync(["dogs"], current, 10, CancellationToken.None);
 
@@ -247,7 +279,7 @@ public abstract class ConversationStoreContract : IAsyncLifetime
     {
         Skip.If(MissingReason is not null, MissingReason);
         var id = Guid.NewGuid();
-        await Store.AppendExchangeAsync(id, "My tortoise Boris eats dandelions", "Good taste.", context: null, ExchangePlace.AfterShown, CancellationToken.None);
+        await Store.AppendExchangeAsync(id, "My tortoise Boris eats dandelions", "Good taste.", context: null, ExchangePlace.AfterShown, details: null, CancellationToken.None);
         Assert.Single(await Store.SearchExchangesAsync(["tortoise"], Guid.Empty, 10, CancellationToken.None));
 
         Assert.True(await Store.DeleteAsync(id, CancellationToken.None));
@@ -265,10 +297,10 @@ public abstract class ConversationStoreContract : IAsyncLifetime
         var id = Guid.NewGuid();
         const string memories = "From an earlier conversation: the user's parrot is called Kiwi.";
 
-        await Store.AppendExchangeAsync(id, "What should I feed my parrot?", "Seeds and fruit.", memories, ExchangePlace.AfterShown, CancellationToken.None);
+        await Store.AppendExchangeAsync(id, "What should I feed my parrot?", "Seeds and fruit.", memories, ExchangePlace.AfterShown, details: null, CancellationToken.None);
         var begun = await Store.BeginExchangeAsync(id, "And how often?", "Web result: twice a day.", ExchangePlace.AfterShown, CancellationToken.None);
-        await Store.FinishExchangeAsync(id, begun, "And how often?", "Twice a day.", MessageState.Completed, null, true, CancellationToken.None);
-        await Store.AppendExchangeAsync(id, "Thanks!", "You're welcome.", context: null, ExchangePlace.AfterShown, CancellationToken.None);
+        await Store.FinishExchangeAsync(id, begun, "And how often?", "Twice a day.", MessageState.Completed, null, true, details: null, CancellationToken.None);
+        await Store.AppendExchangeAsync(id, "Thanks!", "You're welcome.", context: null, ExchangePlace.AfterShown, details: null, CancellationToken.None);
         var messages = (await Store.GetAsync(id, CancellationToken.None))!.Messages;
 
         Assert.Equal([memories, null, "Web result: twice a day.", null, null, null], messages.Select(m => m.Context));
@@ -284,11 +316,11 @@ public abstract class ConversationStoreContract : IAsyncLifetime
 
         var stopped = await Store.BeginExchangeAsync(id, "Tell me about my gecko Ziggy", context: null, ExchangePlace.AfterShown, CancellationToken.None);
         var whileAnswering = await Store.GetAsync(id, CancellationToken.None);
-        await Store.FinishExchangeAsync(id, stopped, "Tell me about my gecko Ziggy", "Ziggy is a", MessageState.Stopped, null, true, CancellationToken.None);
+        await Store.FinishExchangeAsync(id, stopped, "Tell me about my gecko Ziggy", "Ziggy is a", MessageState.Stopped, null, true, details: null, CancellationToken.None);
         var failed = await Store.BeginExchangeAsync(id, "And my newt Olga?", context: null, ExchangePlace.AfterShown, CancellationToken.None);
-        await Store.FinishExchangeAsync(id, failed, "And my newt Olga?", string.Empty, MessageState.Failed, "The model failed.", true, CancellationToken.None);
+        await Store.FinishExchangeAsync(id, failed, "And my newt Olga?", string.Empty, MessageState.Failed, "The model failed.", true, details: null, CancellationToken.None);
         var completed = await Store.BeginExchangeAsync(id, "And my frog Pim?", context: null, ExchangePlace.AfterShown, CancellationToken.None);
-        await Store.FinishExchangeAsync(id, completed, "And my frog Pim?", "Pim croaks.", MessageState.Completed, null, true, CancellationToken.None);
+        await Store.FinishExchangeAsync(id, completed, "And my frog Pim?", "Pim croaks.", MessageState.Completed, null, true, details: null, CancellationToken.None);
         var conversation = await Store.GetAsync(id, CancellationToken.None);
 
         Assert.Equal(["Tell me about my gecko Ziggy", string.Empty], whileAnswering!.Messages.Select(m => m.Content));

@@ -38,6 +38,21 @@ public sealed class ChatPromptBuilderTests
     }
 
     [Fact]
+    public async Task An_answer_to_continue_is_left_open_in_either_format_for_the_model_to_go_on()
+    {
+        await using var templated = new EdisonFactory(TestModels.Greeting);
+        await using var plain = new EdisonFactory(TestModels.Story);
+
+        var withTemplate = Builder.Build(await LoadAsync(templated), "Be brief.", [], "count to five", 64, answerSoFar: "One, two,");
+        var withFallback = Builder.Build(await LoadAsync(plain), "Be brief.", [], "count to five", 64, answerSoFar: "One, two,");
+
+        Assert.Equal(
+            "<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\ncount to five<|im_end|>\n<|im_start|>assistant\nOne, two,",
+            withTemplate.Text);
+        Assert.Equal("Be brief.\n\nUser: count to five\nAssistant: One, two,", withFallback.Text);
+    }
+
+    [Fact]
     public async Task History_that_does_not_fit_is_dropped_oldest_first()
     {
         await using var edison = new EdisonFactory(TestModels.Story, contextSize: 256);

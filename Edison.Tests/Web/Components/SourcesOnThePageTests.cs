@@ -15,7 +15,7 @@ public sealed class SourcesOnThePageTests : ChatPageContext
     {
         var earlier = Guid.NewGuid();
         await Services.GetRequiredService<IConversationStore>()
-            .AppendExchangeAsync(earlier, "My dog Rex loves chasing squirrels", "What a lively dog!", context: null, ExchangePlace.AfterShown, CancellationToken.None);
+            .AppendExchangeAsync(earlier, "My dog Rex loves chasing squirrels", "What a lively dog!", context: null, ExchangePlace.AfterShown, details: null, CancellationToken.None);
         var page = Render<Chat>();
 
         page.WaitForAssertion(() => Assert.False(page.Find("[data-testid=chat-input]").HasAttribute("disabled")));
@@ -30,6 +30,26 @@ public sealed class SourcesOnThePageTests : ChatPageContext
         Assert.Equal($"/c/{earlier}", source.QuerySelector("a")!.GetAttribute("href"));
         Assert.Contains("My dog Rex loves chasing squirrels", source.TextContent);
         Assert.Contains("Rex loves chasing squirrels", Engine.Requests[0].Prompt.Text);
+        var stored = await Services.GetRequiredService<IConversationStore>().GetAsync(
+            Services.GetRequiredService<ChatSession>().ConversationId!.Value, CancellationToken.None);
+        Assert.Equal(earlier, Assert.Single(stored!.Messages[1].Details!.Sources).ConversationId);
+    }
+
+    [Fact]
+    public async Task A_stored_answer_opened_again_shows_the_sources_it_was_written_from()
+    {
+        var earlier = Guid.NewGuid();
+        var id = Guid.NewGuid();
+        var store = Services.GetRequiredService<IConversationStore>();
+        await store.AppendExchangeAsync(earlier, "My dog Rex loves chasing squirrels", "What a lively dog!", context: null, ExchangePlace.AfterShown, details: null, CancellationToken.None);
+        await store.AppendExchangeAsync(
+            id, "What does my dog like?", "Squirrels.", context: null, ExchangePlace.AfterShown,
+            new AnswerDetails("chat", CutOff: false, [ChatSource.Memory(earlier, "My dog Rex loves chasing squirrels")]), CancellationToken.None);
+
+        var page = Render<Chat>(p => p.Add(c => c.ConversationId, id));
+
+        page.WaitForAssertion(() => Assert.Equal($"/c/{earlier}", page.Find("[data-testid=source] a").GetAttribute("href")));
+        Assert.Contains("My dog Rex loves chasing squirrels", page.Find("[data-testid=source]").TextContent);
     }
 
     [Fact]

@@ -77,17 +77,25 @@ public sealed class ChatBubble(string role, string content = "", BubbleState sta
         Changed?.Invoke();
     }
 
-    /// <summary>Ties the bubble to its stored message, and tells the views (its versions may have changed).</summary>
+    /// <summary>Ties the bubble to its stored message, and tells the views (its versions or details may have changed).</summary>
     public void Identify(StoredMessage stored)
     {
         lock (_gate)
         {
-            if (Stored is { } known && known.Id == stored.Id && known.SiblingIds.SequenceEqual(stored.SiblingIds))
+            if (Stored is { } known && known.Id == stored.Id && known.SiblingIds.SequenceEqual(stored.SiblingIds) && known.Details == stored.Details)
             {
                 return;
             }
 
             Stored = stored;
+
+            // How a stored answer was made shows again after a reload; answers stored before Edison kept it show none.
+            if (stored.Details is { } details)
+            {
+                Sources = details.Sources;
+                CutOff = details.CutOff;
+            }
+
             _version++;
         }
 

@@ -71,6 +71,15 @@ public sealed class ChatSession : IDisposable
             : StartAsync(null, settings, null, question.Id);
     }
 
+    /// <summary>Writes more of the last answer, which the length limit cut off: appended to it and stored as one answer.</summary>
+    public Task<string?> ContinueAsync(ChatBubble answer, ChatSettings settings)
+    {
+        var bubbles = Messages;
+        return bubbles.Count < 2 || bubbles[^1] != answer || !answer.CutOff || answer.IsInProgress || answer.Stored is not { } stored
+            ? Task.FromResult<string?>(null)
+            : StartAsync(null, settings, null, parentId: null, continueId: stored.Id);
+    }
+
     /// <summary>Asks an edited question in place of one: the original, and all that followed it, stay as another version.</summary>
     public Task<string?> EditAsync(ChatBubble question, string text, ChatSettings settings) =>
         question.Role != ChatTurn.User || question.Stored is not { } stored
@@ -129,9 +138,10 @@ public sealed class ChatSession : IDisposable
 
     /// <summary>
     /// Starts a live reply this page follows; the conversation gets its id at once (a new one for a new chat). With a
-    /// <paramref name="parentId"/> the answer starts from that point (see <see cref="ChatRequest.ParentId"/>).
+    /// <paramref name="parentId"/> the answer starts from that point (see <see cref="ChatRequest.ParentId"/>); with a
+    /// <paramref name="continueId"/> it writes more of that answer.
     /// </summary>
-    private async Task<string?> StartAsync(string? text, ChatSettings settings, IReadOnlyList<string>? images, long? parentId)
+    private async Task<string?> StartAsync(string? text, ChatSettings settings, IReadOnlyList<string>? images, long? parentId, long? continueId = null)
     {
         if (IsReplying)
         {
@@ -142,6 +152,7 @@ public sealed class ChatSession : IDisposable
         var request = new ChatRequest(text, settings.Mode, id.ToString(), settings.Remember, settings.MaxTokens, settings.Temperature, images)
         {
             ParentId = parentId,
+            ContinueId = continueId,
         };
         if (_pipeline.Refusal(request) is { } refusal)
         {
@@ -318,7 +329,7 @@ public sealed class ChatSession : IDisposable
     private void ShowReply(LiveReply reply)
     {
         var question = new ChatBubble(ChatTurn.User, reply.Question, images: reply.Images);
-        var answer = new ChatBubble(ChatTurn.Assistant, state: BubbleState.Waiting);
+        var answer = new ChatBubble(ChatTurn.Assistant, reply.Text, BubbleState.Waiting);
         lock (_bubbles)
         {
             Unfollow();

@@ -1,0 +1,85 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Edison.Core.Chat;
+using Edison.Core.Conversations;
+using Edison.Tests.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Edison.Tests.Web.Endpoints;
+
+/// <summary>
+/// Continue from a client: an answer the length limit cut off is written on from its last word, stored as one answer,
+/// and the mark that it was cut off is kept with it until then.
+/// </summary>
+public sealed class ContinueTests : IAsyncLifetime
+{
+    private readonly EdisonFactory _edison = new(TestModels.Story);
+    private HttpClient _client = null!;
+
+    public async Task InitializeAsync() => _client = await _edison.CreateReadyClientAsync();
+
+    public async Task DisposeAsync() => await _edison.DisposeAsync();
+
+    [Fact]
+    public async Task A_cut_off_answer_continued_reads_as_one_answer_never_cut_and_is_remembered_once()
+    {
+        var cut = await ChatJson.PostAsync(_client, new { message = "tell me a story", max_tokens = 5 });
+        var id = cut.GetProperty("conversation_id").GetString()!;
+        var partial = cut.GetProperty("response").GetString()!;
+        var before = await MessagesAsync(id);
+        long answerId = before[1].GetProperty("id").GetInt64();
+        var prompt = (await _edison.Services.GetRequiredService<ChatPipeline>()
+            .PrepareAsync(new ChatRequest(null, ConversationId: id) { ContinueId = answerId }, CancellationToken.None)).Prompt.Text;
+
+        var response = await _client.PostAsync("/chat/stream", Sse.Json(new { conversation_id = id, continue_id = answerId }));
+        var events = await Sse.ParseAsync(await response.Content.ReadAsStreamAsync());
+        var after = await MessagesAsync(id);
+        var remembered = await _edison.Services.GetRequiredService<IConversationStore>()
+            .SearchExchangesAsync(["llama"], Guid.Empty, 10, CancellationToken.None);
+
+        Assert.Equal("length", cut.GetProperty("finish_reason").GetString());
+        Assert.True(before[1].GetProperty("details").GetProperty("cut_off").GetBoolean());
+        Assert.Equal("chat", before[1].GetProperty("details").GetProperty("mode").GetString());
+        Assert.True(partial.Length is > 0 && partial.Length < TestModels.StoryAnswer.Length, partial);
+        Assert.EndsWith("User: tell me a story\nAssistant: " + partial, prompt);
+        var done = Sse.Data(Assert.Single(events, e => e.EventType == "done"));
+        Assert.True(done.GetProperty("ok").GetBoolean(), done.ToString());
+        Assert.Equal(TestModels.StoryAnswer, done.GetProperty("response").GetString());
+        Assert.Equal(TestModels.StoryAnswer[partial.Length..], string.Concat(events.Where(e => e.EventType == "token").Select(Sse.TokenText)));
+        Assert.Equal(["tell me a story", TestModels.StoryAnswer], after.Select(m => m.GetProperty("content").GetString()));
+        Assert.Equal((answerId, 1, "completed"), (after[1].GetProperty("id").GetInt64(), after[1].GetProperty("siblings").GetInt32(), after[1].GetProperty("state").GetString()));
+        Assert.False(after[1].GetProperty("details").GetProperty("cut_off").GetBoolean());
+        Assert.Equal(TestModels.StoryAnswer, Assert.Single(remembered).Answer);
+    }
+
+    [Theory]
+    [InlineData("{\"continue_id\":%answer%}", "\"continue_id\" is the id of an answer in the conversation named by \"conversation_id\"")]
+    [InlineData("{\"conversation_id\":\"%id%\",\"continue_id\":%answer%,\"message\":\"more\"}", "send no \"message\"")]
+    [InlineData("{\"conversation_id\":\"%id%\",\"continue_id\":%question%}", "is not an answer of conversation")]
+    [InlineData("{\"conversation_id\":\"%id%\",\"continue_id\":%first%}", "has been replied to")]
+    public async Task A_continue_id_that_does_not_fit_is_refused_and_changes_nothing(string body, string error)
+    {
+        var first = await ChatJson.PostAsync(_client, new { message = "One question", max_tokens = 3 });
+        var id = first.GetProperty("conversation_id").GetString()!;
+        await ChatJson.PostAsync(_client, new { message = "Another", conversation_id = id, max_tokens = 3 });
+        var shown = await MessagesAsync(id);
+        body = body.Replace("%id%", id)
+            .Replace("%question%", shown[2].GetProperty("id").ToString())
+            .Replace("%answer%", shown[3].GetProperty("id").ToString())
+            .Replace("%first%", shown[1].GetProperty("id").ToString());
+
+        var response = await _client.PostAsync("/chat", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var reply = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.False(reply.GetProperty("ok").GetBoolean());
+        Assert.Contains(error, reply.GetProperty("error").GetString());
+        Assert.Equal(
+            shown.Select(m => m.GetProperty("content").GetString()),
+            (await MessagesAsync(id)).Select(m => m.GetProperty("content").GetString()));
+    }
+
+    private async Task<List<JsonElement>> MessagesAsync(string id) =>
+        (await _client.GetFromJsonAsync<JsonElement>($"/api/conversations/{id}")).GetProperty("messages").EnumerateArray().ToList();
+}
