@@ -170,6 +170,30 @@ public sealed class ChatPageComponentTests : ChatPageContext
     }
 
     [Fact]
+    public async Task Retrying_a_stored_failed_answer_answers_the_question_again_beside_it_and_keeps_the_failed_one()
+    {
+        var page = Render<Chat>();
+        await SendAsync(page, "hi");
+        Engine.Write("Half");
+        Engine.Fail();
+        page.WaitForAssertion(() => Assert.Equal("failed", Answer(page).GetAttribute("data-state")));
+        page.WaitForAssertion(() => Assert.False(page.Find("[data-testid=edit-message]").HasAttribute("disabled")));
+
+        await page.InvokeAsync(() => Answer(page).QuerySelector("[data-testid=retry]")!.ClickAsync(new()));
+        page.WaitForAssertion(() => Assert.NotEqual("failed", Answer(page).GetAttribute("data-state")));
+        Engine.Write("A whole answer.");
+        Engine.EndAnswer();
+        page.WaitForAssertion(() => Assert.Equal("2/2", Answer(page).QuerySelector("[data-testid=branch-position]")?.TextContent));
+
+        Assert.Equal(2, page.FindAll("[data-testid=message]").Count);
+        Assert.Equal("A whole answer.", AnswerText(page));
+        Assert.Equal("hi", Engine.Requests[1].Prompt.Parts.Last(p => !p.IsMarkup).Text);
+        await page.InvokeAsync(() => Answer(page).QuerySelector("[data-testid=branch-prev]")!.ClickAsync(new()));
+        page.WaitForAssertion(() => Assert.Equal("failed", Answer(page).GetAttribute("data-state")));
+        Assert.Equal("Half", AnswerText(page));
+    }
+
+    [Fact]
     public async Task A_new_conversation_appears_in_the_sidebar_with_a_generated_title()
     {
         var page = Render<Chat>();

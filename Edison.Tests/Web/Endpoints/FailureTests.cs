@@ -40,6 +40,26 @@ public sealed class FailureTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_continuation_that_fails_leaves_the_answer_as_it_was_still_remembered_and_still_to_continue()
+    {
+        var id = Guid.NewGuid();
+        var store = _edison.Services.GetRequiredService<Edison.Core.Conversations.IConversationStore>();
+        await store.AppendExchangeAsync(
+            id, "tell me about otters", "Otters hold", context: null, Edison.Core.Conversations.ExchangePlace.AfterShown,
+            new Edison.Core.Conversations.AnswerDetails("chat", CutOff: true, []), CancellationToken.None);
+        var answerId = (await store.GetAsync(id, CancellationToken.None))!.Messages[1].Id;
+
+        var response = await _client.PostAsync("/chat/stream", Sse.Json(new { conversation_id = id, continue_id = answerId }));
+        var events = await Sse.ParseAsync(await response.Content.ReadAsStreamAsync());
+        var answer = (await store.GetAsync(id, CancellationToken.None))!.Messages[1];
+        var remembered = await store.SearchExchangesAsync(["otters"], Guid.Empty, 10, CancellationToken.None);
+
+        Assert.Contains("failed while writing the answer", Sse.Data(events[^1]).GetProperty("error").GetString());
+        Assert.Equal(("Otters hold", "completed", true), (answer.Content, answer.State, answer.Details!.CutOff));
+        Assert.Equal("Otters hold", Assert.Single(remembered).Answer);
+    }
+
+    [Fact]
     public async Task A_failure_on_chat_is_a_500_with_the_error_shape()
     {
         var response = await _client.PostAsync("/chat", Sse.Json(new { message = "hi" }));

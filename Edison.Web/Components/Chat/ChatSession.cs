@@ -180,14 +180,23 @@ public sealed class ChatSession : IDisposable
         return null;
     }
 
-    /// <summary>Asks again for a failed answer: the question is sent again and answered below it.</summary>
+    /// <summary>
+    /// Asks again for a failed answer: a stored question is answered again, the new answer beside the failed one (which
+    /// stays as a version); one that was not stored, or went with images (which are not stored), is sent again.
+    /// </summary>
     public Task<string?> RetryAsync(ChatBubble failed, ChatSettings settings)
     {
         var bubbles = Messages;
         int index = bubbles.ToList().IndexOf(failed);
-        return index < 1 || failed.State != BubbleState.Failed || IsReplying
-            ? Task.FromResult<string?>(null)
-            : SendAsync(bubbles[index - 1].Content, settings, bubbles[index - 1].Images);
+        if (index < 1 || failed.State != BubbleState.Failed || IsReplying)
+        {
+            return Task.FromResult<string?>(null);
+        }
+
+        var question = bubbles[index - 1];
+        return question.Stored is { } stored && question.Images.Count == 0 && index == bubbles.Count - 1
+            ? StartAsync(null, settings, null, stored.Id)
+            : SendAsync(question.Content, settings, question.Images);
     }
 
     /// <summary>Stops the conversation's answer, for every page that shows it.</summary>
