@@ -46,7 +46,8 @@ public static class ConversationEndpoints
     }
 
     /// <summary>Shows another version of a message (<c>{"message_id":...}</c>) and the branch that follows it; returns the conversation as it now shows.</summary>
-    private static async Task<IResult> ShowAsync(string id, HttpRequest http, ChatRequestReader reader, IConversationStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> ShowAsync(
+        string id, HttpRequest http, ChatRequestReader reader, IConversationStore store, Replies.LiveReplies replies, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var key))
         {
@@ -60,6 +61,11 @@ public static class ConversationEndpoints
         }
 
         var shown = await store.ShowBranchAsync(key, messageId, cancellationToken);
+        if (shown is not null)
+        {
+            replies.AnnounceBranchShown(key);
+        }
+
         return shown is not null ? TypedResults.Json(shown, EdisonJson.Options)
             : await store.GetAsync(key, cancellationToken) is null ? NotFound(key)
             : ErrorResponse.Result($"Conversation {key} has no message {messageId}.", StatusCodes.Status400BadRequest);

@@ -22,6 +22,12 @@ public sealed class LiveReplies(ChatPipeline pipeline, IHostApplicationLifetime 
     /// <summary>The stored conversations changed (one was created, got its title); may be raised on any thread.</summary>
     public event Action? ConversationsChanged;
 
+    /// <summary>Another version of a message is shown in a conversation (from a page or the API); may be raised on any thread.</summary>
+    public event Action<Guid>? BranchShown;
+
+    /// <summary>Tells every page on the conversation that it shows another branch now.</summary>
+    public void AnnounceBranchShown(Guid conversationId) => BranchShown?.Invoke(conversationId);
+
     /// <summary>The conversation's reply, running or recently ended; null when there is none.</summary>
     public LiveReply? Find(Guid conversationId) => _replies.TryGetValue(conversationId, out var reply) ? reply : null;
 

@@ -140,6 +140,26 @@ public sealed class ChatSessionTests : ChatPageContext
         Assert.Empty(Engine.Requests);
     }
 
+    [Fact]
+    public async Task A_version_shown_on_one_page_is_shown_on_every_page_on_the_conversation()
+    {
+        var id = Guid.NewGuid();
+        var store = Services.GetRequiredService<IConversationStore>();
+        await store.AppendExchangeAsync(id, "name a colour", "Red.", context: null, ExchangePlace.AfterShown, details: null, CancellationToken.None);
+        var question = (await StoredAsync(id)).Messages[0].Id;
+        await store.AppendExchangeAsync(id, "name a colour", "Blue.", context: null, ExchangePlace.AnswerAgain(question), details: null, CancellationToken.None);
+        var first = NewSession();
+        var second = NewSession();
+        await first.OpenAsync(id, CancellationToken.None);
+        await second.OpenAsync(id, CancellationToken.None);
+
+        await first.ShowVersionAsync(first.Messages[1], -1, CancellationToken.None);
+
+        await Eventually.WaitUntilAsync(() => second.Messages[^1].Content == "Red.");
+        Assert.Equal(1, second.Messages[^1].BranchPosition);
+        Assert.Equal("Red.", first.Messages[^1].Content);
+    }
+
     private ChatSession NewSession() => Services.CreateScope().ServiceProvider.GetRequiredService<ChatSession>();
 
     private async Task<Conversation> StoredAsync(Guid id) =>

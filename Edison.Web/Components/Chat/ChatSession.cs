@@ -28,6 +28,7 @@ public sealed class ChatSession : IDisposable
         (_replies, _conversations, _pipeline, _time) = (replies, conversations, pipeline, time);
         _replies.Started += OnReplyStarted;
         _replies.ConversationsChanged += OnConversationsChanged;
+        _replies.BranchShown += OnBranchShown;
     }
 
     /// <summary>Messages were added or removed, a reply started or ended, or the conversation changed; may be raised on any thread.</summary>
@@ -129,10 +130,15 @@ public sealed class ChatSession : IDisposable
             return;
         }
 
-        if (await _conversations.ShowBranchAsync(id, stored.SiblingIds[at], cancellationToken) is { } shown && ConversationId == id)
+        if (await _conversations.ShowBranchAsync(id, stored.SiblingIds[at], cancellationToken) is { } shown)
         {
-            ShowStored(shown.Messages);
-            Changed?.Invoke();
+            if (ConversationId == id)
+            {
+                ShowStored(shown.Messages);
+                Changed?.Invoke();
+            }
+
+            _replies.AnnounceBranchShown(id);
         }
     }
 
@@ -267,6 +273,7 @@ public sealed class ChatSession : IDisposable
     {
         _replies.Started -= OnReplyStarted;
         _replies.ConversationsChanged -= OnConversationsChanged;
+        _replies.BranchShown -= OnBranchShown;
         Unfollow();
     }
 
@@ -334,6 +341,34 @@ public sealed class ChatSession : IDisposable
     }
 
     private void OnConversationsChanged() => ConversationsChanged?.Invoke();
+
+    /// <summary>Another page (or a client) showed another version in the conversation shown here: follow it.</summary>
+    private void OnBranchShown(Guid conversationId)
+    {
+        if (conversationId == ConversationId && !IsReplying)
+        {
+            _ = FollowBranchAsync(conversationId);
+        }
+    }
+
+    private async Task FollowBranchAsync(Guid conversationId)
+    {
+        try
+        {
+            var conversation = await _conversations.GetAsync(conversationId, CancellationToken.None);
+            if (conversation is null || ConversationId != conversationId || IsReplying)
+            {
+                return;
+            }
+
+            ShowStored(conversation.Messages);
+            Changed?.Invoke();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The page keeps the branch it shows; a reload shows the new one.
+        }
+    }
 
     private void ShowReply(LiveReply reply)
     {
