@@ -39,6 +39,7 @@ public static class ConversationFile
                 MessageState.Stopped => " · stopped",
                 MessageState.Failed => $" · failed: {message.Error}",
                 MessageState.Answering => " · being written",
+                _ when message.Details?.CutOff == true => " · cut off at the length limit",
                 _ => string.Empty,
             });
             text.Append("\n\n").Append(message.Content.TrimEnd()).Append("\n\n");

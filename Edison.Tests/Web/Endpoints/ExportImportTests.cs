@@ -57,6 +57,7 @@ public sealed class ExportImportTests : IAsyncLifetime
         Assert.Contains("And about beavers?", markdown);
         Assert.Contains(TestModels.StoryAnswer, markdown);
         Assert.Equal(2, markdown.Split("**Edison**").Length - 1);
+        Assert.Equal(1, markdown.Split("· cut off at the length limit").Length - 1);
     }
 
     [Fact]
