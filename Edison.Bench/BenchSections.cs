@@ -142,16 +142,34 @@ public sealed class BenchSections(BenchOptions options, RawLlama raw, LLamaConte
         var rounds = await Rounds.MeasureAsync([ways], options.Runs);
         const int fresh = 0, on = 1, off = 2, remembering = 3;
 
+        // Each follow-up again in the raw loop at the same depth: what reading its new tokens costs when the model
+        // attends to everything the cache holds before them (the cache-off turn reads the whole prompt).
+        var sameDepth = new List<double>();
+        for (int turn = 0; turn < options.Turns; turn++)
+        {
+            int read = (int)rounds.PromptTokensRead(on, turn);
+            int depth = (int)rounds.PromptTokensRead(off, turn) - read;
+            var timings = new List<double>();
+            for (int run = 0; run < Math.Max(1, options.Runs); run++)
+            {
+                timings.Add((await raw.ReadAfterAsync(context, BenchMessages.Long(run, 2 * (depth + read) + 50), depth, read)).TimeToFirstTokenMs);
+            }
+
+            sameDepth.Add(timings.Order().ElementAt(timings.Count / 2));
+        }
+
         Console.WriteLine();
         Console.WriteLine($"a {options.Turns}-turn conversation over /chat/stream, {options.TurnTokens}-token answers; " +
                           $"raw loop reading a fresh 20-token prompt: {rounds.TimeToFirstTokenMs(fresh):F1} ms; tokens read and TTFT (ms) per turn");
-        Console.WriteLine($"{"turn",5} {"cache on: read",15} {"TTFT",8} {"vs fresh 20",12} {"cache off: read",16} {"TTFT",8} {"memory on: read",16} {"TTFT",8}");
+        Console.WriteLine($"{"turn",5} {"cache on: read",15} {"TTFT",8} {"vs fresh 20",12} {"raw same depth",15} {"vs raw",7} {"cache off: read",16} {"TTFT",8} {"memory on: read",16} {"TTFT",8}");
         var rows = Enumerable.Range(0, options.Turns).Select(turn => new
         {
             turn = turn + 1,
             cache_on_tokens_read = rounds.PromptTokensRead(on, turn),
             cache_on_ttft_ms = Math.Round(rounds.TimeToFirstTokenMs(on, turn), 1),
             cache_on_vs_fresh_20 = Math.Round(rounds.TimeToFirstTokenRatio(on, turn, fresh), 2),
+            raw_same_depth_ttft_ms = Math.Round(sameDepth[turn], 1),
+            cache_on_vs_raw_same_depth = Math.Round(rounds.TimeToFirstTokenMs(on, turn) / sameDepth[turn], 2),
             cache_off_tokens_read = rounds.PromptTokensRead(off, turn),
             cache_off_ttft_ms = Math.Round(rounds.TimeToFirstTokenMs(off, turn), 1),
             memory_on_tokens_read = rounds.PromptTokensRead(remembering, turn),
@@ -160,6 +178,7 @@ public sealed class BenchSections(BenchOptions options, RawLlama raw, LLamaConte
         foreach (var row in rows)
         {
             Console.WriteLine($"{row.turn,5} {row.cache_on_tokens_read,15:F0} {row.cache_on_ttft_ms,8:F1} {row.cache_on_vs_fresh_20,12:F2} " +
+                              $"{row.raw_same_depth_ttft_ms,15:F1} {row.cache_on_vs_raw_same_depth,7:F2} " +
                               $"{row.cache_off_tokens_read,16:F0} {row.cache_off_ttft_ms,8:F1} {row.memory_on_tokens_read,16:F0} {row.memory_on_ttft_ms,8:F1}");
         }
 

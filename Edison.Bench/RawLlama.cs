@@ -125,6 +125,40 @@ public sealed class RawLlama(BenchOptions options) : IDisposable
             return timing.Finish(tokens.Length);
         });
 
+    /// <summary>
+    /// Reads <paramref name="read"/> tokens after <paramref name="depth"/> tokens already in the KV cache (read first,
+    /// untimed) and samples the first token: a follow-up turn's floor, the cost of attending to a long conversation
+    /// included, whatever serves it.
+    /// </summary>
+    public Task<StreamTiming> ReadAfterAsync(LLamaContext context, string text, int depth, int read) =>
+        (_decodeThread ??= new DecodeThread()).RunAsync(() =>
+        {
+            var all = context.Tokenize(text, addBos: true, special: false);
+            if (all.Length < depth + read)
+            {
+                throw new ArgumentException($"The text has {all.Length} tokens; {depth + read} are needed.", nameof(text));
+            }
+
+            var batch = new LLamaBatch();
+            for (int at = 0; at < depth; at += (int)context.BatchSize)
+            {
+                int take = Math.Min((int)context.BatchSize, depth - at);
+                batch.Clear();
+                batch.AddRange(all.AsSpan(at, take), at, (LLamaSeqId)0, logitsLast: false);
+                Decode(context, batch);
+            }
+
+            var timing = new TimingRecorder();
+            batch.Clear();
+            int logits = batch.AddRange(all.AsSpan(depth, read), depth, (LLamaSeqId)0, logitsLast: true);
+            Decode(context, batch);
+            using var sampler = new GreedySamplingPipeline();
+            sampler.Sample(context.NativeHandle, logits);
+            timing.Token();
+            context.NativeHandle.MemorySequenceRemove((LLamaSeqId)0, -1, -1);
+            return timing.Finish(read);
+        });
+
     private StreamTiming[] DirectDecode(LLamaContext context, int sequences)
     {
         var prompt = context.Tokenize(Prompt, addBos: true, special: true);
