@@ -95,6 +95,9 @@ public sealed class ChatPipeline(
             TopP = request.TopP ?? defaults.TopP ?? mode.TopP,
             Seed = request.Seed ?? defaults.Seed ?? (uint)Random.Shared.Next(),
             StopSequences = [.. prompt.StopStrings, .. request.StopStrings ?? []],
+
+            // The local model reads the prompt as built here, formatted once; any other client reads the messages.
+            RawRepresentationFactory = _ => prompt,
         };
 
         // A client that keeps the conversation itself gets no stored copy of it. An answer continued is stored

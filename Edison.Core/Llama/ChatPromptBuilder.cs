@@ -81,7 +81,7 @@ public sealed partial class ChatPromptBuilder
         }
 
         var prompt = model.Format(turns);
-        return new ChatPrompt(turns, prompt, model.CountTokens(prompt), model.StopStrings);
+        return new ChatPrompt(turns, prompt, model.CountTokens(prompt), model.StopStrings) { Model = model };
     }
 
     /// <summary>
@@ -157,5 +157,8 @@ public sealed partial class ChatPromptBuilder
 /// <summary>The conversation that fits (system prompt first), as the model reads it, its size in tokens and the text that ends its answer.</summary>
 public sealed record ChatPrompt(IReadOnlyList<ChatTurn> Turns, PromptText Formatted, int Tokens, IReadOnlyList<string> StopStrings)
 {
+    /// <summary>The model it was formatted and counted for.</summary>
+    public IChatModel? Model { get; init; }
+
     public string Text => Formatted.Text;
 }

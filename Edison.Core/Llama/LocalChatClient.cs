@@ -27,9 +27,8 @@ public sealed class LocalChatClient(ModelHost host, IGenerationEngine engine, Mi
         var conversation = messages.ToList();
         int lastUser = conversation.FindLastIndex(m => m.Role == ChatRole.User);
         List<byte[]> images = lastUser < 0 ? [] : [.. conversation[lastUser].Contents.OfType<DataContent>().Select(d => d.Data.ToArray())];
-        var turns = conversation.Select((m, i) => new ChatTurn(m.Role.Value, i == lastUser ? WithImageMarkers(m.Text, images.Count) : m.Text)).ToList();
         var request = new GenerationRequest(
-            model.Format(turns),
+            PromptFor(model, conversation, options, lastUser, images.Count),
             options?.MaxOutputTokens ?? defaults.Value.MaxTokens,
             options?.Temperature ?? defaults.Value.Temperature ?? ChatMode.Chat.Temperature,
             options?.TopP ?? defaults.Value.TopP ?? ChatMode.Chat.TopP,
@@ -75,6 +74,20 @@ public sealed class LocalChatClient(ModelHost host, IGenerationEngine engine, Mi
 
     public void Dispose()
     {
+    }
+
+    /// <summary>
+    /// The pipeline's own prompt when it was built for the model answering and holds no images (their markers are this
+    /// model's business); otherwise the messages, formatted for the model the lease holds (one switched to meanwhile).
+    /// </summary>
+    private PromptText PromptFor(LoadedModel model, List<AiChatMessage> conversation, AiChatOptions? options, int lastUser, int images)
+    {
+        if (images == 0 && options?.RawRepresentationFactory?.Invoke(this) is ChatPrompt { Model: var built } prompt && ReferenceEquals(built, model))
+        {
+            return prompt.Formatted;
+        }
+
+        return model.Format([.. conversation.Select((m, i) => new ChatTurn(m.Role.Value, i == lastUser ? WithImageMarkers(m.Text, images) : m.Text))]);
     }
 
     /// <summary>The message's text after one image marker per image: the projector puts each image where its marker stands.</summary>

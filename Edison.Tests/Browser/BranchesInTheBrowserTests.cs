@@ -106,6 +106,7 @@ public sealed class BranchesInTheBrowserTests(BrowserFixture fixture) : IAsyncLi
         var file = Path.Combine(Path.GetTempPath(), $"edison-export-{Guid.NewGuid():N}.json");
         await download.SaveAsAsync(file);
         int listed = await _page.GetByTestId("conversation-item").CountAsync();
+        await Expect(_page.GetByTestId("import-file")).ToBeEnabledAsync();
         await _page.GetByTestId("import-file").SetInputFilesAsync(file);
         await _page.WaitForURLAsync(url => url != original && url.Contains("/c/", StringComparison.Ordinal));
 
@@ -121,6 +122,7 @@ public sealed class BranchesInTheBrowserTests(BrowserFixture fixture) : IAsyncLi
         Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
         int before = await _page.GetByTestId("conversation-item").CountAsync();
 
+        await Expect(_page.GetByTestId("import-file")).ToBeEnabledAsync();
         await _page.GetByTestId("import-file").SetInputFilesAsync(new FilePayload
         {
             Name = "notes.json",

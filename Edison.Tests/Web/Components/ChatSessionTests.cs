@@ -160,6 +160,18 @@ public sealed class ChatSessionTests : ChatPageContext
         Assert.Equal("Red.", first.Messages[^1].Content);
     }
 
+    [Fact]
+    public async Task The_model_reads_the_prompt_the_pipeline_built_and_fitted_to_its_context()
+    {
+        var session = NewSession();
+        await session.SendAsync("plan my week", new ChatSettings());
+        await Eventually.WaitUntilAsync(() => Engine.ActiveGenerations == 1);
+
+        var prepared = Services.GetRequiredService<Edison.Web.Replies.LiveReplies>().Find(session.ConversationId!.Value)!.Prepared;
+        Assert.Same(prepared.Prompt.Formatted, Engine.Requests[0].Prompt);
+        Engine.EndAnswer();
+    }
+
     private ChatSession NewSession() => Services.CreateScope().ServiceProvider.GetRequiredService<ChatSession>();
 
     private async Task<Conversation> StoredAsync(Guid id) =>
