@@ -20,7 +20,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     public string BaseAddress { get; private set; } = string.Empty;
 
     public static string? MissingBrowserReason =>
-        File.Exists(ChromiumPath) ? null : $"no browser at {ChromiumPath}: install Debian's chromium (.ci/run does) to run the browser tests";
+        RequiredInCi.Missing(File.Exists(ChromiumPath), $"no browser at {ChromiumPath}: install Debian's chromium (.ci/run does) to run the browser tests");
 
     public async Task InitializeAsync()
     {

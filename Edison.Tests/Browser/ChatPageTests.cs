@@ -132,7 +132,9 @@ public sealed class ChatPageTests(BrowserFixture fixture) : IAsyncLifetime
 
         await SendAsync("go");
         await Expect(LastAnswer.Locator(".markdown")).ToBeVisibleAsync();
-        await _page.WaitForTimeoutAsync(2000);
+
+        // At least 20 updates over at least a second: a rate measured over time, never over a single render.
+        await _page.WaitForFunctionAsync("() => window.edisonRenders.length >= 20 && window.edisonRenders.at(-1) - window.edisonRenders[0] >= 1000");
         var renders = await _page.EvaluateAsync<double[]>("window.edisonRenders");
         var textLength = (await LastAnswer.Locator(".markdown").InnerTextAsync()).Length;
         await _page.GetByTestId("stop").ClickAsync();

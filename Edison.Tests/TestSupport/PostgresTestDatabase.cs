@@ -18,7 +18,7 @@ public sealed class PostgresTestDatabase : IAsyncDisposable
 
     public static string? Server => Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } server ? server : null;
 
-    public static string? MissingReason => Server is null ? $"{Variable} is not set: run .ci/run, which installs and starts PostgreSQL" : null;
+    public static string? MissingReason => RequiredInCi.Missing(Server is not null, $"{Variable} is not set: run .ci/run, which installs and starts PostgreSQL");
 
     public static async Task<PostgresTestDatabase> CreateAsync()
     {

@@ -44,7 +44,7 @@ public sealed class ChatPageComponentTests : ChatPageContext
             Engine.Write($"t{i} ");
         }
 
-        await WaitForEngineToDrainAsync();
+        await ReplyHasTakenAsync(text => text.EndsWith("t19 ", StringComparison.Ordinal));
         Assert.Equal(afterFirst, answer.RenderCount);
         Assert.Equal("t0", AnswerText(page));
 
@@ -71,7 +71,7 @@ public sealed class ChatPageComponentTests : ChatPageContext
         for (int i = 0; i < 200; i++)
         {
             Engine.Write("x");
-            await WaitForEngineToDrainAsync(quick: true);
+            await ReplyHasTakenAsync(text => text.Length == i + 1);
             Clock.Advance(TimeSpan.FromMilliseconds(5));
         }
 
@@ -120,7 +120,7 @@ public sealed class ChatPageComponentTests : ChatPageContext
             Clock.Advance(ChatSession.PublishInterval);
         }
 
-        await WaitForEngineToDrainAsync();
+        await ReplyHasTakenAsync(text => text == "The whole answer");
         Assert.Equal(before, answer.RenderCount);
         Assert.Equal(string.Empty, AnswerText(page));
 
@@ -224,16 +224,14 @@ public sealed class ChatPageComponentTests : ChatPageContext
         page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=message]").Count));
     }
 
-    /// <summary>Lets the reply loop take every written token before the test looks at render counts.</summary>
-    private async Task WaitForEngineToDrainAsync(bool quick = false)
+    /// <summary>
+    /// Waits until the conversation's live reply holds every token written (<paramref name="taken"/> says when), so a
+    /// render count read after it counts what those tokens caused.
+    /// </summary>
+    private async Task ReplyHasTakenAsync(Func<string, bool> taken)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (Engine.PendingTokens > 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(1);
-        }
-
-        // The token has left the channel; give the reply loop a moment to append it.
-        await Task.Delay(quick ? 2 : 50);
+        var replies = Services.GetRequiredService<Edison.Web.Replies.LiveReplies>();
+        var id = Services.GetRequiredService<ChatSession>().ConversationId!.Value;
+        await Eventually.WaitUntilAsync(() => replies.Find(id)?.Text is { } text && taken(text));
     }
 }

@@ -42,6 +42,17 @@ public sealed class ModelDownloadPageTests : ChatPageContext
         Assert.Equal(
             Path.Combine(Services.GetRequiredService<ModelDownloader>().Folder, "qwen2.5-0.5b-instruct-q4_k_m.gguf"),
             Services.GetRequiredService<ModelSelection>().SelectedPath);
+
+        // The next message is answered by the downloaded model.
+        page.WaitForAssertion(() => Assert.False(page.Find("[data-testid=chat-input]").HasAttribute("disabled")));
+        await page.Find("[data-testid=chat-input]").InputAsync(new Microsoft.AspNetCore.Components.ChangeEventArgs { Value = "hello" });
+        _ = page.Find("[data-testid=send]").ClickAsync(new());
+        await Eventually.WaitUntilAsync(() => Engine.Requests.Count == 1);
+        Engine.Write("Hello from the new model.");
+        Engine.EndAnswer();
+        page.WaitForAssertion(() => Assert.Equal("completed", page.FindAll("[data-testid=message][data-role=assistant]")[^1].GetAttribute("data-state")));
+        Assert.Equal("qwen2.5-0.5b-instruct-q4_k_m", Engine.Requests[0].Lease!.Model.Name);
+        Assert.Contains("Hello from the new model.", page.FindAll("[data-testid=message][data-role=assistant]")[^1].TextContent);
     }
 
     [Fact]

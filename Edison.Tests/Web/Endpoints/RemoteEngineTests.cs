@@ -75,6 +75,7 @@ public sealed class RemoteEngineTests : IAsyncLifetime
 
         Assert.Equal("length", completion.GetProperty("choices")[0].GetProperty("finish_reason").GetString());
         Assert.Equal(3, completion.GetProperty("usage").GetProperty("completion_tokens").GetInt32());
-        Assert.StartsWith(completion.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString()!, TestModels.StoryAnswer);
+        var text = completion.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString()!;
+        Assert.True(text.Length > 0 && text.Length < TestModels.StoryAnswer.Length && TestModels.StoryAnswer.StartsWith(text, StringComparison.Ordinal), text);
     }
 }
