@@ -349,14 +349,10 @@ public sealed class PostgresConversationStore(IOptions<DatabaseOptions> database
             return [];
         }
 
-        // Each term its own plain query (no tsquery syntax from user text), all of them required; a title match counts double.
+        // Every term required; a title match counts double.
         await using var command = _source.CreateCommand(
-            """
-            WITH query AS (
-                SELECT string_agg(plainto_tsquery('english', term)::text, ' & ')::tsquery AS q
-                FROM unnest($1::text[]) AS term
-                WHERE plainto_tsquery('english', term)::text <> ''
-            ),
+            $"""
+            WITH {TermsQuery("&")},
             hits AS (
                 SELECT m.conversation_id AS id, ts_rank(m.search, query.q) AS rank,
                        ts_headline('english', m.content, query.q, 'StartSel="",StopSel="",MaxWords=16,MinWords=6') AS snippet
@@ -390,14 +386,10 @@ public sealed class PostgresConversationStore(IOptions<DatabaseOptions> database
             return [];
         }
 
-        // Each term becomes its own plain query (no tsquery syntax from user text), OR-ed together.
+        // Any of the terms.
         await using var command = _source.CreateCommand(
-            """
-            WITH query AS (
-                SELECT string_agg(plainto_tsquery('english', term)::text, ' | ')::tsquery AS q
-                FROM unnest($1::text[]) AS term
-                WHERE plainto_tsquery('english', term)::text <> ''
-            )
+            $"""
+            WITH {TermsQuery("|")}
             SELECT m.conversation_id, m.user_text, m.answer, m.created
             FROM memories m, query
             WHERE query.q IS NOT NULL AND m.search @@ query.q AND m.conversation_id <> $2
@@ -418,6 +410,19 @@ public sealed class PostgresConversationStore(IOptions<DatabaseOptions> database
     }
 
     public ValueTask DisposeAsync() => _source.DisposeAsync();
+
+    /// <summary>
+    /// The SQL of a query named <c>query</c> whose <c>q</c> joins the terms in <c>$1</c> with <paramref name="join"/>
+    /// (<c>&amp;</c> or <c>|</c>): each term its own plain query, so no tsquery syntax comes from user text.
+    /// </summary>
+    private static string TermsQuery(string join) =>
+        $"""
+        query AS (
+            SELECT string_agg(plainto_tsquery('english', term)::text, ' {join} ')::tsquery AS q
+            FROM unnest($1::text[]) AS term
+            WHERE plainto_tsquery('english', term)::text <> ''
+        )
+        """;
 
     private static NpgsqlBatchCommand Command(string sql, params object[] values)
     {
