@@ -83,6 +83,21 @@ public abstract class ChatPageContext : BunitContext, IAsyncLifetime
         await DisposeAsync();
         await CleanUpAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_dataPath, recursive: true);
+
+        // An answer that ended as the test did may still be storing itself (its journal appears mid-delete): the
+        // folder goes once it has.
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                Directory.Delete(_dataPath, recursive: true);
+                return;
+            }
+            catch (IOException) when (attempt < 50)
+            {
+                await Task.Delay(100);
+                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            }
+        }
     }
 }
