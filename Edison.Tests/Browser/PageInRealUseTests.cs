@@ -124,6 +124,10 @@ public sealed class PageInRealUseTests(BrowserFixture fixture, ProductionEdisons
         Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
         var page = await _context.NewPageAsync();
         await page.GotoAsync(Writing + "/");
+
+        // Long enough to reload in the middle of, short enough not to keep the suite waiting for its end.
+        await page.EvaluateAsync("() => localStorage.setItem('edison_settings', JSON.stringify({ maxTokens: 1500 }))");
+        await page.ReloadAsync();
         await SendAsync(page, "a long story please");
         await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/c/[0-9a-f-]{36}$"));
         await Expect(Answer(page)).ToHaveAttributeAsync("data-state", "streaming");

@@ -127,7 +127,7 @@ public sealed class ChatStreamPingTests
             ["Edison:Chat:PingInterval"] = "00:00:00.050",
         });
         var client = await edison.CreateReadyClientAsync();
-        var busy = client.PostAsync("/chat", Sse.Json(new { message = "keep the model busy", max_tokens = 3000 }));
+        var busy = client.PostAsync("/chat", Sse.Json(new { message = "keep the model busy", max_tokens = 400 }));
         while (!(await client.GetStringAsync("/health")).Contains("\"active_generations\":1"))
         {
             await Task.Delay(5);
