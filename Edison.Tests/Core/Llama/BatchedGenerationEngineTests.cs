@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Edison.Tests.Core.Llama;
 
-/// <summary>Several conversations at once on the one model, through the real LLamaSharp batched executor.</summary>
+/// <summary>Several conversations at once on the one model, through Edison's own decode loop on the real LLamaSharp context.</summary>
 public sealed class BatchedGenerationEngineTests
 {
     [Fact]
