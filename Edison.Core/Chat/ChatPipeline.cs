@@ -115,7 +115,8 @@ public sealed class ChatPipeline(
             prompt,
             Messages(prompt, images),
             options,
-            start.Question is { } asked ? EarlierSources(stored!, asked) : sections.SelectMany(s => s.Sources).ToList(),
+            start.Continued?.Details?.Sources.ToList()
+                ?? (start.Question is { } asked ? EarlierSources(stored!, asked) : sections.SelectMany(s => s.Sources).ToList()),
             notices)
         {
             Context = context,
@@ -498,18 +499,18 @@ public sealed class ChatPipeline(
     {
         var done = ending ?? ChatDone.Completed(prepared.Mode.Name, answer, prepared.ConversationId, prepared.Sources, prepared.Notices, usage);
         var state = done.Ok ? MessageState.Completed : done.Stopped == true ? MessageState.Stopped : MessageState.Failed;
-        var details = Details(prepared, usage);
+        var (details, error) = (Details(prepared, usage), done.Error);
         if (prepared.Continued is { } before && state == MessageState.Failed)
         {
             // A continuation that failed leaves the answer as it was: the failure is the done event's to tell.
-            (answer, state, details) = (before.Content, before.State, before.Details);
+            (answer, state, details, error) = (before.Content, before.State, before.Details, before.Error);
         }
 
         try
         {
             // The answer has ended: store it even if the client goes away this instant.
             await conversations.FinishExchangeAsync(
-                prepared.ConversationId, answerId, prepared.Message, answer, state, state == MessageState.Failed ? done.Error : null, remember: true, details, CancellationToken.None);
+                prepared.ConversationId, answerId, prepared.Message, answer, state, error, remember: true, details, CancellationToken.None);
             return done;
         }
         catch (Exception e)

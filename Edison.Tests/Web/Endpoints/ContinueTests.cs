@@ -53,6 +53,23 @@ public sealed class ContinueTests : IAsyncLifetime
         Assert.Equal(TestModels.StoryAnswer, Assert.Single(remembered).Answer);
     }
 
+    [Fact]
+    public async Task An_earlier_version_continued_keeps_its_own_sources_not_its_newer_siblings()
+    {
+        var id = Guid.NewGuid();
+        var store = _edison.Services.GetRequiredService<IConversationStore>();
+        var first = new AnswerDetails("chat", CutOff: true, [ChatSource.Web("Otters", "https://example.org/otters", "They hold hands.")]);
+        var second = new AnswerDetails("chat", CutOff: true, [ChatSource.Web("Beavers", "https://example.org/beavers", "They build dams.")]);
+        await store.AppendExchangeAsync(id, "tell me a story", "Once upon", context: null, ExchangePlace.AfterShown, first, CancellationToken.None);
+        var stored = (await store.GetAsync(id, CancellationToken.None))!.Messages;
+        await store.AppendExchangeAsync(id, "tell me a story", "Once", context: null, ExchangePlace.AnswerAgain(stored[0].Id), second, CancellationToken.None);
+
+        var prepared = await _edison.Services.GetRequiredService<ChatPipeline>()
+            .PrepareAsync(new ChatRequest(null, ConversationId: id.ToString()) { ContinueId = stored[1].Id }, CancellationToken.None);
+
+        Assert.Equal("Otters", Assert.Single(prepared.Sources).Title);
+    }
+
     [Theory]
     [InlineData("{\"continue_id\":%answer%}", "\"continue_id\" is the id of an answer in the conversation named by \"conversation_id\"")]
     [InlineData("{\"conversation_id\":\"%id%\",\"continue_id\":%answer%,\"message\":\"more\"}", "send no \"message\"")]
