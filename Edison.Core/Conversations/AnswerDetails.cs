@@ -23,15 +23,26 @@ public sealed record AnswerDetails(
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
-    /// <summary>A stored row's details; null for none (a question, an answer stored before details were kept).</summary>
-    public static AnswerDetails? Parse(string? json) => json is null ? null : Read(JsonDocument.Parse(json).RootElement);
+    /// <summary>
+    /// A stored row's details; null for none (a question, an answer stored before details were kept) and for a row
+    /// that does not read as details.
+    /// </summary>
+    public static AnswerDetails? Parse(string? json) => json is null ? null : Checked(() => JsonSerializer.Deserialize<AnswerDetails>(json, Json));
 
-    /// <summary>Details from a file or a row, checked: null when <paramref name="element"/> is not details.</summary>
-    public static AnswerDetails? Read(JsonElement element)
+    /// <summary>Details from a file, checked: null when <paramref name="element"/> is not details.</summary>
+    public static AnswerDetails? Read(JsonElement element) => Checked(() => element.Deserialize<AnswerDetails>(Json));
+
+    /// <summary>The same mode, mark and sources: two reads of one stored answer are equal.</summary>
+    public bool Equals(AnswerDetails? other) =>
+        other is not null && Mode == other.Mode && CutOff == other.CutOff && Sources.SequenceEqual(other.Sources);
+
+    public override int GetHashCode() => HashCode.Combine(Mode, CutOff, Sources.Count);
+
+    private static AnswerDetails? Checked(Func<AnswerDetails?> read)
     {
         try
         {
-            return element.Deserialize<AnswerDetails>(Json) is { } details ? details with { Sources = details.Sources ?? [] } : null;
+            return read() is { } details ? details with { Sources = details.Sources ?? [] } : null;
         }
         catch (JsonException)
         {

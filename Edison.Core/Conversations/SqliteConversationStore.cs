@@ -423,8 +423,8 @@ public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, 
             return [];
         }
 
-        // Each term quoted, all of them required; a title match counts as a strong one.
-        var query = string.Join(" AND ", terms.Select(t => $"\"{t.Replace("\"", string.Empty, StringComparison.Ordinal)}\""));
+        // All of the terms required; a title match counts as a strong one.
+        var query = MatchQuery(terms, "AND");
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText =
@@ -463,8 +463,7 @@ public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, 
             return [];
         }
 
-        // Each term quoted: FTS5 reads it as a word, whatever it is.
-        var query = string.Join(" OR ", terms.Select(t => $"\"{t.Replace("\"", string.Empty, StringComparison.Ordinal)}\""));
+        var query = MatchQuery(terms, "OR");
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         // What the user said weighs four times what was answered: it is what they will ask about later.
@@ -498,6 +497,10 @@ public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, 
         };
         return builder.ToString();
     }
+
+    /// <summary>An FTS5 query joining the terms with <paramref name="join"/>: each quoted, so FTS5 reads it as a word, whatever it is.</summary>
+    private static string MatchQuery(IReadOnlyList<string> terms, string join) =>
+        string.Join($" {join} ", terms.Select(t => $"\"{t.Replace("\"", string.Empty, StringComparison.Ordinal)}\""));
 
     private static string Key(Guid id) => id.ToString("D");
 

@@ -63,7 +63,7 @@ public static class ConversationEndpoints
         var shown = await store.ShowBranchAsync(key, messageId, cancellationToken);
         if (shown is not null)
         {
-            replies.AnnounceBranchShown(key);
+            replies.AnnounceBranchShown(shown);
         }
 
         return shown is not null ? TypedResults.Json(shown, EdisonJson.Options)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Edison.Core.Chat;
+using Edison.Core.Conversations;
 
 namespace Edison.Web.Replies;
 
@@ -23,10 +24,10 @@ public sealed class LiveReplies(ChatPipeline pipeline, IHostApplicationLifetime 
     public event Action? ConversationsChanged;
 
     /// <summary>Another version of a message is shown in a conversation (from a page or the API); may be raised on any thread.</summary>
-    public event Action<Guid>? BranchShown;
+    public event Action<Conversation>? BranchShown;
 
-    /// <summary>Tells every page on the conversation that it shows another branch now.</summary>
-    public void AnnounceBranchShown(Guid conversationId) => BranchShown?.Invoke(conversationId);
+    /// <summary>Tells every page on the conversation (the one that moved it too) the branch it shows now.</summary>
+    public void AnnounceBranchShown(Conversation shown) => BranchShown?.Invoke(shown);
 
     /// <summary>The conversation's reply, running or recently ended; null when there is none.</summary>
     public LiveReply? Find(Guid conversationId) => _replies.TryGetValue(conversationId, out var reply) ? reply : null;

@@ -25,7 +25,6 @@ public sealed class LiveReply
 
         // A continued answer is shown whole as it grows, from what it said before.
         _text.Append(prepared.Continued?.Content);
-        _textSnapshot = _text.ToString();
     }
 
     public Guid ConversationId => Prepared.ConversationId;

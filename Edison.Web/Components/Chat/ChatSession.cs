@@ -130,15 +130,10 @@ public sealed class ChatSession : IDisposable
             return;
         }
 
+        // Every page on the conversation shows the new branch, this one through the same announcement.
         if (await _conversations.ShowBranchAsync(id, stored.SiblingIds[at], cancellationToken) is { } shown)
         {
-            if (ConversationId == id)
-            {
-                ShowStored(shown.Messages);
-                Changed?.Invoke();
-            }
-
-            _replies.AnnounceBranchShown(id);
+            _replies.AnnounceBranchShown(shown);
         }
     }
 
@@ -342,31 +337,13 @@ public sealed class ChatSession : IDisposable
 
     private void OnConversationsChanged() => ConversationsChanged?.Invoke();
 
-    /// <summary>Another page (or a client) showed another version in the conversation shown here: follow it.</summary>
-    private void OnBranchShown(Guid conversationId)
+    /// <summary>A page (this one, another, or a client) showed another version in the conversation shown here: follow it.</summary>
+    private void OnBranchShown(Conversation shown)
     {
-        if (conversationId == ConversationId && !IsReplying)
+        if (shown.Id == ConversationId && !IsReplying)
         {
-            _ = FollowBranchAsync(conversationId);
-        }
-    }
-
-    private async Task FollowBranchAsync(Guid conversationId)
-    {
-        try
-        {
-            var conversation = await _conversations.GetAsync(conversationId, CancellationToken.None);
-            if (conversation is null || ConversationId != conversationId || IsReplying)
-            {
-                return;
-            }
-
-            ShowStored(conversation.Messages);
+            ShowStored(shown.Messages);
             Changed?.Invoke();
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // The page keeps the branch it shows; a reload shows the new one.
         }
     }
 
