@@ -95,8 +95,8 @@ public sealed class HttpEdison(BenchOptions options, string dataPath, int maxPar
     }
 
     /// <summary>
-    /// One answer streamed from /chat/stream, and its conversation. Only a remembered exchange is stored, so only then
-    /// does the next turn find it in the conversation (and memories from other conversations go into its prompt).
+    /// One answer streamed from /chat/stream, and its conversation. Every exchange is stored; only a remembered one joins
+    /// the memory index, so that other conversations' prompts take it in (the figures without it leave memories out).
     /// </summary>
     public async Task<(StreamTiming Timing, string ConversationId)> StreamAsync(string message, int maxTokens, string? conversationId, bool remember = false)
     {

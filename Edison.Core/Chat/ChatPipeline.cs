@@ -103,7 +103,7 @@ public sealed class ChatPipeline(
         // A client that keeps the conversation itself gets no stored copy of it. An answer continued is stored
         // already: it is reopened at the start, and put back as it was if the continuation fails.
         var storage = start.Continued is not null ? ExchangeStorage.FromTheStart
-            : request.History is not null || request.Remember == false ? ExchangeStorage.None
+            : request.History is not null ? ExchangeStorage.None
             : request.StoresFromTheStart ? ExchangeStorage.FromTheStart
             : ExchangeStorage.WhenCompleted;
         return new PreparedChat(
@@ -122,6 +122,9 @@ public sealed class ChatPipeline(
             Context = context,
             Place = start.Place,
             Continued = start.Continued,
+
+            // A continued answer stays as remembered as it was; any other is as the request says.
+            Remembered = start.Continued?.Details?.Remembered ?? request.Remember ?? true,
         };
     }
 
@@ -510,7 +513,7 @@ public sealed class ChatPipeline(
         {
             // The answer has ended: store it even if the client goes away this instant.
             await conversations.FinishExchangeAsync(
-                prepared.ConversationId, answerId, prepared.Message, answer, state, error, remember: true, details, CancellationToken.None);
+                prepared.ConversationId, answerId, prepared.Message, answer, state, error, details, CancellationToken.None);
             return done;
         }
         catch (Exception e)
@@ -520,7 +523,8 @@ public sealed class ChatPipeline(
         }
     }
 
-    private static AnswerDetails Details(PreparedChat prepared, ChatUsage? usage) => new(prepared.Mode.Name, usage?.CutOff ?? false, prepared.Sources);
+    private static AnswerDetails Details(PreparedChat prepared, ChatUsage? usage) =>
+        new(prepared.Mode.Name, usage?.CutOff ?? false, prepared.Sources, prepared.Remembered);
 
     /// <summary>The fitted conversation for the model; the images go with the user's last message.</summary>
     private static List<AiChatMessage> Messages(ChatPrompt prompt, IReadOnlyList<ImageAttachment> images)

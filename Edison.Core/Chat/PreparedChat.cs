@@ -25,4 +25,7 @@ public sealed record PreparedChat(
 
     /// <summary>The stored answer this one writes more of (Continue), as it was before.</summary>
     public StoredMessage? Continued { get; init; }
+
+    /// <summary>Whether the stored answer, once completed, may be recalled as a memory in other conversations.</summary>
+    public bool Remembered { get; init; } = true;
 }

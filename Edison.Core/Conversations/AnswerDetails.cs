@@ -11,10 +11,15 @@ namespace Edison.Core.Conversations;
 /// <param name="Mode">The mode it was written in.</param>
 /// <param name="CutOff">True when the length limit, not the model, ended it: it can be continued.</param>
 /// <param name="Sources">The memories and web results its prompt held.</param>
+/// <param name="Remembered">
+/// False when it was asked with <c>remember: false</c>: it is stored and found by search like any other, but never
+/// recalled as a memory in another conversation. Answers stored before this was kept were all remembered.
+/// </param>
 public sealed record AnswerDetails(
     string? Mode,
     [property: JsonPropertyName("cut_off")] bool CutOff,
-    IReadOnlyList<ChatSource> Sources)
+    IReadOnlyList<ChatSource> Sources,
+    bool Remembered = true)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -32,11 +37,14 @@ public sealed record AnswerDetails(
     /// <summary>Details from a file, checked: null when <paramref name="element"/> is not details.</summary>
     public static AnswerDetails? Read(JsonElement element) => Checked(() => element.Deserialize<AnswerDetails>(Json));
 
-    /// <summary>The same mode, mark and sources: two reads of one stored answer are equal.</summary>
-    public bool Equals(AnswerDetails? other) =>
-        other is not null && Mode == other.Mode && CutOff == other.CutOff && Sources.SequenceEqual(other.Sources);
+    /// <summary>Whether an answer that ended in <paramref name="state"/> with these details joins the memory index.</summary>
+    public static bool JoinsMemory(string state, AnswerDetails? details) => state == MessageState.Completed && details?.Remembered != false;
 
-    public override int GetHashCode() => HashCode.Combine(Mode, CutOff, Sources.Count);
+    /// <summary>The same mode, marks and sources: two reads of one stored answer are equal.</summary>
+    public bool Equals(AnswerDetails? other) =>
+        other is not null && Mode == other.Mode && CutOff == other.CutOff && Remembered == other.Remembered && Sources.SequenceEqual(other.Sources);
+
+    public override int GetHashCode() => HashCode.Combine(Mode, CutOff, Remembered, Sources.Count);
 
     private static AnswerDetails? Checked(Func<AnswerDetails?> read)
     {

@@ -30,10 +30,10 @@ public interface IConversationStore
 
     /// <summary>
     /// Stores how a begun answer ended: its text as far as it got, completed, stopped or failed (with the error). A
-    /// completed one joins the memory index when <paramref name="remember"/>.
+    /// completed one joins the memory index unless its details say it is not remembered (see <see cref="AnswerDetails.JoinsMemory"/>).
     /// </summary>
     Task FinishExchangeAsync(
-        Guid id, long answerId, string userMessage, string answer, string state, string? error, bool remember, AnswerDetails? details, CancellationToken cancellationToken);
+        Guid id, long answerId, string userMessage, string answer, string state, string? error, AnswerDetails? details, CancellationToken cancellationToken);
 
     /// <summary>
     /// Marks a stored answer as being written again (Continue): <see cref="MessageState.Answering"/>, shown, and out of
@@ -45,7 +45,7 @@ public interface IConversationStore
     /// <summary>
     /// Creates a conversation holding <paramref name="messages"/> (an import, a branch copied to a new chat) in one
     /// transaction: their ids are the file's own, renumbered here; each parent comes before its children; the branch
-    /// ending at <paramref name="shownId"/> is shown. Its completed exchanges join the memory index.
+    /// ending at <paramref name="shownId"/> is shown. Its completed, remembered exchanges join the memory index.
     /// </summary>
     Task CreateAsync(Guid id, string title, IReadOnlyList<StoredMessage> messages, long? shownId, CancellationToken cancellationToken);
 

@@ -183,7 +183,7 @@ public sealed class PostgresConversationStore(IOptions<DatabaseOptions> database
                     id, questionId, ChatTurn.Assistant, answer, now, state, (object?)details?.ToJson() ?? DBNull.Value),
             },
         };
-        if (state == MessageState.Completed)
+        if (AnswerDetails.JoinsMemory(state, details))
         {
             batch.BatchCommands.Add(Command(
                 "INSERT INTO memories (conversation_id, user_text, answer, created) VALUES ($1, $2, $3, $4);", id, userMessage, answer, now));
@@ -206,7 +206,7 @@ public sealed class PostgresConversationStore(IOptions<DatabaseOptions> database
     }
 
     public async Task FinishExchangeAsync(
-        Guid id, long answerId, string userMessage, string answer, string state, string? error, bool remember, AnswerDetails? details, CancellationToken cancellationToken)
+        Guid id, long answerId, string userMessage, string answer, string state, string? error, AnswerDetails? details, CancellationToken cancellationToken)
     {
         var now = DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
         await using var connection = await _source.OpenConnectionAsync(cancellationToken);
@@ -221,7 +221,7 @@ public sealed class PostgresConversationStore(IOptions<DatabaseOptions> database
                 Command("UPDATE conversations SET updated = $1 WHERE id = $2;", now, id),
             },
         };
-        if (remember && state == MessageState.Completed)
+        if (AnswerDetails.JoinsMemory(state, details))
         {
             batch.BatchCommands.Add(Command(
                 "INSERT INTO memories (conversation_id, user_text, answer, created) VALUES ($1, $2, $3, $4);", id, userMessage, answer, now));
@@ -298,7 +298,7 @@ public sealed class PostgresConversationStore(IOptions<DatabaseOptions> database
             ids[message.Id] = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
 
             var question = message.ParentId is { } questionId ? messages.FirstOrDefault(m => m.Id == questionId) : null;
-            if (message.Role == ChatTurn.Assistant && message.State == MessageState.Completed && question?.Role == ChatTurn.User)
+            if (message.Role == ChatTurn.Assistant && AnswerDetails.JoinsMemory(message.State, message.Details) && question?.Role == ChatTurn.User)
             {
                 await using var remember = new NpgsqlCommand(
                     "INSERT INTO memories (conversation_id, user_text, answer, created) VALUES ($1, $2, $3, $4);", connection, transaction);

@@ -246,7 +246,7 @@ public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, 
             INSERT INTO messages (conversation_id, parent_id, role, content, created, state, details)
                 VALUES ($id, COALESCE($question, last_insert_rowid()), $assistantRole, $answer, $now, $state, $details);
             UPDATE conversations SET shown_id = last_insert_rowid() WHERE id = $id;
-            {(state == MessageState.Completed ? "INSERT INTO memories (user, answer, conversation_id, created) VALUES ($user, $answer, $id, $now);" : string.Empty)}
+            {(AnswerDetails.JoinsMemory(state, details) ? "INSERT INTO memories (user, answer, conversation_id, created) VALUES ($user, $answer, $id, $now);" : string.Empty)}
             SELECT shown_id FROM conversations WHERE id = $id;
             """;
         command.Parameters.AddWithValue("$id", Key(id));
@@ -267,7 +267,7 @@ public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, 
     }
 
     public async Task FinishExchangeAsync(
-        Guid id, long answerId, string userMessage, string answer, string state, string? error, bool remember, AnswerDetails? details, CancellationToken cancellationToken)
+        Guid id, long answerId, string userMessage, string answer, string state, string? error, AnswerDetails? details, CancellationToken cancellationToken)
     {
         long now = time.GetUtcNow().ToUnixTimeMilliseconds();
         await using var connection = await OpenAsync(cancellationToken);
@@ -278,7 +278,7 @@ public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, 
             """
             UPDATE messages SET content = $answer, state = $state, error = $error, details = $details WHERE id = $answerId AND conversation_id = $id;
             UPDATE conversations SET updated = $now WHERE id = $id;
-            """ + (remember && state == MessageState.Completed
+            """ + (AnswerDetails.JoinsMemory(state, details)
                 ? "INSERT INTO memories (user, answer, conversation_id, created) VALUES ($user, $answer, $id, $now);"
                 : string.Empty);
         command.Parameters.AddWithValue("$id", Key(id));
@@ -350,7 +350,7 @@ public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, 
             await using var insert = connection.CreateCommand();
             insert.Transaction = transaction;
             var question = message.ParentId is { } parent ? messages.FirstOrDefault(m => m.Id == parent) : null;
-            bool remembered = message.Role == ChatTurn.Assistant && message.State == MessageState.Completed && question?.Role == ChatTurn.User;
+            bool remembered = message.Role == ChatTurn.Assistant && AnswerDetails.JoinsMemory(message.State, message.Details) && question?.Role == ChatTurn.User;
             insert.CommandText =
                 """
                 INSERT INTO messages (conversation_id, parent_id, role, content, created, state, error, context, details)

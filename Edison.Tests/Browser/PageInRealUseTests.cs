@@ -200,7 +200,6 @@ public sealed class PageInRealUseTests(BrowserFixture fixture, ProductionEdisons
         var page = await _context.NewPageAsync();
         await page.GotoAsync(Writing + "/");
         await page.EvaluateAsync("() => localStorage.setItem('edison_settings', JSON.stringify({ remember: false, maxTokens: 5 }))");
-        var before = (await edisons.Writing.Client.GetFromJsonAsync<JsonElement>("/api/conversations")).GetArrayLength();
 
         await page.ReloadAsync(new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         await page.Keyboard.TypeAsync("keep this one to yourself");
@@ -210,8 +209,11 @@ public sealed class PageInRealUseTests(BrowserFixture fixture, ProductionEdisons
         // Five tokens of "and on and on it went", where Edison's default would have written hundreds.
         Assert.InRange((await Answer(page).Locator(".markdown").InnerTextAsync()).Length, 1, 40);
         await Expect(Answer(page).GetByTestId("cut-off")).ToBeVisibleAsync();
-        Assert.Equal(before, (await edisons.Writing.Client.GetFromJsonAsync<JsonElement>("/api/conversations")).GetArrayLength());
-        Assert.Equal("/", new Uri(page.Url).AbsolutePath);
+
+        // Stored, as every conversation is, but marked to be never recalled in another.
+        await page.WaitForURLAsync("**/c/*");
+        var stored = await edisons.Writing.Client.GetFromJsonAsync<JsonElement>($"/api/conversations/{new Uri(page.Url).Segments[^1]}");
+        Assert.False(stored.GetProperty("messages")[1].GetProperty("details").GetProperty("remembered").GetBoolean());
     }
 
     [SkippableFact]

@@ -181,7 +181,7 @@ public abstract class ConversationStoreContract : IAsyncLifetime
         var whileWritten = (await Store.GetAsync(id, CancellationToken.None))!.Messages[1];
         var rememberedWhileWritten = await Store.SearchExchangesAsync(["otters"], Guid.Empty, 10, CancellationToken.None);
         await Store.FinishExchangeAsync(
-            id, answerId, "Tell me about otters", "Otters are playful.", MessageState.Completed, null, remember: true, made with { CutOff = false }, CancellationToken.None);
+            id, answerId, "Tell me about otters", "Otters are playful.", MessageState.Completed, null, made with { CutOff = false }, CancellationToken.None);
         var finished = (await Store.GetAsync(id, CancellationToken.None))!.Messages;
         var remembered = await Store.SearchExchangesAsync(["otters"], Guid.Empty, 10, CancellationToken.None);
 
@@ -211,7 +211,7 @@ public abstract class ConversationStoreContract : IAsyncLifetime
         await Store.AppendExchangeAsync(otters, "Tell me about rivers", "Otters hold hands while they sleep in the river.", context: null, ExchangePlace.AfterShown, details: null, CancellationToken.None);
         await Store.AppendExchangeAsync(baking, "Sourdough starters", "Feed the starter flour and water; otters are not involved.", context: null, ExchangePlace.AfterShown, details: null, CancellationToken.None);
         var begun = await Store.BeginExchangeAsync(stopped, "Write about kelp forests", context: null, ExchangePlace.AfterShown, CancellationToken.None);
-        await Store.FinishExchangeAsync(stopped, begun, "Write about kelp forests", "Sea otters wrap themselves in kelp", MessageState.Stopped, null, remember: true, details: null, CancellationToken.None);
+        await Store.FinishExchangeAsync(stopped, begun, "Write about kelp forests", "Sea otters wrap themselves in kelp", MessageState.Stopped, null, details: null, CancellationToken.None);
         await Store.AppendExchangeAsync(deleted, "Otters sleeping", "Holding hands.", context: null, ExchangePlace.AfterShown, details: null, CancellationToken.None);
         await Store.DeleteAsync(deleted, CancellationToken.None);
         await Store.RenameAsync(baking, "Bread notes", CancellationToken.None);
@@ -275,6 +275,37 @@ public abstract class ConversationStoreContract : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task An_answer_not_remembered_is_stored_and_searchable_but_never_recalled_however_it_was_written()
+    {
+        Skip.If(MissingReason is not null, MissingReason);
+        var forgotten = new AnswerDetails("chat", CutOff: false, [], Remembered: false);
+        var appended = Guid.NewGuid();
+        var finished = Guid.NewGuid();
+        var created = Guid.NewGuid();
+        await Store.AppendExchangeAsync(appended, "My quokka Dot smiles", "Dot smiles a lot.", context: null, ExchangePlace.AfterShown, forgotten, CancellationToken.None);
+        long begun = await Store.BeginExchangeAsync(finished, "My quokka Jo naps", null, ExchangePlace.AfterShown, CancellationToken.None);
+        await Store.FinishExchangeAsync(finished, begun, "My quokka Jo naps", "Jo naps at noon.", MessageState.Completed, null, forgotten, CancellationToken.None);
+        var at = DateTimeOffset.Parse("2026-01-02T03:04:05Z");
+        await Store.CreateAsync(
+            created,
+            "Quokka Bo",
+            [new(1, null, ChatTurn.User, "My quokka Bo hops", at), new(2, 1, ChatTurn.Assistant, "Bo hops far.", at) { Details = forgotten }],
+            shownId: 2,
+            CancellationToken.None);
+        await Store.AppendExchangeAsync(Guid.NewGuid(), "My quokka Al eats leaves", "Al likes leaves.", context: null, ExchangePlace.AfterShown, forgotten with { Remembered = true }, CancellationToken.None);
+
+        var recalled = await Store.SearchExchangesAsync(["quokka"], Guid.Empty, 10, CancellationToken.None);
+        var searched = await Store.SearchAsync(["quokka"], 10, CancellationToken.None);
+
+        Assert.Equal("Al likes leaves.", Assert.Single(recalled).Answer);
+        Assert.Equal(4, searched.Count);
+        foreach (var id in new[] { appended, finished, created })
+        {
+            Assert.False((await Store.GetAsync(id, CancellationToken.None))!.Messages[1].Details!.Remembered);
+        }
+    }
+
+    [SkippableFact]
     public async Task Deleting_a_conversation_removes_its_messages_and_its_memories()
     {
         Skip.If(MissingReason is not null, MissingReason);
@@ -299,7 +330,7 @@ public abstract class ConversationStoreContract : IAsyncLifetime
 
         await Store.AppendExchangeAsync(id, "What should I feed my parrot?", "Seeds and fruit.", memories, ExchangePlace.AfterShown, details: null, CancellationToken.None);
         var begun = await Store.BeginExchangeAsync(id, "And how often?", "Web result: twice a day.", ExchangePlace.AfterShown, CancellationToken.None);
-        await Store.FinishExchangeAsync(id, begun, "And how often?", "Twice a day.", MessageState.Completed, null, true, details: null, CancellationToken.None);
+        await Store.FinishExchangeAsync(id, begun, "And how often?", "Twice a day.", MessageState.Completed, null, details: null, CancellationToken.None);
         await Store.AppendExchangeAsync(id, "Thanks!", "You're welcome.", context: null, ExchangePlace.AfterShown, details: null, CancellationToken.None);
         var messages = (await Store.GetAsync(id, CancellationToken.None))!.Messages;
 
@@ -316,11 +347,11 @@ public abstract class ConversationStoreContract : IAsyncLifetime
 
         var stopped = await Store.BeginExchangeAsync(id, "Tell me about my gecko Ziggy", context: null, ExchangePlace.AfterShown, CancellationToken.None);
         var whileAnswering = await Store.GetAsync(id, CancellationToken.None);
-        await Store.FinishExchangeAsync(id, stopped, "Tell me about my gecko Ziggy", "Ziggy is a", MessageState.Stopped, null, true, details: null, CancellationToken.None);
+        await Store.FinishExchangeAsync(id, stopped, "Tell me about my gecko Ziggy", "Ziggy is a", MessageState.Stopped, null, details: null, CancellationToken.None);
         var failed = await Store.BeginExchangeAsync(id, "And my newt Olga?", context: null, ExchangePlace.AfterShown, CancellationToken.None);
-        await Store.FinishExchangeAsync(id, failed, "And my newt Olga?", string.Empty, MessageState.Failed, "The model failed.", true, details: null, CancellationToken.None);
+        await Store.FinishExchangeAsync(id, failed, "And my newt Olga?", string.Empty, MessageState.Failed, "The model failed.", details: null, CancellationToken.None);
         var completed = await Store.BeginExchangeAsync(id, "And my frog Pim?", context: null, ExchangePlace.AfterShown, CancellationToken.None);
-        await Store.FinishExchangeAsync(id, completed, "And my frog Pim?", "Pim croaks.", MessageState.Completed, null, true, details: null, CancellationToken.None);
+        await Store.FinishExchangeAsync(id, completed, "And my frog Pim?", "Pim croaks.", MessageState.Completed, null, details: null, CancellationToken.None);
         var conversation = await Store.GetAsync(id, CancellationToken.None);
 
         Assert.Equal(["Tell me about my gecko Ziggy", string.Empty], whileAnswering!.Messages.Select(m => m.Content));

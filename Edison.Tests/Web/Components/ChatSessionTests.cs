@@ -113,9 +113,9 @@ public sealed class ChatSessionTests : ChatPageContext
         var store = Services.GetRequiredService<IConversationStore>();
         var id = Guid.NewGuid();
         var stopped = await store.BeginExchangeAsync(id, "stop me", context: null, ExchangePlace.AfterShown, CancellationToken.None);
-        await store.FinishExchangeAsync(id, stopped, "stop me", "half an ans", MessageState.Stopped, null, true, details: null, CancellationToken.None);
+        await store.FinishExchangeAsync(id, stopped, "stop me", "half an ans", MessageState.Stopped, null, details: null, CancellationToken.None);
         var failed = await store.BeginExchangeAsync(id, "fail me", context: null, ExchangePlace.AfterShown, CancellationToken.None);
-        await store.FinishExchangeAsync(id, failed, "fail me", string.Empty, MessageState.Failed, "The model failed.", true, details: null, CancellationToken.None);
+        await store.FinishExchangeAsync(id, failed, "fail me", string.Empty, MessageState.Failed, "The model failed.", details: null, CancellationToken.None);
         await store.BeginExchangeAsync(id, "cut short", context: null, ExchangePlace.AfterShown, CancellationToken.None);
 
         var session = NewSession();

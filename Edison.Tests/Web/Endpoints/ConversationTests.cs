@@ -61,15 +61,19 @@ public sealed class ConversationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Remember_false_answers_but_stores_nothing()
+    public async Task A_conversation_sent_with_remember_false_is_kept_listed_and_found_by_search()
     {
         await using var edison = new EdisonFactory(TestModels.Story, _dataPath);
         var client = await edison.CreateReadyClientAsync();
 
-        var id = await ChatAsync(client, new { message = "keep this between us", remember = false });
+        var id = await ChatAsync(client, new { message = "keep this quokka between us", remember = false });
 
-        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/conversations/{id}")).StatusCode);
-        Assert.Empty((await GetJsonAsync(client, "/api/conversations")).EnumerateArray());
+        var conversation = await GetJsonAsync(client, $"/api/conversations/{id}");
+        Assert.Equal(
+            ["user", "assistant"],
+            conversation.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("role").GetString()));
+        Assert.Equal(id.ToString(), Assert.Single((await GetJsonAsync(client, "/api/conversations")).EnumerateArray()).GetProperty("id").GetString());
+        Assert.Equal(id.ToString(), Assert.Single((await GetJsonAsync(client, "/api/conversations?q=quokka")).EnumerateArray()).GetProperty("id").GetString());
     }
 
     [Fact]

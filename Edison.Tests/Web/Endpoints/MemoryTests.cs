@@ -37,15 +37,35 @@ public sealed class MemoryTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_exchange_sent_with_remember_false_is_never_retrieved()
+    public async Task An_exchange_sent_with_remember_false_is_stored_but_never_retrieved()
     {
-        await ChatAsync(new { message = "My parrot Kiwi speaks French", remember = false });
+        var kept = ConversationId(await ChatAsync(new { message = "My parrot Kiwi speaks French", remember = false }));
+        var told = ConversationId(await ChatAsync(new { message = "My parrot Kiwi loves grapes" }));
 
-        var asked = await ChatAsync(new { message = "What is my parrot called?" });
+        var asked = await ChatAsync(new { message = "What does my parrot Kiwi like?" });
+
+        // Both are stored; only the remembered one comes back as a memory.
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync($"/api/conversations/{kept}")).StatusCode);
+        Assert.Equal(told, Assert.Single(asked.GetProperty("sources").EnumerateArray()).GetProperty("conversation_id").GetString());
+        var prepared = await Pipeline.PrepareAsync(new ChatRequest("Kiwi the parrot"), CancellationToken.None);
+        Assert.Contains("loves grapes", prepared.Prompt.Text);
+        Assert.DoesNotContain("French", prepared.Prompt.Text);
+    }
+
+    [Fact]
+    public async Task A_conversation_not_remembered_stays_so_when_its_answer_is_continued_and_when_it_is_exported_and_imported()
+    {
+        var kept = ConversationId(await ChatAsync(new { message = "My tortoise Gus eats dandelions", remember = false, max_tokens = 3 }));
+        var answer = (await _client.GetFromJsonAsync<JsonElement>($"/api/conversations/{kept}")).GetProperty("messages")[1].GetProperty("id").GetInt64();
+        await ChatAsync(new { conversation_id = kept, continue_id = answer, max_tokens = 3 });
+        var export = await _client.GetStringAsync($"/api/conversations/{kept}/export?format=json");
+        var imported = await _client.PostAsync("/api/conversations/import", new StringContent(export, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Created, imported.StatusCode);
+
+        var asked = await ChatAsync(new { message = "What does my tortoise Gus eat?" });
 
         Assert.Empty(asked.GetProperty("sources").EnumerateArray());
-        var prepared = await Pipeline.PrepareAsync(new ChatRequest("Kiwi the parrot"), CancellationToken.None);
-        Assert.DoesNotContain("French", prepared.Prompt.Text);
+        Assert.DoesNotContain("dandelions", (await Pipeline.PrepareAsync(new ChatRequest("Gus the tortoise"), CancellationToken.None)).Prompt.Text);
     }
 
     [Fact]

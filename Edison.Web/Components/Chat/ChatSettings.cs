@@ -18,5 +18,6 @@ public sealed record ChatSettings
     /// <summary>Null: the server's <c>Edison:Generation:MaxTokens</c>.</summary>
     public int? MaxTokens { get; init; }
 
+    /// <summary>False: the answers are stored all the same, but never recalled as memories in other conversations.</summary>
     public bool Remember { get; init; } = true;
 }
