@@ -1,4 +1,4 @@
-using Edison.Core.Llama;
+using Edison.Core.Inference;
 
 namespace Edison.Bench;
 

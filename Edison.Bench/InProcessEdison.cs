@@ -1,7 +1,8 @@
 using Edison.Core;
 using Edison.Core.Chat;
 using Edison.Core.Conversations;
-using Edison.Core.Llama;
+using Edison.Core.Inference;
+using Edison.Core.Modes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

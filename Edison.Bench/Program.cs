@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using Edison.Bench;
-using Edison.Core.Llama;
-using Edison.Core.Llama.Gguf;
+using Edison.Core.ModelFiles;
+using Edison.Core.ModelFiles.Gguf;
 
 // Edison's benchmark: the same model, prompt and settings measured several ways in one run.
 //   dotnet run -c Release --project Edison.Bench -- [--model file.gguf|synthetic-300m] [--tokens 256] [--runs 15]

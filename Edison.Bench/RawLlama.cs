@@ -1,5 +1,6 @@
 using Edison.Core.Chat;
-using Edison.Core.Llama;
+using Edison.Core.Inference;
+using Edison.Core.Modes;
 using LLama;
 using LLama.Batched;
 using LLama.Common;

@@ -1,4 +1,4 @@
-using Edison.Core.Llama.Gguf;
+using Edison.Core.ModelFiles.Gguf;
 
 namespace Edison.Bench;
 

@@ -1,18 +1,18 @@
+using System.ClientModel;
 using Edison.Core.Chat;
 using Edison.Core.Conversations;
-using Edison.Core.Llama;
+using Edison.Core.Inference;
 using Edison.Core.Memory;
-using Edison.Core.Models;
+using Edison.Core.ModelFiles;
 using Edison.Core.Modes;
 using Edison.Core.Search;
 using Edison.Core.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 using IChatClient = Microsoft.Extensions.AI.IChatClient;
+using Microsoft.Extensions.Options;
 using OpenAI;
-using System.ClientModel;
 
 namespace Edison.Core;
 

@@ -1,5 +1,5 @@
 using Edison.Core;
-using Edison.Core.Llama;
+using Edison.Core.Inference;
 using Edison.Web;
 using Edison.Web.Access;
 using Edison.Web.Components;

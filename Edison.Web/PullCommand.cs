@@ -1,5 +1,5 @@
 using Edison.Core;
-using Edison.Core.Models;
+using Edison.Core.ModelFiles;
 
 namespace Edison.Web;
 

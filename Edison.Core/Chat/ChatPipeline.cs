@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using Edison.Core.Conversations;
-using Edison.Core.Llama;
+using Edison.Core.Inference;
 using Edison.Core.Memory;
 using Edison.Core.Modes;
 using Edison.Core.Search;

@@ -1,5 +1,6 @@
 using Edison.Core.Conversations;
-using Edison.Core.Llama;
+using Edison.Core.Inference;
+using Edison.Core.Modes;
 
 namespace Edison.Core.Chat;
 

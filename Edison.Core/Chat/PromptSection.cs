@@ -1,5 +1,5 @@
 using System.Text;
-using Edison.Core.Llama;
+using Edison.Core.Inference;
 
 namespace Edison.Core.Chat;
 

@@ -1,6 +1,6 @@
 using Edison.Core.Chat;
 using Edison.Core.Conversations;
-using Edison.Core.Llama;
+using Edison.Core.Inference;
 using Microsoft.Extensions.Options;
 
 namespace Edison.Core.Memory;

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Edison.Core.Chat;
 
 namespace Edison.Core.Modes;
 

@@ -1,5 +1,5 @@
 using Edison.Core.Chat;
-using Edison.Core.Llama;
+using Edison.Core.Inference;
 using Edison.Core.Modes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

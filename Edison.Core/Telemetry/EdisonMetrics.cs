@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using Edison.Core.Llama;
+using Edison.Core.Inference;
 
 namespace Edison.Core.Telemetry;
 

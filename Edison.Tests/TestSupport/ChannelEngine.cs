@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
-using Edison.Core.Llama;
+using Edison.Core.Inference;
 
 namespace Edison.Tests.TestSupport;
 

@@ -1,7 +1,7 @@
 using Bunit;
 using Edison.Core;
 using Edison.Core.Conversations;
-using Edison.Core.Llama;
+using Edison.Core.Inference;
 using Edison.Web.Components.Chat;
 using Edison.Web.Markdown;
 using Edison.Web.Replies;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
-using Edison.Core.Llama;
-using Edison.Core.Llama.Gguf;
+using Edison.Core.Inference;
+using Edison.Core.ModelFiles;
+using Edison.Core.ModelFiles.Gguf;
 
 namespace Edison.Tests.TestSupport;
 

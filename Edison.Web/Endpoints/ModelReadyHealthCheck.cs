@@ -1,4 +1,4 @@
-using Edison.Core.Llama;
+using Edison.Core.Inference;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Edison.Web.Endpoints;

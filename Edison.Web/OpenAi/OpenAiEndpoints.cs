@@ -3,7 +3,7 @@ using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Edison.Core.Chat;
-using Edison.Core.Llama;
+using Edison.Core.Inference;
 using Edison.Web.Access;
 using Edison.Web.Endpoints;
 using Microsoft.Extensions.Options;

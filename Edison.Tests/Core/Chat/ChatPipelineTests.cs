@@ -1,5 +1,6 @@
 using Edison.Core.Chat;
 using Edison.Core.Conversations;
+using Edison.Core.Modes;
 using Edison.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 

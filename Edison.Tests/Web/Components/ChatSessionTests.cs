@@ -1,4 +1,3 @@
-using Edison.Core.Chat;
 using Edison.Core.Conversations;
 using Edison.Tests.TestSupport;
 using Edison.Web.Components.Chat;

@@ -1,6 +1,6 @@
 using Bunit;
-using Edison.Core.Llama;
-using Edison.Core.Models;
+using Edison.Core.Inference;
+using Edison.Core.ModelFiles;
 using Edison.Tests.TestSupport;
 using Edison.Web.Components.Chat;
 using Microsoft.Extensions.DependencyInjection;

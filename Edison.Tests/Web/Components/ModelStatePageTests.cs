@@ -1,5 +1,5 @@
 using Bunit;
-using Edison.Core.Llama;
+using Edison.Core.Inference;
 using Edison.Tests.TestSupport;
 using Edison.Web.Components.Chat;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Edison.Core.Llama;
-using Edison.Core.Models;
+using Edison.Core.Inference;
+using Edison.Core.ModelFiles;
 using Edison.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Edison.Core.Chat;
+using Edison.Core.Modes;
 using Microsoft.JSInterop;
 
 namespace Edison.Web.Components.Chat;

@@ -1,4 +1,4 @@
-using Edison.Core.Chat;
+using Edison.Core.Modes;
 
 namespace Edison.Web.Components.Chat;
 

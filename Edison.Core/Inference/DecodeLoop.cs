@@ -1,0 +1,490 @@
+using System.Threading.Channels;
+using Edison.Core.Chat;
+using LLama;
+using LLama.Native;
+using Microsoft.Extensions.Logging;
+
+namespace Edison.Core.Inference;
+
+/// <summary>
+/// The generation loop of one loaded model: a dedicated thread that owns a llama context with one KV sequence per
+/// running request and decodes one token for every running sequence per batch, feeding new prompts in chunks so that
+/// a long prompt does not stall the streams already running. Jobs arrive through a channel and leave through their
+/// own. A failure in one sequence ends that sequence alone. The loop holds a lease on its model, and ends, returning
+/// it, once it is idle and its model is no longer the one new requests get (a switch).
+/// </summary>
+internal sealed class DecodeLoop
+{
+    private readonly ModelLease _lease;
+    private readonly ISamplerFactory _samplers;
+    private readonly EngineCounters _counters;
+    private readonly EngineLimits _limits;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Func<DecodeLoop, bool> _mayEnd;
+    private readonly Action<DecodeLoop> _ended;
+    private readonly CancellationToken _stopping;
+    private readonly Channel<GenerationJob?> _arrivals = Channel.CreateUnbounded<GenerationJob?>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Queue<GenerationJob> _waiting = new();
+    private readonly RunningSequences _running = new();
+    private readonly SequenceSlots _slots;
+    private readonly LLamaBatch _batch = new();
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private LLamaContext _context = null!;
+
+    /// <param name="mayEnd">Asked when the loop is idle: true ends it (the engine then no longer posts to it).</param>
+    /// <param name="ended">Told when the loop ends for any reason, before it fails what is still queued in it.</param>
+    public DecodeLoop(
+        ModelLease lease,
+        ISamplerFactory samplers,
+        EngineCounters counters,
+        EngineLimits limits,
+        TimeProvider time,
+        ILogger logger,
+        Func<DecodeLoop, bool> mayEnd,
+        Action<DecodeLoop> ended,
+        CancellationToken stopping)
+    {
+        (_lease, _samplers, _counters, _limits, _time, _logger, _mayEnd, _ended, _stopping) =
+            (lease, samplers, counters, limits, time, logger, mayEnd, ended, stopping);
+        _slots = new SequenceSlots(limits.MaxParallel, limits.KeptSequences);
+    }
+
+    public LoadedModel Model => _lease.Model;
+
+    /// <summary>Completes when the loop has ended and returned its model.</summary>
+    public Task Completion => _completion.Task;
+
+    /// <summary>False once the loop has ended: the job must go to another loop.</summary>
+    public bool TryPost(GenerationJob job) => _arrivals.Writer.TryWrite(job);
+
+    /// <summary>Makes an idle loop look again whether it may end (after a switch, at shut-down).</summary>
+    public void Wake() => _arrivals.Writer.TryWrite(null);
+
+    /// <summary>Whether jobs have arrived that the loop has not taken yet; asked under the engine's lock.</summary>
+    public bool HasArrivals => _arrivals.Reader.Count > 0;
+
+    /// <summary>No more jobs: called by the engine, under its lock, when it lets the loop end.</summary>
+    public void Close() => _arrivals.Writer.TryComplete();
+
+    public void Start()
+    {
+        // One dedicated thread makes every decode call: llama.cpp's OpenMP keeps a team of worker threads per calling
+        // thread, so decodes hopping across pool threads (as Task.Run-based inference does) leave several teams
+        // spinning and stealing the cores the HTTP side needs.
+        var thread = new Thread(Run) { IsBackground = true, Name = $"Edison generation ({Model.Name})" };
+        thread.Start();
+    }
+
+    private void Run()
+    {
+        Exception reason = new OperationCanceledException("Edison is shutting down.");
+        try
+        {
+            // Each sequence gets the whole context: llama.cpp splits a non-unified KV cache evenly between sequences.
+            int parallel = _limits.MaxParallel;
+            var parameters = Model.Parameters with
+            {
+                ContextSize = (uint)(Model.ContextSize * parallel),
+                SeqMax = (uint)parallel,
+                KVUnified = false,
+            };
+            using (_context = Model.Weights.CreateContext(parameters, _logger))
+            {
+                Loop();
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            // The next request starts a fresh loop with a fresh context instead of waiting on this one forever.
+            _logger.LogError(e, "The generation loop failed");
+            reason = e;
+        }
+        finally
+        {
+            _ended(this);
+            EndAll(reason);
+            _lease.Dispose();
+            _completion.TrySetResult();
+        }
+    }
+
+    private void Loop()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            while (_arrivals.Reader.TryRead(out var arrived))
+            {
+                if (arrived is not null)
+                {
+                    _waiting.Enqueue(arrived);
+                }
+            }
+
+            Admit();
+            if (_running.Count == 0)
+            {
+                if (_waiting.Count == 0 && _mayEnd(this))
+                {
+                    return;
+                }
+
+                // This thread has nothing else to do; blocking it keeps the decode calls on one thread.
+                if (!_arrivals.Reader.WaitToReadAsync(_stopping).AsTask().GetAwaiter().GetResult())
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            FillBatch();
+            var result = _context.Decode(_batch);
+            if (result == DecodeResult.NoKvSlot)
+            {
+                // llama.cpp rolls the failed batch back; the newest sequence gives way and the rest retry.
+                End(_running.Newest, new InvalidOperationException("The model's memory for conversations is full; try again shortly."));
+            }
+            else if (result != DecodeResult.Ok)
+            {
+                var failure = new InvalidOperationException($"llama.cpp could not decode the batch ({result}).");
+                foreach (var sequence in _running)
+                {
+                    End(sequence, failure);
+                }
+            }
+            else
+            {
+                foreach (var sequence in _running)
+                {
+                    try
+                    {
+                        Step(sequence);
+                    }
+                    catch (Exception e)
+                    {
+                        // One sequence's failure (its sampler, its text) is its own: the batch goes on without it.
+                        _logger.LogError(e, "A generation failed while running");
+                        End(sequence, e);
+                    }
+                }
+            }
+
+            _running.RemoveFinished();
+        }
+    }
+
+    /// <summary>
+    /// Starts waiting requests, oldest first, while a sequence is free; drops those whose caller left and turns away
+    /// those that waited too long. A request that cannot be started fails alone.
+    /// </summary>
+    private void Admit()
+    {
+        int pending = _waiting.Count;
+        for (int i = 0; i < pending; i++)
+        {
+            var job = _waiting.Dequeue();
+            if (job.IsAbandoned)
+            {
+                _counters.LeftQueue();
+                job.Output.Writer.TryComplete();
+                continue;
+            }
+
+            if (!_slots.HasFree)
+            {
+                if (_time.GetElapsedTime(job.Enqueued) > _limits.MaxQueueWait)
+                {
+                    _counters.LeftQueue();
+                    job.Output.Writer.TryComplete(new EngineBusyException(
+                        $"Edison is busy: this request waited {_limits.MaxQueueWait.TotalSeconds:0} s for its turn; try again in a few seconds.",
+                        EngineLimits.RetryAfter));
+                    continue;
+                }
+
+                _waiting.Enqueue(job);
+                continue;
+            }
+
+            try
+            {
+                Start(job);
+            }
+            catch (Exception e)
+            {
+                _logger.LogError(e, "A generation could not be started");
+                _counters.LeftQueue();
+                job.Output.Writer.TryComplete(e);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Tokenises the prompt and gives the request a sequence: the one whose kept cells start with the most of its
+    /// tokens (those are not read again), or a fresh one. Throws before anything is taken if it cannot.
+    /// </summary>
+    private void Start(GenerationJob job)
+    {
+        if (job.Request.Images is { Count: > 0 })
+        {
+            StartWithImages(job);
+            return;
+        }
+
+        var prompt = Model.Tokenize(job.Request.Prompt);
+        if (prompt.Length >= Model.ContextSize)
+        {
+            throw new PromptTooLongException(prompt.Length, Model.ContextSize);
+        }
+
+        var sampler = _samplers.Create(job.Request);
+        var decoder = new StreamingTokenDecoder(_context);
+        var (id, reused) = _slots.Take(prompt);
+        _context.NativeHandle.MemorySequenceRemove(id, reused, -1);
+        _counters.Started();
+        _running.Add(new Sequence(job, id, prompt, sampler, decoder) { PromptFed = reused, Position = reused, CachedTokens = reused });
+    }
+
+    /// <summary>
+    /// Reads a prompt with images through the multimodal projector at once (an image is encoded whole, so this one
+    /// step pauses the other streams for as long as the encoding takes), then samples its first token; from there the
+    /// sequence decodes in the shared batches like any other.
+    /// </summary>
+    private void StartWithImages(GenerationJob job)
+    {
+        var vision = Model.Vision ?? throw new UnreadableImageException($"This model ({Model.Name}) cannot see images.");
+        var sampler = _samplers.Create(job.Request);
+        var decoder = new StreamingTokenDecoder(_context);
+        var (id, _) = _slots.Take([]);
+        _context.NativeHandle.MemorySequenceRemove(id, -1, -1);
+        _counters.Started();
+        var sequence = new Sequence(job, id, [], sampler, decoder) { Keepable = false };
+        var images = new List<SafeMtmdEmbed>();
+        SafeMtmdInputChunks? chunks = null;
+        try
+        {
+            var encoded = job.Request.Images ?? [];
+            for (int i = 0; i < encoded.Count; i++)
+            {
+                images.Add(SafeMtmdEmbed.FromMediaBuffer(vision.NativeHandle, encoded[i])
+                           ?? throw new UnreadableImageException($"Image {i + 1} could not be decoded."));
+            }
+
+            // The multimodal tokenizer takes one string and parses control tokens in all of it: content is made inert first.
+            if (vision.Tokenize(Model.ToInertText(job.Request.Prompt), addSpecial: true, parseSpecial: true, images.ToArray(), out chunks) != 0 || chunks is null)
+            {
+                throw new UnreadableImageException("The images could not be placed in the prompt.");
+            }
+
+            long positions = chunks.CountPositions();
+            if (positions >= Model.ContextSize)
+            {
+                throw new PromptTooLongException((int)positions, Model.ContextSize);
+            }
+
+            int past = 0;
+            if (vision.EvaluateChunks(chunks, _context.NativeHandle, ref past, (int)sequence.Id, (int)_context.BatchSize, logitsLast: true) != 0)
+            {
+                throw new UnreadableImageException("The model could not read the images.");
+            }
+
+            sequence.Position = past;
+            sequence.PromptTokens = past;
+            _running.Add(sequence);
+            Accept(sequence, sequence.Sampler.Sample(_context.NativeHandle, -1));
+        }
+        catch (Exception e)
+        {
+            End(sequence, e);
+        }
+        finally
+        {
+            chunks?.Dispose();
+            foreach (var image in images)
+            {
+                image.Dispose();
+            }
+        }
+    }
+
+    /// <summary>
+    /// One token for every decoding sequence, then prompt tokens for sequences still reading theirs: a full batch when
+    /// nothing streams, a small chunk when something does, so a long prompt is read over several batches while the
+    /// other streams keep going.
+    /// </summary>
+    /// <remarks>
+    /// Sequences enter the batch in id order: with a KV cache per sequence, llama.cpp computes a batch in one pass only
+    /// over sequences whose ids follow each other in the batch (0, 1, 2, …); any other order or a gap splits the batch
+    /// into several passes, which on the CPU made four streams cost nearly four single ones.
+    /// </remarks>
+    private void FillBatch()
+    {
+        _batch.Clear();
+        int streaming = _running.Streaming;
+        int budget = streaming == 0
+            ? (int)_context.BatchSize
+            : Math.Min((int)_context.BatchSize - streaming, _limits.PromptChunkWhileStreaming);
+
+        foreach (var sequence in _running)
+        {
+            if (sequence.PromptRemaining == 0)
+            {
+                sequence.LogitIndex = _batch.Add(sequence.NextToken, sequence.Position, sequence.Id, logits: true);
+                continue;
+            }
+
+            sequence.LogitIndex = -1;
+            if (budget <= 0)
+            {
+                continue;
+            }
+
+            int take = Math.Min(sequence.PromptRemaining, budget);
+            bool last = take == sequence.PromptRemaining;
+            int index = _batch.AddRange(sequence.Prompt.AsSpan(sequence.PromptFed, take), sequence.Position, sequence.Id, logitsLast: last);
+            sequence.LogitIndex = last ? index : -1;
+            sequence.PendingPrompt = take;
+            budget -= take;
+        }
+    }
+
+    /// <summary>Moves a sequence past the decoded batch: samples its next token when it has one, and streams the text.</summary>
+    private void Step(Sequence sequence)
+    {
+        if (sequence.PromptRemaining > 0)
+        {
+            sequence.Position += sequence.PendingPrompt;
+            sequence.PromptFed += sequence.PendingPrompt;
+            sequence.PendingPrompt = 0;
+        }
+        else if (sequence.LogitIndex >= 0)
+        {
+            sequence.Position++;
+        }
+
+        if (sequence.Job.IsAbandoned)
+        {
+            End(sequence, null);
+            return;
+        }
+
+        if (sequence.LogitIndex >= 0)
+        {
+            Accept(sequence, sequence.Sampler.Sample(_context.NativeHandle, sequence.LogitIndex));
+        }
+    }
+
+    /// <summary>Streams a sampled token's text and queues the token for the next batch, or ends the answer.</summary>
+    private void Accept(Sequence sequence, LLamaToken token)
+    {
+        if (token.IsEndOfGeneration(Model.Weights.Vocab))
+        {
+            End(sequence, null);
+            return;
+        }
+
+        sequence.Decoder.Add(token);
+        sequence.Sampled.Add(token);
+        Release(sequence, sequence.Stops.Push(sequence.Decoder.Read()));
+
+        if (sequence.Stops.Stopped)
+        {
+            End(sequence, null);
+            return;
+        }
+
+        if (sequence.Generated >= sequence.Job.Request.MaxTokens || sequence.Position + 1 >= Model.ContextSize)
+        {
+            sequence.CutOff = true;
+            End(sequence, null);
+            return;
+        }
+
+        sequence.NextToken = token;
+    }
+
+    private static void Release(Sequence sequence, string text)
+    {
+        if (text.Length > 0)
+        {
+            sequence.Released.Append(text);
+            sequence.Job.Output.Writer.TryWrite(new GenerationUpdate(text));
+        }
+    }
+
+    /// <summary>
+    /// Ends a sequence, the one way any sequence ends: the rest of its text and its usage (when it ended well), its
+    /// caller's stream completed, its tokens remembered for when the answer comes back as history, and its cells kept
+    /// for the prompt cache (unless it failed) or freed.
+    /// </summary>
+    private void End(Sequence sequence, Exception? error)
+    {
+        if (sequence.Finished)
+        {
+            return;
+        }
+
+        if (error is null)
+        {
+            Release(sequence, sequence.Stops.Flush());
+            sequence.Job.Output.Writer.TryWrite(new GenerationUpdate(
+                string.Empty,
+                new ChatUsage(sequence.PromptTokens, sequence.CachedTokens, sequence.Generated, sequence.CutOff)));
+
+            // What the caller shows (and stores) is the text without its leading white space; a stop string's tokens
+            // are not the text, so that answer is not remembered.
+            if (!sequence.Stops.Stopped && !sequence.Job.IsAbandoned)
+            {
+                Model.Answers.Remember(sequence.Released.ToString().TrimStart(), [.. sequence.Sampled]);
+            }
+        }
+
+        if (sequence.Complete(error))
+        {
+            _counters.Ended();
+        }
+
+        var keep = error is null && sequence.Keepable ? sequence.CellTokens() : null;
+        foreach (var emptied in _slots.Release(sequence.Id, keep))
+        {
+            _context.NativeHandle.MemorySequenceRemove(emptied, -1, -1);
+        }
+    }
+
+    /// <summary>The loop is over (shut-down, a failure): every request it holds ends with the reason.</summary>
+    private void EndAll(Exception reason)
+    {
+        foreach (var sequence in _running)
+        {
+            if (sequence.Complete(reason))
+            {
+                _counters.Ended();
+            }
+        }
+
+        _running.RemoveFinished();
+        while (_waiting.TryDequeue(out var job) || TryTakeArrival(out job))
+        {
+            _counters.LeftQueue();
+            job.Output.Writer.TryComplete(reason);
+        }
+    }
+
+    private bool TryTakeArrival(out GenerationJob job)
+    {
+        while (_arrivals.Reader.TryRead(out var arrived))
+        {
+            if (arrived is not null)
+            {
+                job = arrived;
+                return true;
+            }
+        }
+
+        job = null!;
+        return false;
+    }
+}

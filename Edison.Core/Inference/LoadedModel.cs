@@ -1,0 +1,60 @@
+using System.Text;
+using Edison.Core.Chat;
+using LLama;
+using LLama.Common;
+using LLama.Native;
+
+namespace Edison.Core.Inference;
+
+/// <summary>The shared weights of the one model Edison serves, with what callers need to know about it.</summary>
+public sealed class LoadedModel(LLamaWeights weights, ModelParams parameters, string name, bool isDemo, MtmdWeights? vision = null) : IChatModel, IDisposable
+{
+    private const string ChatTemplateKey = "tokenizer.chat_template";
+
+    private readonly ControlTokens _controlTokens = new(weights, new AnswerTokens());
+
+    public LLamaWeights Weights { get; } = weights;
+
+    /// <summary>The tokens of this model's recent answers, by their text.</summary>
+    public AnswerTokens Answers => _controlTokens.Answers;
+
+    public ModelParams Parameters { get; } = parameters;
+
+    public string Name { get; } = name;
+
+    public bool IsDemo { get; } = isDemo;
+
+    public DateTimeOffset LoadedAt { get; init; }
+
+    /// <summary>The multimodal projector, when one is loaded: images in a prompt go through it.</summary>
+    public MtmdWeights? Vision { get; } = vision;
+
+    public bool CanSeeImages => Vision is { SupportsVision: true };
+
+    /// <summary>The text that stands for one image in a prompt; the projector puts the image's embedding there.</summary>
+    public static string ImageMarker => NativeApi.MtmdDefaultMarker() ?? "<__media__>";
+
+    public int ContextSize => (int)Parameters.ContextSize!.Value;
+
+    public bool HasChatTemplate => Weights.Metadata.ContainsKey(ChatTemplateKey);
+
+    public IReadOnlyList<string> StopStrings => HasChatTemplate ? [] : ChatPromptBuilder.FallbackStopStrings;
+
+    public PromptText Format(IReadOnlyList<ChatTurn> turns) => ChatPromptBuilder.Format(this, turns);
+
+    /// <summary>The prompt's tokens: control tokens from the template's markup only, content always as text.</summary>
+    public LLamaToken[] Tokenize(PromptText prompt) => _controlTokens.Tokenize(prompt);
+
+    /// <summary>The prompt as one string for the multimodal tokenizer, its content unable to spell control tokens.</summary>
+    public string ToInertText(PromptText prompt) => _controlTokens.ToInertText(prompt);
+
+    public int CountTokens(PromptText prompt) => Tokenize(prompt).Length;
+
+    public int CountTokens(string text) => Weights.Tokenize(text, add_bos: false, special: false, Encoding.UTF8).Length;
+
+    public void Dispose()
+    {
+        Vision?.Dispose();
+        Weights.Dispose();
+    }
+}

@@ -1,0 +1,8 @@
+namespace Edison.Core.Inference;
+
+public enum ModelState
+{
+    Loading,
+    Ready,
+    Failed,
+}

@@ -1,0 +1,130 @@
+using LLama.Native;
+
+namespace Edison.Core.Inference;
+
+/// <summary>
+/// The KV sequences of one context and what each holds: running a request, idle with the tokens of an answer that
+/// ended (the prompt cache: a request that starts with those tokens reads only what follows them), or empty. A
+/// request takes the idle sequence it shares the longest prefix with; else an empty one, lowest id first (a batch is
+/// fastest over neighbouring ids, see <see cref="DecodeLoop"/>); else the idle one used least recently, which is
+/// emptied for it.
+/// </summary>
+internal sealed class SequenceSlots
+{
+    /// <summary>Fewer tokens in common are not worth giving up another conversation's cached tokens for.</summary>
+    private const int MinimumReuse = 16;
+
+    private readonly Slot[] _slots;
+    private readonly int _keep;
+    private long _uses;
+
+    /// <param name="keep">How many idle sequences keep their tokens; 0 turns the prompt cache off.</param>
+    public SequenceSlots(int count, int keep)
+    {
+        _slots = Enumerable.Range(0, count).Select(id => new Slot((LLamaSeqId)id)).ToArray();
+        _keep = keep;
+    }
+
+    public bool HasFree => _slots.Any(slot => !slot.Running);
+
+    /// <summary>
+    /// A sequence for a prompt, and how many of its first tokens are in the sequence already. The caller removes the
+    /// sequence's cells from that position on (all of them when it is 0) before it feeds the rest.
+    /// </summary>
+    public (LLamaSeqId Id, int Reused) Take(ReadOnlySpan<LLamaToken> prompt)
+    {
+        // The same conversation going on (most of what a sequence holds is the prompt's start) reuses its sequence;
+        // another that merely shares a system prompt with it takes an empty one rather than end that conversation's
+        // cache; with none empty, the best match if it saves anything worth it, else the one used least recently.
+        (Slot Slot, int Common)? going = null, empty = null, best = null, oldest = null;
+        foreach (var slot in _slots)
+        {
+            if (slot.Running)
+            {
+                continue;
+            }
+
+            // At least one token is read again: its logits start the answer.
+            int common = slot.Tokens is null ? 0 : Math.Max(0, Math.Min(CommonPrefix(slot.Tokens, prompt), prompt.Length - 1));
+            var candidate = (slot, common);
+            if (slot.Tokens is { } kept && common >= Math.Max(MinimumReuse, kept.Count / 2) && common > (going?.Common ?? -1))
+            {
+                going = candidate;
+            }
+
+            if (slot.Tokens is null && empty is null)
+            {
+                empty = candidate;
+            }
+
+            if (common >= MinimumReuse && common > (best?.Common ?? -1))
+            {
+                best = candidate;
+            }
+
+            if (slot.LastUsed < (oldest?.Slot.LastUsed ?? long.MaxValue))
+            {
+                oldest = candidate;
+            }
+        }
+
+        // A sequence taken for what little it shares (the first token, say) is read from the start: that much is not
+        // worth tying the prompt to cells another request left.
+        var (pick, reused) = going ?? empty ?? best ?? (oldest!.Value.Slot, 0);
+        pick.Running = true;
+        pick.Tokens = null;
+        pick.LastUsed = ++_uses;
+        return (pick.Id, reused);
+    }
+
+    /// <summary>
+    /// A sequence's answer ended: it keeps these tokens (what its cells hold) for the next request, or, with nothing
+    /// to keep, is empty. Returns the sequences whose cells must be emptied now: this one when it keeps nothing, or
+    /// the idle one used least recently when more are kept than allowed.
+    /// </summary>
+    public IReadOnlyList<LLamaSeqId> Release(LLamaSeqId id, IReadOnlyList<LLamaToken>? tokens)
+    {
+        var slot = _slots[(int)id];
+        slot.Running = false;
+        slot.LastUsed = ++_uses;
+        slot.Tokens = _keep > 0 && tokens is { Count: > 0 } ? tokens : null;
+        if (slot.Tokens is null)
+        {
+            return [id];
+        }
+
+        var kept = _slots.Where(s => !s.Running && s.Tokens is not null).ToList();
+        if (kept.Count <= _keep)
+        {
+            return [];
+        }
+
+        var oldest = kept.MinBy(s => s.LastUsed)!;
+        oldest.Tokens = null;
+        return [oldest.Id];
+    }
+
+    private static int CommonPrefix(IReadOnlyList<LLamaToken> kept, ReadOnlySpan<LLamaToken> prompt)
+    {
+        int length = Math.Min(kept.Count, prompt.Length);
+        int common = 0;
+        while (common < length && kept[common] == prompt[common])
+        {
+            common++;
+        }
+
+        return common;
+    }
+
+    private sealed class Slot(LLamaSeqId id)
+    {
+        public LLamaSeqId Id { get; } = id;
+
+        public bool Running { get; set; }
+
+        /// <summary>The tokens an idle sequence's cells hold, in order; null when it holds none worth keeping.</summary>
+        public IReadOnlyList<LLamaToken>? Tokens { get; set; }
+
+        public long LastUsed { get; set; }
+    }
+}

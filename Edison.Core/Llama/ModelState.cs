@@ -1,8 +1,0 @@
-namespace Edison.Core.Llama;
-
-public enum ModelState
-{
-    Loading,
-    Ready,
-    Failed,
-}

@@ -1,0 +1,272 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Edison.Core.Inference;
+using Edison.Tests.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Edison.Tests.Core.Inference;
+
+/// <summary>Several conversations at once on the one model, through Edison's own decode loop on the real LLamaSharp context.</summary>
+public sealed class BatchedGenerationEngineTests
+{
+    [Fact]
+    public async Task Four_prompts_at_once_get_the_same_answers_as_one_at_a_time()
+    {
+        await using var edison = new EdisonFactory(TestModels.Story);
+        var engine = await StartAsync(edison);
+
+        // A prompt ending inside the script continues it from there: four prompts, four different answers.
+        GenerationRequest[] requests =
+        [
+            Request("User: go\nAssistant:", 100),
+            Request("a 🦙", 100),
+            Request("x 日", 100),
+            Request("User: go\nAssistant:", 4),
+        ];
+        var alone = new List<string>();
+        foreach (var request in requests)
+        {
+            alone.Add(await CollectAsync(engine, request));
+        }
+
+        var together = await Task.WhenAll(requests.Select(r => Task.Run(() => CollectAsync(engine, r))));
+
+        Assert.Equal(alone, together);
+        Assert.Equal(4, alone.Distinct().Count());
+        Assert.Equal(TestModels.StoryAnswer, alone[0].TrimStart());
+        Assert.StartsWith(" a llama from 日本", alone[1]);
+        Assert.StartsWith("本 wrote a story", alone[2]);
+    }
+
+    // Flash attention is a different attention kernel in llama.cpp, so the batched layout is checked under each.
+    [Theory]
+    [InlineData("auto")]
+    [InlineData("off")]
+    [InlineData("on")]
+    public async Task With_a_model_whose_attention_matters_answers_alone_and_together_are_the_same(string flashAttention)
+    {
+        await using var edison = new EdisonFactory(TestModels.Attentive, contextSize: 1024, settings: new Dictionary<string, string?> { ["Edison:Model:FlashAttention"] = flashAttention });
+        var engine = await StartAsync(edison);
+        var requests = new[] { "a story about a cat", "tell me about the sea", "why is the sky blue?", "write a poem" }
+            .Select(m => Request($"User: {m}\nAssistant:", 60))
+            .ToList();
+        var alone = new List<string>();
+        foreach (var request in requests)
+        {
+            alone.Add(await CollectAsync(engine, request));
+        }
+
+        var together = await Task.WhenAll(requests.Select(r => Task.Run(() => CollectAsync(engine, r))));
+
+        Assert.Equal(alone, together);
+        Assert.True(alone.Distinct().Count() >= 3, "the prompts should lead to different answers");
+    }
+
+    [Fact]
+    public async Task Flash_attention_on_or_off_changes_nothing_in_the_answers()
+    {
+        var prompts = new[] { "a story about a cat", "tell me about the sea", "why is the sky blue?" };
+        var answers = new List<List<string>>();
+        foreach (var flashAttention in new[] { "on", "off" })
+        {
+            await using var edison = new EdisonFactory(TestModels.Attentive, contextSize: 1024, settings: new Dictionary<string, string?> { ["Edison:Model:FlashAttention"] = flashAttention });
+            var engine = await StartAsync(edison);
+            answers.Add([.. await Task.WhenAll(prompts.Select(m => Task.Run(() => CollectAsync(engine, Request($"User: {m}\nAssistant:", 60)))))]);
+        }
+
+        Assert.Equal(answers[0], answers[1]);
+        Assert.All(answers[1], answer => Assert.False(string.IsNullOrWhiteSpace(answer)));
+    }
+
+    [Fact]
+    public async Task A_flash_attention_setting_other_than_auto_on_or_off_stops_Edison_with_the_setting_named()
+    {
+        await using var edison = new EdisonFactory(TestModels.Story, settings: new Dictionary<string, string?> { ["Edison:Model:FlashAttention"] = "sometimes" });
+
+        var failure = Assert.ThrowsAny<Exception>(() => edison.CreateClient());
+
+        Assert.Contains("Edison:Model:FlashAttention must be auto, on or off.", failure.Message);
+    }
+
+    [Fact]
+    public async Task Beyond_MaxParallel_requests_wait_and_start_in_arrival_order()
+    {
+        await using var edison = new EdisonFactory(TestModels.Endless, contextSize: 4096, settings: Parallel(2));
+        var engine = await StartAsync(edison);
+        var started = new ConcurrentQueue<int>();
+        int maxActive = 0;
+
+        var callers = new List<Task>();
+        for (int caller = 0; caller < 5; caller++)
+        {
+            int id = caller;
+
+            // Different lengths, so the running ones finish, and free their places, one at a time.
+            int tokens = 300 + (id * 60);
+            callers.Add(Task.Run(async () =>
+            {
+                bool first = true;
+                await foreach (var _ in engine.GenerateAsync(Request("User: go\nAssistant:", tokens), CancellationToken.None))
+                {
+                    if (first)
+                    {
+                        started.Enqueue(id);
+                        first = false;
+                    }
+
+                    InterlockedMax(ref maxActive, engine.ActiveGenerations);
+                }
+            }));
+            await Eventually.WaitUntilAsync(() => engine.ActiveGenerations + engine.QueuedGenerations == id + 1);
+        }
+
+        await Task.WhenAll(callers);
+
+        // The first two start together in one batch; the rest start in the order they arrived.
+        Assert.Equal([0, 1], started.Take(2).Order());
+        Assert.Equal([2, 3, 4], started.Skip(2));
+        Assert.Equal(2, maxActive);
+        Assert.Equal(0, engine.ActiveGenerations);
+        Assert.Equal(0, engine.QueuedGenerations);
+    }
+
+    [Fact]
+    public async Task A_caller_that_gives_up_in_the_queue_leaves_it_at_once()
+    {
+        await using var edison = new EdisonFactory(TestModels.Endless, contextSize: 8192, settings: Parallel(1));
+        var engine = await StartAsync(edison);
+        using var stopFirst = new CancellationTokenSource();
+        using var giveUp = new CancellationTokenSource();
+        var running = Task.Run(() => CollectAsync(engine, Request("User: go\nAssistant:", 8000), stopFirst.Token));
+        await Eventually.WaitUntilAsync(() => engine.ActiveGenerations == 1);
+        var waiting = Task.Run(() => CollectAsync(engine, Request("User: go\nAssistant:", 10), giveUp.Token));
+        await Eventually.WaitUntilAsync(() => engine.QueuedGenerations == 1);
+
+        await giveUp.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+        Assert.False(running.IsCompleted, "the waiting caller should have left while the first was still running");
+        await stopFirst.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
+        await Eventually.WaitUntilAsync(() => engine.ActiveGenerations == 0 && engine.QueuedGenerations == 0);
+    }
+
+    [Fact]
+    public async Task Cancelling_one_stream_leaves_the_others_streaming()
+    {
+        await using var edison = new EdisonFactory(TestModels.Endless, contextSize: 8192);
+        var engine = await StartAsync(edison);
+        using var cancelOne = new CancellationTokenSource();
+        var cancelled = Task.Run(() => CollectAsync(engine, Request("User: go\nAssistant:", 8000), cancelOne.Token));
+        var others = Enumerable.Range(0, 2).Select(_ => Task.Run(() => CollectAsync(engine, Request("User: go\nAssistant:", 1500)))).ToList();
+        await Eventually.WaitUntilAsync(() => engine.ActiveGenerations == 3);
+
+        await cancelOne.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
+        await Eventually.WaitUntilAsync(() => engine.ActiveGenerations <= 2);
+        Assert.All(await Task.WhenAll(others), answer => Assert.True(answer.Length > 1500, "the other streams ran to their limit"));
+    }
+
+    [Fact]
+    public async Task A_long_prompt_is_read_in_small_chunks_while_other_streams_keep_going()
+    {
+        // Batches of 512 (the default), but 32 prompt tokens a batch while anything streams.
+        var settings = Parallel(2);
+        settings["Edison:Model:PromptChunkWhileStreaming"] = "32";
+        await using var edison = new EdisonFactory(TestModels.Endless, contextSize: 8192, settings: settings);
+        var engine = await StartAsync(edison);
+        int streamed = 0;
+        using var stop = new CancellationTokenSource();
+        var streaming = Task.Run(async () =>
+        {
+            await foreach (var _ in engine.GenerateAsync(Request("User: go\nAssistant:", 8000), stop.Token))
+            {
+                Interlocked.Increment(ref streamed);
+            }
+        });
+        await Eventually.WaitUntilAsync(() => Volatile.Read(ref streamed) > 0);
+
+        // 4,000 prompt tokens at 32 a batch: over a hundred batches before its first token.
+        int before = Volatile.Read(ref streamed);
+        var longPrompt = Request("User: " + new string('x', 4000) + "\nAssistant:", 1);
+        await CollectAsync(engine, longPrompt);
+        int during = Volatile.Read(ref streamed) - before;
+
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => streaming);
+        Assert.True(during >= 100, $"only {during} tokens streamed while the long prompt was read");
+    }
+
+    [Fact]
+    public async Task Stop_strings_end_the_answer_and_are_not_part_of_it()
+    {
+        await using var edison = new EdisonFactory(TestModels.Talkative);
+        var client = await edison.CreateReadyClientAsync();
+
+        var response = await client.PostAsync("/chat", Sse.Json(new { message = "hi" }));
+
+        Assert.Contains("\"response\":\"Sure.\"", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Four_streams_started_at_once_all_write_at_the_same_time()
+    {
+        await using var edison = new EdisonFactory(TestModels.Endless, contextSize: 4096);
+        var client = await edison.CreateReadyClientAsync();
+        var firstTokens = new ConcurrentBag<DateTime>();
+        var dones = new ConcurrentBag<DateTime>();
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(i => Task.Run(async () =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/chat/stream") { Content = Sse.Json(new { message = $"stream {i}", max_tokens = 600 }) };
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+            bool first = true;
+            while (await reader.ReadLineAsync() is { } line)
+            {
+                if (line == "event: token" && first)
+                {
+                    firstTokens.Add(DateTime.UtcNow);
+                    first = false;
+                }
+                else if (line == "event: done")
+                {
+                    dones.Add(DateTime.UtcNow);
+                }
+            }
+        })));
+
+        Assert.Equal(4, firstTokens.Count);
+        Assert.True(firstTokens.Max() < dones.Min(), "every stream had started before the first one finished");
+    }
+
+    private static Dictionary<string, string?> Parallel(int count) => new() { ["Edison:Model:MaxParallel"] = count.ToString() };
+
+    private static async Task<IGenerationEngine> StartAsync(EdisonFactory edison)
+    {
+        await edison.CreateReadyClientAsync();
+        return edison.Services.GetRequiredService<IGenerationEngine>();
+    }
+
+    private static GenerationRequest Request(string prompt, int maxTokens) => new(PromptText.Content(prompt), maxTokens, 0f, 1f, 1, []);
+
+    private static async Task<string> CollectAsync(IGenerationEngine engine, GenerationRequest request, CancellationToken cancellationToken = default)
+    {
+        var text = new StringBuilder();
+        await foreach (var piece in engine.GenerateAsync(request, cancellationToken))
+        {
+            text.Append(piece.Text);
+        }
+
+        return text.ToString();
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int current;
+        while (value > (current = Volatile.Read(ref target)) && Interlocked.CompareExchange(ref target, value, current) != current)
+        {
+        }
+    }
+}
