@@ -79,7 +79,7 @@ public sealed class InProcessEdison(BenchOptions options, string dataPath, int m
         {
             switch (chatEvent)
             {
-                case ChatToken token:
+                case ChatText token:
                     timing.Text(token.Text);
                     onToken?.Invoke(timing.Tokens);
                     break;

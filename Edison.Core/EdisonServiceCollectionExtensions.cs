@@ -31,7 +31,7 @@ public static class EdisonServiceCollectionExtensions
         services.AddOptions<EdisonOptions>().BindConfiguration(EdisonOptions.Section);
         services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<GenerationOptions>().BindConfiguration(GenerationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ChatLimits>().BindConfiguration(ChatLimits.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<MemoryOptions>().BindConfiguration(MemoryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SearchOptions>()
             .BindConfiguration(SearchOptions.Section)
@@ -55,13 +55,13 @@ public static class EdisonServiceCollectionExtensions
         services.AddMetrics();
         services.AddSingleton<EdisonMetrics>();
         services.AddSingleton<ModelSelection>();
-        services.AddOptions<ModelStoreOptions>().BindConfiguration(ModelStoreOptions.Section);
+        services.AddOptions<DownloadOptions>().BindConfiguration(DownloadOptions.Section);
         services.AddSingleton(sp => new ModelDownloader(
             new HttpClient(new ModelDownloader.NoRedirect(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }))
             {
                 Timeout = Timeout.InfiniteTimeSpan,
             },
-            sp.GetRequiredService<IOptions<ModelStoreOptions>>(),
+            sp.GetRequiredService<IOptions<DownloadOptions>>(),
             sp.GetRequiredService<IOptions<EdisonOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ModelDownloader>>()));

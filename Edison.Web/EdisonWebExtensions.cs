@@ -23,7 +23,7 @@ public static class EdisonWebExtensions
         // a published app has no manifest and serves its own copies.
         builder.WebHost.UseStaticWebAssets();
 
-        var chatLimits = builder.Configuration.GetSection(ChatOptions.Section).Get<ChatOptions>() ?? new ChatOptions();
+        var chatLimits = builder.Configuration.GetSection(ChatLimits.Section).Get<ChatLimits>() ?? new ChatLimits();
         builder.Services.AddRazorComponents()
             .AddInteractiveServerComponents()
             .AddHubOptions(hub =>

@@ -11,7 +11,7 @@ public abstract record ChatEvent;
 public sealed record ChatUsage(int PromptTokens, int CachedTokens, int CompletionTokens, [property: JsonIgnore] bool CutOff);
 
 /// <summary>A piece of the answer: whole UTF-8 text, never half a character.</summary>
-public sealed record ChatToken([property: JsonPropertyName("t")] string Text) : ChatEvent;
+public sealed record ChatText([property: JsonPropertyName("t")] string Text) : ChatEvent;
 
 /// <summary>The end of an answer: completed (ok), failed (error) or stopped by the client.</summary>
 public sealed record ChatDone : ChatEvent

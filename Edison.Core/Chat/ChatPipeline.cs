@@ -6,8 +6,6 @@ using Edison.Core.Memory;
 using Edison.Core.Modes;
 using Edison.Core.Search;
 using Edison.Core.Telemetry;
-using AiChatMessage = Microsoft.Extensions.AI.ChatMessage;
-using AiChatOptions = Microsoft.Extensions.AI.ChatOptions;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -30,7 +28,7 @@ public sealed class ChatPipeline(
     EdisonMetrics metrics,
     TimeProvider time,
     IOptions<GenerationOptions> generation,
-    IOptions<ChatOptions> chat,
+    IOptions<ChatLimits> chat,
     ILogger<ChatPipeline> logger)
 {
     private const string TitleInstruction = "Write a title of at most six words for this conversation. Reply with the title only.";
@@ -88,7 +86,7 @@ public sealed class ChatPipeline(
             throw new ChatRequestException(e.Message);
         }
 
-        var options = new AiChatOptions
+        var options = new ChatOptions
         {
             MaxOutputTokens = maxTokens,
             Temperature = request.Temperature ?? defaults.Temperature ?? mode.Temperature,
@@ -280,7 +278,7 @@ public sealed class ChatPipeline(
                     }
 
                     answer.Append(piece);
-                    yield return new ChatToken(piece);
+                    yield return new ChatText(piece);
                 }
             }
         }
@@ -327,7 +325,7 @@ public sealed class ChatPipeline(
         try
         {
             var exchange = $"User: {Shorten(prepared.Message)}\nAssistant: {Shorten(answer)}";
-            var options = new AiChatOptions { MaxOutputTokens = TitleTokens, Temperature = 0, TopP = 1, Seed = 0, StopSequences = ["\n"] };
+            var options = new ChatOptions { MaxOutputTokens = TitleTokens, Temperature = 0, TopP = 1, Seed = 0, StopSequences = ["\n"] };
             var title = new StringBuilder();
             await foreach (var update in answers.GetStreamingResponseAsync([new(ChatRole.System, TitleInstruction), new(ChatRole.User, exchange)], options, cancellationToken))
             {
@@ -527,9 +525,9 @@ public sealed class ChatPipeline(
         new(prepared.Mode.Name, usage?.CutOff ?? false, prepared.Sources, prepared.Remembered);
 
     /// <summary>The fitted conversation for the model; the images go with the user's last message.</summary>
-    private static List<AiChatMessage> Messages(ChatPrompt prompt, IReadOnlyList<ImageAttachment> images)
+    private static List<ChatMessage> Messages(ChatPrompt prompt, IReadOnlyList<ImageAttachment> images)
     {
-        var messages = prompt.Turns.Select(t => new AiChatMessage(new ChatRole(t.Role), t.Content)).ToList();
+        var messages = prompt.Turns.Select(t => new ChatMessage(new ChatRole(t.Role), t.Content)).ToList();
         foreach (var image in images)
         {
             messages[^1].Contents.Insert(0, new DataContent(image.Data, image.MediaType));

@@ -13,7 +13,7 @@ public sealed record ImageAttachment(string MediaType, byte[] Data)
     public const string WebP = "image/webp";
 
     /// <summary>Reads the request's images; anything Edison cannot take is a <see cref="ChatRequestException"/>.</summary>
-    public static IReadOnlyList<ImageAttachment> ParseAll(IReadOnlyList<string?>? images, ChatOptions limits)
+    public static IReadOnlyList<ImageAttachment> ParseAll(IReadOnlyList<string?>? images, ChatLimits limits)
     {
         if (images is null || images.Count == 0)
         {

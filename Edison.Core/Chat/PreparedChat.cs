@@ -1,6 +1,7 @@
 using Edison.Core.Conversations;
 using Edison.Core.Inference;
 using Edison.Core.Modes;
+using Microsoft.Extensions.AI;
 
 namespace Edison.Core.Chat;
 
@@ -13,8 +14,8 @@ public sealed record PreparedChat(
     ExchangeStorage Storage,
     bool IsFirstExchange,
     ChatPrompt Prompt,
-    IReadOnlyList<Microsoft.Extensions.AI.ChatMessage> Messages,
-    Microsoft.Extensions.AI.ChatOptions Options,
+    IReadOnlyList<ChatMessage> Messages,
+    ChatOptions Options,
     IReadOnlyList<ChatSource> Sources,
     IReadOnlyList<string> Notices)
 {

@@ -52,7 +52,7 @@ public static class ConversationFile
     /// The conversation a file describes, checked whole before anything is stored: its title, its messages (file ids,
     /// parents first) and the one to show. A file that does not fit throws <see cref="ChatRequestException"/>.
     /// </summary>
-    public static (string Title, IReadOnlyList<StoredMessage> Messages, long? ShownId) Read(JsonElement file, ChatOptions limits)
+    public static (string Title, IReadOnlyList<StoredMessage> Messages, long? ShownId) Read(JsonElement file, ChatLimits limits)
     {
         if (file.ValueKind != JsonValueKind.Object || !file.TryGetProperty("messages", out var list) || list.ValueKind != JsonValueKind.Array)
         {
@@ -97,7 +97,7 @@ public static class ConversationFile
     }
 
     /// <summary>Reads a file and stores it as a new conversation, whose id it returns; a bad file stores nothing.</summary>
-    public static async Task<Guid> ImportAsync(IConversationStore store, JsonElement file, ChatOptions limits, CancellationToken cancellationToken)
+    public static async Task<Guid> ImportAsync(IConversationStore store, JsonElement file, ChatLimits limits, CancellationToken cancellationToken)
     {
         var (title, messages, shown) = Read(file, limits);
         var id = Guid.NewGuid();

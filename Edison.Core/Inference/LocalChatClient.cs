@@ -1,8 +1,6 @@
 using System.Runtime.CompilerServices;
 using Edison.Core.Chat;
 using Edison.Core.Modes;
-using AiChatMessage = Microsoft.Extensions.AI.ChatMessage;
-using AiChatOptions = Microsoft.Extensions.AI.ChatOptions;
 using Microsoft.Extensions.AI;
 
 namespace Edison.Core.Inference;
@@ -14,12 +12,12 @@ namespace Edison.Core.Inference;
 /// </summary>
 public sealed class LocalChatClient(ModelHost host, IGenerationEngine engine, Microsoft.Extensions.Options.IOptions<GenerationOptions> defaults) : IChatClient
 {
-    public async Task<ChatResponse> GetResponseAsync(IEnumerable<AiChatMessage> messages, AiChatOptions? options = null, CancellationToken cancellationToken = default) =>
+    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
         await GetStreamingResponseAsync(messages, options, cancellationToken).ToChatResponseAsync(cancellationToken);
 
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
-        IEnumerable<AiChatMessage> messages,
-        AiChatOptions? options = null,
+        IEnumerable<ChatMessage> messages,
+        ChatOptions? options = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         // Held to the end: a switch meanwhile lets this answer finish on the model its prompt was formatted for.
@@ -81,7 +79,7 @@ public sealed class LocalChatClient(ModelHost host, IGenerationEngine engine, Mi
     /// The pipeline's own prompt when it was built for the model answering and holds no images (their markers are this
     /// model's business); otherwise the messages, formatted for the model the lease holds (one switched to meanwhile).
     /// </summary>
-    private PromptText PromptFor(LoadedModel model, List<AiChatMessage> conversation, AiChatOptions? options, int lastUser, int images)
+    private PromptText PromptFor(LoadedModel model, List<ChatMessage> conversation, ChatOptions? options, int lastUser, int images)
     {
         if (images == 0 && options?.RawRepresentationFactory?.Invoke(this) is ChatPrompt { Model: var built } prompt && ReferenceEquals(built, model))
         {

@@ -12,7 +12,7 @@ namespace Edison.Core.ModelFiles;
 /// HTTP range after an interruption, checked against the size (and the SHA-256, when the hub gives one) before it is
 /// renamed into place, so a model file is either whole or absent.
 /// </summary>
-public sealed partial class ModelDownloader(HttpClient http, IOptions<ModelStoreOptions> store, IOptions<EdisonOptions> edison, TimeProvider time, ILogger<ModelDownloader> logger)
+public sealed partial class ModelDownloader(HttpClient http, IOptions<DownloadOptions> store, IOptions<EdisonOptions> edison, TimeProvider time, ILogger<ModelDownloader> logger)
 {
     private const int BufferBytes = 1 << 17;
     private static readonly TimeSpan ReportEvery = TimeSpan.FromMilliseconds(200);
@@ -62,7 +62,7 @@ public sealed partial class ModelDownloader(HttpClient http, IOptions<ModelStore
         catch (HttpRequestException e) when (e.HttpRequestError is HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError)
         {
             throw new ModelDownloadException(
-                $"Edison could not reach {url.Host} ({e.Message}); check the network (or Edison:Models:HubUrl) and try again.", e);
+                $"Edison could not reach {url.Host} ({e.Message}); check the network (or Edison:Downloads:HubUrl) and try again.", e);
         }
         catch (Exception e) when (e is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
         {

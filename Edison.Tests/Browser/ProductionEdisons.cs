@@ -30,7 +30,7 @@ public sealed class ProductionEdisons : IAsyncLifetime
             ["Edison__Model__Path"] = TestModels.Endless,
             ["Edison__Model__ContextSize"] = "32768",
         });
-        Demo = await StartAsync(new Dictionary<string, string> { ["Edison__Models__HubUrl"] = Hub.Url });
+        Demo = await StartAsync(new Dictionary<string, string> { ["Edison__Downloads__HubUrl"] = Hub.Url });
     }
 
     public async Task DisposeAsync()

@@ -68,7 +68,7 @@ public sealed class PullCommandTests : IAsyncLifetime
     {
         var (exit, output) = await EdisonProcess.RunAsync(
             ["pull", "edison-tests/story-GGUF", "story.gguf"],
-            new Dictionary<string, string> { ["Edison__DataPath"] = _data.FullName, ["Edison__Models__HubUrl"] = "http://127.0.0.1:1" });
+            new Dictionary<string, string> { ["Edison__DataPath"] = _data.FullName, ["Edison__Downloads__HubUrl"] = "http://127.0.0.1:1" });
 
         Assert.Equal(1, exit);
         Assert.Contains("Edison could not reach 127.0.0.1", output);
@@ -78,5 +78,5 @@ public sealed class PullCommandTests : IAsyncLifetime
     private Task<(int Exit, string Output)> PullAsync(params string[] arguments) =>
         EdisonProcess.RunAsync(
             ["pull", .. arguments],
-            new Dictionary<string, string> { ["Edison__DataPath"] = _data.FullName, ["Edison__Models__HubUrl"] = _hub.Url });
+            new Dictionary<string, string> { ["Edison__DataPath"] = _data.FullName, ["Edison__Downloads__HubUrl"] = _hub.Url });
 }

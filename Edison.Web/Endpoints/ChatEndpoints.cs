@@ -47,7 +47,7 @@ public static class ChatEndpoints
         ChatRequestReader reader,
         ChatPipeline pipeline,
         LiveReplies replies,
-        IOptions<ChatOptions> options,
+        IOptions<ChatLimits> options,
         TimeProvider time)
     {
         var request = await reader.ReadAsync(http.Request, http.RequestAborted);
@@ -79,7 +79,7 @@ public static class ChatEndpoints
         HttpContext http,
         string conversationId,
         LiveReplies replies,
-        IOptions<ChatOptions> options,
+        IOptions<ChatLimits> options,
         TimeProvider time)
     {
         var reply = FindReply(conversationId, replies);

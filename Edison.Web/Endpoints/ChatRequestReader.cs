@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace Edison.Web.Endpoints;
 
 /// <summary>Reads a chat request body within the size limit, turning every client mistake into a clear error.</summary>
-public sealed class ChatRequestReader(IOptions<ChatOptions> options)
+public sealed class ChatRequestReader(IOptions<ChatLimits> options)
 {
     public Task<ChatRequest> ReadAsync(HttpRequest request, CancellationToken cancellationToken) =>
         ReadAsync<ChatRequest>(request, cancellationToken);

@@ -121,7 +121,7 @@ public static class ConversationEndpoints
 
     /// <summary>Edison's JSON or an OpenAI-style <c>messages</c> array, as a new conversation; a file that does not fit creates nothing.</summary>
     private static async Task<IResult> ImportAsync(
-        HttpRequest http, ChatRequestReader reader, IConversationStore store, Microsoft.Extensions.Options.IOptions<Edison.Core.Chat.ChatOptions> limits, CancellationToken cancellationToken)
+        HttpRequest http, ChatRequestReader reader, IConversationStore store, Microsoft.Extensions.Options.IOptions<Edison.Core.Chat.ChatLimits> limits, CancellationToken cancellationToken)
     {
         using var file = await reader.ReadAsync<System.Text.Json.JsonDocument>(http, cancellationToken);
         var id = await ConversationFile.ImportAsync(store, file.RootElement, limits.Value, cancellationToken);

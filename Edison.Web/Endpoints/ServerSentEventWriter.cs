@@ -156,7 +156,7 @@ public sealed class ServerSentEventWriter(HttpResponse response, TimeSpan pingIn
     {
         switch (chatEvent)
         {
-            case ChatToken token:
+            case ChatText token:
                 body.Write(TokenPrefix);
                 JsonSerializer.Serialize(json, token, EdisonJson.Options);
                 break;

@@ -38,7 +38,7 @@ public static class OpenAiEndpoints
         ChatRequestReader reader,
         ChatPipeline pipeline,
         IChatModelSource models,
-        IOptions<ChatOptions> options,
+        IOptions<ChatLimits> options,
         TimeProvider time)
     {
         var request = await reader.ReadAsync<OpenAiChatRequest>(http.Request, http.RequestAborted);
@@ -108,7 +108,7 @@ public static class OpenAiEndpoints
 
             switch (chatEvent)
             {
-                case ChatToken token:
+                case ChatText token:
                     yield return Chunk(completion, new OpenAiDelta(null, token.Text), null);
                     break;
                 case ChatDone { Ok: true } done:

@@ -105,7 +105,7 @@ public sealed class LiveReply
         lock (_gate)
         {
             _events.Add(chatEvent);
-            if (chatEvent is ChatToken token)
+            if (chatEvent is ChatText token)
             {
                 _text.Append(token.Text);
                 _textSnapshot = null;

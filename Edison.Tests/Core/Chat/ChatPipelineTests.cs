@@ -38,7 +38,7 @@ public sealed class ChatPipelineTests : IAsyncLifetime
             }
         }
 
-        Assert.Equal(3, events.Count(e => e is ChatToken));
+        Assert.Equal(3, events.Count(e => e is ChatText));
         Assert.Equal(ChatDone.WasStopped(), Assert.IsType<ChatDone>(events[^1]));
         Assert.Null(await _store.GetAsync(prepared.ConversationId, CancellationToken.None));
     }

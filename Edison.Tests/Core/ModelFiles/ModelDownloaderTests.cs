@@ -21,7 +21,7 @@ public sealed class ModelDownloaderTests : IAsyncLifetime
         _hub = await FakeHub.StartAsync(await System.IO.File.ReadAllBytesAsync(TestModels.Story));
         _downloader = new ModelDownloader(
             new HttpClient(new ModelDownloader.NoRedirect(new SocketsHttpHandler())),
-            Options.Create(new ModelStoreOptions { HubUrl = _hub.Url }),
+            Options.Create(new DownloadOptions { HubUrl = _hub.Url }),
             Options.Create(new EdisonOptions { DataPath = _data.FullName }),
             TimeProvider.System,
             NullLogger<ModelDownloader>.Instance);

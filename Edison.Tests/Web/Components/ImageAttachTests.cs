@@ -11,7 +11,7 @@ namespace Edison.Tests.Web.Components;
 public sealed class ImageAttachTests : ChatPageContext
 {
     private static readonly byte[] Png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D];
-    private static readonly ChatOptions Limits = new() { MaxImages = 2, MaxImageBytes = 1024 };
+    private static readonly ChatLimits Limits = new() { MaxImages = 2, MaxImageBytes = 1024 };
 
     [Fact]
     public void With_a_model_that_cannot_see_the_attach_button_is_disabled_and_says_why()

@@ -17,7 +17,7 @@ public sealed class ModelDownloadPageTests : ChatPageContext
     {
         _hub = FakeHub.StartAsync(File.ReadAllBytes(TestModels.Story)).GetAwaiter().GetResult();
         _hub.DelayPerChunk = TimeSpan.FromMilliseconds(15);
-        Services.Configure<ModelStoreOptions>(o => o.HubUrl = _hub.Url);
+        Services.Configure<DownloadOptions>(o => o.HubUrl = _hub.Url);
     }
 
     [Fact]

@@ -57,7 +57,7 @@ public sealed partial class MetricsTests : IAsyncLifetime
         int tokens = 0;
         await foreach (var chatEvent in pipeline.RunAsync(prepared, stop.Token))
         {
-            if (chatEvent is ChatToken && ++tokens == 3)
+            if (chatEvent is ChatText && ++tokens == 3)
             {
                 await stop.CancelAsync();
             }

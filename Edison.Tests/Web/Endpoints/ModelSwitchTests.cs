@@ -14,7 +14,7 @@ public sealed class ModelSwitchTests
     public async Task After_a_download_from_the_hub_the_next_answers_come_from_the_new_model()
     {
         await using var hub = await FakeHub.StartAsync(await File.ReadAllBytesAsync(TestModels.Greeting));
-        await using var edison = new EdisonFactory(modelPath: null, settings: new Dictionary<string, string?> { ["Edison:Models:HubUrl"] = hub.Url });
+        await using var edison = new EdisonFactory(modelPath: null, settings: new Dictionary<string, string?> { ["Edison:Downloads:HubUrl"] = hub.Url });
         var client = await edison.CreateReadyClientAsync();
         var before = await AnswerAsync(client, "hi");
 

@@ -101,7 +101,7 @@ public sealed class ChatSession : IDisposable
     }
 
     /// <summary>Stores a conversation file as a new conversation (see <see cref="ConversationFile"/>); a bad file throws <see cref="ChatRequestException"/>.</summary>
-    public async Task<Guid> ImportAsync(Stream file, ChatOptions limits, CancellationToken cancellationToken)
+    public async Task<Guid> ImportAsync(Stream file, ChatLimits limits, CancellationToken cancellationToken)
     {
         System.Text.Json.JsonDocument document;
         try

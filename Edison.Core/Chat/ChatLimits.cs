@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Edison.Core.Chat;
 
 /// <summary>Settings under <c>Edison:Chat</c>: limits on what a client may send.</summary>
-public sealed class ChatOptions
+public sealed class ChatLimits
 {
     public const string Section = "Edison:Chat";
 
