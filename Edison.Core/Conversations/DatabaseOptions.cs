@@ -11,4 +11,8 @@ public sealed class DatabaseOptions
 
     /// <summary>SQLite: empty means the file edison.db in Edison's data folder. Postgres: required (Npgsql's format).</summary>
     public string? ConnectionString { get; set; }
+
+    public bool IsPostgres => string.Equals(Provider, Postgres, StringComparison.OrdinalIgnoreCase);
+
+    public bool IsSqlite => string.Equals(Provider, Sqlite, StringComparison.OrdinalIgnoreCase);
 }

@@ -194,10 +194,17 @@ public sealed partial class ModelDownloader(HttpClient http, IOptions<DownloadOp
     {
         public static readonly HttpRequestOptionsKey<bool> Key = new("edison.no-redirect");
 
-        private readonly HttpMessageInvoker _direct;
+        private readonly HttpMessageInvoker _direct = new(new SocketsHttpHandler { AllowAutoRedirect = false });
+
+        /// <summary>For the HTTP client factory, which sets the inner handler.</summary>
+        public NoRedirect()
+        {
+        }
 
         public NoRedirect(HttpMessageHandler inner)
-            : base(inner) => _direct = new HttpMessageInvoker(new SocketsHttpHandler { AllowAutoRedirect = false });
+            : base(inner)
+        {
+        }
 
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
             request.Options.TryGetValue(Key, out bool direct) && direct

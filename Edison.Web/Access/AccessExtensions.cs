@@ -147,7 +147,7 @@ public static class AccessExtensions
         services.AddSingleton(sp =>
         {
             var database = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
-            return string.Equals(database.Provider, DatabaseOptions.Postgres, StringComparison.OrdinalIgnoreCase)
+            return database.IsPostgres
                 ? (IXmlRepository)new PostgresXmlRepository(database.ConnectionString!)
                 : new FileSystemXmlRepository(
                     new DirectoryInfo(Path.Combine(sp.GetRequiredService<IOptions<EdisonOptions>>().Value.DataPath, DataProtectionFolder)),

@@ -1,0 +1,73 @@
+using Edison.Core;
+using Edison.Core.Conversations;
+using Edison.Core.Inference;
+using Edison.Core.ModelFiles;
+using Edison.Core.Search;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Edison.Tests.Core;
+
+/// <summary>A setting Edison cannot use stops it at start with a message that names the setting, as registered by AddEdisonCore.</summary>
+public sealed class SettingsValidationTests
+{
+    [Theory]
+    [InlineData("Edison:Models:HubUrl", "https://mirror.example", "Edison:Models is now Edison:Downloads")]
+    [InlineData("Edison:Downloads:HubUrl", "not a url", "Edison:Downloads:HubUrl must be an absolute http(s) URL")]
+    public void Download_settings_in_the_wrong_place_or_shape_are_refused(string key, string value, string message) =>
+        Assert.Contains(message, Refusal<DownloadOptions>(key, value));
+
+    [Theory]
+    [InlineData("Edison:Database:Provider", "MySql", "Edison:Database:Provider must be \"Sqlite\" or \"Postgres\"")]
+    [InlineData("Edison:Database:Provider", "postgres", "Edison:Database:ConnectionString is required for the Postgres provider")]
+    public void A_database_Edison_cannot_open_is_refused(string key, string value, string message) =>
+        Assert.Contains(message, Refusal<DatabaseOptions>(key, value));
+
+    [Theory]
+    [InlineData("Edison:Search:SearxngUrl", "ftp://search.example", "Edison:Search:SearxngUrl must be an absolute http(s) URL")]
+    [InlineData("Edison:Search:Timeout", "00:00:00", "Edison:Search:Timeout must be positive")]
+    public void A_search_setting_Edison_cannot_use_is_refused(string key, string value, string message) =>
+        Assert.Contains(message, Refusal<SearchOptions>(key, value));
+
+    [Theory]
+    [InlineData("Edison:Engine:Kind", "Ollama", "Edison:Engine:Kind must be \"Local\" or \"OpenAI\"")]
+    [InlineData("Edison:Engine:Kind", "openai", "Edison:Engine:Endpoint must be the server's OpenAI base URL")]
+    public void An_engine_Edison_cannot_reach_is_refused(string key, string value, string message) =>
+        Assert.Contains(message, Refusal<EngineOptions>(key, value));
+
+    [Fact]
+    public void The_defaults_and_settings_in_their_places_are_accepted()
+    {
+        using var services = Services(new()
+        {
+            ["Edison:Downloads:HubUrl"] = "https://mirror.example",
+            ["Edison:Database:Provider"] = "Postgres",
+            ["Edison:Database:ConnectionString"] = "Host=db",
+            ["Edison:Search:SearxngUrl"] = "http://localhost:8888",
+            ["Edison:Engine:Kind"] = "OpenAI",
+            ["Edison:Engine:Endpoint"] = "http://inference:8080/v1",
+        });
+
+        Assert.Equal("https://mirror.example", services.GetRequiredService<IOptions<DownloadOptions>>().Value.HubUrl);
+        Assert.True(services.GetRequiredService<IOptions<DatabaseOptions>>().Value.IsPostgres);
+        Assert.Equal("http://localhost:8888", services.GetRequiredService<IOptions<SearchOptions>>().Value.SearxngUrl);
+        Assert.True(services.GetRequiredService<IOptions<EngineOptions>>().Value.IsRemote);
+    }
+
+    private static string Refusal<T>(string key, string value)
+        where T : class
+    {
+        using var services = Services(new() { [key] = value });
+        return Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<T>>().Value).Message;
+    }
+
+    private static ServiceProvider Services(Dictionary<string, string?> settings)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        services.AddLogging();
+        services.AddEdisonCore();
+        return services.BuildServiceProvider();
+    }
+}
