@@ -42,7 +42,10 @@ public static class EdisonServiceCollectionExtensions
     {
         services.AddOptions<ChatLimits>().BindConfiguration(ChatLimits.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ModeDetector>();
+        services.AddSingleton<ChatRequestValidator>();
+        services.AddSingleton<ExchangeRecorder>();
         services.AddSingleton<ChatPipeline>();
+        services.AddSingleton<ConversationTitler>();
         return services;
     }
 

@@ -21,6 +21,7 @@ public sealed class ChatPipeline(
     IChatModelSource models,
     IChatClient answers,
     IConversationStore conversations,
+    ExchangeRecorder exchanges,
     ChatPromptBuilder prompts,
     ModeDetector modes,
     MemoryRetriever memory,
@@ -28,20 +29,16 @@ public sealed class ChatPipeline(
     EdisonMetrics metrics,
     TimeProvider time,
     IOptions<GenerationOptions> generation,
-    IOptions<ChatLimits> chat,
+    ChatRequestValidator validator,
     ILogger<ChatPipeline> logger)
 {
-    private const string TitleInstruction = "Write a title of at most six words for this conversation. Reply with the title only.";
-    private const int TitleTokens = 16;
-    private const int TitleContextCharacters = 400;
     private const string GenerationFailed = "The model failed while writing the answer. Please try again.";
-    private const string NotSaved = "The answer could not be saved. Please try again.";
 
     /// <summary>Checks the request and builds its prompt; a request Edison will not run throws <see cref="ChatRequestException"/>.</summary>
     public async Task<PreparedChat> PrepareAsync(ChatRequest request, CancellationToken cancellationToken)
     {
         var defaults = generation.Value;
-        var (message, conversationId, images) = Validate(request);
+        var (message, conversationId, images) = validator.Validate(request);
 
         // Held while the prompt is built: a switch meanwhile cannot free the tokenizer under it.
         using var lease = AcquireModel();
@@ -50,8 +47,8 @@ public sealed class ChatPipeline(
 
         // A new conversation has no history to look up.
         var stored = request.ConversationId is null ? null : await conversations.GetAsync(conversationId, cancellationToken);
-        var start = StartFrom(request, stored, message);
-        var (text, history) = (start.Text, request.History ?? History(start.Branch));
+        var start = StartingPoint.From(request, stored, message);
+        var (text, history) = (start.Text, request.History ?? StartingPoint.History(start.Branch));
         var mode = start.Continued?.Details?.Mode is { } written && ChatMode.Find(written) is { } same ? same
             : ChatMode.IsAuto(request.Mode) ? modes.Detect(text).Mode
             : ChatMode.Find(request.Mode)!;
@@ -86,12 +83,13 @@ public sealed class ChatPipeline(
             throw new ChatRequestException(e.Message);
         }
 
+        var sampling = defaults.SamplingFor(mode, request.Temperature, request.TopP, request.Seed);
         var options = new ChatOptions
         {
             MaxOutputTokens = maxTokens,
-            Temperature = request.Temperature ?? defaults.Temperature ?? mode.Temperature,
-            TopP = request.TopP ?? defaults.TopP ?? mode.TopP,
-            Seed = request.Seed ?? defaults.Seed ?? (uint)Random.Shared.Next(),
+            Temperature = sampling.Temperature,
+            TopP = sampling.TopP,
+            Seed = sampling.Seed,
             StopSequences = [.. prompt.StopStrings, .. request.StopStrings ?? []],
 
             // The local model reads the prompt as built here, formatted once; any other client reads the messages.
@@ -114,7 +112,7 @@ public sealed class ChatPipeline(
             Messages(prompt, images),
             options,
             start.Continued?.Details?.Sources.ToList()
-                ?? (start.Question is { } asked ? EarlierSources(stored!, asked) : sections.SelectMany(s => s.Sources).ToList()),
+                ?? (start.Question is { } asked ? StartingPoint.EarlierSources(stored!, asked) : sections.SelectMany(s => s.Sources).ToList()),
             notices)
         {
             Context = context,
@@ -124,76 +122,6 @@ public sealed class ChatPipeline(
             // A continued answer stays as remembered as it was; any other is as the request says.
             Remembered = start.Continued?.Details?.Remembered ?? request.Remember ?? true,
         };
-    }
-
-    /// <summary>
-    /// Where the answer starts from: after the answer shown last, or from <see cref="ChatRequest.ParentId"/>; the
-    /// question it answers, and the branch before it.
-    /// </summary>
-    private static StartingPoint StartFrom(ChatRequest request, Conversation? stored, string message)
-    {
-        var tree = stored?.Tree ?? [];
-        if (request.ContinueId is { } continued)
-        {
-            return ContinueFrom(tree, continued, stored?.Id.ToString() ?? request.ConversationId);
-        }
-
-        switch (request.ParentId)
-        {
-            case null:
-                return new StartingPoint(message, ExchangePlace.AfterShown, stored?.Messages ?? [], null);
-            case 0:
-                return new StartingPoint(Asked(message), ExchangePlace.After(null), [], null);
-            case { } id when tree.FirstOrDefault(m => m.Id == id) is { } parent:
-                if (parent.Role == ChatTurn.User)
-                {
-                    return message.Length > 0
-                        ? throw new ChatRequestException($"\"parent_id\" {id} is a question: it is answered again as it was asked; send no \"message\" with it, or the id of the answer to follow.")
-                        : new StartingPoint(parent.Content, ExchangePlace.AnswerAgain(id), ConversationTree.BranchTo(tree, parent.ParentId), parent);
-                }
-
-                return new StartingPoint(Asked(message), ExchangePlace.After(id), ConversationTree.BranchTo(tree, id), null);
-            case { } id:
-                throw new ChatRequestException($"\"parent_id\" {id} is not a message of conversation {stored?.Id.ToString() ?? request.ConversationId}.");
-        }
-
-        static string Asked(string message) => message.Length > 0 ? message : throw new ChatRequestException("\"message\" is required and must not be empty.");
-    }
-
-    /// <summary>An answer written more of: its question asked as it was, the answer so far open for the model to go on.</summary>
-    private static StartingPoint ContinueFrom(IReadOnlyList<StoredMessage> tree, long answerId, string? conversation)
-    {
-        var answer = tree.FirstOrDefault(m => m.Id == answerId);
-        if (answer is not { Role: ChatTurn.Assistant, ParentId: { } questionId } || tree.FirstOrDefault(m => m.Id == questionId) is not { } question)
-        {
-            throw new ChatRequestException($"\"continue_id\" {answerId} is not an answer of conversation {conversation}.");
-        }
-
-        if (!MessageState.IsHistory(answer.State))
-        {
-            throw new ChatRequestException($"Answer {answerId} is {answer.State}: only a completed or stopped answer can be continued.");
-        }
-
-        if (tree.Any(m => m.ParentId == answerId))
-        {
-            throw new ChatRequestException($"Answer {answerId} has been replied to: continue the last answer of a branch, or regenerate this one.");
-        }
-
-        return new StartingPoint(question.Content, ExchangePlace.AnswerAgain(questionId), ConversationTree.BranchTo(tree, question.ParentId), question)
-        {
-            Continued = answer,
-        };
-    }
-
-    /// <summary>What a question answered again was answered from before: its context is read again, so are its sources.</summary>
-    private static List<ChatSource> EarlierSources(Conversation stored, StoredMessage question) =>
-        [.. stored.Tree.LastOrDefault(m => m.ParentId == question.Id && m.Details is not null)?.Details!.Sources ?? []];
-
-    /// <param name="Question">The stored question answered again, if one is.</param>
-    private sealed record StartingPoint(string Text, ExchangePlace Place, IReadOnlyList<StoredMessage> Branch, StoredMessage? Question)
-    {
-        /// <summary>The answer written more of, if one is.</summary>
-        public StoredMessage? Continued { get; init; }
     }
 
     /// <summary>
@@ -212,18 +140,7 @@ public sealed class ChatPipeline(
         long? answerId = null;
         if (prepared.Storage == ExchangeStorage.FromTheStart)
         {
-            try
-            {
-                answerId = prepared.Continued is { } continued
-                    ? await conversations.ReopenAnswerAsync(prepared.ConversationId, continued.Id, CancellationToken.None) ? continued.Id
-                        : throw new InvalidOperationException($"Answer {continued.Id} could not be reopened.")
-                    : await conversations.BeginExchangeAsync(prepared.ConversationId, prepared.Message, prepared.Context, prepared.Place, CancellationToken.None);
-            }
-            catch (Exception e)
-            {
-                logger.LogError(e, "Storing the question of conversation {ConversationId} failed", prepared.ConversationId);
-                ending = ChatDone.Failed(NotSaved);
-            }
+            (answerId, ending) = await exchanges.BeginAsync(prepared);
         }
 
         await using (var updates = answers.GetStreamingResponseAsync(prepared.Messages, prepared.Options, cancellationToken).GetAsyncEnumerator(cancellationToken))
@@ -284,8 +201,8 @@ public sealed class ChatPipeline(
         }
 
         ending = answerId is { } begun
-            ? await FinishAsync(prepared, begun, answer.ToString(), ending, usage)
-            : ending ?? await CompleteAsync(prepared, answer.ToString(), usage);
+            ? await exchanges.FinishAsync(prepared, begun, answer.ToString(), ending, usage)
+            : ending ?? await exchanges.CompleteAsync(prepared, answer.ToString(), usage);
         string outcome = ending.Ok ? "completed" : ending.Stopped == true ? "stopped" : "failed";
         metrics.Answered(
             outcome,
@@ -311,40 +228,6 @@ public sealed class ChatPipeline(
     }
 
     /// <summary>
-    /// Asks the model for a short title for a conversation's first exchange, after its answer, and stores it. The
-    /// title from the first words stays when the model gives nothing usable, and for the demo model, which can only
-    /// repeat itself.
-    /// </summary>
-    public async Task SuggestTitleAsync(PreparedChat prepared, string answer, CancellationToken cancellationToken)
-    {
-        if (models.Model is not { IsDemo: false } model)
-        {
-            return;
-        }
-
-        try
-        {
-            var exchange = $"User: {Shorten(prepared.Message)}\nAssistant: {Shorten(answer)}";
-            var options = new ChatOptions { MaxOutputTokens = TitleTokens, Temperature = 0, TopP = 1, Seed = 0, StopSequences = ["\n"] };
-            var title = new StringBuilder();
-            await foreach (var update in answers.GetStreamingResponseAsync([new(ChatRole.System, TitleInstruction), new(ChatRole.User, exchange)], options, cancellationToken))
-            {
-                title.Append(update.Text);
-            }
-
-            var cleaned = title.ToString().Trim().Trim('"', '\'', '*', '#', '.', ' ');
-            if (cleaned.Length > 0)
-            {
-                await conversations.RenameAsync(prepared.ConversationId, ConversationTitle.FromMessage(cleaned), cancellationToken);
-            }
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            logger.LogWarning(e, "No title could be generated for conversation {ConversationId}", prepared.ConversationId);
-        }
-    }
-
-    /// <summary>
     /// Why Edison would refuse the request as it stands, or null. The message is checked against the model alone
     /// (memories, web results and history are fitted around it later), so the page can keep it in the box and say
     /// why before it clears the box.
@@ -353,7 +236,7 @@ public sealed class ChatPipeline(
     {
         try
         {
-            var (text, _, images) = Validate(request);
+            var (text, _, images) = validator.Validate(request);
             var mode = ChatMode.IsAuto(request.Mode) ? modes.Detect(text).Mode : ChatMode.Find(request.Mode)!;
             using var lease = AcquireModel();
             int maxTokens = CheckAgainst(lease.Model, request, images);
@@ -364,64 +247,6 @@ public sealed class ChatPipeline(
         {
             return e.Message;
         }
-    }
-
-    /// <summary>What can be checked without the model: the text, its sizes, the mode, the ids and sampling numbers, the images.</summary>
-    private (string Text, Guid ConversationId, IReadOnlyList<ImageAttachment> Images) Validate(ChatRequest request)
-    {
-        var text = request.Message ?? string.Empty;
-
-        // A question answered again (parent_id) brings its own text, and so does an answer continued.
-        if (string.IsNullOrWhiteSpace(text) && request.Images is not { Count: > 0 } && request.ParentId is null && request.ContinueId is null)
-        {
-            throw new ChatRequestException("\"message\" is required and must not be empty.");
-        }
-
-        if (request.ContinueId is not null && (request.ConversationId is null || request.ParentId is not null || text.Length > 0 || request.Images is { Count: > 0 }))
-        {
-            throw new ChatRequestException("\"continue_id\" is the id of an answer in the conversation named by \"conversation_id\"; send no \"message\", images or \"parent_id\" with it.");
-        }
-
-        CheckSizes(request, text);
-
-        if (!ChatMode.IsAuto(request.Mode) && ChatMode.Find(request.Mode) is null)
-        {
-            throw new ChatRequestException($"Unknown mode \"{request.Mode}\"; use one of: {ChatMode.ValidNames}.");
-        }
-
-        Guid conversationId = Guid.NewGuid();
-        if (request.ConversationId is not null && !Guid.TryParse(request.ConversationId, out conversationId))
-        {
-            throw new ChatRequestException($"\"conversation_id\" must be a GUID; \"{request.ConversationId}\" is not one.");
-        }
-
-        if (request.ParentId is { } parentId && (parentId < 0 || request.ConversationId is null || request.History is not null))
-        {
-            throw new ChatRequestException("\"parent_id\" is the id of a message in the conversation named by \"conversation_id\" (0 for its start).");
-        }
-
-        if (request.Temperature is { } temperature && (float.IsNaN(temperature) || temperature is < 0 or > 2))
-        {
-            throw new ChatRequestException("\"temperature\" must be between 0 and 2.");
-        }
-
-        if (request.TopP is { } topP && (float.IsNaN(topP) || topP is <= 0 or > 1))
-        {
-            throw new ChatRequestException("\"top_p\" must be greater than 0 and at most 1.");
-        }
-
-        if (request.History?.FirstOrDefault(t => t.Role is not (ChatTurn.User or ChatTurn.Assistant)) is { } odd)
-        {
-            throw new ChatRequestException($"A message in the conversation has the role \"{odd.Role}\"; only user and assistant messages can follow the system message.");
-        }
-
-        if (request.History is not null && request.ConversationId is not null)
-        {
-            throw new ChatRequestException("Send either \"conversation_id\" or the conversation's messages, not both.");
-        }
-
-        // Every image is checked first, so a client learns what is wrong with it whatever model runs.
-        return (text, conversationId, ImageAttachment.ParseAll(request.Images, chat.Value));
     }
 
     private IModelLease AcquireModel() => models.Acquire() ?? throw new ChatRequestException(
@@ -436,7 +261,7 @@ public sealed class ChatPipeline(
             throw new ChatRequestException($"This model ({model.Name}) cannot see images; send the message without \"images\", or configure a vision model.");
         }
 
-        int maxTokens = request.MaxTokens ?? Math.Min(generation.Value.MaxTokens, model.ContextSize / 2);
+        int maxTokens = generation.Value.MaxTokensFor(request.MaxTokens, model.ContextSize);
         if (maxTokens < 1 || maxTokens > model.ContextSize)
         {
             throw new ChatRequestException($"\"max_tokens\" must be between 1 and {model.ContextSize} (this model's context size).");
@@ -444,85 +269,6 @@ public sealed class ChatPipeline(
 
         return maxTokens;
     }
-
-    /// <summary>Every text that reaches the prompt counts: the message, each message of a client-kept history, the system prompt, and all of them together.</summary>
-    private void CheckSizes(ChatRequest request, string text)
-    {
-        var limits = chat.Value;
-        void CheckOne(string? value, string name)
-        {
-            if (value is { Length: var length } && length > limits.MaxMessageCharacters)
-            {
-                throw new ChatRequestException($"{name} is {length} characters long; Edison accepts at most {limits.MaxMessageCharacters}.");
-            }
-        }
-
-        CheckOne(text, "\"message\"");
-        CheckOne(request.SystemPrompt, "The system message");
-        var history = request.History ?? [];
-        for (int i = 0; i < history.Count; i++)
-        {
-            CheckOne(history[i].Content, $"Message {i + 1} of the conversation");
-        }
-
-        long total = text.Length + (request.SystemPrompt?.Length ?? 0) + history.Sum(t => (long)t.Content.Length);
-        if (total > limits.MaxConversationCharacters)
-        {
-            throw new ChatRequestException(
-                $"The conversation sent is {total} characters long; Edison accepts at most {limits.MaxConversationCharacters} in one request.");
-        }
-    }
-
-    private static string Shorten(string text) => text.Length <= TitleContextCharacters ? text : text[..TitleContextCharacters];
-
-    private async Task<ChatDone> CompleteAsync(PreparedChat prepared, string answer, ChatUsage? usage)
-    {
-        if (prepared.Storage == ExchangeStorage.WhenCompleted)
-        {
-            try
-            {
-                // The answer is complete: store it even if the client goes away this instant.
-                await conversations.AppendExchangeAsync(
-                    prepared.ConversationId, prepared.Message, answer, prepared.Context, prepared.Place, Details(prepared, usage), CancellationToken.None);
-            }
-            catch (Exception e)
-            {
-                logger.LogError(e, "Storing the exchange of conversation {ConversationId} failed", prepared.ConversationId);
-                return ChatDone.Failed(NotSaved);
-            }
-        }
-
-        return ChatDone.Completed(prepared.Mode.Name, answer, prepared.ConversationId, prepared.Sources, prepared.Notices, usage);
-    }
-
-    /// <summary>Stores how a begun answer ended: as the user saw it, completed, stopped or failed.</summary>
-    private async Task<ChatDone> FinishAsync(PreparedChat prepared, long answerId, string answer, ChatDone? ending, ChatUsage? usage)
-    {
-        var done = ending ?? ChatDone.Completed(prepared.Mode.Name, answer, prepared.ConversationId, prepared.Sources, prepared.Notices, usage);
-        var state = done.Ok ? MessageState.Completed : done.Stopped == true ? MessageState.Stopped : MessageState.Failed;
-        var (details, error) = (Details(prepared, usage), done.Error);
-        if (prepared.Continued is { } before && state == MessageState.Failed)
-        {
-            // A continuation that failed leaves the answer as it was: the failure is the done event's to tell.
-            (answer, state, details, error) = (before.Content, before.State, before.Details, before.Error);
-        }
-
-        try
-        {
-            // The answer has ended: store it even if the client goes away this instant.
-            await conversations.FinishExchangeAsync(
-                prepared.ConversationId, answerId, prepared.Message, answer, state, error, details, CancellationToken.None);
-            return done;
-        }
-        catch (Exception e)
-        {
-            logger.LogError(e, "Storing the answer of conversation {ConversationId} failed", prepared.ConversationId);
-            return ChatDone.Failed(NotSaved);
-        }
-    }
-
-    private static AnswerDetails Details(PreparedChat prepared, ChatUsage? usage) =>
-        new(prepared.Mode.Name, usage?.CutOff ?? false, prepared.Sources, prepared.Remembered);
 
     /// <summary>The fitted conversation for the model; the images go with the user's last message.</summary>
     private static List<ChatMessage> Messages(ChatPrompt prompt, IReadOnlyList<ImageAttachment> images)
@@ -550,26 +296,6 @@ public sealed class ChatPipeline(
             (int?)details?.CachedInputTokenCount ?? sofar?.CachedTokens ?? 0,
             (int?)details?.OutputTokenCount ?? sofar?.CompletionTokens ?? 0,
             update.FinishReason is { } reason ? reason == ChatFinishReason.Length : sofar?.CutOff ?? false);
-    }
-
-    /// <summary>
-    /// A branch as the user saw it: each question with its answer, completed or stopped (as far as it got). A question
-    /// whose answer failed, or is still being written, is left out with it.
-    /// </summary>
-    private static List<ChatTurn> History(IReadOnlyList<StoredMessage> branch)
-    {
-        var history = new List<ChatTurn>(branch.Count);
-        for (int i = 0; i + 1 < branch.Count; i += 2)
-        {
-            if (MessageState.IsHistory(branch[i + 1].State))
-            {
-                // Read with what it was asked with: the prompt then starts as the previous turn's did, token for token.
-                history.Add(new ChatTurn(branch[i].Role, ChatPromptBuilder.WithContext(branch[i].Content, branch[i].Context)));
-                history.Add(new ChatTurn(branch[i + 1].Role, branch[i + 1].Content));
-            }
-        }
-
-        return history;
     }
 
     /// <summary>Room kept for the answer when fitting history: all of it for short answers, at most a quarter of the context.</summary>

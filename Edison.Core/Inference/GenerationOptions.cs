@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Edison.Core.Modes;
 
 namespace Edison.Core.Inference;
 
@@ -11,7 +12,7 @@ public sealed class GenerationOptions
     public int MaxTokens { get; set; } = 512;
 
     /// <summary>Unset: each mode's own temperature. Set: this one for every mode (a request's own still wins).</summary>
-    [Range(0.0, 2.0)]
+    [Range(SamplingLimits.MinTemperature, SamplingLimits.MaxTemperature)]
     public float? Temperature { get; set; }
 
     /// <summary>Unset: each mode's own top-p. Set: this one for every mode.</summary>
@@ -20,4 +21,18 @@ public sealed class GenerationOptions
 
     /// <summary>The sampling seed; unset means a new random seed for every answer.</summary>
     public uint? Seed { get; set; }
+
+    /// <summary>
+    /// How one answer samples: what its request asks, else these settings, else the mode's own; a seed of its own when
+    /// none is set anywhere, so that answers asked again differ.
+    /// </summary>
+    public Sampling SamplingFor(ChatMode mode, float? temperature, float? topP, long? seed) => new(
+        temperature ?? Temperature ?? mode.Temperature,
+        topP ?? TopP ?? mode.TopP,
+        seed is { } own ? unchecked((uint)own) : Seed ?? (uint)Random.Shared.Next());
+
+    /// <summary>An answer's length limit: the request's, else <see cref="MaxTokens"/> within half the model's context.</summary>
+    public int MaxTokensFor(int? requested, int contextSize) => requested ?? Math.Min(MaxTokens, contextSize / 2);
 }
+
+public readonly record struct Sampling(float Temperature, float TopP, uint Seed);

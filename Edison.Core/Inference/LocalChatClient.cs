@@ -26,12 +26,14 @@ public sealed class LocalChatClient(ModelHost host, IGenerationEngine engine, Mi
         var conversation = messages.ToList();
         int lastUser = conversation.FindLastIndex(m => m.Role == ChatRole.User);
         List<byte[]> images = lastUser < 0 ? [] : [.. conversation[lastUser].Contents.OfType<DataContent>().Select(d => d.Data.ToArray())];
+        // The pipeline sets every number; a caller that leaves one out gets what a chat-mode request would.
+        var sampling = defaults.Value.SamplingFor(ChatMode.Chat, options?.Temperature, options?.TopP, options?.Seed);
         var request = new GenerationRequest(
             PromptFor(model, conversation, options, lastUser, images.Count),
-            options?.MaxOutputTokens ?? defaults.Value.MaxTokens,
-            options?.Temperature ?? defaults.Value.Temperature ?? ChatMode.Chat.Temperature,
-            options?.TopP ?? defaults.Value.TopP ?? ChatMode.Chat.TopP,
-            options?.Seed is { } seed ? unchecked((uint)seed) : defaults.Value.Seed ?? (uint)Random.Shared.Next(),
+            defaults.Value.MaxTokensFor(options?.MaxOutputTokens, model.ContextSize),
+            sampling.Temperature,
+            sampling.TopP,
+            sampling.Seed,
             options?.StopSequences?.ToList() ?? [],
             images)
         {

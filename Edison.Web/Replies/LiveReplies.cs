@@ -10,7 +10,7 @@ namespace Edison.Web.Replies;
 /// then the answer however it ends). Pages and resumable streams attach to them by conversation. A finished reply stays
 /// here for <see cref="Retention"/> so a client that reconnects late can still read its end.
 /// </summary>
-public sealed class LiveReplies(ChatPipeline pipeline, IHostApplicationLifetime lifetime, TimeProvider time, ILogger<LiveReplies> logger)
+public sealed class LiveReplies(ChatPipeline pipeline, ConversationTitler titler, IHostApplicationLifetime lifetime, TimeProvider time, ILogger<LiveReplies> logger)
 {
     public static readonly TimeSpan Retention = TimeSpan.FromMinutes(2);
 
@@ -91,7 +91,7 @@ public sealed class LiveReplies(ChatPipeline pipeline, IHostApplicationLifetime 
             if (reply.Done is { Ok: true } done && reply.Prepared.IsFirstExchange)
             {
                 ConversationsChanged?.Invoke();
-                await pipeline.SuggestTitleAsync(reply.Prepared, done.Response!, lifetime.ApplicationStopping);
+                await titler.SuggestAsync(reply.Prepared, done.Response!, lifetime.ApplicationStopping);
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Edison.Core.Inference;
 using Edison.Core.Modes;
 using Microsoft.JSInterop;
 
@@ -36,7 +37,9 @@ public sealed class BrowserSettings(IJSRuntime js, ILogger<BrowserSettings> logg
         return settings with
         {
             Mode = ChatMode.IsAuto(settings.Mode) || ChatMode.Find(settings.Mode) is null ? defaults.Mode : settings.Mode,
-            Temperature = settings.Temperature is { } temperature && float.IsFinite(temperature) ? Math.Clamp(temperature, 0f, 2f) : null,
+            Temperature = settings.Temperature is { } temperature && float.IsFinite(temperature)
+                ? Math.Clamp(temperature, SamplingLimits.MinTemperature, SamplingLimits.MaxTemperature)
+                : null,
             MaxTokens = settings.MaxTokens is >= 1 and <= 1 << 20 ? settings.MaxTokens : defaults.MaxTokens,
         };
     }

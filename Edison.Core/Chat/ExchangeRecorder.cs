@@ -1,0 +1,84 @@
+using Edison.Core.Conversations;
+using Microsoft.Extensions.Logging;
+
+namespace Edison.Core.Chat;
+
+/// <summary>
+/// Writes an exchange to the store as the pipeline runs it: the question before the answer when the answer is kept
+/// from the start, and how the answer ended. Writes are not cancelled: once an answer has ended it is stored even if
+/// the client goes away that instant. A write that fails turns the done event into "not saved".
+/// </summary>
+public sealed class ExchangeRecorder(IConversationStore conversations, ILogger<ExchangeRecorder> logger)
+{
+    private const string NotSaved = "The answer could not be saved. Please try again.";
+
+    /// <summary>
+    /// Stores the question and an answer being written (or reopens the answer continued); returns the answer's id, or
+    /// the done event to end with when that could not be stored.
+    /// </summary>
+    public async Task<(long? AnswerId, ChatDone? Failure)> BeginAsync(PreparedChat prepared)
+    {
+        try
+        {
+            return (prepared.Continued is { } continued
+                ? await conversations.ReopenAnswerAsync(prepared.ConversationId, continued.Id, CancellationToken.None) ? continued.Id
+                    : throw new InvalidOperationException($"Answer {continued.Id} could not be reopened.")
+                : await conversations.BeginExchangeAsync(prepared.ConversationId, prepared.Message, prepared.Context, prepared.Place, CancellationToken.None), null);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Storing the question of conversation {ConversationId} failed", prepared.ConversationId);
+            return (null, ChatDone.Failed(NotSaved));
+        }
+    }
+
+    /// <summary>Stores a completed answer kept until it completed (<see cref="ExchangeStorage.WhenCompleted"/>) with its question; returns the done event.</summary>
+    public async Task<ChatDone> CompleteAsync(PreparedChat prepared, string answer, ChatUsage? usage)
+    {
+        if (prepared.Storage == ExchangeStorage.WhenCompleted)
+        {
+            try
+            {
+                // The answer is complete: store it even if the client goes away this instant.
+                await conversations.AppendExchangeAsync(
+                    prepared.ConversationId, prepared.Message, answer, prepared.Context, prepared.Place, Details(prepared, usage), CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "Storing the exchange of conversation {ConversationId} failed", prepared.ConversationId);
+                return ChatDone.Failed(NotSaved);
+            }
+        }
+
+        return ChatDone.Completed(prepared.Mode.Name, answer, prepared.ConversationId, prepared.Sources, prepared.Notices, usage);
+    }
+
+    /// <summary>Stores how a begun answer ended: as the user saw it, completed, stopped or failed.</summary>
+    public async Task<ChatDone> FinishAsync(PreparedChat prepared, long answerId, string answer, ChatDone? ending, ChatUsage? usage)
+    {
+        var done = ending ?? ChatDone.Completed(prepared.Mode.Name, answer, prepared.ConversationId, prepared.Sources, prepared.Notices, usage);
+        var state = done.Ok ? MessageState.Completed : done.Stopped == true ? MessageState.Stopped : MessageState.Failed;
+        var (details, error) = (Details(prepared, usage), done.Error);
+        if (prepared.Continued is { } before && state == MessageState.Failed)
+        {
+            // A continuation that failed leaves the answer as it was: the failure is the done event's to tell.
+            (answer, state, details, error) = (before.Content, before.State, before.Details, before.Error);
+        }
+
+        try
+        {
+            // The answer has ended: store it even if the client goes away this instant.
+            await conversations.FinishExchangeAsync(
+                prepared.ConversationId, answerId, prepared.Message, answer, state, error, details, CancellationToken.None);
+            return done;
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Storing the answer of conversation {ConversationId} failed", prepared.ConversationId);
+            return ChatDone.Failed(NotSaved);
+        }
+    }
+
+    private static AnswerDetails Details(PreparedChat prepared, ChatUsage? usage) =>
+        new(prepared.Mode.Name, usage?.CutOff ?? false, prepared.Sources, prepared.Remembered);
+}

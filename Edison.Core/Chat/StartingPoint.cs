@@ -1,0 +1,98 @@
+using Edison.Core.Conversations;
+using Edison.Core.Inference;
+
+namespace Edison.Core.Chat;
+
+/// <summary>
+/// Where in a stored conversation an answer starts: the text it answers, where the exchange goes, the branch before it
+/// (the history the model reads), and the stored question or answer it takes up again, if any.
+/// </summary>
+/// <param name="Question">The stored question answered again, if one is.</param>
+public sealed record StartingPoint(string Text, ExchangePlace Place, IReadOnlyList<StoredMessage> Branch, StoredMessage? Question)
+{
+    /// <summary>The answer written more of, if one is.</summary>
+    public StoredMessage? Continued { get; init; }
+
+    /// <summary>
+    /// Where the answer starts from: after the answer shown last, or from <see cref="ChatRequest.ParentId"/>; the
+    /// question it answers, and the branch before it.
+    /// </summary>
+    public static StartingPoint From(ChatRequest request, Conversation? stored, string message)
+    {
+        var tree = stored?.Tree ?? [];
+        if (request.ContinueId is { } continued)
+        {
+            return ContinueFrom(tree, continued, stored?.Id.ToString() ?? request.ConversationId);
+        }
+
+        switch (request.ParentId)
+        {
+            case null:
+                return new StartingPoint(message, ExchangePlace.AfterShown, stored?.Messages ?? [], null);
+            case 0:
+                return new StartingPoint(Asked(message), ExchangePlace.After(null), [], null);
+            case { } id when tree.FirstOrDefault(m => m.Id == id) is { } parent:
+                if (parent.Role == ChatTurn.User)
+                {
+                    return message.Length > 0
+                        ? throw new ChatRequestException($"\"parent_id\" {id} is a question: it is answered again as it was asked; send no \"message\" with it, or the id of the answer to follow.")
+                        : new StartingPoint(parent.Content, ExchangePlace.AnswerAgain(id), ConversationTree.BranchTo(tree, parent.ParentId), parent);
+                }
+
+                return new StartingPoint(Asked(message), ExchangePlace.After(id), ConversationTree.BranchTo(tree, id), null);
+            case { } id:
+                throw new ChatRequestException($"\"parent_id\" {id} is not a message of conversation {stored?.Id.ToString() ?? request.ConversationId}.");
+        }
+
+        static string Asked(string message) => message.Length > 0 ? message : throw new ChatRequestException("\"message\" is required and must not be empty.");
+    }
+
+    /// <summary>An answer written more of: its question asked as it was, the answer so far open for the model to go on.</summary>
+    private static StartingPoint ContinueFrom(IReadOnlyList<StoredMessage> tree, long answerId, string? conversation)
+    {
+        var answer = tree.FirstOrDefault(m => m.Id == answerId);
+        if (answer is not { Role: ChatTurn.Assistant, ParentId: { } questionId } || tree.FirstOrDefault(m => m.Id == questionId) is not { } question)
+        {
+            throw new ChatRequestException($"\"continue_id\" {answerId} is not an answer of conversation {conversation}.");
+        }
+
+        if (!MessageState.IsHistory(answer.State))
+        {
+            throw new ChatRequestException($"Answer {answerId} is {answer.State}: only a completed or stopped answer can be continued.");
+        }
+
+        if (tree.Any(m => m.ParentId == answerId))
+        {
+            throw new ChatRequestException($"Answer {answerId} has been replied to: continue the last answer of a branch, or regenerate this one.");
+        }
+
+        return new StartingPoint(question.Content, ExchangePlace.AnswerAgain(questionId), ConversationTree.BranchTo(tree, question.ParentId), question)
+        {
+            Continued = answer,
+        };
+    }
+
+    /// <summary>What a question answered again was answered from before: its context is read again, so are its sources.</summary>
+    public static List<ChatSource> EarlierSources(Conversation stored, StoredMessage question) =>
+        [.. stored.Tree.LastOrDefault(m => m.ParentId == question.Id && m.Details is not null)?.Details!.Sources ?? []];
+
+    /// <summary>
+    /// A branch as the user saw it: each question with its answer, completed or stopped (as far as it got). A question
+    /// whose answer failed, or is still being written, is left out with it.
+    /// </summary>
+    public static List<ChatTurn> History(IReadOnlyList<StoredMessage> branch)
+    {
+        var history = new List<ChatTurn>(branch.Count);
+        for (int i = 0; i + 1 < branch.Count; i += 2)
+        {
+            if (MessageState.IsHistory(branch[i + 1].State))
+            {
+                // Read with what it was asked with: the prompt then starts as the previous turn's did, token for token.
+                history.Add(new ChatTurn(branch[i].Role, ChatPromptBuilder.WithContext(branch[i].Content, branch[i].Context)));
+                history.Add(new ChatTurn(branch[i + 1].Role, branch[i + 1].Content));
+            }
+        }
+
+        return history;
+    }
+}
