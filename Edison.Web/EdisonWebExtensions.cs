@@ -1,6 +1,5 @@
 using Edison.Core.Chat;
 using Edison.Core.Telemetry;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
 using Edison.Web.Components.Chat;
 using Edison.Web.Endpoints;
@@ -12,7 +11,6 @@ namespace Edison.Web;
 
 public static class EdisonWebExtensions
 {
-    private const string ReadyTag = "ready";
 
     /// <summary>Registers the Blazor Server page, MudBlazor and the HTTP API's services.</summary>
     public static WebApplicationBuilder AddEdisonWeb(this WebApplicationBuilder builder)
@@ -45,19 +43,14 @@ public static class EdisonWebExtensions
             .AddAspNetCoreInstrumentation()
             // Every scrape sees the counters as they are, not a copy up to 300 ms old.
             .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
-        builder.Services.AddHealthChecks().AddCheck<ModelReadyHealthCheck>("model", tags: [ReadyTag]);
+        builder.Services.AddHealthChecks().AddCheck<ModelReadyHealthCheck>("model", tags: [HealthEndpoints.ReadyTag]);
         return builder;
     }
 
-    /// <summary>
-    /// <c>/metrics</c> for Prometheus; <c>/health/live</c> (the process answers) and <c>/health/ready</c> (the model
-    /// is loaded) for orchestrators, beside Edison's own <c>/health</c>.
-    /// </summary>
-    public static WebApplication MapEdisonTelemetry(this WebApplication app)
+    /// <summary><c>/metrics</c> for Prometheus.</summary>
+    public static WebApplication MapEdisonMetrics(this WebApplication app)
     {
         app.MapPrometheusScrapingEndpoint();
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
         return app;
     }
 

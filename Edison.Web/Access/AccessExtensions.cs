@@ -79,7 +79,6 @@ public static class AccessExtensions
         app.UseAuthentication();
         app.UseMiddleware<AccessMiddleware>();
         app.UseRateLimiter();
-        app.MapEdisonSignIn();
         return app;
     }
 

@@ -59,15 +59,7 @@ public static class ChatEndpoints
         }
 
         var prepared = await pipeline.PrepareAsync(request, http.RequestAborted);
-        try
-        {
-            await writer.WriteAsync(pipeline.RunAsync(prepared, http.RequestAborted), http.RequestAborted);
-        }
-        catch (Exception e) when (e is OperationCanceledException or IOException && http.RequestAborted.IsCancellationRequested)
-        {
-            // The client went away: generation has stopped and there is no one left to tell.
-        }
-
+        await writer.WriteAsync(pipeline.RunAsync(prepared, http.RequestAborted), http.RequestAborted);
         return TypedResults.Empty;
     }
 
@@ -113,14 +105,7 @@ public static class ChatEndpoints
     /// <summary>Follows a live reply; the client leaving ends the following, not the reply.</summary>
     private static async Task<IResult> FollowAsync(HttpContext http, ServerSentEventWriter writer, LiveReply reply, int lastSeen)
     {
-        try
-        {
-            await writer.WriteAsync(reply.ReadAsync(lastSeen, http.RequestAborted), http.RequestAborted);
-        }
-        catch (Exception e) when (e is OperationCanceledException or IOException && http.RequestAborted.IsCancellationRequested)
-        {
-        }
-
+        await writer.WriteAsync(reply.ReadAsync(lastSeen, http.RequestAborted), http.RequestAborted);
         return TypedResults.Empty;
     }
 }

@@ -2,7 +2,10 @@ using Edison.Core.Chat;
 
 namespace Edison.Web.Endpoints;
 
-/// <summary>A request Edison will not run becomes <c>{"ok":false,"error":"..."}</c> with its status.</summary>
+/// <summary>
+/// A request Edison will not run becomes an error with its status, in the shape of the endpoint family asked (see
+/// <see cref="ErrorResponse.For"/>): <c>{"ok":false,"error":"..."}</c>, or OpenAI's error object under <c>/v1</c>.
+/// </summary>
 internal sealed class ChatRequestErrorFilter : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
@@ -13,7 +16,7 @@ internal sealed class ChatRequestErrorFilter : IEndpointFilter
         }
         catch (ChatRequestException e)
         {
-            return ErrorResponse.Result(e.Message, e.StatusCode);
+            return ErrorResponse.For(context.HttpContext, e.Message, e.StatusCode);
         }
     }
 }

@@ -1,13 +1,22 @@
 using Edison.Core.Inference;
 using Edison.Core.ModelFiles;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 namespace Edison.Web.Endpoints;
 
-/// <summary><c>GET /health</c>: 200 once Edison can answer, 503 while the model loads or when it failed.</summary>
+/// <summary>
+/// <c>GET /health</c>, Edison's own: 200 once Edison can answer, 503 while the model loads or when it failed, with what
+/// runs. <c>/health/live</c> (the process answers) and <c>/health/ready</c> (the model is loaded) for orchestrators.
+/// </summary>
 public static class HealthEndpoints
 {
+    /// <summary>The tag of the health checks <c>/health/ready</c> runs.</summary>
+    public const string ReadyTag = "ready";
+
     public static IEndpointRouteBuilder MapEdisonHealth(this IEndpointRouteBuilder endpoints)
     {
+        endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
         endpoints.MapGet("/health", (IChatModelSource models, IGenerationEngine engine) =>
         {
             var model = models.Model;

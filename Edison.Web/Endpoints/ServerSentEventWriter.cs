@@ -50,9 +50,26 @@ public sealed class ServerSentEventWriter(HttpResponse response, TimeSpan pingIn
     /// <summary>
     /// Any framing: <paramref name="writeItem"/> writes one whole event (its lines and the blank line after). The
     /// response starts with the first event or the first ping, so that <paramref name="answerInstead"/> may still
-    /// answer the first event with a plain HTTP result (such as a 503) instead.
+    /// answer the first event with a plain HTTP result (such as a 503) instead. A client that goes away ends the
+    /// writing quietly, for every endpoint family: what it was following has stopped (or, for a resumable answer, goes
+    /// on without it), and there is no one left to tell.
     /// </summary>
     public async Task WriteAsync<T>(
+        IAsyncEnumerable<T> events,
+        Action<PipeWriter, Utf8JsonWriter, T> writeItem,
+        Func<T, IResult?> answerInstead,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            await WriteEventsAsync(events, writeItem, answerInstead, cancellationToken);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException && response.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task WriteEventsAsync<T>(
         IAsyncEnumerable<T> events,
         Action<PipeWriter, Utf8JsonWriter, T> writeItem,
         Func<T, IResult?> answerInstead,

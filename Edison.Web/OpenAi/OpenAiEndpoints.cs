@@ -22,7 +22,7 @@ public static class OpenAiEndpoints
 
     public static IEndpointRouteBuilder MapEdisonOpenAi(this IEndpointRouteBuilder endpoints)
     {
-        var v1 = endpoints.MapGroup("/v1").AddEndpointFilter<OpenAiErrorFilter>().RequireCors(AccessExtensions.BrowserClients);
+        var v1 = endpoints.MapGroup("/v1").AddEndpointFilter<ChatRequestErrorFilter>().RequireCors(AccessExtensions.BrowserClients);
         v1.MapGet("/models", ListModels);
         v1.MapPost("/chat/completions", CompleteAsync).RequireRateLimiting(AccessExtensions.GenerationLimit);
         return endpoints;
@@ -63,20 +63,12 @@ public static class OpenAiEndpoints
         }
 
         var writer = new ServerSentEventWriter(http.Response, options.Value.PingInterval, time);
-        try
-        {
-            var chunks = ChunksAsync(pipeline.RunAsync(prepared, http.RequestAborted), completion, request.StreamOptions?.IncludeUsage == true, http.RequestAborted);
-            await writer.WriteAsync(
-                chunks,
-                WriteFrame,
-                frame => frame is ChatDone { RetryAfter: { } wait } busy ? ServerSentEventWriter.Busy(http, busy.Error!, wait) : null,
-                http.RequestAborted);
-        }
-        catch (Exception e) when (e is OperationCanceledException or IOException && http.RequestAborted.IsCancellationRequested)
-        {
-            // The client went away: generation has stopped and there is no one left to tell.
-        }
-
+        var chunks = ChunksAsync(pipeline.RunAsync(prepared, http.RequestAborted), completion, request.StreamOptions?.IncludeUsage == true, http.RequestAborted);
+        await writer.WriteAsync(
+            chunks,
+            WriteFrame,
+            frame => frame is ChatDone { RetryAfter: { } wait } busy ? ServerSentEventWriter.Busy(http, busy.Error!, wait) : null,
+            http.RequestAborted);
         return TypedResults.Empty;
     }
 
@@ -172,21 +164,5 @@ public static class OpenAiEndpoints
     private sealed class Done
     {
         public static readonly Done Instance = new();
-    }
-
-    /// <summary>Edison's request errors as OpenAI error objects, with their status.</summary>
-    private sealed class OpenAiErrorFilter : IEndpointFilter
-    {
-        public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-        {
-            try
-            {
-                return await next(context);
-            }
-            catch (ChatRequestException e)
-            {
-                return Error(e.Message, e.StatusCode);
-            }
-        }
     }
 }
