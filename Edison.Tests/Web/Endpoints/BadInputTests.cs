@@ -6,15 +6,15 @@ using Edison.Tests.TestSupport;
 namespace Edison.Tests.Web.Endpoints;
 
 /// <summary>Every client mistake: a clear JSON error, the right status, no stack trace, nothing stored.</summary>
-public sealed class BadInputTests : IAsyncLifetime
+public sealed class BadInputTests(BadInputTests.Host host) : IClassFixture<BadInputTests.Host>
 {
-    private readonly EdisonFactory _edison = new(TestModels.Story, contextSize: 512, settings: new Dictionary<string, string?>
+    public sealed class Host() : SharedEdison(new EdisonFactory(TestModels.Story, contextSize: 512, settings: new Dictionary<string, string?>
     {
         ["Edison:Chat:MaxRequestBytes"] = "4096",
         ["Edison:Chat:MaxImageBytes"] = "1024",
-    });
+    }));
 
-    private HttpClient _client = null!;
+    private readonly HttpClient _client = host.Client;
 
     public static TheoryData<string, string, string> BadBodies => new()
     {
@@ -46,10 +46,6 @@ public sealed class BadInputTests : IAsyncLifetime
         { "an image that is not a string", "{\"message\":\"hi\",\"images\":[7]}", "\"images[0]\" must be a string" },
         { "message longer than the context", "{\"message\":\"" + string.Concat(Enumerable.Repeat("hello world ", 300)) + "\"}", "too long for this model" },
     };
-
-    public async Task InitializeAsync() => _client = await _edison.CreateReadyClientAsync();
-
-    public async Task DisposeAsync() => await _edison.DisposeAsync();
 
     [Theory]
     [MemberData(nameof(BadBodies))]

@@ -15,17 +15,18 @@ namespace Edison.Tests.Web.Endpoints;
 /// What a page on another site can make a visitor's browser send to a keyless Edison on loopback, sent with the exact
 /// headers browsers add: each is refused before anything runs, and nothing is stored.
 /// </summary>
-public sealed class CrossSiteTests : IAsyncLifetime
+public sealed class CrossSiteTests(CrossSiteTests.Host host) : IClassFixture<CrossSiteTests.Host>
 {
-    private const string Evil = "http://evil.example";
-
-    private readonly EdisonFactory _edison = new(TestModels.Greeting, settings: new Dictionary<string, string?>
+    public sealed class Host() : SharedEdison(new EdisonFactory(TestModels.Greeting, settings: new Dictionary<string, string?>
     {
         ["Edison:Cors:Origins:0"] = "https://app.example",
         ["AllowedHosts"] = "edison.lan;*.home.arpa",
-    });
+    }));
 
-    private HttpClient _client = null!;
+    private const string Evil = "http://evil.example";
+
+
+    private readonly HttpClient _client = host.Client;
 
     public static TheoryData<string, string, string, string, string?, int> RefusedRequests => new()
     {
@@ -45,10 +46,6 @@ public sealed class CrossSiteTests : IAsyncLifetime
         { "a sign-in form from another site", "POST", "/signin", "application/x-www-form-urlencoded", $"Origin: {Evil}|Sec-Fetch-Site: cross-site", 403 },
         { "the Blazor negotiation from another site", "POST", "/_blazor/negotiate?negotiateVersion=1", "text/plain", $"Origin: {Evil}|Sec-Fetch-Site: cross-site", 403 },
     };
-
-    public async Task InitializeAsync() => _client = await _edison.CreateReadyClientAsync();
-
-    public async Task DisposeAsync() => await _edison.DisposeAsync();
 
     [Theory]
     [MemberData(nameof(RefusedRequests))]
@@ -71,7 +68,7 @@ public sealed class CrossSiteTests : IAsyncLifetime
 
         Assert.True(status == (int)response.StatusCode, $"{what}: {(int)response.StatusCode}");
         Assert.DoesNotContain("hunter2", await response.Content.ReadAsStringAsync());
-        Assert.Equal("[]", await _client.GetStringAsync("/api/conversations"));
+        Assert.Equal("[]", await _client.GetStringAsync("/api/conversations?q=hunter2"));
         Assert.Equal(0, (await _client.GetFromJsonAsync<JsonElement>("/health")).GetProperty("active_generations").GetInt32());
     }
 

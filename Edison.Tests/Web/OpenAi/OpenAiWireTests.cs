@@ -7,14 +7,11 @@ using Edison.Tests.TestSupport;
 namespace Edison.Tests.Web.OpenAi;
 
 /// <summary>OpenAI's exact shapes on the wire, for clients other than the SDK.</summary>
-public sealed class OpenAiWireTests : IAsyncLifetime
+public sealed class OpenAiWireTests(OpenAiWireTests.Host host) : IClassFixture<OpenAiWireTests.Host>
 {
-    private readonly EdisonFactory _edison = new(TestModels.Greeting);
-    private HttpClient _client = null!;
+    public sealed class Host() : SharedEdison(new EdisonFactory(TestModels.Greeting));
 
-    public async Task InitializeAsync() => _client = await _edison.CreateReadyClientAsync();
-
-    public async Task DisposeAsync() => await _edison.DisposeAsync();
+    private readonly HttpClient _client = host.Client;
 
     [Fact]
     public async Task The_stream_is_data_lines_of_chunks_with_one_id_then_usage_then_DONE()
