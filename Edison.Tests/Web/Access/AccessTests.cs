@@ -11,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OpenAI;
 using OpenAI.Chat;
 
-namespace Edison.Tests.Web.Endpoints;
+namespace Edison.Tests.Web.Access;
 
 /// <summary>API keys, the sign-in page, the rate limit and CORS, as clients meet them.</summary>
 public sealed class AccessTests

@@ -2,7 +2,7 @@ using System.Net;
 using Edison.Tests.TestSupport;
 using Microsoft.AspNetCore.Mvc.Testing;
 
-namespace Edison.Tests.Web.Endpoints;
+namespace Edison.Tests.Web.Access;
 
 /// <summary>Browsers on other machines: sign-in with a key, the cookie it gives, and who counts as "this machine".</summary>
 public sealed class SignInTests

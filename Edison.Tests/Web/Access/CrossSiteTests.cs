@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Edison.Tests.Web.Endpoints;
+namespace Edison.Tests.Web.Access;
 
 /// <summary>
 /// What a page on another site can make a visitor's browser send to a keyless Edison on loopback, sent with the exact
