@@ -118,6 +118,9 @@ public static class MessageState
     /// <summary>Being written now, or cut short by Edison stopping while it was (see the store's start-up).</summary>
     public const string Answering = "answering";
 
+    /// <summary>The error of an answer Edison stopped in the middle of: how the page and the store both tell it.</summary>
+    public const string InterruptedError = "Edison stopped while this answer was being written.";
+
     public const string Stopped = "stopped";
 
     public const string Failed = "failed";

@@ -9,8 +9,6 @@ namespace Edison.Core.Conversations;
 public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, IOptions<EdisonOptions> edison, TimeProvider time)
     : IConversationStore
 {
-    private const string Interrupted = "Edison stopped while this answer was being written.";
-
     private readonly string _connectionString = BuildConnectionString(database.Value, edison.Value);
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
@@ -32,7 +30,7 @@ public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, 
         await using var command = connection.CreateCommand();
         command.CommandText = "UPDATE messages SET state = $failed, error = $error WHERE state = $answering;";
         command.Parameters.AddWithValue("$failed", MessageState.Failed);
-        command.Parameters.AddWithValue("$error", Interrupted);
+        command.Parameters.AddWithValue("$error", MessageState.InterruptedError);
         command.Parameters.AddWithValue("$answering", MessageState.Answering);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }

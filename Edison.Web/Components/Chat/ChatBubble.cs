@@ -112,4 +112,20 @@ public sealed class ChatBubble(string role, string content = "", BubbleState sta
             CutOff = done.FinishReason == "length";
         }
     }
+
+    /// <summary>A stored message as the page shows it.</summary>
+    public static ChatBubble FromStored(StoredMessage message)
+    {
+        var bubble = message.State switch
+        {
+            MessageState.Stopped => new ChatBubble(message.Role, message.Content, BubbleState.Stopped),
+            MessageState.Failed => new ChatBubble(message.Role, message.Content, BubbleState.Failed, error: message.Error),
+
+            // Still marked as being written, with no reply writing it here: Edison stopped (or another node holds it).
+            MessageState.Answering => new ChatBubble(message.Role, message.Content, BubbleState.Failed, error: MessageState.InterruptedError),
+            _ => new ChatBubble(message.Role, message.Content),
+        };
+        bubble.Identify(message);
+        return bubble;
+    }
 }

@@ -14,14 +14,12 @@ public sealed class ChatSession : IDisposable
 {
     public static readonly TimeSpan PublishInterval = TimeSpan.FromMilliseconds(50);
 
-    private const string Interrupted = "Edison stopped while this answer was being written.";
-
     private readonly LiveReplies _replies;
     private readonly IConversationStore _conversations;
     private readonly ChatPipeline _pipeline;
     private readonly TimeProvider _time;
     private readonly List<ChatBubble> _bubbles = [];
-    private Following? _following;
+    private ReplyFollower? _following;
 
     public ChatSession(LiveReplies replies, IConversationStore conversations, ChatPipeline pipeline, TimeProvider time)
     {
@@ -277,23 +275,8 @@ public sealed class ChatSession : IDisposable
         lock (_bubbles)
         {
             _bubbles.Clear();
-            _bubbles.AddRange(messages.Select(Bubble));
+            _bubbles.AddRange(messages.Select(ChatBubble.FromStored));
         }
-    }
-
-    private static ChatBubble Bubble(StoredMessage message)
-    {
-        var bubble = message.State switch
-        {
-            MessageState.Stopped => new ChatBubble(message.Role, message.Content, BubbleState.Stopped),
-            MessageState.Failed => new ChatBubble(message.Role, message.Content, BubbleState.Failed, error: message.Error),
-
-            // Still marked as being written, with no reply writing it here: Edison stopped (or another node holds it).
-            MessageState.Answering => new ChatBubble(message.Role, message.Content, BubbleState.Failed, error: Interrupted),
-            _ => new ChatBubble(message.Role, message.Content),
-        };
-        bubble.Identify(message);
-        return bubble;
     }
 
     /// <summary>
@@ -370,7 +353,7 @@ public sealed class ChatSession : IDisposable
 
             _bubbles.Add(question);
             _bubbles.Add(answer);
-            _following = new Following(reply, answer, _time, StreamResponses, () =>
+            _following = new ReplyFollower(reply, answer, _time, StreamResponses, () =>
             {
                 Changed?.Invoke();
                 _ = IdentifyAsync(reply.ConversationId);
@@ -384,114 +367,5 @@ public sealed class ChatSession : IDisposable
     {
         var following = Interlocked.Exchange(ref _following, null);
         following?.Dispose();
-    }
-
-    /// <summary>
-    /// One page following one reply: its answer bubble shows the reply's text at most once per interval (the first
-    /// token at once, later ones when the interval has passed or, if tokens pause, when a timer fires), and always its
-    /// end. With streaming off nothing is shown until the end.
-    /// </summary>
-    private sealed class Following : IDisposable
-    {
-        private readonly Lock _gate = new();
-        private readonly ChatBubble _answer;
-        private readonly TimeProvider _time;
-        private readonly bool _streaming;
-        private readonly Action _ended;
-        private long _lastPublished;
-        private ITimer? _timer;
-        private bool _published;
-        private bool _finished;
-
-        public Following(LiveReply reply, ChatBubble answer, TimeProvider time, bool streaming, Action ended)
-        {
-            (Reply, _answer, _time, _streaming, _ended) = (reply, answer, time, streaming, ended);
-            reply.Changed += OnChanged;
-            OnChanged();
-        }
-
-        public LiveReply Reply { get; }
-
-        public void Dispose()
-        {
-            Reply.Changed -= OnChanged;
-            lock (_gate)
-            {
-                _finished = true;
-                _timer?.Dispose();
-                _timer = null;
-            }
-        }
-
-        private void OnChanged()
-        {
-            if (Reply.Done is { } done)
-            {
-                Finish(done);
-                return;
-            }
-
-            if (!_streaming || Reply.Text.Length == 0)
-            {
-                return;
-            }
-
-            lock (_gate)
-            {
-                if (_finished || _timer is not null)
-                {
-                    return;
-                }
-
-                var elapsed = _time.GetElapsedTime(_lastPublished);
-                if (!_published || elapsed >= PublishInterval)
-                {
-                    PublishLocked();
-                    return;
-                }
-
-                _timer = _time.CreateTimer(_ => OnTimer(), null, PublishInterval - elapsed, Timeout.InfiniteTimeSpan);
-            }
-        }
-
-        private void Finish(ChatDone done)
-        {
-            lock (_gate)
-            {
-                if (_finished)
-                {
-                    return;
-                }
-
-                _finished = true;
-                _timer?.Dispose();
-                _timer = null;
-            }
-
-            _answer.Ground(done);
-            var state = done.Ok ? BubbleState.Completed : done.Stopped == true ? BubbleState.Stopped : BubbleState.Failed;
-            _answer.Show(done.Response ?? Reply.Text, state, done.Error);
-            _ended();
-        }
-
-        private void OnTimer()
-        {
-            lock (_gate)
-            {
-                _timer?.Dispose();
-                _timer = null;
-                if (!_finished)
-                {
-                    PublishLocked();
-                }
-            }
-        }
-
-        private void PublishLocked()
-        {
-            _published = true;
-            _lastPublished = _time.GetTimestamp();
-            _answer.Show(Reply.Text, BubbleState.Streaming);
-        }
     }
 }
