@@ -50,9 +50,10 @@ public static class ConversationFile
 
     /// <summary>
     /// The conversation a file describes, checked whole before anything is stored: its title, its messages (file ids,
-    /// parents first) and the one to show. A file that does not fit throws <see cref="ChatRequestException"/>.
+    /// parents first) and the one to show. A file that does not fit throws <see cref="ChatRequestException"/>. A message
+    /// the file gives no time (OpenAI-style messages never do) is dated <paramref name="now"/>.
     /// </summary>
-    public static (string Title, IReadOnlyList<StoredMessage> Messages, long? ShownId) Read(JsonElement file, ChatLimits limits)
+    public static (string Title, IReadOnlyList<StoredMessage> Messages, long? ShownId) Read(JsonElement file, ChatLimits limits, DateTimeOffset now)
     {
         if (file.ValueKind != JsonValueKind.Object || !file.TryGetProperty("messages", out var list) || list.ValueKind != JsonValueKind.Array)
         {
@@ -65,7 +66,7 @@ public static class ConversationFile
         foreach (var item in list.EnumerateArray())
         {
             index++;
-            var message = edison ? EdisonMessage(item, index, messages) : OpenAiMessage(item, index, messages);
+            var message = edison ? EdisonMessage(item, index, messages, now) : OpenAiMessage(item, index, messages, now);
             if (message is null)
             {
                 continue;
@@ -97,15 +98,15 @@ public static class ConversationFile
     }
 
     /// <summary>Reads a file and stores it as a new conversation, whose id it returns; a bad file stores nothing.</summary>
-    public static async Task<Guid> ImportAsync(IConversationStore store, JsonElement file, ChatLimits limits, CancellationToken cancellationToken)
+    public static async Task<Guid> ImportAsync(IConversationStore store, JsonElement file, ChatLimits limits, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var (title, messages, shown) = Read(file, limits);
+        var (title, messages, shown) = Read(file, limits, now);
         var id = Guid.NewGuid();
         await store.CreateAsync(id, title, messages, shown, cancellationToken);
         return id;
     }
 
-    private static StoredMessage EdisonMessage(JsonElement item, int index, List<StoredMessage> earlier)
+    private static StoredMessage EdisonMessage(JsonElement item, int index, List<StoredMessage> earlier, DateTimeOffset now)
     {
         var role = Text(item, "role", index);
         if (role is not (ChatTurn.User or ChatTurn.Assistant))
@@ -136,7 +137,7 @@ public static class ConversationFile
             parent,
             role,
             Text(item, "content", index),
-            item.TryGetProperty("created", out var c) && c.TryGetDateTimeOffset(out var created) ? created : DateTimeOffset.UtcNow,
+            item.TryGetProperty("created", out var c) && c.TryGetDateTimeOffset(out var created) ? created : now,
 
             // An answer that was being written when it was exported was cut short there.
             state == MessageState.Answering ? MessageState.Failed : state,
@@ -150,7 +151,7 @@ public static class ConversationFile
     }
 
     /// <summary>One branch: each message follows the one before; a system message is the client's, not the conversation's.</summary>
-    private static StoredMessage? OpenAiMessage(JsonElement item, int index, List<StoredMessage> earlier)
+    private static StoredMessage? OpenAiMessage(JsonElement item, int index, List<StoredMessage> earlier, DateTimeOffset now)
     {
         var role = Text(item, "role", index);
         if (role == ChatTurn.System)
@@ -169,7 +170,7 @@ public static class ConversationFile
             throw Bad($"Message {index} is a {role} message where a {expected} message should be: questions and answers take turns, starting with a question.");
         }
 
-        return new StoredMessage(earlier.Count + 1, earlier.Count == 0 ? null : earlier.Count, role, Text(item, "content", index), DateTimeOffset.UtcNow);
+        return new StoredMessage(earlier.Count + 1, earlier.Count == 0 ? null : earlier.Count, role, Text(item, "content", index), now);
     }
 
     private static string Text(JsonElement item, string name, int index) =>

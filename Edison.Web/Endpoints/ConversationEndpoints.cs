@@ -1,4 +1,7 @@
+using System.Text.Json;
+using Edison.Core.Chat;
 using Edison.Core.Conversations;
+using Microsoft.Extensions.Options;
 
 namespace Edison.Web.Endpoints;
 
@@ -121,10 +124,15 @@ public static class ConversationEndpoints
 
     /// <summary>Edison's JSON or an OpenAI-style <c>messages</c> array, as a new conversation; a file that does not fit creates nothing.</summary>
     private static async Task<IResult> ImportAsync(
-        HttpRequest http, ChatRequestReader reader, IConversationStore store, Microsoft.Extensions.Options.IOptions<Edison.Core.Chat.ChatLimits> limits, CancellationToken cancellationToken)
+        HttpRequest http,
+        ChatRequestReader reader,
+        IConversationStore store,
+        IOptions<ChatLimits> limits,
+        TimeProvider time,
+        CancellationToken cancellationToken)
     {
-        using var file = await reader.ReadAsync<System.Text.Json.JsonDocument>(http, cancellationToken);
-        var id = await ConversationFile.ImportAsync(store, file.RootElement, limits.Value, cancellationToken);
+        using var file = await reader.ReadAsync<JsonDocument>(http, cancellationToken);
+        var id = await ConversationFile.ImportAsync(store, file.RootElement, limits.Value, time.GetUtcNow(), cancellationToken);
         return TypedResults.Json(new { ok = true, conversation_id = id }, EdisonJson.Options, statusCode: StatusCodes.Status201Created);
     }
 

@@ -113,7 +113,7 @@ public sealed class ChatSession : IDisposable
 
         using (document)
         {
-            var id = await ConversationFile.ImportAsync(_conversations, document.RootElement, limits, cancellationToken);
+            var id = await ConversationFile.ImportAsync(_conversations, document.RootElement, limits, _time.GetUtcNow(), cancellationToken);
             ConversationsChanged?.Invoke();
             return id;
         }
