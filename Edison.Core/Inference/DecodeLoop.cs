@@ -262,35 +262,9 @@ internal sealed class DecodeLoop
         _context.NativeHandle.MemorySequenceRemove(id, -1, -1);
         _counters.Started();
         var sequence = new Sequence(job, id, [], sampler, decoder) { Keepable = false };
-        var images = new List<SafeMtmdEmbed>();
-        SafeMtmdInputChunks? chunks = null;
         try
         {
-            var encoded = job.Request.Images ?? [];
-            for (int i = 0; i < encoded.Count; i++)
-            {
-                images.Add(SafeMtmdEmbed.FromMediaBuffer(vision.NativeHandle, encoded[i])
-                           ?? throw new UnreadableImageException($"Image {i + 1} could not be decoded."));
-            }
-
-            // The multimodal tokenizer takes one string and parses control tokens in all of it: content is made inert first.
-            if (vision.Tokenize(Model.ToInertText(job.Request.Prompt), addSpecial: true, parseSpecial: true, images.ToArray(), out chunks) != 0 || chunks is null)
-            {
-                throw new UnreadableImageException("The images could not be placed in the prompt.");
-            }
-
-            long positions = chunks.CountPositions();
-            if (positions >= Model.ContextSize)
-            {
-                throw new PromptTooLongException((int)positions, Model.ContextSize);
-            }
-
-            int past = 0;
-            if (vision.EvaluateChunks(chunks, _context.NativeHandle, ref past, (int)sequence.Id, (int)_context.BatchSize, logitsLast: true) != 0)
-            {
-                throw new UnreadableImageException("The model could not read the images.");
-            }
-
+            int past = ImagePromptReader.Read(Model, vision, _context, job.Request, sequence.Id);
             sequence.Position = past;
             sequence.PromptTokens = past;
             _running.Add(sequence);
@@ -299,14 +273,6 @@ internal sealed class DecodeLoop
         catch (Exception e)
         {
             End(sequence, e);
-        }
-        finally
-        {
-            chunks?.Dispose();
-            foreach (var image in images)
-            {
-                image.Dispose();
-            }
         }
     }
 
