@@ -69,18 +69,7 @@ public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, 
             found ??= (reader.GetString(0), FromUnixMs(reader.GetInt64(1)), reader.IsDBNull(2) ? null : reader.GetInt64(2));
             if (!reader.IsDBNull(3))
             {
-                messages.Add(new StoredMessage(
-                    reader.GetInt64(3),
-                    reader.IsDBNull(4) ? null : reader.GetInt64(4),
-                    reader.GetString(5),
-                    reader.GetString(6),
-                    FromUnixMs(reader.GetInt64(7)),
-                    reader.GetString(8),
-                    reader.IsDBNull(9) ? null : reader.GetString(9),
-                    reader.IsDBNull(10) ? null : reader.GetString(10))
-                {
-                    Details = AnswerDetails.Parse(reader.IsDBNull(11) ? null : reader.GetString(11)),
-                });
+                messages.Add(StoredMessageRow.Read(reader, FromUnixMs(reader.GetInt64(7))));
             }
         }
 
