@@ -5,6 +5,7 @@ using Edison.Web.Access;
 using Edison.Web.Components;
 using Edison.Web.Endpoints;
 using Edison.Web.OpenAi;
+using Microsoft.Extensions.Options;
 
 if (PullCommand.Matches(args))
 {
@@ -31,7 +32,16 @@ app.MapEdisonOpenAi();
 app.MapEdisonConversations();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
-await app.RunAsync();
+try
+{
+    await app.RunAsync();
+}
+catch (OptionsValidationException e)
+{
+    // A setting Edison cannot use: say which and how to fix it, not a stack trace.
+    await Console.Error.WriteLineAsync($"Edison cannot start: {string.Join(" ", e.Failures)}");
+    return 2;
+}
 
 // A model that could not be loaded stops the host; the exit code tells scripts and service managers.
 return models.State == ModelState.Failed ? 1 : 0;
