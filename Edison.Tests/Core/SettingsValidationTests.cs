@@ -3,13 +3,14 @@ using Edison.Core.Conversations;
 using Edison.Core.Inference;
 using Edison.Core.ModelFiles;
 using Edison.Core.Search;
+using Edison.Tests.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Edison.Tests.Core;
 
-/// <summary>A setting Edison cannot use stops it at start with a message that names the setting, as registered by AddEdisonCore.</summary>
+/// <summary>A setting Edison cannot use stops it at start with a message that names the setting and what to change.</summary>
 public sealed class SettingsValidationTests
 {
     [Theory]
@@ -53,6 +54,25 @@ public sealed class SettingsValidationTests
         Assert.True(services.GetRequiredService<IOptions<DatabaseOptions>>().Value.IsPostgres);
         Assert.Equal("http://localhost:8888", services.GetRequiredService<IOptions<SearchOptions>>().Value.SearxngUrl);
         Assert.True(services.GetRequiredService<IOptions<EngineOptions>>().Value.IsRemote);
+    }
+
+    [Fact]
+    public async Task Edison_run_with_a_setting_it_cannot_use_exits_with_code_2_and_one_line_saying_what_to_change()
+    {
+        var data = Directory.CreateTempSubdirectory("edison-settings-");
+        try
+        {
+            var (exit, output) = await EdisonProcess.RunAsync(
+                ["--urls", "http://127.0.0.1:0"],
+                new Dictionary<string, string> { ["Edison__Models__HubUrl"] = "https://mirror.example", ["Edison__DataPath"] = data.FullName });
+
+            Assert.Equal(2, exit);
+            Assert.Contains("Edison cannot start: Edison:Models is now Edison:Downloads: move its settings (Folder, HubUrl) there.", output);
+        }
+        finally
+        {
+            data.Delete(recursive: true);
+        }
     }
 
     private static string Refusal<T>(string key, string value)
