@@ -5,14 +5,12 @@ using Edison.Tests.TestSupport;
 namespace Edison.Tests.Web.Endpoints;
 
 /// <summary>The public SSE contract of POST /chat/stream, on the real model path.</summary>
-public sealed class ChatStreamEndpointTests : IAsyncLifetime
+public sealed class ChatStreamEndpointTests(ChatStreamEndpointTests.Host host) : IClassFixture<ChatStreamEndpointTests.Host>
 {
-    private readonly EdisonFactory _edison = new(TestModels.Greeting);
-    private HttpClient _client = null!;
+    private readonly HttpClient _client = host.Client;
 
-    public async Task InitializeAsync() => _client = await _edison.CreateReadyClientAsync();
-
-    public async Task DisposeAsync() => await _edison.DisposeAsync();
+    /// <summary>Every test reads only the answer it asked for, so they share one host.</summary>
+    public sealed class Host() : SharedEdison(new EdisonFactory(TestModels.Greeting));
 
     [Fact]
     public async Task The_bytes_on_the_wire_are_exactly_the_contract()

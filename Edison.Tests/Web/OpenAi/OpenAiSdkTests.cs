@@ -8,22 +8,16 @@ using OpenAI.Chat;
 namespace Edison.Tests.Web.OpenAi;
 
 /// <summary>The official OpenAI .NET SDK talks to Edison unchanged, streamed and not, on the real model.</summary>
-public sealed class OpenAiSdkTests : IAsyncLifetime
+public sealed class OpenAiSdkTests(OpenAiSdkTests.Host host) : IClassFixture<OpenAiSdkTests.Host>
 {
-    private readonly EdisonFactory _edison = new(TestModels.Story);
-    private HttpClient _http = null!;
-    private ChatClient _chat = null!;
+    private readonly HttpClient _http = host.Client;
+    private readonly ChatClient _chat = new(
+        "story",
+        new ApiKeyCredential("not-checked-on-loopback"),
+        new OpenAIClientOptions { Endpoint = new Uri(host.Client.BaseAddress!, "/v1"), Transport = new HttpClientPipelineTransport(host.Client) });
 
-    public async Task InitializeAsync()
-    {
-        _http = await _edison.CreateReadyClientAsync();
-        _chat = new ChatClient(
-            "story",
-            new ApiKeyCredential("not-checked-on-loopback"),
-            new OpenAIClientOptions { Endpoint = new Uri(_http.BaseAddress!, "/v1"), Transport = new HttpClientPipelineTransport(_http) });
-    }
-
-    public async Task DisposeAsync() => await _edison.DisposeAsync();
+    /// <summary>Clients of /v1 keep their own history: Edison stores nothing one test could find from another.</summary>
+    public sealed class Host() : SharedEdison(new EdisonFactory(TestModels.Story));
 
     [Fact]
     public async Task A_whole_completion_has_the_answer_the_finish_reason_and_the_usage()
