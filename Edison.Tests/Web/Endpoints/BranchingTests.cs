@@ -11,14 +11,13 @@ namespace Edison.Tests.Web.Endpoints;
 /// Regenerating and editing from a client: <c>parent_id</c> answers from a point of the stored conversation, every
 /// earlier version stays, and the history the model reads is the branch the answer follows.
 /// </summary>
-public sealed class BranchingTests : IAsyncLifetime
+public sealed class BranchingTests(BranchingTests.Host host) : IClassFixture<BranchingTests.Host>
 {
-    private readonly EdisonFactory _edison = new(TestModels.Story);
-    private HttpClient _client = null!;
+    private readonly EdisonFactory _edison = host.Factory;
+    private readonly HttpClient _client = host.Client;
 
-    public async Task InitializeAsync() => _client = await _edison.CreateReadyClientAsync();
-
-    public async Task DisposeAsync() => await _edison.DisposeAsync();
+    /// <summary>Every test works in conversations of its own, found by their ids, so they share one host.</summary>
+    public sealed class Host() : SharedEdison(new EdisonFactory(TestModels.Story));
 
     [Fact]
     public async Task Regenerating_an_answer_keeps_the_old_one_beside_it_and_the_next_turn_reads_the_new_one()

@@ -12,14 +12,13 @@ namespace Edison.Tests.Web.Endpoints;
 /// Continue from a client: an answer the length limit cut off is written on from its last word, stored as one answer,
 /// and the mark that it was cut off is kept with it until then.
 /// </summary>
-public sealed class ContinueTests : IAsyncLifetime
+public sealed class ContinueTests(ContinueTests.Host host) : IClassFixture<ContinueTests.Host>
 {
-    private readonly EdisonFactory _edison = new(TestModels.Story);
-    private HttpClient _client = null!;
+    private readonly EdisonFactory _edison = host.Factory;
+    private readonly HttpClient _client = host.Client;
 
-    public async Task InitializeAsync() => _client = await _edison.CreateReadyClientAsync();
-
-    public async Task DisposeAsync() => await _edison.DisposeAsync();
+    /// <summary>Every test works in conversations of its own, found by their ids, so they share one host.</summary>
+    public sealed class Host() : SharedEdison(new EdisonFactory(TestModels.Story));
 
     [Fact]
     public async Task A_cut_off_answer_continued_reads_as_one_answer_never_cut_and_is_remembered_once()

@@ -7,14 +7,12 @@ using Edison.Tests.TestSupport;
 namespace Edison.Tests.Web.Endpoints;
 
 /// <summary>A conversation taken out of Edison and brought back, and a branch copied to a new chat.</summary>
-public sealed class ExportImportTests : IAsyncLifetime
+public sealed class ExportImportTests(ExportImportTests.Host host) : IClassFixture<ExportImportTests.Host>
 {
-    private readonly EdisonFactory _edison = new(TestModels.Story);
-    private HttpClient _client = null!;
+    private readonly HttpClient _client = host.Client;
 
-    public async Task InitializeAsync() => _client = await _edison.CreateReadyClientAsync();
-
-    public async Task DisposeAsync() => await _edison.DisposeAsync();
+    /// <summary>Every test works in conversations of its own, found by their ids, so they share one host.</summary>
+    public sealed class Host() : SharedEdison(new EdisonFactory(TestModels.Story));
 
     [Fact]
     public async Task An_exported_conversation_imports_as_the_same_conversation_with_every_branch()
