@@ -48,7 +48,7 @@ public sealed class ChatPipeline(
         // A new conversation has no history to look up.
         var stored = request.ConversationId is null ? null : await conversations.GetAsync(conversationId, cancellationToken);
         var start = StartingPoint.From(request, stored, message);
-        var (text, history) = (start.Text, request.History ?? StartingPoint.History(start.Branch));
+        var (text, history) = (start.Text, request.History ?? start.History());
         var mode = start.Continued?.Details?.Mode is { } written && ChatMode.Find(written) is { } same ? same
             : ChatMode.IsAuto(request.Mode) ? modes.Detect(text).Mode
             : ChatMode.Find(request.Mode)!;
@@ -111,8 +111,7 @@ public sealed class ChatPipeline(
             prompt,
             Messages(prompt, images),
             options,
-            start.Continued?.Details?.Sources.ToList()
-                ?? (start.Question is { } asked ? StartingPoint.EarlierSources(stored!, asked) : sections.SelectMany(s => s.Sources).ToList()),
+            start.Sources ?? sections.SelectMany(s => s.Sources).ToList(),
             notices)
         {
             Context = context,
@@ -132,16 +131,13 @@ public sealed class ChatPipeline(
     {
         // A continued answer goes on from its last character, whatever it is.
         var answer = new StringBuilder(prepared.Continued?.Content);
-        ChatDone? ending = null;
         long started = time.GetTimestamp();
         long firstPiece = 0;
         int pieces = 0;
         ChatUsage? usage = null;
-        long? answerId = null;
-        if (prepared.Storage == ExchangeStorage.FromTheStart)
-        {
-            (answerId, ending) = await exchanges.BeginAsync(prepared);
-        }
+
+        // An answer kept from the start has its question stored first; when that fails, the answer ends there.
+        var (answerId, ending) = await exchanges.BeginAsync(prepared);
 
         await using (var updates = answers.GetStreamingResponseAsync(prepared.Messages, prepared.Options, cancellationToken).GetAsyncEnumerator(cancellationToken))
         {

@@ -13,17 +13,27 @@ public sealed class ExchangeRecorder(IConversationStore conversations, ILogger<E
     private const string NotSaved = "The answer could not be saved. Please try again.";
 
     /// <summary>
-    /// Stores the question and an answer being written (or reopens the answer continued); returns the answer's id, or
-    /// the done event to end with when that could not be stored.
+    /// For an answer kept from the start (<see cref="ExchangeStorage.FromTheStart"/>): stores the question and an answer
+    /// being written, or reopens the answer continued. Returns the answer's id (none for any other storage), or the done
+    /// event to end with when that could not be stored.
     /// </summary>
     public async Task<(long? AnswerId, ChatDone? Failure)> BeginAsync(PreparedChat prepared)
     {
+        if (prepared.Storage != ExchangeStorage.FromTheStart)
+        {
+            return (null, null);
+        }
+
         try
         {
-            return (prepared.Continued is { } continued
-                ? await conversations.ReopenAnswerAsync(prepared.ConversationId, continued.Id, CancellationToken.None) ? continued.Id
-                    : throw new InvalidOperationException($"Answer {continued.Id} could not be reopened.")
-                : await conversations.BeginExchangeAsync(prepared.ConversationId, prepared.Message, prepared.Context, prepared.Place, CancellationToken.None), null);
+            if (prepared.Continued is { } continued)
+            {
+                return await conversations.ReopenAnswerAsync(prepared.ConversationId, continued.Id, CancellationToken.None)
+                    ? (continued.Id, null)
+                    : throw new InvalidOperationException($"Answer {continued.Id} could not be reopened.");
+            }
+
+            return (await conversations.BeginExchangeAsync(prepared.ConversationId, prepared.Message, prepared.Context, prepared.Place, CancellationToken.None), null);
         }
         catch (Exception e)
         {

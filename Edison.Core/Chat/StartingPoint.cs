@@ -14,6 +14,32 @@ public sealed record StartingPoint(string Text, ExchangePlace Place, IReadOnlyLi
     public StoredMessage? Continued { get; init; }
 
     /// <summary>
+    /// The sources of what is taken up again: an answer continued keeps its own, a question answered again those it was
+    /// answered from before; null for a new question, which finds its own.
+    /// </summary>
+    public IReadOnlyList<ChatSource>? Sources { get; init; }
+
+    /// <summary>
+    /// The branch as the user saw it: each question with its answer, completed or stopped (as far as it got). A question
+    /// whose answer failed, or is still being written, is left out with it.
+    /// </summary>
+    public List<ChatTurn> History()
+    {
+        var history = new List<ChatTurn>(Branch.Count);
+        for (int i = 0; i + 1 < Branch.Count; i += 2)
+        {
+            if (MessageState.IsHistory(Branch[i + 1].State))
+            {
+                // Read with what it was asked with: the prompt then starts as the previous turn's did, token for token.
+                history.Add(new ChatTurn(Branch[i].Role, ChatPromptBuilder.WithContext(Branch[i].Content, Branch[i].Context)));
+                history.Add(new ChatTurn(Branch[i + 1].Role, Branch[i + 1].Content));
+            }
+        }
+
+        return history;
+    }
+
+    /// <summary>
     /// Where the answer starts from: after the answer shown last, or from <see cref="ChatRequest.ParentId"/>; the
     /// question it answers, and the branch before it.
     /// </summary>
@@ -36,7 +62,10 @@ public sealed record StartingPoint(string Text, ExchangePlace Place, IReadOnlyLi
                 {
                     return message.Length > 0
                         ? throw new ChatRequestException($"\"parent_id\" {id} is a question: it is answered again as it was asked; send no \"message\" with it, or the id of the answer to follow.")
-                        : new StartingPoint(parent.Content, ExchangePlace.AnswerAgain(id), ConversationTree.BranchTo(tree, parent.ParentId), parent);
+                        : new StartingPoint(parent.Content, ExchangePlace.AnswerAgain(id), ConversationTree.BranchTo(tree, parent.ParentId), parent)
+                        {
+                            Sources = EarlierSources(tree, parent),
+                        };
                 }
 
                 return new StartingPoint(Asked(message), ExchangePlace.After(id), ConversationTree.BranchTo(tree, id), null);
@@ -69,30 +98,11 @@ public sealed record StartingPoint(string Text, ExchangePlace Place, IReadOnlyLi
         return new StartingPoint(question.Content, ExchangePlace.AnswerAgain(questionId), ConversationTree.BranchTo(tree, question.ParentId), question)
         {
             Continued = answer,
+            Sources = answer.Details?.Sources ?? EarlierSources(tree, question),
         };
     }
 
     /// <summary>What a question answered again was answered from before: its context is read again, so are its sources.</summary>
-    public static List<ChatSource> EarlierSources(Conversation stored, StoredMessage question) =>
-        [.. stored.Tree.LastOrDefault(m => m.ParentId == question.Id && m.Details is not null)?.Details!.Sources ?? []];
-
-    /// <summary>
-    /// A branch as the user saw it: each question with its answer, completed or stopped (as far as it got). A question
-    /// whose answer failed, or is still being written, is left out with it.
-    /// </summary>
-    public static List<ChatTurn> History(IReadOnlyList<StoredMessage> branch)
-    {
-        var history = new List<ChatTurn>(branch.Count);
-        for (int i = 0; i + 1 < branch.Count; i += 2)
-        {
-            if (MessageState.IsHistory(branch[i + 1].State))
-            {
-                // Read with what it was asked with: the prompt then starts as the previous turn's did, token for token.
-                history.Add(new ChatTurn(branch[i].Role, ChatPromptBuilder.WithContext(branch[i].Content, branch[i].Context)));
-                history.Add(new ChatTurn(branch[i + 1].Role, branch[i + 1].Content));
-            }
-        }
-
-        return history;
-    }
+    private static List<ChatSource> EarlierSources(IReadOnlyList<StoredMessage> tree, StoredMessage question) =>
+        [.. tree.LastOrDefault(m => m.ParentId == question.Id && m.Details is not null)?.Details!.Sources ?? []];
 }
