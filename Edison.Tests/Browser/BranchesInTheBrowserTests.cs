@@ -110,8 +110,15 @@ public sealed class BranchesInTheBrowserTests(BrowserFixture fixture) : IAsyncLi
         await _page.GetByTestId("import-file").SetInputFilesAsync(file);
         await _page.WaitForURLAsync(url => url != original && url.Contains("/c/", StringComparison.Ordinal));
 
-        await Expect(Messages).ToHaveCountAsync(4);
-        Assert.Equal(texts, await Texts.AllInnerTextsAsync());
+        // The same texts, exactly: read again while the page renders the imported conversation, not once the moment it
+        // has four bubbles.
+        var shown = await Texts.AllInnerTextsAsync();
+        for (var deadline = DateTime.UtcNow.AddSeconds(10); !shown.SequenceEqual(texts) && DateTime.UtcNow < deadline; shown = await Texts.AllInnerTextsAsync())
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(texts, shown);
         await Expect(_page.GetByTestId("conversation-item")).ToHaveCountAsync(listed + 1);
         File.Delete(file);
     }
