@@ -233,15 +233,7 @@ public sealed class RawLlama(BenchOptions options) : IDisposable
     }
 
     /// <summary>A context laid out as Edison's engine lays out its own: a KV cache per sequence.</summary>
-    public LLamaContext CreateContext(int sequences) => _weights!.CreateContext(new ModelParams(options.ModelPath)
-    {
-        ContextSize = (uint)(options.ContextSize * sequences),
-        SeqMax = (uint)sequences,
-        KVUnified = false,
-        Threads = options.ThreadCount,
-        BatchThreads = options.ThreadCount,
-        FlashAttention = options.UsesFlashAttention,
-    });
+    public LLamaContext CreateContext(int sequences) => _model!.CreateContext(sequences);
 
     public BatchedExecutor CreateBatchedExecutor() => new(_weights!, _parameters);
 

@@ -1,5 +1,3 @@
-using System.Threading.Channels;
-using Edison.Core.Chat;
 using LLama;
 using LLama.Native;
 using Microsoft.Extensions.Logging;
@@ -24,11 +22,10 @@ internal sealed class DecodeLoop
     private readonly Func<DecodeLoop, bool> _mayEnd;
     private readonly Action<DecodeLoop> _ended;
     private readonly CancellationToken _stopping;
-    private readonly Channel<GenerationJob?> _arrivals = Channel.CreateUnbounded<GenerationJob?>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Queue<GenerationJob> _waiting = new();
+    private readonly WaitingJobs _waiting;
     private readonly RunningSequences _running = new();
     private readonly SequenceSlots _slots;
-    private readonly LLamaBatch _batch = new();
+    private readonly DecodeBatch _batch;
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private LLamaContext _context = null!;
 
@@ -48,6 +45,8 @@ internal sealed class DecodeLoop
         (_lease, _samplers, _counters, _limits, _time, _logger, _mayEnd, _ended, _stopping) =
             (lease, samplers, counters, limits, time, logger, mayEnd, ended, stopping);
         _slots = new SequenceSlots(limits.MaxParallel, limits.KeptSequences);
+        _waiting = new WaitingJobs(counters, limits, time, logger);
+        _batch = new DecodeBatch(limits.PromptChunkWhileStreaming);
     }
 
     public LoadedModel Model => _lease.Model;
@@ -56,16 +55,16 @@ internal sealed class DecodeLoop
     public Task Completion => _completion.Task;
 
     /// <summary>False once the loop has ended: the job must go to another loop.</summary>
-    public bool TryPost(GenerationJob job) => _arrivals.Writer.TryWrite(job);
+    public bool TryPost(GenerationJob job) => _waiting.TryPost(job);
 
     /// <summary>Makes an idle loop look again whether it may end (after a switch, at shut-down).</summary>
-    public void Wake() => _arrivals.Writer.TryWrite(null);
+    public void Wake() => _waiting.Wake();
 
     /// <summary>Whether jobs have arrived that the loop has not taken yet; asked under the engine's lock.</summary>
-    public bool HasArrivals => _arrivals.Reader.Count > 0;
+    public bool HasArrivals => _waiting.HasArrivals;
 
     /// <summary>No more jobs: called by the engine, under its lock, when it lets the loop end.</summary>
-    public void Close() => _arrivals.Writer.TryComplete();
+    public void Close() => _waiting.Close();
 
     public void Start()
     {
@@ -81,15 +80,7 @@ internal sealed class DecodeLoop
         Exception reason = new OperationCanceledException("Edison is shutting down.");
         try
         {
-            // Each sequence gets the whole context: llama.cpp splits a non-unified KV cache evenly between sequences.
-            int parallel = _limits.MaxParallel;
-            var parameters = Model.Parameters with
-            {
-                ContextSize = (uint)(Model.ContextSize * parallel),
-                SeqMax = (uint)parallel,
-                KVUnified = false,
-            };
-            using (_context = Model.Weights.CreateContext(parameters, _logger))
+            using (_context = Model.CreateContext(_limits.MaxParallel, _logger))
             {
                 Loop();
             }
@@ -116,24 +107,11 @@ internal sealed class DecodeLoop
     {
         while (!_stopping.IsCancellationRequested)
         {
-            while (_arrivals.Reader.TryRead(out var arrived))
-            {
-                if (arrived is not null)
-                {
-                    _waiting.Enqueue(arrived);
-                }
-            }
-
-            Admit();
+            _waiting.Admit(() => _slots.HasFree, Start);
             if (_running.Count == 0)
             {
-                if (_waiting.Count == 0 && _mayEnd(this))
-                {
-                    return;
-                }
-
                 // This thread has nothing else to do; blocking it keeps the decode calls on one thread.
-                if (!_arrivals.Reader.WaitToReadAsync(_stopping).AsTask().GetAwaiter().GetResult())
+                if (_waiting.IsEmpty && _mayEnd(this) || !_waiting.WaitForArrival(_stopping))
                 {
                     return;
                 }
@@ -141,8 +119,8 @@ internal sealed class DecodeLoop
                 continue;
             }
 
-            FillBatch();
-            var result = _context.Decode(_batch);
+            _batch.Fill(_running, (int)_context.BatchSize);
+            var result = _batch.DecodeIn(_context);
             if (result == DecodeResult.NoKvSlot)
             {
                 // llama.cpp rolls the failed batch back; the newest sequence gives way and the rest retry.
@@ -174,51 +152,6 @@ internal sealed class DecodeLoop
             }
 
             _running.RemoveFinished();
-        }
-    }
-
-    /// <summary>
-    /// Starts waiting requests, oldest first, while a sequence is free; drops those whose caller left and turns away
-    /// those that waited too long. A request that cannot be started fails alone.
-    /// </summary>
-    private void Admit()
-    {
-        int pending = _waiting.Count;
-        for (int i = 0; i < pending; i++)
-        {
-            var job = _waiting.Dequeue();
-            if (job.IsAbandoned)
-            {
-                _counters.LeftQueue();
-                job.Output.Writer.TryComplete();
-                continue;
-            }
-
-            if (!_slots.HasFree)
-            {
-                if (_time.GetElapsedTime(job.Enqueued) > _limits.MaxQueueWait)
-                {
-                    _counters.LeftQueue();
-                    job.Output.Writer.TryComplete(new EngineBusyException(
-                        $"Edison is busy: this request waited {_limits.MaxQueueWait.TotalSeconds:0} s for its turn; try again in a few seconds.",
-                        EngineLimits.RetryAfter));
-                    continue;
-                }
-
-                _waiting.Enqueue(job);
-                continue;
-            }
-
-            try
-            {
-                Start(job);
-            }
-            catch (Exception e)
-            {
-                _logger.LogError(e, "A generation could not be started");
-                _counters.LeftQueue();
-                job.Output.Writer.TryComplete(e);
-            }
         }
     }
 
@@ -276,61 +209,10 @@ internal sealed class DecodeLoop
         }
     }
 
-    /// <summary>
-    /// One token for every decoding sequence, then prompt tokens for sequences still reading theirs: a full batch when
-    /// nothing streams, a small chunk when something does, so a long prompt is read over several batches while the
-    /// other streams keep going.
-    /// </summary>
-    /// <remarks>
-    /// Sequences enter the batch in id order: with a KV cache per sequence, llama.cpp computes a batch in one pass only
-    /// over sequences whose ids follow each other in the batch (0, 1, 2, …); any other order or a gap splits the batch
-    /// into several passes, which on the CPU made four streams cost nearly four single ones.
-    /// </remarks>
-    private void FillBatch()
-    {
-        _batch.Clear();
-        int streaming = _running.Streaming;
-        int budget = streaming == 0
-            ? (int)_context.BatchSize
-            : Math.Min((int)_context.BatchSize - streaming, _limits.PromptChunkWhileStreaming);
-
-        foreach (var sequence in _running)
-        {
-            if (sequence.PromptRemaining == 0)
-            {
-                sequence.LogitIndex = _batch.Add(sequence.NextToken, sequence.Position, sequence.Id, logits: true);
-                continue;
-            }
-
-            sequence.LogitIndex = -1;
-            if (budget <= 0)
-            {
-                continue;
-            }
-
-            int take = Math.Min(sequence.PromptRemaining, budget);
-            bool last = take == sequence.PromptRemaining;
-            int index = _batch.AddRange(sequence.Prompt.AsSpan(sequence.PromptFed, take), sequence.Position, sequence.Id, logitsLast: last);
-            sequence.LogitIndex = last ? index : -1;
-            sequence.PendingPrompt = take;
-            budget -= take;
-        }
-    }
-
     /// <summary>Moves a sequence past the decoded batch: samples its next token when it has one, and streams the text.</summary>
     private void Step(Sequence sequence)
     {
-        if (sequence.PromptRemaining > 0)
-        {
-            sequence.Position += sequence.PendingPrompt;
-            sequence.PromptFed += sequence.PendingPrompt;
-            sequence.PendingPrompt = 0;
-        }
-        else if (sequence.LogitIndex >= 0)
-        {
-            sequence.Position++;
-        }
-
+        sequence.MovePastStep();
         if (sequence.Job.IsAbandoned)
         {
             End(sequence, null);
@@ -354,7 +236,7 @@ internal sealed class DecodeLoop
 
         sequence.Decoder.Add(token);
         sequence.Sampled.Add(token);
-        Release(sequence, sequence.Stops.Push(sequence.Decoder.Read()));
+        sequence.Release(sequence.Stops.Push(sequence.Decoder.Read()));
 
         if (sequence.Stops.Stopped)
         {
@@ -372,15 +254,6 @@ internal sealed class DecodeLoop
         sequence.NextToken = token;
     }
 
-    private static void Release(Sequence sequence, string text)
-    {
-        if (text.Length > 0)
-        {
-            sequence.Released.Append(text);
-            sequence.Job.Output.Writer.TryWrite(new GenerationUpdate(text));
-        }
-    }
-
     /// <summary>
     /// Ends a sequence, the one way any sequence ends: the rest of its text and its usage (when it ended well), its
     /// caller's stream completed, its tokens remembered for when the answer comes back as history, and its cells kept
@@ -395,10 +268,7 @@ internal sealed class DecodeLoop
 
         if (error is null)
         {
-            Release(sequence, sequence.Stops.Flush());
-            sequence.Job.Output.Writer.TryWrite(new GenerationUpdate(
-                string.Empty,
-                new ChatUsage(sequence.PromptTokens, sequence.CachedTokens, sequence.Generated, sequence.CutOff)));
+            sequence.ReleaseRest();
 
             // What the caller shows (and stores) is the text without its leading white space; a stop string's tokens
             // are not the text, so that answer is not remembered.
@@ -432,25 +302,6 @@ internal sealed class DecodeLoop
         }
 
         _running.RemoveFinished();
-        while (_waiting.TryDequeue(out var job) || TryTakeArrival(out job))
-        {
-            _counters.LeftQueue();
-            job.Output.Writer.TryComplete(reason);
-        }
-    }
-
-    private bool TryTakeArrival(out GenerationJob job)
-    {
-        while (_arrivals.Reader.TryRead(out var arrived))
-        {
-            if (arrived is not null)
-            {
-                job = arrived;
-                return true;
-            }
-        }
-
-        job = null!;
-        return false;
+        _waiting.FailAll(reason);
     }
 }

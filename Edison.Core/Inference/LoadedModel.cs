@@ -3,6 +3,7 @@ using Edison.Core.Chat;
 using LLama;
 using LLama.Common;
 using LLama.Native;
+using Microsoft.Extensions.Logging;
 
 namespace Edison.Core.Inference;
 
@@ -35,6 +36,11 @@ public sealed class LoadedModel(LLamaWeights weights, ModelParams parameters, st
     public static string ImageMarker => NativeApi.MtmdDefaultMarker() ?? "<__media__>";
 
     public int ContextSize => (int)Parameters.ContextSize!.Value;
+
+    /// <summary>A context for several answers at once, each in a KV sequence of its own with the model's whole context.</summary>
+    public LLamaContext CreateContext(int sequences, ILogger? logger = null) =>
+        // llama.cpp splits a non-unified KV cache evenly between its sequences.
+        Weights.CreateContext(Parameters with { ContextSize = (uint)(ContextSize * sequences), SeqMax = (uint)sequences, KVUnified = false }, logger);
 
     public bool HasChatTemplate => Weights.Metadata.ContainsKey(ChatTemplateKey);
 

@@ -1,3 +1,4 @@
+using Edison.Core.Chat;
 using LLama;
 using LLama.Native;
 using LLama.Sampling;
@@ -66,6 +67,38 @@ internal sealed class Sequence(GenerationJob job, LLamaSeqId id, LLamaToken[] pr
     public long Admitted { get; set; }
 
     public bool Finished { get; private set; }
+
+    /// <summary>Moves past a decoded step: the prompt tokens it read there, or the answer token it put in.</summary>
+    public void MovePastStep()
+    {
+        if (PromptRemaining > 0)
+        {
+            Position += PendingPrompt;
+            PromptFed += PendingPrompt;
+            PendingPrompt = 0;
+        }
+        else if (LogitIndex >= 0)
+        {
+            Position++;
+        }
+    }
+
+    /// <summary>Streams text to the caller.</summary>
+    public void Release(string text)
+    {
+        if (text.Length > 0)
+        {
+            Released.Append(text);
+            Job.Output.Writer.TryWrite(new GenerationUpdate(text));
+        }
+    }
+
+    /// <summary>How an answer that ended well ends its stream: the text held back for stop strings, then the usage.</summary>
+    public void ReleaseRest()
+    {
+        Release(Stops.Flush());
+        Job.Output.Writer.TryWrite(new GenerationUpdate(string.Empty, new ChatUsage(PromptTokens, CachedTokens, Generated, CutOff)));
+    }
 
     /// <summary>Completes the caller's stream, with the error if there is one; true the first time only.</summary>
     public bool Complete(Exception? error)
