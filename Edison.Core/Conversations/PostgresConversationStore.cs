@@ -10,12 +10,21 @@ namespace Edison.Core.Conversations;
 /// Conversations in PostgreSQL, for several Edison nodes sharing one database. The memory index is Postgres
 /// full-text search: a stored, weighted <c>tsvector</c> per exchange (the user's words weigh more) with a GIN index.
 /// </summary>
-public sealed class PostgresConversationStore(IOptions<DatabaseOptions> database, TimeProvider time) : IConversationStore, IAsyncDisposable
+public sealed class PostgresConversationStore : IConversationStore, IAsyncDisposable
 {
-    private readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(
-        database.Value.ConnectionString is { Length: > 0 } connection
-            ? connection
-            : throw new InvalidOperationException("Edison:Database:ConnectionString is required for the Postgres provider."));
+    private readonly NpgsqlDataSource _source;
+    private readonly PostgresFullTextSearch _search;
+    private readonly TimeProvider _time;
+
+    public PostgresConversationStore(IOptions<DatabaseOptions> database, TimeProvider time)
+    {
+        _source = NpgsqlDataSource.Create(
+            database.Value.ConnectionString is { Length: > 0 } connection
+                ? connection
+                : throw new InvalidOperationException("Edison:Database:ConnectionString is required for the Postgres provider."));
+        _search = new PostgresFullTextSearch(_source);
+        _time = time;
+    }
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -77,7 +86,7 @@ public sealed class PostgresConversationStore(IOptions<DatabaseOptions> database
         Guid id, string userMessage, string? context, ExchangePlace place, string answer, string state, AnswerDetails? details, CancellationToken cancellationToken)
     {
         // Millisecond precision, as the SQLite store keeps, so both stores order and report times alike.
-        var now = DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(_time.GetUtcNow().ToUnixTimeMilliseconds());
         await using var connection = await _source.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         string parent = place.HasParent ? "$5::bigint" : "COALESCE($5::bigint, (SELECT shown_id FROM conversations WHERE id = $1))";
@@ -135,7 +144,7 @@ public sealed class PostgresConversationStore(IOptions<DatabaseOptions> database
     public async Task FinishExchangeAsync(
         Guid id, long answerId, string userMessage, string answer, string state, string? error, AnswerDetails? details, CancellationToken cancellationToken)
     {
-        var now = DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(_time.GetUtcNow().ToUnixTimeMilliseconds());
         await using var connection = await _source.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection, transaction)
@@ -191,7 +200,7 @@ public sealed class PostgresConversationStore(IOptions<DatabaseOptions> database
 
     public async Task CreateAsync(Guid id, string title, IReadOnlyList<StoredMessage> messages, long? shownId, CancellationToken cancellationToken)
     {
-        var now = DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(_time.GetUtcNow().ToUnixTimeMilliseconds());
         await using var connection = await _source.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var conversation = new NpgsqlCommand("INSERT INTO conversations (id, title, created, updated) VALUES ($1, $2, $3, $4);", connection, transaction))
@@ -269,87 +278,13 @@ public sealed class PostgresConversationStore(IOptions<DatabaseOptions> database
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
 
-    public async Task<IReadOnlyList<ConversationHit>> SearchAsync(IReadOnlyList<string> terms, int limit, CancellationToken cancellationToken)
-    {
-        if (terms.Count == 0)
-        {
-            return [];
-        }
+    public Task<IReadOnlyList<ConversationHit>> SearchAsync(IReadOnlyList<string> terms, int limit, CancellationToken cancellationToken) =>
+        _search.ConversationsAsync(terms, limit, cancellationToken);
 
-        // Every term required; a title match counts double.
-        await using var command = _source.CreateCommand(
-            $"""
-            WITH {TermsQuery("&")},
-            hits AS (
-                SELECT m.conversation_id AS id, ts_rank(m.search, query.q) AS rank,
-                       ts_headline('english', m.content, query.q, 'StartSel="",StopSel="",MaxWords=16,MinWords=6') AS snippet
-                FROM messages m, query WHERE query.q IS NOT NULL AND m.search @@ query.q
-                UNION ALL
-                SELECT c.id, 2 * ts_rank(to_tsvector('english', c.title), query.q), c.title
-                FROM conversations c, query WHERE query.q IS NOT NULL AND to_tsvector('english', c.title) @@ query.q
-            ),
-            best AS (SELECT id, rank, snippet, ROW_NUMBER() OVER (PARTITION BY id ORDER BY rank DESC) AS place FROM hits)
-            SELECT c.id, c.title, c.updated, best.snippet
-            FROM best JOIN conversations c ON c.id = best.id
-            WHERE best.place = 1
-            ORDER BY best.rank DESC, c.updated DESC LIMIT $2;
-            """);
-        command.Parameters.Add(new NpgsqlParameter { Value = terms.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter { Value = limit });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var hits = new List<ConversationHit>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            hits.Add(new ConversationHit(reader.GetGuid(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetString(3)));
-        }
-
-        return hits;
-    }
-
-    public async Task<IReadOnlyList<RememberedExchange>> SearchExchangesAsync(IReadOnlyList<string> terms, Guid excluding, int limit, CancellationToken cancellationToken)
-    {
-        if (terms.Count == 0)
-        {
-            return [];
-        }
-
-        // Any of the terms.
-        await using var command = _source.CreateCommand(
-            $"""
-            WITH {TermsQuery("|")}
-            SELECT m.conversation_id, m.user_text, m.answer, m.created
-            FROM memories m, query
-            WHERE query.q IS NOT NULL AND m.search @@ query.q AND m.conversation_id <> $2
-            ORDER BY ts_rank(m.search, query.q) DESC, m.id DESC
-            LIMIT $3;
-            """);
-        command.Parameters.Add(new NpgsqlParameter { Value = terms.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter { Value = excluding });
-        command.Parameters.Add(new NpgsqlParameter { Value = limit });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var found = new List<RememberedExchange>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            found.Add(new RememberedExchange(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3)));
-        }
-
-        return found;
-    }
+    public Task<IReadOnlyList<RememberedExchange>> SearchExchangesAsync(IReadOnlyList<string> terms, Guid excluding, int limit, CancellationToken cancellationToken) =>
+        _search.ExchangesAsync(terms, excluding, limit, cancellationToken);
 
     public ValueTask DisposeAsync() => _source.DisposeAsync();
-
-    /// <summary>
-    /// The SQL of a query named <c>query</c> whose <c>q</c> joins the terms in <c>$1</c> with <paramref name="join"/>
-    /// (<c>&amp;</c> or <c>|</c>): each term its own plain query, so no tsquery syntax comes from user text.
-    /// </summary>
-    private static string TermsQuery(string join) =>
-        $"""
-        query AS (
-            SELECT string_agg(plainto_tsquery('english', term)::text, ' {join} ')::tsquery AS q
-            FROM unnest($1::text[]) AS term
-            WHERE plainto_tsquery('english', term)::text <> ''
-        )
-        """;
 
     private static NpgsqlBatchCommand Command(string sql, params object[] values)
     {

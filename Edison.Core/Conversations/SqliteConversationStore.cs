@@ -2,24 +2,28 @@ using Edison.Core.Chat;
 using Edison.Core.Memory;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using static Edison.Core.Conversations.SqliteDatabase;
 
 namespace Edison.Core.Conversations;
 
 /// <summary>Conversations in a SQLite file (WAL mode), created with its folder on first start.</summary>
-public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, IOptions<EdisonOptions> edison, TimeProvider time)
-    : IConversationStore
+public sealed class SqliteConversationStore : IConversationStore
 {
-    private readonly string _connectionString = BuildConnectionString(database.Value, edison.Value);
+    private readonly SqliteDatabase _database;
+    private readonly SqliteFullTextSearch _search;
+    private readonly TimeProvider _time;
+
+    public SqliteConversationStore(IOptions<DatabaseOptions> database, IOptions<EdisonOptions> edison, TimeProvider time)
+    {
+        _database = new SqliteDatabase(database.Value, edison.Value);
+        _search = new SqliteFullTextSearch(_database);
+        _time = time;
+    }
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
-        var builder = new SqliteConnectionStringBuilder(_connectionString);
-        if (!string.IsNullOrEmpty(builder.DataSource) && builder.Mode != SqliteOpenMode.Memory)
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(builder.DataSource))!);
-        }
-
-        await using var connection = await OpenAsync(cancellationToken);
+        _database.CreateFolder();
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await SqliteSchema.UpgradeAsync(connection, cancellationToken);
         await MarkInterruptedAsync(connection, cancellationToken);
     }
@@ -37,7 +41,7 @@ public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, 
 
     public async Task<IReadOnlyList<ConversationSummary>> ListAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT id, title, updated FROM conversations ORDER BY updated DESC, rowid DESC;";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -52,7 +56,7 @@ public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, 
 
     public async Task<Conversation?> GetAsync(Guid id, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText =
             """
@@ -92,8 +96,8 @@ public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, 
     private async Task<long> WriteExchangeAsync(
         Guid id, string userMessage, string? context, ExchangePlace place, string answer, string state, AnswerDetails? details, CancellationToken cancellationToken)
     {
-        long now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        await using var connection = await OpenAsync(cancellationToken);
+        long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -131,8 +135,8 @@ public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, 
     public async Task FinishExchangeAsync(
         Guid id, long answerId, string userMessage, string answer, string state, string? error, AnswerDetails? details, CancellationToken cancellationToken)
     {
-        long now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        await using var connection = await OpenAsync(cancellationToken);
+        long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -157,7 +161,7 @@ public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, 
 
     public async Task<bool> ReopenAnswerAsync(Guid id, long answerId, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -192,8 +196,8 @@ public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, 
 
     public async Task CreateAsync(Guid id, string title, IReadOnlyList<StoredMessage> messages, long? shownId, CancellationToken cancellationToken)
     {
-        long now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        await using var connection = await OpenAsync(cancellationToken);
+        long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using (var conversation = connection.CreateCommand())
         {
@@ -246,7 +250,7 @@ public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, 
 
     public async Task<bool> ShowAsync(Guid id, long leafId, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText =
             "UPDATE conversations SET shown_id = $leaf WHERE id = $id AND EXISTS (SELECT 1 FROM messages WHERE id = $leaf AND conversation_id = $id);";
@@ -257,7 +261,7 @@ public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, 
 
     public async Task<bool> RenameAsync(Guid id, string title, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "UPDATE conversations SET title = $title WHERE id = $id;";
         command.Parameters.AddWithValue("$id", Key(id));
@@ -267,7 +271,7 @@ public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, 
 
     public async Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -278,100 +282,9 @@ public sealed class SqliteConversationStore(IOptions<DatabaseOptions> database, 
         return deleted;
     }
 
-    public async Task<IReadOnlyList<ConversationHit>> SearchAsync(IReadOnlyList<string> terms, int limit, CancellationToken cancellationToken)
-    {
-        if (terms.Count == 0)
-        {
-            return [];
-        }
+    public Task<IReadOnlyList<ConversationHit>> SearchAsync(IReadOnlyList<string> terms, int limit, CancellationToken cancellationToken) =>
+        _search.ConversationsAsync(terms, limit, cancellationToken);
 
-        // All of the terms required; a title match counts as a strong one.
-        var query = MatchQuery(terms, "AND");
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText =
-            """
-            WITH hits AS (
-                SELECT m.conversation_id AS id, bm25(message_search) AS rank, snippet(message_search, 0, '', '', '…', 16) AS snippet
-                FROM message_search JOIN messages m ON m.id = message_search.rowid
-                WHERE message_search MATCH $query
-                UNION ALL
-                SELECT title_search.conversation_id, bm25(title_search) * 2, title_search.title
-                FROM title_search
-                WHERE title_search MATCH $query
-            ),
-            best AS (SELECT id, rank, snippet, ROW_NUMBER() OVER (PARTITION BY id ORDER BY rank) AS place FROM hits)
-            SELECT c.id, c.title, c.updated, best.snippet
-            FROM best JOIN conversations c ON c.id = best.id
-            WHERE best.place = 1
-            ORDER BY best.rank, c.updated DESC LIMIT $limit;
-            """;
-        command.Parameters.AddWithValue("$query", query);
-        command.Parameters.AddWithValue("$limit", limit);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var hits = new List<ConversationHit>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            hits.Add(new ConversationHit(Guid.Parse(reader.GetString(0)), reader.GetString(1), FromUnixMs(reader.GetInt64(2)), reader.GetString(3)));
-        }
-
-        return hits;
-    }
-
-    public async Task<IReadOnlyList<RememberedExchange>> SearchExchangesAsync(IReadOnlyList<string> terms, Guid excluding, int limit, CancellationToken cancellationToken)
-    {
-        if (terms.Count == 0)
-        {
-            return [];
-        }
-
-        var query = MatchQuery(terms, "OR");
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        // What the user said weighs four times what was answered: it is what they will ask about later.
-        command.CommandText =
-            """
-            SELECT conversation_id, user, answer, created FROM memories
-            WHERE memories MATCH $query AND conversation_id <> $excluding
-            ORDER BY bm25(memories, 1.0, 0.25) LIMIT $limit;
-            """;
-        command.Parameters.AddWithValue("$query", query);
-        command.Parameters.AddWithValue("$excluding", Key(excluding));
-        command.Parameters.AddWithValue("$limit", limit);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var found = new List<RememberedExchange>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            found.Add(new RememberedExchange(Guid.Parse(reader.GetString(0)), reader.GetString(1), reader.GetString(2), FromUnixMs(reader.GetInt64(3))));
-        }
-
-        return found;
-    }
-
-    private static string BuildConnectionString(DatabaseOptions database, EdisonOptions edison)
-    {
-        var builder = new SqliteConnectionStringBuilder(
-            string.IsNullOrWhiteSpace(database.ConnectionString)
-                ? $"Data Source={Path.Combine(edison.DataPath, "edison.db")}"
-                : database.ConnectionString)
-        {
-            ForeignKeys = true,
-        };
-        return builder.ToString();
-    }
-
-    /// <summary>An FTS5 query joining the terms with <paramref name="join"/>: each quoted, so FTS5 reads it as a word, whatever it is.</summary>
-    private static string MatchQuery(IReadOnlyList<string> terms, string join) =>
-        string.Join($" {join} ", terms.Select(t => $"\"{t.Replace("\"", string.Empty, StringComparison.Ordinal)}\""));
-
-    private static string Key(Guid id) => id.ToString("D");
-
-    private static DateTimeOffset FromUnixMs(long value) => DateTimeOffset.FromUnixTimeMilliseconds(value);
-
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken);
-        return connection;
-    }
+    public Task<IReadOnlyList<RememberedExchange>> SearchExchangesAsync(IReadOnlyList<string> terms, Guid excluding, int limit, CancellationToken cancellationToken) =>
+        _search.ExchangesAsync(terms, excluding, limit, cancellationToken);
 }
