@@ -106,6 +106,25 @@ public static class ConversationFile
         return id;
     }
 
+    /// <summary>Reads a file as it was uploaded (the page's import) and stores it; a file that is not JSON is refused like a bad one.</summary>
+    public static async Task<Guid> ImportAsync(IConversationStore store, Stream file, ChatLimits limits, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        JsonDocument document;
+        try
+        {
+            document = await JsonDocument.ParseAsync(file, cancellationToken: cancellationToken);
+        }
+        catch (JsonException)
+        {
+            throw Bad("it is not valid JSON.");
+        }
+
+        using (document)
+        {
+            return await ImportAsync(store, document.RootElement, limits, now, cancellationToken);
+        }
+    }
+
     private static StoredMessage EdisonMessage(JsonElement item, int index, List<StoredMessage> earlier, DateTimeOffset now)
     {
         var role = Text(item, "role", index);

@@ -18,7 +18,8 @@ public sealed class ChatSession : IDisposable
     private readonly IConversationStore _conversations;
     private readonly ChatPipeline _pipeline;
     private readonly TimeProvider _time;
-    private readonly List<ChatBubble> _bubbles = [];
+    private readonly ShownBubbles _bubbles = new();
+    private readonly Lock _followingGate = new();
     private ReplyFollower? _following;
 
     public ChatSession(LiveReplies replies, IConversationStore conversations, ChatPipeline pipeline, TimeProvider time)
@@ -35,16 +36,7 @@ public sealed class ChatSession : IDisposable
     /// <summary>The stored conversations changed (a new one, a new title, a deletion); may be raised on any thread.</summary>
     public event Action? ConversationsChanged;
 
-    public IReadOnlyList<ChatBubble> Messages
-    {
-        get
-        {
-            lock (_bubbles)
-            {
-                return [.. _bubbles];
-            }
-        }
-    }
+    public IReadOnlyList<ChatBubble> Messages => _bubbles.Copy();
 
     public Guid? ConversationId { get; private set; }
 
@@ -101,22 +93,9 @@ public sealed class ChatSession : IDisposable
     /// <summary>Stores a conversation file as a new conversation (see <see cref="ConversationFile"/>); a bad file throws <see cref="ChatRequestException"/>.</summary>
     public async Task<Guid> ImportAsync(Stream file, ChatLimits limits, CancellationToken cancellationToken)
     {
-        System.Text.Json.JsonDocument document;
-        try
-        {
-            document = await System.Text.Json.JsonDocument.ParseAsync(file, cancellationToken: cancellationToken);
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            throw new ChatRequestException("This file cannot be imported: it is not valid JSON.");
-        }
-
-        using (document)
-        {
-            var id = await ConversationFile.ImportAsync(_conversations, document.RootElement, limits, _time.GetUtcNow(), cancellationToken);
-            ConversationsChanged?.Invoke();
-            return id;
-        }
+        var id = await ConversationFile.ImportAsync(_conversations, file, limits, _time.GetUtcNow(), cancellationToken);
+        ConversationsChanged?.Invoke();
+        return id;
     }
 
     /// <summary>Shows the previous (-1) or next (+1) version of a message and the conversation as it went on from it.</summary>
@@ -225,7 +204,7 @@ public sealed class ChatSession : IDisposable
         ConversationId = conversation?.Id ?? (live is not null ? conversationId : null);
 
         // The live reply's question and answer are stored as it runs; they are shown from the reply instead.
-        ShowStored(live is not null && answering ? messages.Take(messages.Count - 2).ToList() : messages);
+        _bubbles.ShowStored(live is not null && answering ? messages.Take(messages.Count - 2).ToList() : messages);
 
         if (live is not null)
         {
@@ -240,11 +219,7 @@ public sealed class ChatSession : IDisposable
     public void NewChat()
     {
         Unfollow();
-        lock (_bubbles)
-        {
-            _bubbles.Clear();
-        }
-
+        _bubbles.ShowStored([]);
         ConversationId = null;
         Changed?.Invoke();
     }
@@ -270,38 +245,16 @@ public sealed class ChatSession : IDisposable
         Unfollow();
     }
 
-    private void ShowStored(IReadOnlyList<StoredMessage> messages)
-    {
-        lock (_bubbles)
-        {
-            _bubbles.Clear();
-            _bubbles.AddRange(messages.Select(ChatBubble.FromStored));
-        }
-    }
-
-    /// <summary>
-    /// A reply ended: its question and answer are stored now, so the bubbles learn their ids and versions (a new
-    /// version of a message also changes the count its siblings show).
-    /// </summary>
+    /// <summary>A reply ended: its question and answer are stored now, so the bubbles learn their ids and versions.</summary>
     private async Task IdentifyAsync(Guid conversationId)
     {
         try
         {
             var stored = (await _conversations.GetAsync(conversationId, CancellationToken.None))?.Messages ?? [];
-            lock (_bubbles)
+            if (ConversationId == conversationId && _bubbles.Identify(stored))
             {
-                if (ConversationId != conversationId || stored.Count != _bubbles.Count)
-                {
-                    return;
-                }
-
-                for (int i = 0; i < stored.Count; i++)
-                {
-                    _bubbles[i].Identify(stored[i]);
-                }
+                Changed?.Invoke();
             }
-
-            Changed?.Invoke();
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -325,7 +278,7 @@ public sealed class ChatSession : IDisposable
     {
         if (shown.Id == ConversationId && !IsReplying)
         {
-            ShowStored(shown.Messages);
+            _bubbles.ShowStored(shown.Messages);
             Changed?.Invoke();
         }
     }
@@ -334,25 +287,16 @@ public sealed class ChatSession : IDisposable
     {
         var question = new ChatBubble(ChatTurn.User, reply.Question, images: reply.Images);
         var answer = new ChatBubble(ChatTurn.Assistant, reply.Text, BubbleState.Waiting);
-        lock (_bubbles)
+        lock (_followingGate)
         {
-            Unfollow();
-
-            // A reply from an earlier point (regenerate, edit) replaces what the page showed from there on.
-            int keep = reply.Prepared.Place switch
+            // This page's own start and the announcement of it may both arrive here.
+            if (_following?.Reply == reply)
             {
-                { QuestionId: { } questionId } => _bubbles.FindIndex(b => b.Stored?.Id == questionId),
-                { HasParent: true, ParentId: null } => 0,
-                { HasParent: true, ParentId: { } parentId } => _bubbles.FindIndex(b => b.Stored?.Id == parentId) is >= 0 and var at ? at + 1 : -1,
-                _ => -1,
-            };
-            if (keep >= 0)
-            {
-                _bubbles.RemoveRange(keep, _bubbles.Count - keep);
+                return;
             }
 
-            _bubbles.Add(question);
-            _bubbles.Add(answer);
+            Unfollow();
+            _bubbles.ShowReply(reply.Prepared.Place, question, answer);
             _following = new ReplyFollower(reply, answer, _time, StreamResponses, () =>
             {
                 Changed?.Invoke();
