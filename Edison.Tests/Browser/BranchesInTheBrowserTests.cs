@@ -123,8 +123,10 @@ public sealed class BranchesInTheBrowserTests(BrowserFixture fixture) : IAsyncLi
         File.Delete(file);
     }
 
-    [SkippableFact]
-    public async Task A_file_that_is_not_a_conversation_is_refused_with_the_reason_and_nothing_is_added()
+    [SkippableTheory]
+    [InlineData("{\"messages\":[{\"role\":\"assistant\",\"content\":\"hi\"}]}", "questions and answers take turns")]
+    [InlineData("# My notes\n\nnot JSON at all", "it is not valid JSON")]
+    public async Task A_file_that_is_not_a_conversation_is_refused_with_the_reason_and_nothing_is_added(string content, string reason)
     {
         Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
         int before = await _page.GetByTestId("conversation-item").CountAsync();
@@ -134,10 +136,10 @@ public sealed class BranchesInTheBrowserTests(BrowserFixture fixture) : IAsyncLi
         {
             Name = "notes.json",
             MimeType = "application/json",
-            Buffer = System.Text.Encoding.UTF8.GetBytes("{\"messages\":[{\"role\":\"assistant\",\"content\":\"hi\"}]}"),
+            Buffer = System.Text.Encoding.UTF8.GetBytes(content),
         });
 
-        await Expect(_page.Locator(".mud-snackbar")).ToContainTextAsync("questions and answers take turns");
+        await Expect(_page.Locator(".mud-snackbar")).ToContainTextAsync(reason);
         await Expect(_page.GetByTestId("conversation-item")).ToHaveCountAsync(before);
     }
 
