@@ -5,17 +5,12 @@ using Edison.Tests.TestSupport;
 namespace Edison.Tests.Web.Endpoints;
 
 /// <summary>A client that goes away mid-answer, on a real Kestrel socket with a model that would write for many seconds.</summary>
-public sealed class DisconnectTests : IAsyncLifetime
+public sealed class DisconnectTests(DisconnectTests.Host host) : IClassFixture<DisconnectTests.Host>
 {
-    private readonly EdisonFactory _edison = new(TestModels.Endless, contextSize: 32768);
-    private HttpClient _client = null!;
+    private readonly HttpClient _client = host.Client;
 
-    public async Task InitializeAsync()
-    {
-        _client = await _edison.StartOnSocketAsync();
-    }
-
-    public async Task DisposeAsync() => await _edison.DisposeAsync();
+    /// <summary>Each test waits for its own answers to end, so they share one host.</summary>
+    public sealed class Host() : SharedEdison(new EdisonFactory(TestModels.Endless, contextSize: 32768), onSocket: true);
 
     [Fact]
     public async Task Disconnecting_mid_stream_ends_generation_at_once_and_stores_nothing()

@@ -8,14 +8,16 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Edison.Tests.Web.Endpoints;
 
 /// <summary>Memory as a client sees it: remembered exchanges from other conversations ground new answers, and say so.</summary>
-public sealed class MemoryTests : IAsyncLifetime
+public sealed class MemoryTests(MemoryTests.Host host) : IClassFixture<MemoryTests.Host>
 {
-    private readonly EdisonFactory _edison = new(TestModels.Story);
-    private HttpClient _client = null!;
+    private readonly EdisonFactory _edison = host.Factory;
+    private readonly HttpClient _client = host.Client;
 
-    public async Task InitializeAsync() => _client = await _edison.CreateReadyClientAsync();
-
-    public async Task DisposeAsync() => await _edison.DisposeAsync();
+    /// <summary>
+    /// One host, so every test's exchanges are memories for the others: each test talks about an animal or a thing
+    /// no other test names.
+    /// </summary>
+    public sealed class Host() : SharedEdison(new EdisonFactory(TestModels.Story));
 
     [Fact]
     public async Task Asking_about_my_dog_finds_what_I_told_Edison_in_another_conversation()
@@ -100,11 +102,11 @@ public sealed class MemoryTests : IAsyncLifetime
         const string Garden = "under the old apple tree behind the garden shed";
         for (int i = 1; i <= 6; i++)
         {
-            await ChatAsync(new { message = $"My dog Rex buried bone number {i} {Garden}" });
+            await ChatAsync(new { message = $"My pig Max buried bone number {i} {Garden}" });
         }
 
-        var first = await ChatAsync(new { message = "Where did my dog Rex bury his bones?" });
-        var followUp = await ChatAsync(new { message = "Which bones did my dog Rex bury in the garden?", conversation_id = ConversationId(first) });
+        var first = await ChatAsync(new { message = "Where did my pig Max bury his bones?" });
+        var followUp = await ChatAsync(new { message = "Which bones did my pig Max bury in the garden?", conversation_id = ConversationId(first) });
 
         int remembered = first.GetProperty("sources").GetArrayLength();
         Assert.InRange(remembered, 1, 2);
@@ -112,7 +114,7 @@ public sealed class MemoryTests : IAsyncLifetime
 
         // One that began without them still finds them when a question asks.
         var greeted = await ChatAsync(new { message = "Hello" });
-        var asked = await ChatAsync(new { message = "Where did my dog Rex bury his bones?", conversation_id = ConversationId(greeted) });
+        var asked = await ChatAsync(new { message = "Where did my pig Max bury his bones?", conversation_id = ConversationId(greeted) });
         Assert.Equal(remembered, asked.GetProperty("sources").GetArrayLength());
     }
 
@@ -138,13 +140,13 @@ public sealed class MemoryTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("\" OR * NEAR( dog")]
+    [InlineData("\" OR * NEAR( ferret")]
     [InlineData("AND OR NOT")]
-    [InlineData("^dog* :col \"unterminated")]
+    [InlineData("^ferret* :col \"unterminated")]
     [InlineData("🐕 🐕‍🦺")]
     public async Task Messages_that_look_like_search_syntax_are_answered_normally(string message)
     {
-        await ChatAsync(new { message = "My dog Rex loves chasing squirrels" });
+        await ChatAsync(new { message = "My ferret Zorro loves hiding socks" });
 
         var response = await _client.PostAsync("/chat", Sse.Json(new { message }));
 

@@ -9,14 +9,13 @@ namespace Edison.Tests.Web.Endpoints;
 
 /// <summary>/metrics for Prometheus moves with the streams; readiness and liveness for orchestrators.</summary>
 [Collection(MetricsCollection.Name)]
-public sealed partial class MetricsTests : IAsyncLifetime
+public sealed partial class MetricsTests(MetricsTests.Host host) : IClassFixture<MetricsTests.Host>
 {
-    private readonly EdisonFactory _edison = new(TestModels.Endless, contextSize: 4096);
-    private HttpClient _client = null!;
+    private readonly EdisonFactory _edison = host.Factory;
+    private readonly HttpClient _client = host.Client;
 
-    public async Task InitializeAsync() => _client = await _edison.CreateReadyClientAsync();
-
-    public async Task DisposeAsync() => await _edison.DisposeAsync();
+    /// <summary>The counters are read as how far they moved in a test, so the tests share one host.</summary>
+    public sealed class Host() : SharedEdison(new EdisonFactory(TestModels.Endless, contextSize: 4096));
 
     [Fact]
     public async Task The_stream_counters_move_with_completed_and_stopped_answers()

@@ -10,17 +10,12 @@ namespace Edison.Tests.Web.Endpoints;
 /// <c>"resumable": true</c>: the answer belongs to Edison, not to the connection. A client that drops reconnects with
 /// <c>Last-Event-ID</c> and gets what it missed and the rest; <c>POST /chat/stop/{id}</c> stops it.
 /// </summary>
-public sealed class ResumableStreamTests : IAsyncLifetime
+public sealed class ResumableStreamTests(ResumableStreamTests.Host host) : IClassFixture<ResumableStreamTests.Host>
 {
-    private readonly EdisonFactory _edison = new(TestModels.Endless, contextSize: 8192);
-    private HttpClient _client = null!;
+    private readonly HttpClient _client = host.Client;
 
-    public async Task InitializeAsync()
-    {
-        _client = await _edison.StartOnSocketAsync();
-    }
-
-    public async Task DisposeAsync() => await _edison.DisposeAsync();
+    /// <summary>Each test answers in a conversation of its own and waits for its answer to end, so they share one host.</summary>
+    public sealed class Host() : SharedEdison(new EdisonFactory(TestModels.Endless, contextSize: 8192), onSocket: true);
 
     [Fact]
     public async Task A_client_that_drops_resumes_from_its_last_event_and_the_whole_answer_is_stored()
