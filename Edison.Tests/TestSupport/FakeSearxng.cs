@@ -22,6 +22,14 @@ public sealed class FakeSearxng : IAsyncDisposable
 
     public IReadOnlyList<object> Answers { get; set; } = [];
 
+    /// <summary>Answers again at once and well, with no queries seen: for the next test on the same server.</summary>
+    public void Reset()
+    {
+        Queries.Clear();
+        Delay = TimeSpan.Zero;
+        Fails = false;
+    }
+
     public static async Task<FakeSearxng> StartAsync()
     {
         var server = new FakeSearxng();

@@ -9,33 +9,53 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Edison.Tests.Web.Endpoints;
 
 /// <summary>Web search through a SearXNG-compatible server on loopback: sources shown, failures never fail the chat.</summary>
-public sealed class WebSearchTests : IAsyncLifetime
+public sealed class WebSearchTests : IClassFixture<WebSearchTests.Host>
 {
-    private FakeSearxng _searxng = null!;
-    private EdisonFactory _edison = null!;
-    private HttpClient _client = null!;
+    private readonly FakeSearxng _searxng;
+    private readonly EdisonFactory _edison;
+    private readonly HttpClient _client;
 
-    public async Task InitializeAsync()
+    public WebSearchTests(Host host)
     {
-        _searxng = await FakeSearxng.StartAsync();
-        _searxng.Answers =
-        [
-            new { title = "Rust 1.99 released", url = "https://blog.example.org/rust-1-99", content = "The Rust team announces version 1.99 with faster builds.", engine = "ddg" },
-            new { title = "What is new in Rust", url = "https://news.example.com/rust", content = "A summary of this week's release.", engine = "bing" },
-            new { title = "Not a web page", url = "javascript:alert(1)", content = "should never be shown" },
-        ];
-        _edison = new EdisonFactory(TestModels.Story, settings: new Dictionary<string, string?>
-        {
-            ["Edison:Search:SearxngUrl"] = _searxng.Url,
-            ["Edison:Search:Timeout"] = "00:00:00.500",
-        });
-        _client = await _edison.CreateReadyClientAsync();
+        (_searxng, _edison, _client) = (host.Searxng, host.Edison, host.Client);
+        _searxng.Reset();
     }
 
-    public async Task DisposeAsync()
+    /// <summary>
+    /// One search server and one Edison for every test, memory off so that no test's answers come back as another's
+    /// sources; each test starts with a search server that answers at once and has seen no query.
+    /// </summary>
+    public sealed class Host : IAsyncLifetime
     {
-        await _edison.DisposeAsync();
-        await _searxng.DisposeAsync();
+        public FakeSearxng Searxng { get; private set; } = null!;
+
+        public EdisonFactory Edison { get; private set; } = null!;
+
+        public HttpClient Client { get; private set; } = null!;
+
+        public async Task InitializeAsync()
+        {
+            Searxng = await FakeSearxng.StartAsync();
+            Searxng.Answers =
+            [
+                new { title = "Rust 1.99 released", url = "https://blog.example.org/rust-1-99", content = "The Rust team announces version 1.99 with faster builds.", engine = "ddg" },
+                new { title = "What is new in Rust", url = "https://news.example.com/rust", content = "A summary of this week's release.", engine = "bing" },
+                new { title = "Not a web page", url = "javascript:alert(1)", content = "should never be shown" },
+            ];
+            Edison = new EdisonFactory(TestModels.Story, settings: new Dictionary<string, string?>
+            {
+                ["Edison:Search:SearxngUrl"] = Searxng.Url,
+                ["Edison:Search:Timeout"] = "00:00:00.500",
+                ["Edison:Memory:Enabled"] = "false",
+            });
+            Client = await Edison.CreateReadyClientAsync();
+        }
+
+        public async Task DisposeAsync()
+        {
+            await Edison.DisposeAsync();
+            await Searxng.DisposeAsync();
+        }
     }
 
     [Fact]
