@@ -5,89 +5,92 @@ using Edison.Tests.TestSupport;
 namespace Edison.Tests.Web.Endpoints;
 
 /// <summary>Conversations as a client sees them: stored after each completed answer, listed, read, deleted, kept across restarts.</summary>
-public sealed class ConversationTests : IAsyncLifetime
+public sealed class ConversationTests(ConversationTests.Host host) : IClassFixture<ConversationTests.Host>
 {
-    private readonly string _dataPath = Directory.CreateTempSubdirectory("edison-conversations-").FullName;
+    private readonly HttpClient _client = host.Client;
 
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public Task DisposeAsync()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_dataPath, recursive: true);
-        return Task.CompletedTask;
-    }
+    /// <summary>
+    /// One host for the tests that read only their own conversations (lists are read as the order of those); the
+    /// restart test starts Edison twice on a folder of its own.
+    /// </summary>
+    public sealed class Host() : SharedEdison(new EdisonFactory(TestModels.Story));
 
     [Fact]
     public async Task A_conversation_survives_a_restart_of_Edison()
     {
-        Guid id;
-        await using (var first = new EdisonFactory(TestModels.Story, _dataPath))
+        var dataPath = Directory.CreateTempSubdirectory("edison-conversations-").FullName;
+        try
         {
-            var client = await first.CreateReadyClientAsync();
-            id = await ChatAsync(client, new { message = "tell me a story" });
-            await ChatAsync(client, new { message = "another one", conversation_id = id });
+            Guid id;
+            await using (var first = new EdisonFactory(TestModels.Story, dataPath))
+            {
+                var client = await first.CreateReadyClientAsync();
+                id = await ChatAsync(client, new { message = "tell me a story" });
+                await ChatAsync(client, new { message = "another one", conversation_id = id });
+            }
+
+            await using var second = new EdisonFactory(TestModels.Story, dataPath);
+            var restarted = await second.CreateReadyClientAsync();
+            var conversation = await GetJsonAsync(restarted, $"/api/conversations/{id}");
+
+            Assert.Equal(id.ToString(), conversation.GetProperty("id").GetString());
+            Assert.Equal("tell me a story", conversation.GetProperty("title").GetString());
+            var messages = conversation.GetProperty("messages").EnumerateArray().ToList();
+            Assert.Equal(["user", "assistant", "user", "assistant"], messages.Select(m => m.GetProperty("role").GetString()));
+            Assert.Equal(["tell me a story", TestModels.StoryAnswer, "another one", TestModels.StoryAnswer], messages.Select(m => m.GetProperty("content").GetString()));
+            Assert.All(messages, m => Assert.True(m.GetProperty("created").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(-5)));
+            Assert.True(File.Exists(Path.Combine(dataPath, "edison.db")));
         }
-
-        await using var second = new EdisonFactory(TestModels.Story, _dataPath);
-        var restarted = await second.CreateReadyClientAsync();
-        var conversation = await GetJsonAsync(restarted, $"/api/conversations/{id}");
-
-        Assert.Equal(id.ToString(), conversation.GetProperty("id").GetString());
-        Assert.Equal("tell me a story", conversation.GetProperty("title").GetString());
-        var messages = conversation.GetProperty("messages").EnumerateArray().ToList();
-        Assert.Equal(["user", "assistant", "user", "assistant"], messages.Select(m => m.GetProperty("role").GetString()));
-        Assert.Equal(["tell me a story", TestModels.StoryAnswer, "another one", TestModels.StoryAnswer], messages.Select(m => m.GetProperty("content").GetString()));
-        Assert.All(messages, m => Assert.True(m.GetProperty("created").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(-5)));
-        Assert.True(File.Exists(Path.Combine(_dataPath, "edison.db")));
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(dataPath, recursive: true);
+        }
     }
 
     [Fact]
     public async Task The_list_is_newest_first_and_a_deleted_conversation_is_gone()
     {
-        await using var edison = new EdisonFactory(TestModels.Story, _dataPath);
-        var client = await edison.CreateReadyClientAsync();
-        var older = await ChatAsync(client, new { message = "first chat" });
-        var newer = await ChatAsync(client, new { message = "second chat" });
+        var older = await ChatAsync(_client, new { message = "first chat" });
+        var newer = await ChatAsync(_client, new { message = "second chat" });
 
-        var list = (await GetJsonAsync(client, "/api/conversations")).EnumerateArray().ToList();
+        var list = await ListedAsync(_client, older, newer);
         Assert.Equal([newer.ToString(), older.ToString()], list.Select(c => c.GetProperty("id").GetString()));
         Assert.Equal(["second chat", "first chat"], list.Select(c => c.GetProperty("title").GetString()));
 
-        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/conversations/{older}")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/conversations/{older}")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await client.DeleteAsync($"/api/conversations/{older}")).StatusCode);
-        Assert.Single((await GetJsonAsync(client, "/api/conversations")).EnumerateArray());
+        Assert.Equal(HttpStatusCode.NoContent, (await _client.DeleteAsync($"/api/conversations/{older}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync($"/api/conversations/{older}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.DeleteAsync($"/api/conversations/{older}")).StatusCode);
+        Assert.Equal(newer.ToString(), Assert.Single(await ListedAsync(_client, older, newer)).GetProperty("id").GetString());
     }
 
     [Fact]
     public async Task A_conversation_sent_with_remember_false_is_kept_listed_and_found_by_search()
     {
-        await using var edison = new EdisonFactory(TestModels.Story, _dataPath);
-        var client = await edison.CreateReadyClientAsync();
 
-        var id = await ChatAsync(client, new { message = "keep this quokka between us", remember = false });
+        var id = await ChatAsync(_client, new { message = "keep this quokka between us", remember = false });
 
-        var conversation = await GetJsonAsync(client, $"/api/conversations/{id}");
+        var conversation = await GetJsonAsync(_client, $"/api/conversations/{id}");
         Assert.Equal(
             ["user", "assistant"],
             conversation.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("role").GetString()));
-        Assert.Equal(id.ToString(), Assert.Single((await GetJsonAsync(client, "/api/conversations")).EnumerateArray()).GetProperty("id").GetString());
-        Assert.Equal(id.ToString(), Assert.Single((await GetJsonAsync(client, "/api/conversations?q=quokka")).EnumerateArray()).GetProperty("id").GetString());
+        Assert.Equal(id.ToString(), Assert.Single(await ListedAsync(_client, id)).GetProperty("id").GetString());
+        Assert.Equal(id.ToString(), Assert.Single((await GetJsonAsync(_client, "/api/conversations?q=quokka")).EnumerateArray()).GetProperty("id").GetString());
     }
 
     [Fact]
     public async Task Search_finds_conversations_by_a_word_of_a_question_or_an_answer_with_the_words_around_it()
     {
-        await using var edison = new EdisonFactory(TestModels.Story, _dataPath);
-        var client = await edison.CreateReadyClientAsync();
-        var otters = await ChatAsync(client, new { message = "what do otters eat" });
-        var bread = await ChatAsync(client, new { message = "how is bread made" });
+        var otters = await ChatAsync(_client, new { message = "what do otters eat" });
+        var bread = await ChatAsync(_client, new { message = "how is bread made" });
 
-        var byQuestion = (await GetJsonAsync(client, "/api/conversations?q=Otters%20EAT")).EnumerateArray().ToList();
-        var byAnswer = (await GetJsonAsync(client, "/api/conversations?q=llama")).EnumerateArray().ToList();
-        var nowhere = (await GetJsonAsync(client, "/api/conversations?q=otters%20bread")).EnumerateArray().ToList();
-        var noWords = await client.GetAsync("/api/conversations?q=%21%3F");
+        var byQuestion = (await GetJsonAsync(_client, "/api/conversations?q=Otters%20EAT")).EnumerateArray().ToList();
+        // Every answer of this model has the word; only this test's conversations are looked at.
+        var byAnswer = (await GetJsonAsync(_client, "/api/conversations?q=llama")).EnumerateArray()
+            .Where(h => h.GetProperty("id").GetString() == otters.ToString() || h.GetProperty("id").GetString() == bread.ToString())
+            .ToList();
+        var nowhere = (await GetJsonAsync(_client, "/api/conversations?q=otters%20bread")).EnumerateArray().ToList();
+        var noWords = await _client.GetAsync("/api/conversations?q=%21%3F");
 
         var hit = Assert.Single(byQuestion);
         Assert.Equal((otters.ToString(), "what do otters eat"), (hit.GetProperty("id").GetString(), hit.GetProperty("title").GetString()));
@@ -102,11 +105,9 @@ public sealed class ConversationTests : IAsyncLifetime
     [Fact]
     public async Task Unknown_and_malformed_ids_get_clear_errors()
     {
-        await using var edison = new EdisonFactory(TestModels.Story, _dataPath);
-        var client = await edison.CreateReadyClientAsync();
 
-        var unknown = await client.GetAsync($"/api/conversations/{Guid.NewGuid()}");
-        var malformed = await client.GetAsync("/api/conversations/not-a-guid");
+        var unknown = await _client.GetAsync($"/api/conversations/{Guid.NewGuid()}");
+        var malformed = await _client.GetAsync("/api/conversations/not-a-guid");
 
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Contains("does not exist", await unknown.Content.ReadAsStringAsync());
@@ -121,6 +122,12 @@ public sealed class ConversationTests : IAsyncLifetime
         Assert.True(answer.GetProperty("ok").GetBoolean(), answer.ToString());
         return Guid.Parse(answer.GetProperty("conversation_id").GetString()!);
     }
+
+    /// <summary>The list's entries for these conversations, in the list's order.</summary>
+    private static async Task<List<JsonElement>> ListedAsync(HttpClient client, params Guid[] ids) =>
+        (await GetJsonAsync(client, "/api/conversations")).EnumerateArray()
+            .Where(c => ids.Any(id => id.ToString() == c.GetProperty("id").GetString()))
+            .ToList();
 
     private static async Task<JsonElement> GetJsonAsync(HttpClient client, string path) =>
         JsonDocument.Parse(await client.GetStringAsync(path)).RootElement;
