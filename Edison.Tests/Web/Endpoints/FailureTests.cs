@@ -8,19 +8,26 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Edison.Tests.Web.Endpoints;
 
 /// <summary>A failure after the stream started: the client gets one done error event, and nothing is stored.</summary>
-public sealed class FailureTests : IAsyncLifetime
+public sealed class FailureTests(FailureTests.Host host) : IClassFixture<FailureTests.Host>
 {
-    private readonly EdisonFactory _edison = new(TestModels.Story);
-    private HttpClient _client = null!;
+    private readonly EdisonFactory _edison = host.Edison;
+    private readonly HttpClient _client = host.Failing;
 
-    public async Task InitializeAsync()
+    /// <summary>One Edison whose engine fails after two tokens, for every test that stores nothing another reads.</summary>
+    public sealed class Host : IAsyncLifetime
     {
-        var failing = _edison.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<IGenerationEngine, FailingEngine>()));
-        _client = failing.CreateClient();
-        await EdisonFactory.WaitUntilReadyAsync(_client);
-    }
+        public EdisonFactory Edison { get; } = new(TestModels.Story);
 
-    public async Task DisposeAsync() => await _edison.DisposeAsync();
+        public HttpClient Failing { get; private set; } = null!;
+
+        public async Task InitializeAsync()
+        {
+            Failing = Edison.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<IGenerationEngine, FailingEngine>())).CreateClient();
+            await EdisonFactory.WaitUntilReadyAsync(Failing);
+        }
+
+        public async Task DisposeAsync() => await Edison.DisposeAsync();
+    }
 
     [Fact]
     public async Task A_failure_mid_stream_ends_with_a_done_error_event_and_no_stack_trace()
