@@ -5,29 +5,39 @@ using Edison.Tests.TestSupport;
 namespace Edison.Tests.Web.Endpoints;
 
 /// <summary>Edison with a remote engine: another Edison's OpenAI-compatible endpoint on loopback writes the answers.</summary>
-public sealed class RemoteEngineTests : IAsyncLifetime
+public sealed class RemoteEngineTests(RemoteEngineTests.Host host) : IClassFixture<RemoteEngineTests.Host>
 {
-    private readonly EdisonFactory _inference = new(TestModels.Story);
-    private EdisonFactory _front = null!;
-    private HttpClient _client = null!;
+    private readonly EdisonFactory _inference = host.Inference;
+    private readonly EdisonFactory _front = host.Front;
+    private readonly HttpClient _client = host.Client;
 
-    public async Task InitializeAsync()
+    /// <summary>Both Edisons for every test: none of them reads what another wrote.</summary>
+    public sealed class Host : IAsyncLifetime
     {
-        var inference = await _inference.StartOnSocketAsync();
-        _front = new EdisonFactory(modelPath: null, settings: new Dictionary<string, string?>
+        public EdisonFactory Inference { get; } = new(TestModels.Story);
+
+        public EdisonFactory Front { get; private set; } = null!;
+
+        public HttpClient Client { get; private set; } = null!;
+
+        public async Task InitializeAsync()
         {
-            ["Edison:Engine:Kind"] = "OpenAI",
-            ["Edison:Engine:Endpoint"] = new Uri(inference.BaseAddress!, "/v1").ToString(),
-            ["Edison:Engine:Model"] = "story-on-the-other-edison",
-            ["Edison:Engine:ContextSize"] = "2048",
-        });
-        _client = await _front.CreateReadyClientAsync();
-    }
+            var inference = await Inference.StartOnSocketAsync();
+            Front = new EdisonFactory(modelPath: null, settings: new Dictionary<string, string?>
+            {
+                ["Edison:Engine:Kind"] = "OpenAI",
+                ["Edison:Engine:Endpoint"] = new Uri(inference.BaseAddress!, "/v1").ToString(),
+                ["Edison:Engine:Model"] = "story-on-the-other-edison",
+                ["Edison:Engine:ContextSize"] = "2048",
+            });
+            Client = await Front.CreateReadyClientAsync();
+        }
 
-    public async Task DisposeAsync()
-    {
-        await _front.DisposeAsync();
-        await _inference.DisposeAsync();
+        public async Task DisposeAsync()
+        {
+            await Front.DisposeAsync();
+            await Inference.DisposeAsync();
+        }
     }
 
     [Fact]
