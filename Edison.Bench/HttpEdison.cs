@@ -55,6 +55,9 @@ public sealed class HttpEdison(BenchOptions options, string dataPath, int maxPar
             {
                 if ((await _client.GetAsync("/health")).StatusCode == HttpStatusCode.OK)
                 {
+                    // The engine sets its context up (a KV cache for every sequence, gigabytes on a real model) once
+                    // the model is loaded: for seconds after /health says ready it takes the cores measurements need.
+                    await StreamAsync("warm up", maxTokens: 1, conversationId: null);
                     return;
                 }
             }

@@ -40,6 +40,9 @@ public sealed class InProcessEdison(BenchOptions options, string dataPath, int m
         models.StartLoading(CancellationToken.None);
         await models.WhenReadyAsync(CancellationToken.None);
         await _services.GetRequiredService<IConversationStore>().InitializeAsync(CancellationToken.None);
+
+        // The engine sets its context up once the model is loaded; one answer waits for that (see HttpEdison).
+        await AnswerAsync("warm up", 1);
     }
 
     private int _requests;

@@ -57,6 +57,7 @@ try
             "concurrent" => await sections.ConcurrentAsync(),
             "reading" => await sections.PromptReadingAsync(),
             "turns" => await sections.ConversationAsync(),
+            "depth" => await sections.DepthAsync(),
             _ => await sections.LongPromptDuringAStreamAsync(),
         };
     }
