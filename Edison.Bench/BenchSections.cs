@@ -213,47 +213,63 @@ public sealed class BenchSections(BenchOptions options, RawLlama raw, LLamaConte
     /// What llama.cpp alone takes to read a follow-up's new tokens after many cached ones: the raw loop reading
     /// <see cref="FollowUpTokens"/> tokens after 0 to 2,048 in its cache, each round against 20 tokens at the start of
     /// an empty context read a moment before. This is the part of a follow-up's time to first token that grows with
-    /// the conversation, whatever Edison does.
+    /// the conversation, whatever Edison does. Beside it, <see cref="TiledTokens"/> new tokens after as many: from that
+    /// many new tokens of a sequence in one batch, llama.cpp's CPU flash attention scores them in tiles, by matrix
+    /// multiplication, instead of a row at a time.
     /// </summary>
     public async Task<object> DepthAsync()
     {
         int[] depths = [0, 128, 256, 512, 1024, 2048];
 
-        // Not kept: the Edisons the benchmark started may still be warming up, and the first decodes set up buffers.
+        // Not kept: the first decodes set up buffers.
         for (int warmUp = 0; warmUp < 10; warmUp++)
         {
             await raw.ReadAfterAsync(context, BenchMessages.Long(warmUp, 100), 0, 20);
         }
 
         Console.WriteLine();
-        Console.WriteLine($"the raw loop reading {FollowUpTokens} tokens after as many cached ones, against 20 tokens in an empty context (paired per round)");
-        Console.WriteLine($"{"cached",7} {"TTFT ms",8} {"fresh 20 ms",12} {"ratio",6}");
+        Console.WriteLine($"the raw loop reading {FollowUpTokens} and {TiledTokens} tokens after as many cached ones, against 20 tokens in an empty context (paired per round)");
+        Console.WriteLine($"{"cached",7} {$"{FollowUpTokens} new ms",10} {"fresh 20 ms",12} {"ratio",6} {$"{TiledTokens} new ms",10} {$"ms/token {FollowUpTokens} | {TiledTokens}",18}");
         var rows = new List<object>();
         foreach (int depth in depths)
         {
-            var (deep, fresh, ratio) = (new List<double>(), new List<double>(), new List<double>());
+            var (deep, fresh, ratio, tiled) = (new List<double>(), new List<double>(), new List<double>(), new List<double>());
             for (int run = -1; run < Math.Max(1, options.Runs); run++)
             {
+                var text = BenchMessages.Long(run + 1, 2 * (depth + TiledTokens) + 50);
                 var freshTiming = await raw.ReadAfterAsync(context, BenchMessages.Long(run + 1, 100), 0, 20);
-                var deepTiming = await raw.ReadAfterAsync(context, BenchMessages.Long(run + 1, 2 * (depth + FollowUpTokens) + 50), depth, FollowUpTokens);
+                var deepTiming = await raw.ReadAfterAsync(context, text, depth, FollowUpTokens);
+                var tiledTiming = await raw.ReadAfterAsync(context, text, depth, TiledTokens);
                 if (run >= 0)
                 {
                     deep.Add(deepTiming.TimeToFirstTokenMs);
                     fresh.Add(freshTiming.TimeToFirstTokenMs);
                     ratio.Add(deepTiming.TimeToFirstTokenMs / freshTiming.TimeToFirstTokenMs);
+                    tiled.Add(tiledTiming.TimeToFirstTokenMs);
                 }
             }
 
-            var row = new { cached = depth, ttft_ms = Math.Round(Median(deep), 1), fresh_20_ms = Math.Round(Median(fresh), 1), ratio = Math.Round(Median(ratio), 2) };
-            Console.WriteLine($"{row.cached,7} {row.ttft_ms,8:F1} {row.fresh_20_ms,12:F1} {row.ratio,6:F2}");
+            var row = new
+            {
+                cached = depth,
+                ttft_ms = Math.Round(Median(deep), 1),
+                fresh_20_ms = Math.Round(Median(fresh), 1),
+                ratio = Math.Round(Median(ratio), 2),
+                tiled_ttft_ms = Math.Round(Median(tiled), 1),
+            };
+            Console.WriteLine($"{row.cached,7} {row.ttft_ms,10:F1} {row.fresh_20_ms,12:F1} {row.ratio,6:F2} {row.tiled_ttft_ms,10:F1} " +
+                              $"{$"{row.ttft_ms / FollowUpTokens:F1} | {row.tiled_ttft_ms / TiledTokens:F1}",18}");
             rows.Add(row);
         }
 
-        return new { read = FollowUpTokens, depths = rows };
+        return new { read = FollowUpTokens, tiled_read = TiledTokens, depths = rows };
     }
 
     /// <summary>What a follow-up with a short message reads with the prompt cache (see the turns section).</summary>
     private const int FollowUpTokens = 24;
+
+    /// <summary>llama.cpp's CPU flash attention tile (GGML_FA_TILE_Q).</summary>
+    private const int TiledTokens = 64;
 
     private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
