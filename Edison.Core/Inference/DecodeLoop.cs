@@ -17,7 +17,6 @@ internal sealed class DecodeLoop
     private readonly ISamplerFactory _samplers;
     private readonly EngineCounters _counters;
     private readonly EngineLimits _limits;
-    private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Func<DecodeLoop, bool> _mayEnd;
     private readonly Action<DecodeLoop> _ended;
@@ -42,8 +41,8 @@ internal sealed class DecodeLoop
         Action<DecodeLoop> ended,
         CancellationToken stopping)
     {
-        (_lease, _samplers, _counters, _limits, _time, _logger, _mayEnd, _ended, _stopping) =
-            (lease, samplers, counters, limits, time, logger, mayEnd, ended, stopping);
+        (_lease, _samplers, _counters, _limits, _logger, _mayEnd, _ended, _stopping) =
+            (lease, samplers, counters, limits, logger, mayEnd, ended, stopping);
         _slots = new SequenceSlots(limits.MaxParallel, limits.KeptSequences);
         _waiting = new WaitingJobs(counters, limits, time, logger);
         _batch = new DecodeBatch(limits.PromptChunkWhileStreaming);
