@@ -53,11 +53,10 @@ public sealed class HttpEdison(BenchOptions options, string dataPath, int maxPar
         {
             try
             {
+                // 200 once the model is loaded and the engine has made its context (a KV cache for every sequence,
+                // gigabytes on a real model), which would otherwise take the cores the first measurements need.
                 if ((await _client.GetAsync("/health")).StatusCode == HttpStatusCode.OK)
                 {
-                    // The engine sets its context up (a KV cache for every sequence, gigabytes on a real model) once
-                    // the model is loaded: for seconds after /health says ready it takes the cores measurements need.
-                    await StreamAsync("warm up", maxTokens: 1, conversationId: null);
                     return;
                 }
             }

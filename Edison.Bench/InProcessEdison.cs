@@ -41,7 +41,8 @@ public sealed class InProcessEdison(BenchOptions options, string dataPath, int m
         await models.WhenReadyAsync(CancellationToken.None);
         await _services.GetRequiredService<IConversationStore>().InitializeAsync(CancellationToken.None);
 
-        // The engine sets its context up once the model is loaded; one answer waits for that (see HttpEdison).
+        // Without a host to start it, the engine makes its context (gigabytes of KV cache on a real model) for the first
+        // request: one answer before any is measured.
         await AnswerAsync("warm up", 1);
     }
 

@@ -34,6 +34,19 @@ public sealed class BatchedGenerationEngine(
 
     public int QueuedGenerations => _counters.Queued;
 
+    /// <summary>Only the current model's loop counts: a model being switched away from serves no new request.</summary>
+    public bool IsSettingUp
+    {
+        get
+        {
+            var current = host.Model;
+            lock (_gate)
+            {
+                return current is not null && _loops.TryGetValue(current, out var loop) && loop.IsSettingUp;
+            }
+        }
+    }
+
     public async IAsyncEnumerable<GenerationUpdate> GenerateAsync(GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // A caller that formatted the prompt for a model holds a lease on it; others get the current one.

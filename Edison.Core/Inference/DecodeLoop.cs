@@ -27,6 +27,7 @@ internal sealed class DecodeLoop
     private readonly DecodeBatch _batch;
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private LLamaContext _context = null!;
+    private volatile bool _settingUp = true;
 
     /// <param name="mayEnd">Asked when the loop is idle: true ends it (the engine then no longer posts to it).</param>
     /// <param name="ended">Told when the loop ends for any reason, before it fails what is still queued in it.</param>
@@ -49,6 +50,9 @@ internal sealed class DecodeLoop
     }
 
     public LoadedModel Model => _lease.Model;
+
+    /// <summary>True until the loop's context exists (see <see cref="IGenerationEngine.IsSettingUp"/>).</summary>
+    public bool IsSettingUp => _settingUp;
 
     /// <summary>Completes when the loop has ended and returned its model.</summary>
     public Task Completion => _completion.Task;
@@ -81,6 +85,7 @@ internal sealed class DecodeLoop
         {
             using (_context = Model.CreateContext(_limits.MaxParallel, _logger))
             {
+                _settingUp = false;
                 Loop();
             }
         }

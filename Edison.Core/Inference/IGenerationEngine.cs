@@ -13,6 +13,12 @@ public interface IGenerationEngine
     int QueuedGenerations { get; }
 
     /// <summary>
+    /// True while the engine sets itself up for the model just loaded (a local engine builds its KV cache: seconds on a
+    /// real model); a request sent meanwhile waits for that first.
+    /// </summary>
+    bool IsSettingUp { get; }
+
+    /// <summary>
     /// Streams the answer as whole UTF-8 text pieces, then its usage. Cancelling the token ends the generation before
     /// the next token is decoded and frees the model for the next caller.
     /// </summary>

@@ -19,6 +19,8 @@ public sealed class ChannelEngine : IGenerationEngine
 
     public int QueuedGenerations => 0;
 
+    public bool IsSettingUp { get; set; }
+
     public List<GenerationRequest> Requests { get; } = [];
 
     /// <summary>Tokens written but not yet taken by a generation.</summary>

@@ -5,8 +5,9 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 namespace Edison.Web.Endpoints;
 
 /// <summary>
-/// <c>GET /health</c>, Edison's own: 200 once Edison can answer, 503 while the model loads or when it failed, with what
-/// runs. <c>/health/live</c> (the process answers) and <c>/health/ready</c> (the model is loaded) for orchestrators.
+/// <c>GET /health</c>, Edison's own: 200 once Edison can answer, 503 while the model loads, while the engine sets up for
+/// it (<c>"starting"</c>) or when it failed, with what runs. <c>/health/live</c> (the process answers) and
+/// <c>/health/ready</c> (a request would start at once) for orchestrators.
 /// </summary>
 public static class HealthEndpoints
 {
@@ -20,8 +21,9 @@ public static class HealthEndpoints
         endpoints.MapGet("/health", (IChatModelSource models, IGenerationEngine engine) =>
         {
             var model = models.Model;
+            bool ready = models.State == ModelState.Ready && !engine.IsSettingUp;
             var health = new HealthReport(
-                models.State.ToString().ToLowerInvariant(),
+                models.State == ModelState.Ready && !ready ? "starting" : models.State.ToString().ToLowerInvariant(),
                 model?.Name,
                 engine.ActiveGenerations,
                 engine.QueuedGenerations,
@@ -29,7 +31,7 @@ public static class HealthEndpoints
                 model?.ContextSize,
                 model is { IsDemo: true } ? DemoModel.Hint : null,
                 models.Failure);
-            int status = models.State == ModelState.Ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
+            int status = ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
             return TypedResults.Json(health, EdisonJson.Options, statusCode: status);
         });
         return endpoints;

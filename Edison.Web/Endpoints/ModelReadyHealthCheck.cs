@@ -3,12 +3,13 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Edison.Web.Endpoints;
 
-/// <summary>Readiness: Edison can answer once its model is loaded.</summary>
-public sealed class ModelReadyHealthCheck(IChatModelSource models) : IHealthCheck
+/// <summary>Readiness: a request would start at once: the model is loaded and the engine has set up for it.</summary>
+public sealed class ModelReadyHealthCheck(IChatModelSource models, IGenerationEngine engine) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
         Task.FromResult(models.State switch
         {
+            ModelState.Ready when engine.IsSettingUp => HealthCheckResult.Unhealthy($"{models.Model?.Name} is loaded; Edison is setting up its memory for it"),
             ModelState.Ready => HealthCheckResult.Healthy($"{models.Model?.Name} is loaded"),
             ModelState.Failed => HealthCheckResult.Unhealthy(models.Failure),
             _ => HealthCheckResult.Unhealthy("The model is still loading"),

@@ -124,6 +124,8 @@ public sealed class FailureTests(FailureTests.Host host) : IClassFixture<Failure
 
         public int QueuedGenerations => 0;
 
+        public bool IsSettingUp => false;
+
         public async IAsyncEnumerable<GenerationUpdate> GenerateAsync(GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
         {
             yield return new GenerationUpdate("Once");

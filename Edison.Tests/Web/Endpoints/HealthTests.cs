@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text.Json;
+using Edison.Core.Inference;
 using Edison.Tests.TestSupport;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Edison.Tests.Web.Endpoints;
 
@@ -40,5 +43,33 @@ public sealed class HealthTests
         Assert.Equal("story", health.GetProperty("model").GetString());
         Assert.False(health.GetProperty("demo").GetBoolean());
         Assert.Equal(2048, health.GetProperty("context_size").GetInt32());
+        Assert.False(edison.Services.GetRequiredService<IGenerationEngine>().IsSettingUp, "ready, but the engine's context was never made");
+    }
+
+    [Fact]
+    public async Task While_the_engine_sets_up_for_the_loaded_model_health_says_starting_and_readiness_waits()
+    {
+        await using var edison = new EdisonFactory(TestModels.Story);
+        var engine = new ChannelEngine { IsSettingUp = true };
+        var client = edison.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<IGenerationEngine>(engine))).CreateClient();
+        await Eventually.WaitUntilAsync(async () => (await HealthAsync(client)).Status != "loading");
+
+        var starting = await HealthAsync(client);
+        var notReady = await client.GetAsync("/health/ready");
+        engine.IsSettingUp = false;
+        var started = await HealthAsync(client);
+        var ready = await client.GetAsync("/health/ready");
+
+        Assert.Equal((HttpStatusCode.ServiceUnavailable, "starting", "story"), (starting.Code, starting.Status, starting.Model));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, notReady.StatusCode);
+        Assert.Equal((HttpStatusCode.OK, "ready"), (started.Code, started.Status));
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+    }
+
+    private static async Task<(HttpStatusCode Code, string? Status, string? Model)> HealthAsync(HttpClient client)
+    {
+        var response = await client.GetAsync("/health");
+        var health = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        return (response.StatusCode, health.GetProperty("status").GetString(), health.GetProperty("model").GetString());
     }
 }
