@@ -155,7 +155,7 @@ public sealed class BenchSections(BenchOptions options, RawLlama raw, LLamaConte
                 timings.Add((await raw.ReadAfterAsync(context, BenchMessages.Long(run, 2 * (depth + read) + 50), depth, read)).TimeToFirstTokenMs);
             }
 
-            sameDepth.Add(timings.Order().ElementAt(timings.Count / 2));
+            sameDepth.Add(Rounds.Median(timings));
         }
 
         Console.WriteLine();
@@ -252,10 +252,10 @@ public sealed class BenchSections(BenchOptions options, RawLlama raw, LLamaConte
             var row = new
             {
                 cached = depth,
-                ttft_ms = Math.Round(Median(deep), 1),
-                fresh_20_ms = Math.Round(Median(fresh), 1),
-                ratio = Math.Round(Median(ratio), 2),
-                tiled_ttft_ms = Math.Round(Median(tiled), 1),
+                ttft_ms = Math.Round(Rounds.Median(deep), 1),
+                fresh_20_ms = Math.Round(Rounds.Median(fresh), 1),
+                ratio = Math.Round(Rounds.Median(ratio), 2),
+                tiled_ttft_ms = Math.Round(Rounds.Median(tiled), 1),
             };
             Console.WriteLine($"{row.cached,7} {row.ttft_ms,10:F1} {row.fresh_20_ms,12:F1} {row.ratio,6:F2} {row.tiled_ttft_ms,10:F1} " +
                               $"{$"{row.ttft_ms / FollowUpTokens:F1} | {row.tiled_ttft_ms / TiledTokens:F1}",18}");
@@ -270,8 +270,6 @@ public sealed class BenchSections(BenchOptions options, RawLlama raw, LLamaConte
 
     /// <summary>llama.cpp's CPU flash attention tile (GGML_FA_TILE_Q).</summary>
     private const int TiledTokens = 64;
-
-    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
     private static string Concurrent(string kind, int streams) => $"{kind}, N = {streams}";
 }

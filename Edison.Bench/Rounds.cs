@@ -106,7 +106,7 @@ public sealed class Rounds
         return order;
     }
 
-    private static double Median(IEnumerable<double> values) => Percentile(values.ToList(), 0.5);
+    public static double Median(IEnumerable<double> values) => Percentile(values.ToList(), 0.5);
 
     private static double Percentile(List<double> values, double fraction)
     {
