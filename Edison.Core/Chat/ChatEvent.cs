@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Edison.Core.Conversations;
 
 namespace Edison.Core.Chat;
 
@@ -52,6 +53,10 @@ public sealed record ChatDone : ChatEvent
     /// <summary>Set when Edison was too busy to answer: how long the client should wait (HTTP answers 503 with Retry-After).</summary>
     [JsonIgnore]
     public TimeSpan? RetryAfter { get; init; }
+
+    /// <summary>How the answer ended, as the store keeps it and the metrics count it: completed, stopped or failed.</summary>
+    [JsonIgnore]
+    public string Outcome => Ok ? MessageState.Completed : Stopped == true ? MessageState.Stopped : MessageState.Failed;
 
     public static ChatDone Completed(string mode, string response, Guid conversationId, IReadOnlyList<ChatSource> sources, IReadOnlyList<string> notices, ChatUsage? usage = null) =>
         new()

@@ -199,9 +199,8 @@ public sealed class ChatPipeline(
         ending = answerId is { } begun
             ? await exchanges.FinishAsync(prepared, begun, answer.ToString(), ending, usage)
             : ending ?? await exchanges.CompleteAsync(prepared, answer.ToString(), usage);
-        string outcome = ending.Ok ? "completed" : ending.Stopped == true ? "stopped" : "failed";
         metrics.Answered(
-            outcome,
+            ending.Outcome,
             prepared.Mode.Name,
             ending.Usage?.CompletionTokens ?? pieces,
             firstPiece == 0 ? TimeSpan.Zero : time.GetElapsedTime(firstPiece),

@@ -60,14 +60,14 @@ public sealed class ExchangeRecorder(IConversationStore conversations, ILogger<E
             }
         }
 
-        return ChatDone.Completed(prepared.Mode.Name, answer, prepared.ConversationId, prepared.Sources, prepared.Notices, usage);
+        return Completed(prepared, answer, usage);
     }
 
     /// <summary>Stores how a begun answer ended: as the user saw it, completed, stopped or failed.</summary>
     public async Task<ChatDone> FinishAsync(PreparedChat prepared, long answerId, string answer, ChatDone? ending, ChatUsage? usage)
     {
-        var done = ending ?? ChatDone.Completed(prepared.Mode.Name, answer, prepared.ConversationId, prepared.Sources, prepared.Notices, usage);
-        var state = done.Ok ? MessageState.Completed : done.Stopped == true ? MessageState.Stopped : MessageState.Failed;
+        var done = ending ?? Completed(prepared, answer, usage);
+        var state = done.Outcome;
         var (details, error) = (Details(prepared, usage), done.Error);
         if (prepared.Continued is { } before && state == MessageState.Failed)
         {
@@ -88,6 +88,9 @@ public sealed class ExchangeRecorder(IConversationStore conversations, ILogger<E
             return ChatDone.Failed(NotSaved);
         }
     }
+
+    private static ChatDone Completed(PreparedChat prepared, string answer, ChatUsage? usage) =>
+        ChatDone.Completed(prepared.Mode.Name, answer, prepared.ConversationId, prepared.Sources, prepared.Notices, usage);
 
     private static AnswerDetails Details(PreparedChat prepared, ChatUsage? usage) =>
         new(prepared.Mode.Name, usage?.CutOff ?? false, prepared.Sources, prepared.Remembered);
