@@ -38,14 +38,7 @@ internal sealed class WaitingJobs(EngineCounters counters, EngineLimits limits, 
     /// </summary>
     public void Admit(Func<bool> hasRoom, Action<GenerationJob> start)
     {
-        while (_arrivals.Reader.TryRead(out var arrived))
-        {
-            if (arrived is not null)
-            {
-                _waiting.Enqueue(arrived);
-            }
-        }
-
+        TakeArrivals();
         int pending = _waiting.Count;
         for (int i = 0; i < pending; i++)
         {
@@ -76,10 +69,11 @@ internal sealed class WaitingJobs(EngineCounters counters, EngineLimits limits, 
         }
     }
 
-    /// <summary>The loop is over: every job still waiting or arriving ends with the reason.</summary>
+    /// <summary>The loop is over and <see cref="Close"/>d: every job still waiting or arrived ends with the reason.</summary>
     public void FailAll(Exception reason)
     {
-        while (_waiting.TryDequeue(out var job) || TryTakeArrival(out job))
+        TakeArrivals();
+        while (_waiting.TryDequeue(out var job))
         {
             counters.LeftQueue();
             job.Output.Writer.TryComplete(reason);
@@ -100,18 +94,14 @@ internal sealed class WaitingJobs(EngineCounters counters, EngineLimits limits, 
         }
     }
 
-    private bool TryTakeArrival(out GenerationJob job)
+    private void TakeArrivals()
     {
         while (_arrivals.Reader.TryRead(out var arrived))
         {
             if (arrived is not null)
             {
-                job = arrived;
-                return true;
+                _waiting.Enqueue(arrived);
             }
         }
-
-        job = null!;
-        return false;
     }
 }
