@@ -148,13 +148,8 @@ public sealed class ChatSession : IDisposable
             return e.Message;
         }
 
-        // The reply's start may already have been shown through Started (another page's, or this one's own).
-        if (_following?.Reply != reply)
-        {
-            ConversationId = id;
-            ShowReply(reply);
-        }
-
+        ConversationId = id;
+        ShowReply(reply);
         return null;
     }
 
@@ -265,7 +260,7 @@ public sealed class ChatSession : IDisposable
     /// <summary>Another page started a reply in the conversation shown here: show it too.</summary>
     private void OnReplyStarted(LiveReply reply)
     {
-        if (reply.ConversationId == ConversationId && _following?.Reply != reply)
+        if (reply.ConversationId == ConversationId)
         {
             ShowReply(reply);
         }
@@ -289,7 +284,7 @@ public sealed class ChatSession : IDisposable
         var answer = new ChatBubble(ChatTurn.Assistant, reply.Text, BubbleState.Waiting);
         lock (_followingGate)
         {
-            // This page's own start and the announcement of it may both arrive here.
+            // This page's own start and the announcement of it (through Started, on another thread) both arrive here.
             if (_following?.Reply == reply)
             {
                 return;
