@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
+using System.Threading.Channels;
 using Microsoft.Playwright;
 
 namespace Edison.Tests.Browser;
@@ -144,6 +146,25 @@ public sealed class BranchesInTheBrowserTests(BrowserFixture fixture) : IAsyncLi
     }
 
     [SkippableFact]
+    public async Task A_file_chosen_the_moment_import_is_offered_is_read_even_when_the_page_is_slow_to_listen()
+    {
+        Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
+        var page = await _context.NewPageAsync();
+        await page.RouteWebSocketAsync(new Regex("/_blazor"), route => DelayFromFirstFrameHolding(route, "Blazor._internal.InputFile.init", TimeSpan.FromSeconds(2)));
+        await page.GotoAsync("/");
+
+        await Expect(page.GetByTestId("import-file")).ToBeEnabledAsync();
+        await page.GetByTestId("import-file").SetInputFilesAsync(new FilePayload
+        {
+            Name = "notes.json",
+            MimeType = "application/json",
+            Buffer = System.Text.Encoding.UTF8.GetBytes("{\"messages\":[{\"role\":\"assistant\",\"content\":\"hi\"}]}"),
+        });
+
+        await Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("questions and answers take turns");
+    }
+
+    [SkippableFact]
     public async Task Branching_to_a_new_chat_opens_a_copy_up_to_that_message()
     {
         Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
@@ -223,6 +244,44 @@ public sealed class BranchesInTheBrowserTests(BrowserFixture fixture) : IAsyncLi
     }
 
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
+
+    /// <summary>
+    /// Passes the page's socket through, except that what the server sends from the first frame holding
+    /// <paramref name="marker"/> on arrives <paramref name="delay"/> late, in order, as over a slow link.
+    /// </summary>
+    private static void DelayFromFirstFrameHolding(IWebSocketRoute page, string marker, TimeSpan delay)
+    {
+        var server = page.ConnectToServer();
+        page.OnMessage(frame => Forward(frame, server));
+        var toPage = Channel.CreateUnbounded<IWebSocketFrame>();
+        server.OnMessage(frame => toPage.Writer.TryWrite(frame));
+        _ = Task.Run(async () =>
+        {
+            var held = false;
+            await foreach (var frame in toPage.Reader.ReadAllAsync())
+            {
+                if (!held && (frame.Text ?? System.Text.Encoding.UTF8.GetString(frame.Binary!)).Contains(marker, StringComparison.Ordinal))
+                {
+                    held = true;
+                    await Task.Delay(delay);
+                }
+
+                Forward(frame, page);
+            }
+        });
+    }
+
+    private static void Forward(IWebSocketFrame frame, IWebSocketRoute to)
+    {
+        if (frame.Binary is { } bytes)
+        {
+            to.Send(bytes);
+        }
+        else
+        {
+            to.Send(frame.Text!);
+        }
+    }
 
     private async Task RegenerateAsync()
     {
