@@ -24,7 +24,13 @@ public sealed class BatchedGenerationEngine(
     : IGenerationEngine, IHostedService, IAsyncDisposable
 {
     private readonly EngineCounters _counters = new();
-    private readonly EngineLimits _limits = new(options.Value.MaxParallel, options.Value.QueueLimit, chat.Value.MaxQueueWait, options.Value.KeptSequences, options.Value.PromptChunkWhileStreaming);
+    private readonly EngineLimits _limits = new(
+        options.Value.MaxParallel,
+        options.Value.QueueLimit,
+        chat.Value.MaxQueueWait,
+        options.Value.KeptSequences,
+        options.Value.PromptChunkWhileStreaming,
+        options.Value.DecodesApart);
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _gate = new();
     private readonly Dictionary<LoadedModel, DecodeLoop> _loops = [];

@@ -47,5 +47,12 @@ internal sealed class DecodeBatch(int promptChunkWhileStreaming)
         }
     }
 
+    /// <summary>Lays out a step of one streaming sequence alone (see <see cref="StepSplitting"/>).</summary>
+    public void FillOne(Sequence sequence)
+    {
+        _batch.Clear();
+        sequence.LogitIndex = _batch.Add(sequence.NextToken, sequence.Position, sequence.Id, logits: true);
+    }
+
     public DecodeResult DecodeIn(LLamaContext context) => context.Decode(_batch);
 }

@@ -6,8 +6,9 @@ namespace Edison.Core.Inference;
 
 /// <summary>
 /// The generation loop of one loaded model: a dedicated thread that owns a llama context with one KV sequence per
-/// running request and decodes one token for every running sequence per batch, feeding new prompts in chunks so that
-/// a long prompt does not stall the streams already running. Jobs arrive through a channel and leave through their
+/// running request and decodes one token for every running sequence per step (in one batch, or each alone where
+/// <see cref="StepSplitting"/> measured that faster), feeding new prompts in chunks so that a long prompt does not stall
+/// the streams already running. Jobs arrive through a channel and leave through their
 /// own. A failure in one sequence ends that sequence alone. The loop holds a lease on its model, and ends, returning
 /// it, once it is idle and its model is no longer the one new requests get (a switch).
 /// </summary>
@@ -27,6 +28,7 @@ internal sealed class DecodeLoop
     private readonly DecodeBatch _batch;
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private LLamaContext _context = null!;
+    private StepSplitting _splitting = StepSplitting.Never;
     private volatile bool _settingUp = true;
 
     /// <param name="mayEnd">Asked when the loop is idle: true ends it (the engine then no longer posts to it).</param>
@@ -85,6 +87,8 @@ internal sealed class DecodeLoop
         {
             using (_context = Model.CreateContext(_limits.MaxParallel, _logger))
             {
+                _splitting = StepSplitting.For(_limits.DecodesApart, _context, _limits.MaxParallel);
+                _logger.LogInformation("Streaming answers on {Model} decode in {Splitting}", Model.Name, _splitting.Reason);
                 _settingUp = false;
                 Loop();
             }
@@ -123,39 +127,59 @@ internal sealed class DecodeLoop
                 continue;
             }
 
-            _batch.Fill(_running, (int)_context.BatchSize);
-            var result = _batch.DecodeIn(_context);
-            if (result == DecodeResult.NoKvSlot)
+            if (_running.Streaming == _running.Count && _splitting.DecodesApart(_running.Count))
             {
-                // llama.cpp rolls the failed batch back; the newest sequence gives way and the rest retry.
-                End(_running.Newest, new InvalidOperationException("The model's memory for conversations is full; try again shortly."));
-            }
-            else if (result != DecodeResult.Ok)
-            {
-                var failure = new InvalidOperationException($"llama.cpp could not decode the batch ({result}).");
                 foreach (var sequence in _running)
                 {
-                    End(sequence, failure);
+                    _batch.FillOne(sequence);
+                    DecodeAndStep([sequence], sequence);
                 }
             }
             else
             {
-                foreach (var sequence in _running)
-                {
-                    try
-                    {
-                        Step(sequence);
-                    }
-                    catch (Exception e)
-                    {
-                        // One sequence's failure (its sampler, its text) is its own: the batch goes on without it.
-                        _logger.LogError(e, "A generation failed while running");
-                        End(sequence, e);
-                    }
-                }
+                _batch.Fill(_running, (int)_context.BatchSize);
+                DecodeAndStep(_running.All, _running.Newest);
             }
 
             _running.RemoveFinished();
+        }
+    }
+
+    /// <summary>Decodes the batch laid out for <paramref name="decoded"/> and moves each of them past it.</summary>
+    /// <param name="newest">Who gives way when the KV cache is full.</param>
+    private void DecodeAndStep(IReadOnlyList<Sequence> decoded, Sequence newest)
+    {
+        var result = _batch.DecodeIn(_context);
+        if (result == DecodeResult.NoKvSlot)
+        {
+            // llama.cpp rolls the failed batch back; the newest sequence gives way and the rest retry.
+            End(newest, new InvalidOperationException("The model's memory for conversations is full; try again shortly."));
+            return;
+        }
+
+        if (result != DecodeResult.Ok)
+        {
+            var failure = new InvalidOperationException($"llama.cpp could not decode the batch ({result}).");
+            foreach (var sequence in decoded)
+            {
+                End(sequence, failure);
+            }
+
+            return;
+        }
+
+        foreach (var sequence in decoded)
+        {
+            try
+            {
+                Step(sequence);
+            }
+            catch (Exception e)
+            {
+                // One sequence's failure (its sampler, its text) is its own: the batch goes on without it.
+                _logger.LogError(e, "A generation failed while running");
+                End(sequence, e);
+            }
         }
     }
 
@@ -229,33 +253,12 @@ internal sealed class DecodeLoop
         }
     }
 
-    /// <summary>Streams a sampled token's text and queues the token for the next batch, or ends the answer.</summary>
     private void Accept(Sequence sequence, LLamaToken token)
     {
-        if (token.IsEndOfGeneration(Model.Weights.Vocab))
+        if (!sequence.Accept(token, Model.Weights.Vocab, Model.ContextSize))
         {
             End(sequence, null);
-            return;
         }
-
-        sequence.Decoder.Add(token);
-        sequence.Sampled.Add(token);
-        sequence.Release(sequence.Stops.Push(sequence.Decoder.Read()));
-
-        if (sequence.Stops.Stopped)
-        {
-            End(sequence, null);
-            return;
-        }
-
-        if (sequence.Generated >= sequence.Job.Request.MaxTokens || sequence.Position + 1 >= Model.ContextSize)
-        {
-            sequence.CutOff = true;
-            End(sequence, null);
-            return;
-        }
-
-        sequence.NextToken = token;
     }
 
     /// <summary>

@@ -58,12 +58,19 @@ public sealed class ModelOptions
     public string FlashAttention { get; set; } = "auto";
 
     /// <summary><see cref="FlashAttention"/> for LLamaSharp: null leaves the choice to llama.cpp.</summary>
-    public bool? UsesFlashAttention => FlashAttention.ToLowerInvariant() switch
-    {
-        "on" => true,
-        "off" => false,
-        _ => null,
-    };
+    public bool? UsesFlashAttention => AutoOnOff(FlashAttention);
+
+    /// <summary>
+    /// Whether streaming answers decode each in a step of its own instead of together in one batch: <c>auto</c>
+    /// (measured for two and three answers when the model's context is made, on this machine and model), <c>on</c>
+    /// (always apart) or <c>off</c> (always one batch). One batch reads the weights once for every answer in it, but
+    /// some processors' kernels for a few rows cost more than that many single rows.
+    /// </summary>
+    [RegularExpression("(?i)^(auto|on|off)$", ErrorMessage = "Edison:Model:SeparateSteps must be auto, on or off.")]
+    public string SeparateSteps { get; set; } = "auto";
+
+    /// <summary><see cref="SeparateSteps"/> as a choice: null measures.</summary>
+    public bool? DecodesApart => AutoOnOff(SeparateSteps);
 
     /// <summary>
     /// Conversations decoded together on the one model; more wait their turn in arrival order. Each gets the full
@@ -95,4 +102,12 @@ public sealed class ModelOptions
     public int? PromptCacheSequences { get; set; }
 
     public int KeptSequences => PromptCache ? Math.Min(PromptCacheSequences ?? MaxParallel, MaxParallel) : 0;
+
+    /// <summary>An auto/on/off setting as a choice: null for auto.</summary>
+    private static bool? AutoOnOff(string setting) => setting.ToLowerInvariant() switch
+    {
+        "on" => true,
+        "off" => false,
+        _ => null,
+    };
 }

@@ -11,6 +11,8 @@ internal sealed class RunningSequences
 
     public int Count => _sequences.Count;
 
+    public IReadOnlyList<Sequence> All => _sequences;
+
     /// <summary>How many have read their prompt and are streaming their answer.</summary>
     public int Streaming => _sequences.Count(sequence => sequence.PromptRemaining == 0);
 

@@ -83,6 +83,35 @@ internal sealed class Sequence(GenerationJob job, LLamaSeqId id, LLamaToken[] pr
         }
     }
 
+    /// <summary>
+    /// Takes a sampled token: streams its text and queues it for the next step. False when the answer ends with it: the
+    /// model's end of generation, a stop string, or (cut off) its token limit or the end of its context.
+    /// </summary>
+    public bool Accept(LLamaToken token, SafeLlamaModelHandle.Vocabulary vocab, int contextSize)
+    {
+        if (token.IsEndOfGeneration(vocab))
+        {
+            return false;
+        }
+
+        Decoder.Add(token);
+        Sampled.Add(token);
+        Release(Stops.Push(Decoder.Read()));
+        if (Stops.Stopped)
+        {
+            return false;
+        }
+
+        if (Generated >= Job.Request.MaxTokens || Position + 1 >= contextSize)
+        {
+            CutOff = true;
+            return false;
+        }
+
+        NextToken = token;
+        return true;
+    }
+
     /// <summary>Streams text to the caller.</summary>
     public void Release(string text)
     {

@@ -38,14 +38,17 @@ public sealed class BatchedGenerationEngineTests
         Assert.StartsWith("本 wrote a story", alone[2]);
     }
 
-    // Flash attention is a different attention kernel in llama.cpp, so the batched layout is checked under each.
+    // Flash attention is a different attention kernel in llama.cpp, so the batched layout is checked under each; answers
+    // decoded each in a step of its own take the one-answer path, so they must come out the same too.
     [Theory]
-    [InlineData("auto")]
-    [InlineData("off")]
-    [InlineData("on")]
-    public async Task With_a_model_whose_attention_matters_answers_alone_and_together_are_the_same(string flashAttention)
+    [InlineData("Edison:Model:FlashAttention", "auto")]
+    [InlineData("Edison:Model:FlashAttention", "off")]
+    [InlineData("Edison:Model:FlashAttention", "on")]
+    [InlineData("Edison:Model:SeparateSteps", "on")]
+    [InlineData("Edison:Model:SeparateSteps", "off")]
+    public async Task With_a_model_whose_attention_matters_answers_alone_and_together_are_the_same(string setting, string value)
     {
-        await using var edison = new EdisonFactory(TestModels.Attentive, contextSize: 1024, settings: new Dictionary<string, string?> { ["Edison:Model:FlashAttention"] = flashAttention });
+        await using var edison = new EdisonFactory(TestModels.Attentive, contextSize: 1024, settings: new Dictionary<string, string?> { [setting] = value });
         var engine = await StartAsync(edison);
         var requests = new[] { "a story about a cat", "tell me about the sea", "why is the sky blue?", "write a poem" }
             .Select(m => Request($"User: {m}\nAssistant:", 60))
@@ -78,14 +81,16 @@ public sealed class BatchedGenerationEngineTests
         Assert.All(answers[1], answer => Assert.False(string.IsNullOrWhiteSpace(answer)));
     }
 
-    [Fact]
-    public async Task A_flash_attention_setting_other_than_auto_on_or_off_stops_Edison_with_the_setting_named()
+    [Theory]
+    [InlineData("Edison:Model:FlashAttention")]
+    [InlineData("Edison:Model:SeparateSteps")]
+    public async Task An_auto_on_off_setting_set_to_something_else_stops_Edison_with_the_setting_named(string setting)
     {
-        await using var edison = new EdisonFactory(TestModels.Story, settings: new Dictionary<string, string?> { ["Edison:Model:FlashAttention"] = "sometimes" });
+        await using var edison = new EdisonFactory(TestModels.Story, settings: new Dictionary<string, string?> { [setting] = "sometimes" });
 
         var failure = Assert.ThrowsAny<Exception>(() => edison.CreateClient());
 
-        Assert.Contains("Edison:Model:FlashAttention must be auto, on or off.", failure.Message);
+        Assert.Contains($"{setting} must be auto, on or off.", failure.Message);
     }
 
     [Fact]
