@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Edison.Core;
 using Edison.Core.Inference;
 using Edison.Web;
@@ -18,7 +19,6 @@ builder.AddEdisonWeb();
 builder.AddEdisonAccess();
 
 var app = builder.Build();
-var models = app.Services.GetRequiredService<ModelHost>();
 app.UseEdisonSecurityHeaders();
 app.UseEdisonErrors();
 app.UseEdisonAccess();
@@ -34,17 +34,33 @@ app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 try
 {
+    // Every setting is checked before anything is made from one, and before the host would log the failure with its
+    // stack trace: a setting Edison cannot use is one line saying which and how to fix it.
+    app.Services.GetRequiredService<IStartupValidator>().Validate();
+    var models = app.Services.GetRequiredService<ModelHost>();
     await app.RunAsync();
+
+    // A model that could not be loaded stops the host; the exit code tells scripts and service managers.
+    return models.State == ModelState.Failed ? 1 : 0;
 }
-catch (OptionsValidationException e)
+catch (Exception e) when (SettingFailures(e) is { } failures)
 {
-    // A setting Edison cannot use: say which and how to fix it, not a stack trace.
-    await Console.Error.WriteLineAsync($"Edison cannot start: {string.Join(" ", e.Failures)}");
+    await Console.Error.WriteLineAsync($"Edison cannot start: {failures}");
     return 2;
 }
 
-// A model that could not be loaded stops the host; the exit code tells scripts and service managers.
-return models.State == ModelState.Failed ? 1 : 0;
+// Several settings may be wrong at once (one exception for each kind of settings): all are named, each in its own
+// words, without the wrapping a data-annotation check puts around them ("DataAnnotation validation failed for ...").
+static string? SettingFailures(Exception e) => e switch
+{
+    OptionsValidationException one => Plain(one.Failures),
+    AggregateException many when many.InnerExceptions.All(inner => inner is OptionsValidationException) =>
+        Plain(many.InnerExceptions.SelectMany(inner => ((OptionsValidationException)inner).Failures)),
+    _ => null,
+};
+
+static string Plain(IEnumerable<string> failures) =>
+    string.Join(" ", failures.Select(failure => Regex.Match(failure, "with the error: '(.*)'\\.$") is { Success: true } wrapped ? wrapped.Groups[1].Value : failure));
 
 /// <summary>The entry point, visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

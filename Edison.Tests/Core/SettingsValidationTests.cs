@@ -56,18 +56,23 @@ public sealed class SettingsValidationTests
         Assert.True(services.GetRequiredService<IOptions<EngineOptions>>().Value.IsRemote);
     }
 
-    [Fact]
-    public async Task Edison_run_with_a_setting_it_cannot_use_exits_with_code_2_and_one_line_saying_what_to_change()
+    // The model settings are read as the services are made, before the host starts: they must be refused the same way.
+    [Theory]
+    [InlineData("Edison__Models__HubUrl", "https://mirror.example", "Edison:Models is now Edison:Downloads: move its settings (Folder, HubUrl) there.")]
+    [InlineData("Edison__Model__SeparateSteps", "sometimes", "Edison:Model:SeparateSteps must be auto, on or off.")]
+    [InlineData("Edison__Model__MaxParallel", "0", "The field MaxParallel must be between 1 and 64.")]
+    public async Task Edison_run_with_a_setting_it_cannot_use_exits_with_code_2_and_one_line_saying_what_to_change(string name, string value, string message)
     {
         var data = Directory.CreateTempSubdirectory("edison-settings-");
         try
         {
             var (exit, output) = await EdisonProcess.RunAsync(
                 ["--urls", "http://127.0.0.1:0"],
-                new Dictionary<string, string> { ["Edison__Models__HubUrl"] = "https://mirror.example", ["Edison__DataPath"] = data.FullName });
+                new Dictionary<string, string> { [name] = value, ["Edison__DataPath"] = data.FullName });
 
             Assert.Equal(2, exit);
-            Assert.Contains("Edison cannot start: Edison:Models is now Edison:Downloads: move its settings (Folder, HubUrl) there.", output);
+            var line = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            Assert.Equal($"Edison cannot start: {message}", line);
         }
         finally
         {
