@@ -37,6 +37,12 @@ public sealed class SettingsValidationTests
     public void An_engine_Edison_cannot_reach_is_refused(string key, string value, string message) =>
         Assert.Contains(message, Refusal<EngineOptions>(key, value));
 
+    [Theory]
+    [InlineData("Edison:Model:FlashAttention", "sometimes", "Edison:Model:FlashAttention must be auto, on or off.")]
+    [InlineData("Edison:Model:SeparateSteps", "sometimes", "Edison:Model:SeparateSteps must be auto, on or off.")]
+    public void A_model_setting_Edison_cannot_use_is_refused(string key, string value, string message) =>
+        Assert.Contains(message, Refusal<ModelOptions>(key, value));
+
     [Fact]
     public void The_defaults_and_settings_in_their_places_are_accepted()
     {

@@ -81,18 +81,6 @@ public sealed class BatchedGenerationEngineTests
         Assert.All(answers[1], answer => Assert.False(string.IsNullOrWhiteSpace(answer)));
     }
 
-    [Theory]
-    [InlineData("Edison:Model:FlashAttention")]
-    [InlineData("Edison:Model:SeparateSteps")]
-    public async Task An_auto_on_off_setting_set_to_something_else_stops_Edison_with_the_setting_named(string setting)
-    {
-        await using var edison = new EdisonFactory(TestModels.Story, settings: new Dictionary<string, string?> { [setting] = "sometimes" });
-
-        var failure = Assert.ThrowsAny<Exception>(() => edison.CreateClient());
-
-        Assert.Contains($"{setting} must be auto, on or off.", failure.Message);
-    }
-
     [Fact]
     public async Task Beyond_MaxParallel_requests_wait_and_start_in_arrival_order()
     {
