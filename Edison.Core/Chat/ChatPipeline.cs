@@ -38,16 +38,19 @@ public sealed class ChatPipeline(
     public async Task<PreparedChat> PrepareAsync(ChatRequest request, CancellationToken cancellationToken)
     {
         var defaults = generation.Value;
-        var (message, conversationId, images) = validator.Validate(request);
+        var (message, conversationId, sent) = validator.Validate(request);
 
         // Held while the prompt is built: a switch meanwhile cannot free the tokenizer under it.
         using var lease = AcquireModel();
         var model = lease.Model;
-        int maxTokens = CheckAgainst(model, request, images);
 
         // A new conversation has no history to look up.
         var stored = request.ConversationId is null ? null : await conversations.GetAsync(conversationId, cancellationToken);
         var start = StartingPoint.From(request, stored, message);
+
+        // A stored question answered again is asked with the images it was sent with.
+        var images = sent.Count == 0 && start.Question?.Images is { } kept ? validator.Images(kept) : sent;
+        int maxTokens = CheckAgainst(model, request, images);
         var (text, history) = (start.Text, request.History ?? start.History());
         var mode = start.Continued?.Details?.Mode is { } written && ChatMode.Find(written) is { } same ? same
             : ChatMode.IsAuto(request.Mode) ? modes.Detect(text).Mode
@@ -115,6 +118,7 @@ public sealed class ChatPipeline(
             notices)
         {
             Context = context,
+            Images = images.Count > 0 ? [.. images.Select(image => image.DataUrl)] : null,
             Place = start.Place,
             Continued = start.Continued,
 

@@ -66,7 +66,7 @@ public sealed class ChatRequestValidator(IOptions<ChatLimits> limits)
         }
 
         // Every image is checked first, so a client learns what is wrong with it whatever model runs.
-        return new ValidatedRequest(text, conversationId, ImageAttachment.ParseAll(request.Images, limits.Value));
+        return new ValidatedRequest(text, conversationId, Images(request.Images));
     }
 
     /// <summary>Every text that reaches the prompt counts: the message, each message of a client-kept history, the system prompt, and all of them together.</summary>
@@ -96,6 +96,9 @@ public sealed class ChatRequestValidator(IOptions<ChatLimits> limits)
                 $"The conversation sent is {total} characters long; Edison accepts at most {most.MaxConversationCharacters} in one request.");
         }
     }
+
+    /// <summary>Images checked as a request's are: those of a request, or those a stored question was sent with.</summary>
+    public IReadOnlyList<ImageAttachment> Images(IReadOnlyList<string?>? images) => ImageAttachment.ParseAll(images, limits.Value);
 }
 
 /// <summary>A request that passed <see cref="ChatRequestValidator"/>: its text, the conversation it goes to (new when none was named) and its images, decoded.</summary>

@@ -33,7 +33,7 @@ public sealed class ExchangeRecorder(IConversationStore conversations, ILogger<E
                     : throw new InvalidOperationException($"Answer {continued.Id} could not be reopened.");
             }
 
-            return (await conversations.BeginExchangeAsync(prepared.ConversationId, prepared.Message, prepared.Context, prepared.Place, CancellationToken.None), null);
+            return (await conversations.BeginExchangeAsync(prepared.ConversationId, Question(prepared), prepared.Context, prepared.Place, CancellationToken.None), null);
         }
         catch (Exception e)
         {
@@ -51,7 +51,7 @@ public sealed class ExchangeRecorder(IConversationStore conversations, ILogger<E
             {
                 // The answer is complete: store it even if the client goes away this instant.
                 await conversations.AppendExchangeAsync(
-                    prepared.ConversationId, prepared.Message, answer, prepared.Context, prepared.Place, Details(prepared, usage), CancellationToken.None);
+                    prepared.ConversationId, Question(prepared), answer, prepared.Context, prepared.Place, Details(prepared, usage), CancellationToken.None);
             }
             catch (Exception e)
             {
@@ -88,6 +88,8 @@ public sealed class ExchangeRecorder(IConversationStore conversations, ILogger<E
             return ChatDone.Failed(NotSaved);
         }
     }
+
+    private static AskedQuestion Question(PreparedChat prepared) => new(prepared.Message, prepared.Images);
 
     private static ChatDone Completed(PreparedChat prepared, string answer, ChatUsage? usage) =>
         ChatDone.Completed(prepared.Mode.Name, answer, prepared.ConversationId, prepared.Sources, prepared.Notices, usage);

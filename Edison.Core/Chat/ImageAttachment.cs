@@ -12,6 +12,9 @@ public sealed record ImageAttachment(string MediaType, byte[] Data)
     public const string Jpeg = "image/jpeg";
     public const string WebP = "image/webp";
 
+    /// <summary>The image as the page shows it and a conversation stores it.</summary>
+    public string DataUrl => $"data:{MediaType};base64,{Convert.ToBase64String(Data)}";
+
     /// <summary>Reads the request's images; anything Edison cannot take is a <see cref="ChatRequestException"/>.</summary>
     public static IReadOnlyList<ImageAttachment> ParseAll(IReadOnlyList<string?>? images, ChatLimits limits)
     {

@@ -24,7 +24,7 @@ public static class ConversationFile
         conversation.Title,
         conversation.Updated,
         conversation.Messages.Count > 0 ? conversation.Messages[^1].Id : null,
-        [.. conversation.Tree.Select(m => new ExportedMessage(m.Id, m.ParentId, m.Role, m.Content, m.Created, m.State, m.Error, m.Context, m.Details))]);
+        [.. conversation.Tree.Select(m => new ExportedMessage(m.Id, m.ParentId, m.Role, m.Content, m.Created, m.State, m.Error, m.Context, m.Details, m.Images))]);
 
     /// <summary>The branch shown, for reading.</summary>
     public static string ToMarkdown(Conversation conversation)
@@ -77,7 +77,7 @@ public static class ConversationFile
                 throw Bad($"Message {index} is {message.Content.Length} characters long; Edison accepts at most {limits.MaxMessageCharacters}.");
             }
 
-            messages.Add(message);
+            messages.Add(edison ? message with { Images = Images(item, index, message.Role, limits) } : message);
         }
 
         if (messages.Count == 0)
@@ -192,6 +192,30 @@ public static class ConversationFile
         return new StoredMessage(earlier.Count + 1, earlier.Count == 0 ? null : earlier.Count, role, Text(item, "content", index), now);
     }
 
+    /// <summary>A question's images in a file, checked as a request's are; null for none.</summary>
+    private static IReadOnlyList<string>? Images(JsonElement item, int index, string role, ChatLimits limits)
+    {
+        if (!item.TryGetProperty("images", out var list) || list.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (role != ChatTurn.User || list.ValueKind != JsonValueKind.Array || list.EnumerateArray().Any(image => image.ValueKind != JsonValueKind.String))
+        {
+            throw Bad($"Message {index} has \"images\" that are not a question's (a list of data URLs).");
+        }
+
+        try
+        {
+            var images = ImageAttachment.ParseAll([.. list.EnumerateArray().Select(image => image.GetString())], limits);
+            return images.Count > 0 ? [.. images.Select(image => image.DataUrl)] : null;
+        }
+        catch (ChatRequestException e)
+        {
+            throw Bad($"Message {index}: {e.Message}");
+        }
+    }
+
     private static string Text(JsonElement item, string name, int index) =>
         item.ValueKind == JsonValueKind.Object && item.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
             ? value.GetString()!
@@ -219,4 +243,5 @@ public sealed record ExportedMessage(
     string State,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Error,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Context,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] AnswerDetails? Details);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] AnswerDetails? Details,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Images);

@@ -16,14 +16,14 @@ public interface IConversationStore
     /// answer becomes the one shown. <paramref name="context"/> is what went with the message into its prompt (see
     /// <see cref="StoredMessage.Context"/>). Answering a stored question again writes the answer only.
     /// </summary>
-    Task AppendExchangeAsync(Guid id, string userMessage, string answer, string? context, ExchangePlace place, AnswerDetails? details, CancellationToken cancellationToken);
+    Task AppendExchangeAsync(Guid id, AskedQuestion question, string answer, string? context, ExchangePlace place, AnswerDetails? details, CancellationToken cancellationToken);
 
     /// <summary>
     /// Stores the user's message and an answer still being written (<see cref="MessageState.Answering"/>), creating the
     /// conversation if new, so that the question is kept whatever happens to the answer; the answer becomes the one
     /// shown. Returns the answer's id.
     /// </summary>
-    Task<long> BeginExchangeAsync(Guid id, string userMessage, string? context, ExchangePlace place, CancellationToken cancellationToken);
+    Task<long> BeginExchangeAsync(Guid id, AskedQuestion question, string? context, ExchangePlace place, CancellationToken cancellationToken);
 
     /// <summary>Shows the branch ending at <paramref name="leafId"/>, a message of the conversation; false when there is none such.</summary>
     Task<bool> ShowAsync(Guid id, long leafId, CancellationToken cancellationToken);
@@ -104,6 +104,10 @@ public sealed record StoredMessage(
 
     /// <summary>How many versions of this message there are.</summary>
     public int Siblings => SiblingIds.Count;
+
+    /// <summary>The images a question was sent with, as data URLs; null for none.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Images { get; init; }
 
     /// <summary>How an answer was made; null for a question, or an answer stored before Edison kept it.</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]

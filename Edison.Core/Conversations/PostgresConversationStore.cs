@@ -49,7 +49,7 @@ public sealed class PostgresConversationStore : IConversationStore, IAsyncDispos
     {
         await using var command = _source.CreateCommand(
             """
-            SELECT c.title, c.updated, c.shown_id, m.id, m.parent_id, m.role, m.content, m.created, m.state, m.error, m.context, m.details
+            SELECT c.title, c.updated, c.shown_id, m.id, m.parent_id, m.role, m.content, m.created, m.state, m.error, m.context, m.details, m.images
             FROM conversations c LEFT JOIN messages m ON m.conversation_id = c.id
             WHERE c.id = $1 ORDER BY m.id;
             """);
@@ -70,20 +70,20 @@ public sealed class PostgresConversationStore : IConversationStore, IAsyncDispos
     }
 
     public async Task AppendExchangeAsync(
-        Guid id, string userMessage, string answer, string? context, ExchangePlace place, AnswerDetails? details, CancellationToken cancellationToken)
+        Guid id, AskedQuestion question, string answer, string? context, ExchangePlace place, AnswerDetails? details, CancellationToken cancellationToken)
     {
-        await WriteExchangeAsync(id, userMessage, context, place, answer, MessageState.Completed, details, cancellationToken);
+        await WriteExchangeAsync(id, question, context, place, answer, MessageState.Completed, details, cancellationToken);
     }
 
-    public Task<long> BeginExchangeAsync(Guid id, string userMessage, string? context, ExchangePlace place, CancellationToken cancellationToken) =>
-        WriteExchangeAsync(id, userMessage, context, place, string.Empty, MessageState.Answering, details: null, cancellationToken);
+    public Task<long> BeginExchangeAsync(Guid id, AskedQuestion question, string? context, ExchangePlace place, CancellationToken cancellationToken) =>
+        WriteExchangeAsync(id, question, context, place, string.Empty, MessageState.Answering, details: null, cancellationToken);
 
     /// <summary>
     /// The question (unless one is answered again) and its answer, which becomes the one shown and, once completed,
     /// joins the memory index; returns the answer's id.
     /// </summary>
     private async Task<long> WriteExchangeAsync(
-        Guid id, string userMessage, string? context, ExchangePlace place, string answer, string state, AnswerDetails? details, CancellationToken cancellationToken)
+        Guid id, AskedQuestion asked, string? context, ExchangePlace place, string answer, string state, AnswerDetails? details, CancellationToken cancellationToken)
     {
         // Millisecond precision, as the SQLite store keeps, so both stores order and report times alike.
         var now = DateTimeOffset.FromUnixTimeMilliseconds(_time.GetUtcNow().ToUnixTimeMilliseconds());
@@ -95,7 +95,7 @@ public sealed class PostgresConversationStore : IConversationStore, IAsyncDispos
             connection,
             transaction))
         {
-            Add(upsert.Parameters, id, ConversationTitle.FromMessage(userMessage), now);
+            Add(upsert.Parameters, id, ConversationTitle.FromMessage(asked.Text), now);
             await upsert.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -103,10 +103,19 @@ public sealed class PostgresConversationStore : IConversationStore, IAsyncDispos
         if (place.QuestionId is null)
         {
             await using var question = new NpgsqlCommand(
-                $"INSERT INTO messages (conversation_id, parent_id, role, content, created, context) VALUES ($1, {parent}, $2, $3, $4, $6) RETURNING id;",
+                $"INSERT INTO messages (conversation_id, parent_id, role, content, created, context, images) VALUES ($1, {parent}, $2, $3, $4, $6, $7) RETURNING id;",
                 connection,
                 transaction);
-            Add(question.Parameters, id, ChatTurn.User, userMessage, now, (object?)place.ParentId ?? DBNull.Value, (object?)context ?? DBNull.Value);
+            Add(
+                question.Parameters,
+                id,
+                ChatTurn.User,
+                asked.Text,
+                now,
+                (object?)place.ParentId ?? DBNull.Value,
+                (object?)context ?? DBNull.Value,
+                (object?)asked.ImagesJson ?? DBNull.Value);
+            question.Parameters[6].NpgsqlDbType = NpgsqlDbType.Text;
             questionId = (long)(await question.ExecuteScalarAsync(cancellationToken))!;
         }
 
@@ -122,7 +131,7 @@ public sealed class PostgresConversationStore : IConversationStore, IAsyncDispos
         if (AnswerDetails.JoinsMemory(state, details))
         {
             batch.BatchCommands.Add(Command(
-                "INSERT INTO memories (conversation_id, user_text, answer, created) VALUES ($1, $2, $3, $4);", id, userMessage, answer, now));
+                "INSERT INTO memories (conversation_id, user_text, answer, created) VALUES ($1, $2, $3, $4);", id, asked.Text, answer, now));
         }
 
         long answerId = 0;
@@ -213,7 +222,7 @@ public sealed class PostgresConversationStore : IConversationStore, IAsyncDispos
         foreach (var message in messages)
         {
             await using var insert = new NpgsqlCommand(
-                "INSERT INTO messages (conversation_id, parent_id, role, content, created, state, error, context, details) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id;",
+                "INSERT INTO messages (conversation_id, parent_id, role, content, created, state, error, context, details, images) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id;",
                 connection,
                 transaction);
             Add(
@@ -226,11 +235,13 @@ public sealed class PostgresConversationStore : IConversationStore, IAsyncDispos
                 message.State,
                 (object?)message.Error ?? DBNull.Value,
                 (object?)message.Context ?? DBNull.Value,
-                (object?)message.Details?.ToJson() ?? DBNull.Value);
+                (object?)message.Details?.ToJson() ?? DBNull.Value,
+                (object?)AskedQuestion.ImagesToJson(message.Images) ?? DBNull.Value);
             insert.Parameters[1].NpgsqlDbType = NpgsqlDbType.Bigint;
             insert.Parameters[6].NpgsqlDbType = NpgsqlDbType.Text;
             insert.Parameters[7].NpgsqlDbType = NpgsqlDbType.Text;
             insert.Parameters[8].NpgsqlDbType = NpgsqlDbType.Text;
+            insert.Parameters[9].NpgsqlDbType = NpgsqlDbType.Text;
             ids[message.Id] = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
 
             var question = message.ParentId is { } questionId ? messages.FirstOrDefault(m => m.Id == questionId) : null;

@@ -8,7 +8,7 @@ namespace Edison.Core.Conversations;
 /// </summary>
 internal static class PostgresSchema
 {
-    public const int SchemaVersion = 6;
+    public const int SchemaVersion = 7;
 
     // Any number both nodes agree on: the schema is created under this advisory lock, so two nodes starting together
     // do not race each other's CREATE statements.
@@ -50,6 +50,8 @@ internal static class PostgresSchema
             ALTER TABLE messages ADD COLUMN IF NOT EXISTS state text NOT NULL DEFAULT 'completed';
             ALTER TABLE messages ADD COLUMN IF NOT EXISTS error text;
             ALTER TABLE messages ADD COLUMN IF NOT EXISTS context text;
+            -- The images a question was sent with; questions stored before this had theirs dropped.
+            ALTER TABLE messages ADD COLUMN IF NOT EXISTS images text;
             ALTER TABLE messages ADD COLUMN IF NOT EXISTS parent_id bigint REFERENCES messages(id) ON DELETE CASCADE;
             ALTER TABLE conversations ADD COLUMN IF NOT EXISTS shown_id bigint;
             CREATE INDEX IF NOT EXISTS messages_by_parent ON messages(parent_id);

@@ -60,7 +60,7 @@ public sealed class SqliteConversationStore : IConversationStore
         await using var command = connection.CreateCommand();
         command.CommandText =
             """
-            SELECT c.title, c.updated, c.shown_id, m.id, m.parent_id, m.role, m.content, m.created, m.state, m.error, m.context, m.details
+            SELECT c.title, c.updated, c.shown_id, m.id, m.parent_id, m.role, m.content, m.created, m.state, m.error, m.context, m.details, m.images
             FROM conversations c LEFT JOIN messages m ON m.conversation_id = c.id
             WHERE c.id = $id ORDER BY m.id;
             """;
@@ -81,20 +81,20 @@ public sealed class SqliteConversationStore : IConversationStore
     }
 
     public async Task AppendExchangeAsync(
-        Guid id, string userMessage, string answer, string? context, ExchangePlace place, AnswerDetails? details, CancellationToken cancellationToken)
+        Guid id, AskedQuestion question, string answer, string? context, ExchangePlace place, AnswerDetails? details, CancellationToken cancellationToken)
     {
-        await WriteExchangeAsync(id, userMessage, context, place, answer, MessageState.Completed, details, cancellationToken);
+        await WriteExchangeAsync(id, question, context, place, answer, MessageState.Completed, details, cancellationToken);
     }
 
-    public Task<long> BeginExchangeAsync(Guid id, string userMessage, string? context, ExchangePlace place, CancellationToken cancellationToken) =>
-        WriteExchangeAsync(id, userMessage, context, place, string.Empty, MessageState.Answering, details: null, cancellationToken);
+    public Task<long> BeginExchangeAsync(Guid id, AskedQuestion question, string? context, ExchangePlace place, CancellationToken cancellationToken) =>
+        WriteExchangeAsync(id, question, context, place, string.Empty, MessageState.Answering, details: null, cancellationToken);
 
     /// <summary>
     /// The question (unless one is answered again) and its answer, which becomes the one shown and, once completed,
     /// joins the memory index; returns the answer's id.
     /// </summary>
     private async Task<long> WriteExchangeAsync(
-        Guid id, string userMessage, string? context, ExchangePlace place, string answer, string state, AnswerDetails? details, CancellationToken cancellationToken)
+        Guid id, AskedQuestion question, string? context, ExchangePlace place, string answer, string state, AnswerDetails? details, CancellationToken cancellationToken)
     {
         long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         await using var connection = await _database.OpenAsync(cancellationToken);
@@ -107,7 +107,7 @@ public sealed class SqliteConversationStore : IConversationStore
             INSERT INTO conversations (id, title, created, updated) VALUES ($id, $title, $now, $now)
                 ON CONFLICT(id) DO UPDATE SET updated = excluded.updated;
             {(place.QuestionId is null
-                ? $"INSERT INTO messages (conversation_id, parent_id, role, content, created, context) VALUES ($id, {parent}, $userRole, $user, $now, $context);"
+                ? $"INSERT INTO messages (conversation_id, parent_id, role, content, created, context, images) VALUES ($id, {parent}, $userRole, $user, $now, $context, $images);"
                 : string.Empty)}
             INSERT INTO messages (conversation_id, parent_id, role, content, created, state, details)
                 VALUES ($id, COALESCE($question, last_insert_rowid()), $assistantRole, $answer, $now, $state, $details);
@@ -116,13 +116,14 @@ public sealed class SqliteConversationStore : IConversationStore
             SELECT shown_id FROM conversations WHERE id = $id;
             """;
         command.Parameters.AddWithValue("$id", Key(id));
-        command.Parameters.AddWithValue("$title", ConversationTitle.FromMessage(userMessage));
+        command.Parameters.AddWithValue("$title", ConversationTitle.FromMessage(question.Text));
         command.Parameters.AddWithValue("$now", now);
         command.Parameters.AddWithValue("$parent", (object?)place.ParentId ?? DBNull.Value);
         command.Parameters.AddWithValue("$question", (object?)place.QuestionId ?? DBNull.Value);
         command.Parameters.AddWithValue("$userRole", ChatTurn.User);
-        command.Parameters.AddWithValue("$user", userMessage);
+        command.Parameters.AddWithValue("$user", question.Text);
         command.Parameters.AddWithValue("$context", (object?)context ?? DBNull.Value);
+        command.Parameters.AddWithValue("$images", (object?)question.ImagesJson ?? DBNull.Value);
         command.Parameters.AddWithValue("$assistantRole", ChatTurn.Assistant);
         command.Parameters.AddWithValue("$answer", answer);
         command.Parameters.AddWithValue("$state", state);
@@ -219,8 +220,8 @@ public sealed class SqliteConversationStore : IConversationStore
             bool remembered = message.Role == ChatTurn.Assistant && AnswerDetails.JoinsMemory(message.State, message.Details) && question?.Role == ChatTurn.User;
             insert.CommandText =
                 """
-                INSERT INTO messages (conversation_id, parent_id, role, content, created, state, error, context, details)
-                    VALUES ($id, $parent, $role, $content, $created, $state, $error, $context, $details);
+                INSERT INTO messages (conversation_id, parent_id, role, content, created, state, error, context, details, images)
+                    VALUES ($id, $parent, $role, $content, $created, $state, $error, $context, $details, $images);
                 SELECT last_insert_rowid();
                 """ + (remembered ? "INSERT INTO memories (user, answer, conversation_id, created) VALUES ($question, $content, $id, $created);" : string.Empty);
             insert.Parameters.AddWithValue("$id", Key(id));
@@ -232,6 +233,7 @@ public sealed class SqliteConversationStore : IConversationStore
             insert.Parameters.AddWithValue("$error", (object?)message.Error ?? DBNull.Value);
             insert.Parameters.AddWithValue("$context", (object?)message.Context ?? DBNull.Value);
             insert.Parameters.AddWithValue("$details", (object?)message.Details?.ToJson() ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$images", (object?)AskedQuestion.ImagesToJson(message.Images) ?? DBNull.Value);
             insert.Parameters.AddWithValue("$question", question?.Content ?? string.Empty);
             ids[message.Id] = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
         }

@@ -8,7 +8,7 @@ namespace Edison.Core.Conversations;
 /// </summary>
 internal static class SqliteSchema
 {
-    public const int SchemaVersion = 7;
+    public const int SchemaVersion = 8;
 
     public static async Task UpgradeAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
@@ -132,6 +132,12 @@ internal static class SqliteSchema
         {
             // How each answer was made (mode, cut off, sources); answers stored before this have none kept.
             await ExecuteAsync(connection, "ALTER TABLE messages ADD COLUMN details TEXT;", cancellationToken, transaction);
+        }
+
+        if (version < 8)
+        {
+            // The images a question was sent with; questions stored before this had theirs dropped.
+            await ExecuteAsync(connection, "ALTER TABLE messages ADD COLUMN images TEXT;", cancellationToken, transaction);
         }
 
         await ExecuteAsync(connection, $"PRAGMA user_version = {SchemaVersion};", cancellationToken, transaction);

@@ -4,7 +4,7 @@ namespace Edison.Core.Conversations;
 
 /// <summary>
 /// A message as both stores select it, from column 3 on: id, parent_id, role, content, created, state, error,
-/// context, details. Only the time is read the store's own way (Unix milliseconds, or timestamptz).
+/// context, details, images. Only the time is read the store's own way (Unix milliseconds, or timestamptz).
 /// </summary>
 internal static class StoredMessageRow
 {
@@ -20,5 +20,6 @@ internal static class StoredMessageRow
             reader.IsDBNull(10) ? null : reader.GetString(10))
         {
             Details = AnswerDetails.Parse(reader.IsDBNull(11) ? null : reader.GetString(11)),
+            Images = AskedQuestion.ImagesFromJson(reader.IsDBNull(12) ? null : reader.GetString(12)),
         };
 }

@@ -340,6 +340,25 @@ public abstract class ConversationStoreContract : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task A_question_keeps_the_images_it_was_sent_with_and_a_copy_of_the_conversation_keeps_them_too()
+    {
+        Skip.If(MissingReason is not null, MissingReason);
+        var id = Guid.NewGuid();
+        string[] photos = ["data:image/png;base64,iVBORw0KGgo=", "data:image/jpeg;base64,/9j/4AAQ"];
+
+        await Store.AppendExchangeAsync(id, new AskedQuestion("What bird is this?", photos), "A robin.", context: null, ExchangePlace.AfterShown, details: null, CancellationToken.None);
+        var begun = await Store.BeginExchangeAsync(id, new AskedQuestion("And this one?", [photos[1]]), context: null, ExchangePlace.AfterShown, CancellationToken.None);
+        await Store.FinishExchangeAsync(id, begun, "And this one?", "A wren.", MessageState.Completed, null, details: null, CancellationToken.None);
+        await Store.AppendExchangeAsync(id, "Thanks!", "You're welcome.", context: null, ExchangePlace.AfterShown, details: null, CancellationToken.None);
+        var messages = (await Store.GetAsync(id, CancellationToken.None))!.Messages;
+        var copy = Guid.NewGuid();
+        await Store.CreateAsync(copy, "Birds", messages, shownId: null, CancellationToken.None);
+
+        Assert.Equal([photos, null, [photos[1]], null, null, null], messages.Select(m => m.Images));
+        Assert.Equal([photos, null, [photos[1]], null, null, null], (await Store.GetAsync(copy, CancellationToken.None))!.Messages.Select(m => m.Images));
+    }
+
+    [SkippableFact]
     public async Task A_begun_exchange_keeps_its_question_and_ends_stopped_failed_or_completed_and_only_completed_is_remembered()
     {
         Skip.If(MissingReason is not null, MissingReason);

@@ -1,5 +1,6 @@
 using Bunit;
 using Edison.Core.Chat;
+using Edison.Core.Conversations;
 using Edison.Tests.TestSupport;
 using Edison.Web.Components.Chat;
 using Microsoft.AspNetCore.Components.Forms;
@@ -65,6 +66,20 @@ public sealed class ImageAttachTests : ChatPageContext
         Assert.Contains("cannot see images", refusal);
         Assert.Empty(session.Messages);
         Assert.Empty(Engine.Requests);
+    }
+
+    [Fact]
+    public async Task A_stored_question_opened_again_shows_the_images_it_was_sent_with()
+    {
+        var id = Guid.NewGuid();
+        var photo = $"data:image/png;base64,{Convert.ToBase64String(Png)}";
+        await Services.GetRequiredService<IConversationStore>().AppendExchangeAsync(
+            id, new AskedQuestion("what is this?", [photo]), "A robin.", context: null, ExchangePlace.AfterShown, details: null, CancellationToken.None);
+
+        var page = Render<Chat>(p => p.Add(c => c.ConversationId, id));
+
+        page.WaitForAssertion(() => Assert.Equal(photo, page.Find("[data-testid=attached-image]").GetAttribute("src")));
+        Assert.Single(page.FindAll("[data-testid=attached-image]"));
     }
 
     [Fact]

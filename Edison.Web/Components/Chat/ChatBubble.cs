@@ -123,7 +123,7 @@ public sealed class ChatBubble(string role, string content = "", BubbleState sta
 
             // Still marked as being written, with no reply writing it here: Edison stopped (or another node holds it).
             MessageState.Answering => new ChatBubble(message.Role, message.Content, BubbleState.Failed, error: MessageState.InterruptedError),
-            _ => new ChatBubble(message.Role, message.Content),
+            _ => new ChatBubble(message.Role, message.Content, images: message.Images),
         };
         bubble.Identify(message);
         return bubble;

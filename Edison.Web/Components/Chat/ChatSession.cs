@@ -155,7 +155,7 @@ public sealed class ChatSession : IDisposable
 
     /// <summary>
     /// Asks again for a failed answer: a stored question is answered again, the new answer beside the failed one (which
-    /// stays as a version); one that was not stored, or went with images (which are not stored), is sent again.
+    /// stays as a version, with the images it was sent with); one that was not stored is sent again.
     /// </summary>
     public Task<string?> RetryAsync(ChatBubble failed, ChatSettings settings)
     {
@@ -167,7 +167,7 @@ public sealed class ChatSession : IDisposable
         }
 
         var question = bubbles[index - 1];
-        return question.Stored is { } stored && question.Images.Count == 0 && index == bubbles.Count - 1
+        return question.Stored is { } stored && index == bubbles.Count - 1
             ? StartAsync(null, settings, null, stored.Id)
             : SendAsync(question.Content, settings, question.Images);
     }
