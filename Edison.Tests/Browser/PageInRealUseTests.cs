@@ -125,8 +125,9 @@ public sealed class PageInRealUseTests(BrowserFixture fixture, ProductionEdisons
         var page = await _context.NewPageAsync();
         await page.GotoAsync(Writing + "/");
 
-        // Long enough to reload in the middle of, short enough not to keep the suite waiting for its end.
-        await page.EvaluateAsync("() => localStorage.setItem('edison_settings', JSON.stringify({ maxTokens: 1500 }))");
+        // Long enough to reload in the middle of with time to spare (1,500 tokens take about 2 s on this model), short
+        // enough not to keep the suite waiting for its end.
+        await page.EvaluateAsync("() => localStorage.setItem('edison_settings', JSON.stringify({ maxTokens: 3000 }))");
         await page.ReloadAsync();
         await SendAsync(page, "a long story please");
         await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/c/[0-9a-f-]{36}$"));
