@@ -42,6 +42,11 @@ public static class ConversationFile
                 _ when message.Details?.CutOff == true => " · cut off at the length limit",
                 _ => string.Empty,
             });
+            if (message.Images is { Count: > 0 } images)
+            {
+                text.Append(images.Count == 1 ? " · with 1 image" : $" · with {images.Count} images");
+            }
+
             text.Append("\n\n").Append(message.Content.TrimEnd()).Append("\n\n");
         }
 

@@ -9,7 +9,7 @@ namespace Edison.Tests.Web.Endpoints;
 
 /// <summary>
 /// A question sent with images keeps them: stored with it, shown by the API and the export, and sent to the model
-/// again when the question is answered again. The model is a small OpenAI-compatible server on loopback that can see.
+/// again when the question is answered again or its answer continued. The model is a small OpenAI-compatible server on loopback that can see.
 /// </summary>
 public sealed class QuestionImagesTests(QuestionImagesTests.Host host) : IClassFixture<QuestionImagesTests.Host>
 {
@@ -68,7 +68,7 @@ public sealed class QuestionImagesTests(QuestionImagesTests.Host host) : IClassF
     }
 
     [Fact]
-    public async Task The_images_are_stored_with_the_question_exported_with_it_and_sent_again_when_it_is_answered_again()
+    public async Task The_images_are_stored_with_the_question_exported_with_it_and_sent_again_when_it_is_answered_again_or_continued()
     {
         var first = await (await _client.PostAsJsonAsync("/chat", new { message = "What bird is this?", images = new[] { Photo } })).Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(first.GetProperty("ok").GetBoolean(), first.ToString());
@@ -78,7 +78,11 @@ public sealed class QuestionImagesTests(QuestionImagesTests.Host host) : IClassF
         Assert.Equal([Photo], question.GetProperty("images").EnumerateArray().Select(i => i.GetString()));
         var again = await (await _client.PostAsJsonAsync("/chat", new { conversation_id = id, parent_id = question.GetProperty("id").GetInt64() })).Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(again.GetProperty("ok").GetBoolean(), again.ToString());
-        Assert.Equal([1, 1], host.ImagesReceived.TakeLast(2));
+        var answer = (await _client.GetFromJsonAsync<JsonElement>($"/api/conversations/{id}")).GetProperty("messages")[1].GetProperty("id").GetInt64();
+        var continued = await (await _client.PostAsJsonAsync("/chat", new { conversation_id = id, continue_id = answer })).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(continued.GetProperty("ok").GetBoolean(), continued.ToString());
+        Assert.Equal([1, 1, 1], host.ImagesReceived.TakeLast(3));
+        Assert.Contains("with 1 image", await _client.GetStringAsync($"/api/conversations/{id}/export?format=md"));
 
         var exported = await _client.GetStringAsync($"/api/conversations/{id}/export?format=json");
         var imported = await (await _client.PostAsync("/api/conversations/import", new StringContent(exported, System.Text.Encoding.UTF8, "application/json"))).Content.ReadFromJsonAsync<JsonElement>();
