@@ -127,7 +127,7 @@ internal sealed class DecodeLoop
                 continue;
             }
 
-            if (_running.Streaming == _running.Count && _splitting.DecodesApart(_running.Count))
+            if (_splitting.DecodesApart(_running.Count) && _running.Streaming == _running.Count)
             {
                 foreach (var sequence in _running)
                 {

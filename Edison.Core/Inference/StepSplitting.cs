@@ -13,7 +13,7 @@ namespace Edison.Core.Inference;
 internal sealed class StepSplitting
 {
     /// <summary>The most answers measured: batching four or more paid off on every machine tried.</summary>
-    public const int MostMeasured = 3;
+    private const int MostMeasured = 3;
 
     /// <summary>Separate steps must win by this much: a near tie goes to the batch, which the measuring noise favours least.</summary>
     private const double Margin = 0.9;
