@@ -118,7 +118,7 @@ public sealed class ChatPipeline(
             notices)
         {
             Context = context,
-            Images = images.Count > 0 ? [.. images.Select(image => image.DataUrl)] : null,
+            Images = images,
             Place = start.Place,
             Continued = start.Continued,
 

@@ -89,7 +89,9 @@ public sealed class ExchangeRecorder(IConversationStore conversations, ILogger<E
         }
     }
 
-    private static AskedQuestion Question(PreparedChat prepared) => new(prepared.Message, prepared.Images);
+    /// <summary>The question as the store writes it; one answered again is not written again, so its images are not encoded.</summary>
+    private static AskedQuestion Question(PreparedChat prepared) =>
+        new(prepared.Message, prepared.Place.QuestionId is null && prepared.Images.Count > 0 ? [.. prepared.Images.Select(image => image.DataUrl)] : null);
 
     private static ChatDone Completed(PreparedChat prepared, string answer, ChatUsage? usage) =>
         ChatDone.Completed(prepared.Mode.Name, answer, prepared.ConversationId, prepared.Sources, prepared.Notices, usage);

@@ -22,8 +22,8 @@ public sealed record PreparedChat(
     /// <summary>The memories and web results that went with the message into its turn, stored with it.</summary>
     public string? Context { get; init; }
 
-    /// <summary>The images sent with the message, as data URLs, stored with it; null for none.</summary>
-    public IReadOnlyList<string>? Images { get; init; }
+    /// <summary>The images the message is asked with, stored with it.</summary>
+    public IReadOnlyList<ImageAttachment> Images { get; init; } = [];
 
     /// <summary>Where the exchange goes in the stored conversation.</summary>
     public ExchangePlace Place { get; init; }

@@ -114,7 +114,7 @@ public sealed class PostgresConversationStore : IConversationStore, IAsyncDispos
                 now,
                 (object?)place.ParentId ?? DBNull.Value,
                 (object?)context ?? DBNull.Value,
-                (object?)asked.ImagesJson ?? DBNull.Value);
+                (object?)StoredImages.ToJson(asked.Images) ?? DBNull.Value);
             question.Parameters[6].NpgsqlDbType = NpgsqlDbType.Text;
             questionId = (long)(await question.ExecuteScalarAsync(cancellationToken))!;
         }
@@ -236,7 +236,7 @@ public sealed class PostgresConversationStore : IConversationStore, IAsyncDispos
                 (object?)message.Error ?? DBNull.Value,
                 (object?)message.Context ?? DBNull.Value,
                 (object?)message.Details?.ToJson() ?? DBNull.Value,
-                (object?)AskedQuestion.ImagesToJson(message.Images) ?? DBNull.Value);
+                (object?)StoredImages.ToJson(message.Images) ?? DBNull.Value);
             insert.Parameters[1].NpgsqlDbType = NpgsqlDbType.Bigint;
             insert.Parameters[6].NpgsqlDbType = NpgsqlDbType.Text;
             insert.Parameters[7].NpgsqlDbType = NpgsqlDbType.Text;

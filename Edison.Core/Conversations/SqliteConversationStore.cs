@@ -123,7 +123,7 @@ public sealed class SqliteConversationStore : IConversationStore
         command.Parameters.AddWithValue("$userRole", ChatTurn.User);
         command.Parameters.AddWithValue("$user", question.Text);
         command.Parameters.AddWithValue("$context", (object?)context ?? DBNull.Value);
-        command.Parameters.AddWithValue("$images", (object?)question.ImagesJson ?? DBNull.Value);
+        command.Parameters.AddWithValue("$images", (object?)StoredImages.ToJson(question.Images) ?? DBNull.Value);
         command.Parameters.AddWithValue("$assistantRole", ChatTurn.Assistant);
         command.Parameters.AddWithValue("$answer", answer);
         command.Parameters.AddWithValue("$state", state);
@@ -233,7 +233,7 @@ public sealed class SqliteConversationStore : IConversationStore
             insert.Parameters.AddWithValue("$error", (object?)message.Error ?? DBNull.Value);
             insert.Parameters.AddWithValue("$context", (object?)message.Context ?? DBNull.Value);
             insert.Parameters.AddWithValue("$details", (object?)message.Details?.ToJson() ?? DBNull.Value);
-            insert.Parameters.AddWithValue("$images", (object?)AskedQuestion.ImagesToJson(message.Images) ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$images", (object?)StoredImages.ToJson(message.Images) ?? DBNull.Value);
             insert.Parameters.AddWithValue("$question", question?.Content ?? string.Empty);
             ids[message.Id] = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
         }

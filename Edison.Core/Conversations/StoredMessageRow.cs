@@ -20,6 +20,6 @@ internal static class StoredMessageRow
             reader.IsDBNull(10) ? null : reader.GetString(10))
         {
             Details = AnswerDetails.Parse(reader.IsDBNull(11) ? null : reader.GetString(11)),
-            Images = AskedQuestion.ImagesFromJson(reader.IsDBNull(12) ? null : reader.GetString(12)),
+            Images = StoredImages.Parse(reader.IsDBNull(12) ? null : reader.GetString(12)),
         };
 }
