@@ -44,8 +44,10 @@ public sealed class ChatPipeline(
         using var lease = AcquireModel();
         var model = lease.Model;
 
-        // A new conversation has no history to look up.
-        var stored = request.ConversationId is null ? null : await conversations.GetAsync(conversationId, cancellationToken);
+        // A new conversation has no history to look up. The model reads the history as text: only a question answered
+        // again (or the one whose answer is continued) is asked with its stored images.
+        var stored = request.ConversationId is null ? null
+            : await conversations.GetAsync(conversationId, withImages: request.ParentId is not null || request.ContinueId is not null, cancellationToken);
         var start = StartingPoint.From(request, stored, message);
 
         // A stored question answered again is asked with the images it was sent with.

@@ -61,7 +61,7 @@ public static class ConversationTree
     /// </summary>
     public static async Task<Conversation?> ShowBranchAsync(this IConversationStore store, Guid id, long messageId, CancellationToken cancellationToken)
     {
-        var conversation = await store.GetAsync(id, cancellationToken);
+        var conversation = await store.GetAsync(id, withImages: false, cancellationToken);
         if (conversation is null || LeafUnder(conversation.Tree, messageId) is not { } leaf || !await store.ShowAsync(id, leaf, cancellationToken))
         {
             return null;

@@ -9,7 +9,13 @@ public interface IConversationStore
 
     Task<IReadOnlyList<ConversationSummary>> ListAsync(CancellationToken cancellationToken);
 
-    Task<Conversation?> GetAsync(Guid id, CancellationToken cancellationToken);
+    Task<Conversation?> GetAsync(Guid id, CancellationToken cancellationToken) => GetAsync(id, withImages: true, cancellationToken);
+
+    /// <summary>
+    /// The conversation; with <paramref name="withImages"/> false its questions' images are left out (null): a
+    /// conversation sent with images is mostly images, and a read for its text or its ids does not carry them.
+    /// </summary>
+    Task<Conversation?> GetAsync(Guid id, bool withImages, CancellationToken cancellationToken);
 
     /// <summary>
     /// Adds the user's message and the completed answer in one transaction, creating the conversation if new; the

@@ -45,15 +45,17 @@ public sealed class PostgresConversationStore : IConversationStore, IAsyncDispos
         return list;
     }
 
-    public async Task<Conversation?> GetAsync(Guid id, CancellationToken cancellationToken)
+    public async Task<Conversation?> GetAsync(Guid id, bool withImages, CancellationToken cancellationToken)
     {
         await using var command = _source.CreateCommand(
             """
-            SELECT c.title, c.updated, c.shown_id, m.id, m.parent_id, m.role, m.content, m.created, m.state, m.error, m.context, m.details, m.images
+            SELECT c.title, c.updated, c.shown_id, m.id, m.parent_id, m.role, m.content, m.created, m.state, m.error, m.context, m.details,
+                CASE WHEN $2 THEN m.images END
             FROM conversations c LEFT JOIN messages m ON m.conversation_id = c.id
             WHERE c.id = $1 ORDER BY m.id;
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = id });
+        command.Parameters.Add(new NpgsqlParameter { Value = withImages });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         (string Title, DateTimeOffset Updated, long? ShownId)? found = null;
         var messages = new List<StoredMessage>();

@@ -54,17 +54,19 @@ public sealed class SqliteConversationStore : IConversationStore
         return list;
     }
 
-    public async Task<Conversation?> GetAsync(Guid id, CancellationToken cancellationToken)
+    public async Task<Conversation?> GetAsync(Guid id, bool withImages, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText =
             """
-            SELECT c.title, c.updated, c.shown_id, m.id, m.parent_id, m.role, m.content, m.created, m.state, m.error, m.context, m.details, m.images
+            SELECT c.title, c.updated, c.shown_id, m.id, m.parent_id, m.role, m.content, m.created, m.state, m.error, m.context, m.details,
+                CASE WHEN $withImages THEN m.images END
             FROM conversations c LEFT JOIN messages m ON m.conversation_id = c.id
             WHERE c.id = $id ORDER BY m.id;
             """;
         command.Parameters.AddWithValue("$id", Key(id));
+        command.Parameters.AddWithValue("$withImages", withImages);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         (string Title, DateTimeOffset Updated, long? ShownId)? found = null;
         var messages = new List<StoredMessage>();

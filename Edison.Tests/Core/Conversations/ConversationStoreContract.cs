@@ -356,6 +356,9 @@ public abstract class ConversationStoreContract : IAsyncLifetime
 
         Assert.Equal([photos, null, [photos[1]], null, null, null], messages.Select(m => m.Images));
         Assert.Equal([photos, null, [photos[1]], null, null, null], (await Store.GetAsync(copy, CancellationToken.None))!.Messages.Select(m => m.Images));
+        var textOnly = (await Store.GetAsync(id, withImages: false, CancellationToken.None))!.Messages;
+        Assert.All(textOnly, m => Assert.Null(m.Images));
+        Assert.Equal(messages.Select(m => m.Content), textOnly.Select(m => m.Content));
     }
 
     [SkippableFact]

@@ -245,7 +245,7 @@ public sealed class ChatSession : IDisposable
     {
         try
         {
-            var stored = (await _conversations.GetAsync(conversationId, CancellationToken.None))?.Messages ?? [];
+            var stored = (await _conversations.GetAsync(conversationId, withImages: false, CancellationToken.None))?.Messages ?? [];
             if (ConversationId == conversationId && _bubbles.Identify(stored))
             {
                 Changed?.Invoke();
