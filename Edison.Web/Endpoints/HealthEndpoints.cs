@@ -21,9 +21,9 @@ public static class HealthEndpoints
         endpoints.MapGet("/health", (IChatModelSource models, IGenerationEngine engine) =>
         {
             var model = models.Model;
-            bool ready = models.State == ModelState.Ready && !engine.IsSettingUp;
+            var state = Serving.StateOf(models, engine);
             var health = new HealthReport(
-                models.State == ModelState.Ready && !ready ? "starting" : models.State.ToString().ToLowerInvariant(),
+                state.ToString().ToLowerInvariant(),
                 model?.Name,
                 engine.ActiveGenerations,
                 engine.QueuedGenerations,
@@ -31,7 +31,7 @@ public static class HealthEndpoints
                 model?.ContextSize,
                 model is { IsDemo: true } ? DemoModel.Hint : null,
                 models.Failure);
-            int status = ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
+            int status = state == ServingState.Ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
             return TypedResults.Json(health, EdisonJson.Options, statusCode: status);
         });
         return endpoints;

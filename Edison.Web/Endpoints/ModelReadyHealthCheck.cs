@@ -7,11 +7,11 @@ namespace Edison.Web.Endpoints;
 public sealed class ModelReadyHealthCheck(IChatModelSource models, IGenerationEngine engine) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(models.State switch
+        Task.FromResult(Serving.StateOf(models, engine) switch
         {
-            ModelState.Ready when engine.IsSettingUp => HealthCheckResult.Unhealthy($"{models.Model?.Name} is loaded; Edison is setting up its memory for it"),
-            ModelState.Ready => HealthCheckResult.Healthy($"{models.Model?.Name} is loaded"),
-            ModelState.Failed => HealthCheckResult.Unhealthy(models.Failure),
+            ServingState.Starting => HealthCheckResult.Unhealthy($"{models.Model?.Name} is loaded; Edison is setting up its memory for it"),
+            ServingState.Ready => HealthCheckResult.Healthy($"{models.Model?.Name} is loaded"),
+            ServingState.Failed => HealthCheckResult.Unhealthy(models.Failure),
             _ => HealthCheckResult.Unhealthy("The model is still loading"),
         });
 }
