@@ -8,9 +8,8 @@ namespace Edison.Core.Inference;
 /// The generation loop of one loaded model: a dedicated thread that owns a llama context with one KV sequence per
 /// running request and decodes one token for every running sequence per step (in one batch, or each alone where
 /// <see cref="StepSplitting"/> measured that faster), feeding new prompts in chunks so that a long prompt does not stall
-/// the streams already running. Jobs arrive through a channel and leave through their
-/// own. A failure in one sequence ends that sequence alone. The loop holds a lease on its model, and ends, returning
-/// it, once it is idle and its model is no longer the one new requests get (a switch).
+/// the streams already running. A failure in one sequence ends that sequence alone. The loop holds a lease on its
+/// model, and ends, returning it, once it is idle and its model is no longer the one new requests get (a switch).
 /// </summary>
 internal sealed class DecodeLoop
 {
@@ -183,10 +182,7 @@ internal sealed class DecodeLoop
         }
     }
 
-    /// <summary>
-    /// Tokenises the prompt and gives the request a sequence: the one whose kept cells start with the most of its
-    /// tokens (those are not read again), or a fresh one. Throws before anything is taken if it cannot.
-    /// </summary>
+    /// <summary>Tokenises the prompt and opens the request's sequence; throws before anything is taken if it cannot.</summary>
     private void Start(GenerationJob job)
     {
         if (job.Request.Images is { Count: > 0 })
@@ -201,12 +197,7 @@ internal sealed class DecodeLoop
             throw new PromptTooLongException(prompt.Length, Model.ContextSize);
         }
 
-        var sampler = _samplers.Create(job.Request);
-        var decoder = new StreamingTokenDecoder(_context);
-        var (id, reused) = _slots.Take(prompt);
-        _context.NativeHandle.MemorySequenceRemove(id, reused, -1);
-        _counters.Started();
-        _running.Add(new Sequence(job, id, prompt, sampler, decoder) { PromptFed = reused, Position = reused, CachedTokens = reused });
+        _running.Add(Open(job, prompt));
     }
 
     /// <summary>
@@ -217,17 +208,10 @@ internal sealed class DecodeLoop
     private void StartWithImages(GenerationJob job)
     {
         var vision = Model.Vision ?? throw new UnreadableImageException($"This model ({Model.Name}) cannot see images.");
-        var sampler = _samplers.Create(job.Request);
-        var decoder = new StreamingTokenDecoder(_context);
-        var (id, _) = _slots.Take([]);
-        _context.NativeHandle.MemorySequenceRemove(id, -1, -1);
-        _counters.Started();
-        var sequence = new Sequence(job, id, [], sampler, decoder) { Keepable = false };
+        var sequence = Open(job, [], keepable: false);
         try
         {
-            int past = ImagePromptReader.Read(Model, vision, _context, job.Request, sequence.Id);
-            sequence.Position = past;
-            sequence.PromptTokens = past;
+            sequence.Position = sequence.PromptTokens = ImagePromptReader.Read(Model, vision, _context, job.Request, sequence.Id);
             _running.Add(sequence);
             Accept(sequence, sequence.Sampler.Sample(_context.NativeHandle, -1));
         }
@@ -237,6 +221,19 @@ internal sealed class DecodeLoop
         }
     }
 
+    /// <summary>
+    /// A sequence for the job in the slot whose kept cells start with the most of <paramref name="prompt"/> (those are not
+    /// read again), or a fresh one: what the slot holds past that common start is dropped.
+    /// </summary>
+    private Sequence Open(GenerationJob job, LLamaToken[] prompt, bool keepable = true)
+    {
+        var sampler = _samplers.Create(job.Request);
+        var (id, reused) = _slots.Take(prompt);
+        _context.NativeHandle.MemorySequenceRemove(id, reused, -1);
+        _counters.Started();
+        return new Sequence(job, id, prompt, sampler, new StreamingTokenDecoder(_context)) { PromptFed = reused, Position = reused, CachedTokens = reused, Keepable = keepable };
+    }
+
     /// <summary>Moves a sequence past the decoded batch: samples its next token when it has one, and streams the text.</summary>
     private void Step(Sequence sequence)
     {
@@ -244,10 +241,8 @@ internal sealed class DecodeLoop
         if (sequence.Job.IsAbandoned)
         {
             End(sequence, null);
-            return;
         }
-
-        if (sequence.LogitIndex >= 0)
+        else if (sequence.LogitIndex >= 0)
         {
             Accept(sequence, sequence.Sampler.Sample(_context.NativeHandle, sequence.LogitIndex));
         }
@@ -275,14 +270,7 @@ internal sealed class DecodeLoop
 
         if (error is null)
         {
-            sequence.ReleaseRest();
-
-            // What the caller shows (and stores) is the text without its leading white space; a stop string's tokens
-            // are not the text, so that answer is not remembered.
-            if (!sequence.Stops.Stopped && !sequence.Job.IsAbandoned)
-            {
-                Model.Answers.Remember(sequence.Released.ToString().TrimStart(), [.. sequence.Sampled]);
-            }
+            sequence.ReleaseRest(Model.Answers);
         }
 
         if (sequence.Complete(error))

@@ -122,11 +122,21 @@ internal sealed class Sequence(GenerationJob job, LLamaSeqId id, LLamaToken[] pr
         }
     }
 
-    /// <summary>How an answer that ended well ends its stream: the text held back for stop strings, then the usage.</summary>
-    public void ReleaseRest()
+    /// <summary>
+    /// How an answer that ended well ends its stream: the text held back for stop strings, then the usage; its tokens
+    /// are remembered for when the answer comes back as history.
+    /// </summary>
+    public void ReleaseRest(AnswerTokens answers)
     {
         Release(Stops.Flush());
         Job.Output.Writer.TryWrite(new GenerationUpdate(string.Empty, new ChatUsage(PromptTokens, CachedTokens, Generated, CutOff)));
+
+        // What the caller shows (and stores) is the text without its leading white space; a stop string's tokens are
+        // not the text, so that answer is not remembered.
+        if (!Stops.Stopped && !Job.IsAbandoned)
+        {
+            answers.Remember(Released.ToString().TrimStart(), [.. Sampled]);
+        }
     }
 
     /// <summary>Completes the caller's stream, with the error if there is one; true the first time only.</summary>
