@@ -3,6 +3,7 @@ using Edison.Core.Memory;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
+using static Edison.Core.Conversations.PostgresParameters;
 
 namespace Edison.Core.Conversations;
 
@@ -54,8 +55,7 @@ public sealed class PostgresConversationStore : IConversationStore, IAsyncDispos
             FROM conversations c LEFT JOIN messages m ON m.conversation_id = c.id
             WHERE c.id = $1 ORDER BY m.id;
             """);
-        command.Parameters.Add(new NpgsqlParameter { Value = id });
-        command.Parameters.Add(new NpgsqlParameter { Value = withImages });
+        Add(command.Parameters, id, withImages);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         (string Title, DateTimeOffset Updated, long? ShownId)? found = null;
         var messages = new List<StoredMessage>();
@@ -87,8 +87,7 @@ public sealed class PostgresConversationStore : IConversationStore, IAsyncDispos
     private async Task<long> WriteExchangeAsync(
         Guid id, AskedQuestion asked, string? context, ExchangePlace place, string answer, string state, AnswerDetails? details, CancellationToken cancellationToken)
     {
-        // Millisecond precision, as the SQLite store keeps, so both stores order and report times alike.
-        var now = DateTimeOffset.FromUnixTimeMilliseconds(_time.GetUtcNow().ToUnixTimeMilliseconds());
+        var now = Now();
         await using var connection = await _source.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         string parent = place.HasParent ? "$5::bigint" : "COALESCE($5::bigint, (SELECT shown_id FROM conversations WHERE id = $1))";
@@ -132,8 +131,7 @@ public sealed class PostgresConversationStore : IConversationStore, IAsyncDispos
         };
         if (AnswerDetails.JoinsMemory(state, details))
         {
-            batch.BatchCommands.Add(Command(
-                "INSERT INTO memories (conversation_id, user_text, answer, created) VALUES ($1, $2, $3, $4);", id, asked.Text, answer, now));
+            batch.BatchCommands.Add(Command(RememberSql, id, asked.Text, answer, now));
         }
 
         long answerId = 0;
@@ -155,7 +153,7 @@ public sealed class PostgresConversationStore : IConversationStore, IAsyncDispos
     public async Task FinishExchangeAsync(
         Guid id, long answerId, string userMessage, string answer, string state, string? error, AnswerDetails? details, CancellationToken cancellationToken)
     {
-        var now = DateTimeOffset.FromUnixTimeMilliseconds(_time.GetUtcNow().ToUnixTimeMilliseconds());
+        var now = Now();
         await using var connection = await _source.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection, transaction)
@@ -170,8 +168,7 @@ public sealed class PostgresConversationStore : IConversationStore, IAsyncDispos
         };
         if (AnswerDetails.JoinsMemory(state, details))
         {
-            batch.BatchCommands.Add(Command(
-                "INSERT INTO memories (conversation_id, user_text, answer, created) VALUES ($1, $2, $3, $4);", id, userMessage, answer, now));
+            batch.BatchCommands.Add(Command(RememberSql, id, userMessage, answer, now));
         }
 
         await batch.ExecuteNonQueryAsync(cancellationToken);
@@ -211,75 +208,22 @@ public sealed class PostgresConversationStore : IConversationStore, IAsyncDispos
 
     public async Task CreateAsync(Guid id, string title, IReadOnlyList<StoredMessage> messages, long? shownId, CancellationToken cancellationToken)
     {
-        var now = DateTimeOffset.FromUnixTimeMilliseconds(_time.GetUtcNow().ToUnixTimeMilliseconds());
         await using var connection = await _source.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var conversation = new NpgsqlCommand("INSERT INTO conversations (id, title, created, updated) VALUES ($1, $2, $3, $4);", connection, transaction))
-        {
-            Add(conversation.Parameters, id, title, messages.Count > 0 ? messages[0].Created : now, now);
-            await conversation.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        var ids = new Dictionary<long, long>();
-        foreach (var message in messages)
-        {
-            await using var insert = new NpgsqlCommand(
-                "INSERT INTO messages (conversation_id, parent_id, role, content, created, state, error, context, details, images) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id;",
-                connection,
-                transaction);
-            Add(
-                insert.Parameters,
-                id,
-                message.ParentId is { } parent ? ids[parent] : DBNull.Value,
-                message.Role,
-                message.Content,
-                message.Created,
-                message.State,
-                (object?)message.Error ?? DBNull.Value,
-                (object?)message.Context ?? DBNull.Value,
-                (object?)message.Details?.ToJson() ?? DBNull.Value,
-                (object?)StoredImages.ToJson(message.Images) ?? DBNull.Value);
-            insert.Parameters[1].NpgsqlDbType = NpgsqlDbType.Bigint;
-            insert.Parameters[6].NpgsqlDbType = NpgsqlDbType.Text;
-            insert.Parameters[7].NpgsqlDbType = NpgsqlDbType.Text;
-            insert.Parameters[8].NpgsqlDbType = NpgsqlDbType.Text;
-            insert.Parameters[9].NpgsqlDbType = NpgsqlDbType.Text;
-            ids[message.Id] = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
-
-            var question = message.ParentId is { } questionId ? messages.FirstOrDefault(m => m.Id == questionId) : null;
-            if (message.Role == ChatTurn.Assistant && AnswerDetails.JoinsMemory(message.State, message.Details) && question?.Role == ChatTurn.User)
-            {
-                await using var remember = new NpgsqlCommand(
-                    "INSERT INTO memories (conversation_id, user_text, answer, created) VALUES ($1, $2, $3, $4);", connection, transaction);
-                Add(remember.Parameters, id, question.Content, message.Content, message.Created);
-                await remember.ExecuteNonQueryAsync(cancellationToken);
-            }
-        }
-
-        await using (var show = new NpgsqlCommand("UPDATE conversations SET shown_id = $2 WHERE id = $1;", connection, transaction))
-        {
-            Add(show.Parameters, id, shownId is { } shown && ids.TryGetValue(shown, out var newId) ? newId : ids.Count > 0 ? ids.Values.Max() : DBNull.Value);
-            show.Parameters[1].NpgsqlDbType = NpgsqlDbType.Bigint;
-            await show.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
+        await PostgresConversationCopy.WriteAsync(connection, id, title, messages, shownId, Now(), cancellationToken);
     }
 
     public async Task<bool> ShowAsync(Guid id, long leafId, CancellationToken cancellationToken)
     {
         await using var command = _source.CreateCommand(
             "UPDATE conversations SET shown_id = $2 WHERE id = $1 AND EXISTS (SELECT 1 FROM messages WHERE id = $2 AND conversation_id = $1);");
-        command.Parameters.Add(new NpgsqlParameter { Value = id });
-        command.Parameters.Add(new NpgsqlParameter { Value = leafId });
+        Add(command.Parameters, id, leafId);
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
 
     public async Task<bool> RenameAsync(Guid id, string title, CancellationToken cancellationToken)
     {
         await using var command = _source.CreateCommand("UPDATE conversations SET title = $2 WHERE id = $1;");
-        command.Parameters.Add(new NpgsqlParameter { Value = id });
-        command.Parameters.Add(new NpgsqlParameter { Value = title });
+        Add(command.Parameters, id, title);
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
 
@@ -287,7 +231,7 @@ public sealed class PostgresConversationStore : IConversationStore, IAsyncDispos
     public async Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken)
     {
         await using var command = _source.CreateCommand("DELETE FROM conversations WHERE id = $1;");
-        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        Add(command.Parameters, id);
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
 
@@ -299,18 +243,6 @@ public sealed class PostgresConversationStore : IConversationStore, IAsyncDispos
 
     public ValueTask DisposeAsync() => _source.DisposeAsync();
 
-    private static NpgsqlBatchCommand Command(string sql, params object[] values)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        Add(command.Parameters, values);
-        return command;
-    }
-
-    private static void Add(NpgsqlParameterCollection parameters, params object[] values)
-    {
-        foreach (var value in values)
-        {
-            parameters.Add(new NpgsqlParameter { Value = value });
-        }
-    }
+    /// <summary>Millisecond precision, as the SQLite store keeps, so both stores order and report times alike.</summary>
+    private DateTimeOffset Now() => DateTimeOffset.FromUnixTimeMilliseconds(_time.GetUtcNow().ToUnixTimeMilliseconds());
 }
