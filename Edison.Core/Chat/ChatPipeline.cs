@@ -114,7 +114,7 @@ public sealed class ChatPipeline(
             storage,
             storage != ExchangeStorage.None && stored is null,
             prompt,
-            Messages(prompt, images),
+            prompt.ToMessages(images),
             options,
             start.Sources ?? sections.SelectMany(s => s.Sources).ToList(),
             notices)
@@ -158,12 +158,7 @@ public sealed class ChatPipeline(
                     }
 
                     piece = updates.Current.Text;
-
-                    // A token's update is one text and nothing else: only the others can carry usage or the finish.
-                    if (updates.Current.FinishReason is not null || updates.Current.Contents is not [TextContent])
-                    {
-                        usage = Usage(updates.Current, usage);
-                    }
+                    usage = AnswerUsage.Read(updates.Current, usage);
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
@@ -269,34 +264,6 @@ public sealed class ChatPipeline(
         }
 
         return maxTokens;
-    }
-
-    /// <summary>The fitted conversation for the model; the images go with the user's last message.</summary>
-    private static List<ChatMessage> Messages(ChatPrompt prompt, IReadOnlyList<ImageAttachment> images)
-    {
-        var messages = prompt.Turns.Select(t => new ChatMessage(new ChatRole(t.Role), t.Content)).ToList();
-        foreach (var image in images)
-        {
-            messages[^1].Contents.Insert(0, new DataContent(image.Data, image.MediaType));
-        }
-
-        return messages;
-    }
-
-    /// <summary>Token counts and how the answer ended, from whichever update reports them (the last, usually).</summary>
-    private static ChatUsage? Usage(ChatResponseUpdate update, ChatUsage? sofar)
-    {
-        var details = update.Contents.OfType<UsageContent>().FirstOrDefault()?.Details;
-        if (details is null && update.FinishReason is null)
-        {
-            return sofar;
-        }
-
-        return new ChatUsage(
-            (int?)details?.InputTokenCount ?? sofar?.PromptTokens ?? 0,
-            (int?)details?.CachedInputTokenCount ?? sofar?.CachedTokens ?? 0,
-            (int?)details?.OutputTokenCount ?? sofar?.CompletionTokens ?? 0,
-            update.FinishReason is { } reason ? reason == ChatFinishReason.Length : sofar?.CutOff ?? false);
     }
 
     /// <summary>Room kept for the answer when fitting history: all of it for short answers, at most a quarter of the context.</summary>

@@ -153,12 +153,3 @@ public sealed partial class ChatPromptBuilder
     [GeneratedRegex("\uE000([0-9]+)\uE001")]
     private static partial Regex Placeholder();
 }
-
-/// <summary>The conversation that fits (system prompt first), as the model reads it, its size in tokens and the text that ends its answer.</summary>
-public sealed record ChatPrompt(IReadOnlyList<ChatTurn> Turns, PromptText Formatted, int Tokens, IReadOnlyList<string> StopStrings)
-{
-    /// <summary>The model it was formatted and counted for.</summary>
-    public IChatModel? Model { get; init; }
-
-    public string Text => Formatted.Text;
-}
