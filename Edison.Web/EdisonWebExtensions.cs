@@ -38,6 +38,7 @@ public static class EdisonWebExtensions
         builder.Services.AddScoped<BrowserSettings>();
         builder.Services.AddScoped<ChatSession>();
         builder.Services.AddSingleton<LiveReplies>();
+        builder.Services.AddSingleton<ConversationLibrary>();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(EdisonMetrics.MeterName)
             .AddAspNetCoreInstrumentation()

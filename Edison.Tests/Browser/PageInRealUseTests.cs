@@ -195,6 +195,37 @@ public sealed class PageInRealUseTests(BrowserFixture fixture, ProductionEdisons
     }
 
     [SkippableFact]
+    public async Task Two_tabs_list_the_same_conversations_whether_one_is_imported_by_a_program_or_deleted_in_the_other_tab()
+    {
+        Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
+        var one = await _context.NewPageAsync();
+        var two = await _context.NewPageAsync();
+        await one.GotoAsync(Writing + "/");
+        await two.GotoAsync(Writing + "/");
+        var title = $"From a script {Guid.NewGuid().ToString("N")[..8]}";
+
+        // Both pages have listed the conversations already (they are live): the import comes after.
+        await Expect(one.GetByTestId("import-file")).ToBeEnabledAsync();
+        await Expect(two.GetByTestId("import-file")).ToBeEnabledAsync();
+
+        var imported = await edisons.Writing.Client.PostAsJsonAsync("/api/conversations/import", new
+        {
+            messages = new[] { new { role = "user", content = title }, new { role = "assistant", content = "noted" } },
+        });
+        var inOne = one.GetByTestId("conversation-item").Filter(new() { HasText = title });
+        var inTwo = two.GetByTestId("conversation-item").Filter(new() { HasText = title });
+        await Expect(inOne).ToHaveCountAsync(1);
+        await Expect(inTwo).ToHaveCountAsync(1);
+
+        await inTwo.GetByTestId("delete-conversation").ClickAsync();
+        await two.GetByRole(AriaRole.Button, new() { Name = "Delete", Exact = true }).ClickAsync();
+
+        Assert.Equal(System.Net.HttpStatusCode.Created, imported.StatusCode);
+        await Expect(inTwo).ToHaveCountAsync(0);
+        await Expect(inOne).ToHaveCountAsync(0);
+    }
+
+    [SkippableFact]
     public async Task A_message_sent_the_moment_the_page_opens_already_follows_the_settings()
     {
         Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);

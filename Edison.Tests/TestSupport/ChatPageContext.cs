@@ -50,6 +50,7 @@ public abstract class ChatPageContext : BunitContext, IAsyncLifetime
         Services.AddScoped<BrowserSettings>();
         Services.AddScoped<ChatSession>();
         Services.AddSingleton<LiveReplies>();
+        Services.AddSingleton<ConversationLibrary>();
     }
 
     public FakeTimeProvider Clock { get; } = new();

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Edison.Core.Chat;
 using Edison.Core.Conversations;
-using Microsoft.Extensions.Options;
+using Edison.Web.Replies;
 
 namespace Edison.Web.Endpoints;
 
@@ -50,7 +50,7 @@ public static class ConversationEndpoints
 
     /// <summary>Shows another version of a message (<c>{"message_id":...}</c>) and the branch that follows it; returns the conversation as it now shows.</summary>
     private static async Task<IResult> ShowAsync(
-        string id, HttpRequest http, ChatRequestReader reader, IConversationStore store, Replies.LiveReplies replies, CancellationToken cancellationToken)
+        string id, HttpRequest http, ChatRequestReader reader, IConversationStore store, LiveReplies replies, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var key))
         {
@@ -75,7 +75,8 @@ public static class ConversationEndpoints
     }
 
     /// <summary>Copies the branch up to a message (<c>{"message_id":...}</c>) into a new conversation; returns its id.</summary>
-    private static async Task<IResult> BranchAsync(string id, HttpRequest http, ChatRequestReader reader, IConversationStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> BranchAsync(
+        string id, HttpRequest http, ChatRequestReader reader, IConversationStore store, ConversationLibrary library, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var key))
         {
@@ -89,7 +90,7 @@ public static class ConversationEndpoints
             return NotFound(key);
         }
 
-        return body.MessageId is { } messageId && await store.CopyBranchAsync(conversation, messageId, cancellationToken) is { } copy
+        return body.MessageId is { } messageId && await library.CopyBranchAsync(conversation, messageId, cancellationToken) is { } copy
             ? TypedResults.Json(new { ok = true, conversation_id = copy }, EdisonJson.Options, statusCode: StatusCodes.Status201Created)
             : ErrorResponse.Result($"\"message_id\" must be one of conversation {key}'s messages.", StatusCodes.Status400BadRequest);
     }
@@ -123,27 +124,22 @@ public static class ConversationEndpoints
     }
 
     /// <summary>Edison's JSON or an OpenAI-style <c>messages</c> array, as a new conversation; a file that does not fit creates nothing.</summary>
-    private static async Task<IResult> ImportAsync(
-        HttpRequest http,
-        ChatRequestReader reader,
-        IConversationStore store,
-        IOptions<ChatLimits> limits,
-        TimeProvider time,
-        CancellationToken cancellationToken)
+    private static async Task<IResult> ImportAsync(HttpRequest http, ChatRequestReader reader, ConversationLibrary library, CancellationToken cancellationToken)
     {
         using var file = await reader.ReadAsync<JsonDocument>(http, cancellationToken);
-        var id = await ConversationFile.ImportAsync(store, file.RootElement, limits.Value, time.GetUtcNow(), cancellationToken);
+        var id = await library.ImportAsync(file.RootElement, cancellationToken);
         return TypedResults.Json(new { ok = true, conversation_id = id }, EdisonJson.Options, statusCode: StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> DeleteAsync(string id, IConversationStore store, CancellationToken cancellationToken)
+    /// <summary>Its answer, if one is being written, stops.</summary>
+    private static async Task<IResult> DeleteAsync(string id, ConversationLibrary library, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var key))
         {
             return NotAGuid(id);
         }
 
-        return await store.DeleteAsync(key, cancellationToken) ? TypedResults.NoContent() : NotFound(key);
+        return await library.DeleteAsync(key, cancellationToken) ? TypedResults.NoContent() : NotFound(key);
     }
 
     private static IResult NotAGuid(string id) =>

@@ -20,7 +20,10 @@ public sealed class LiveReplies(ChatPipeline pipeline, ConversationTitler titler
     /// <summary>A reply started in a conversation; may be raised on any thread.</summary>
     public event Action<LiveReply>? Started;
 
-    /// <summary>The stored conversations changed (one was created, got its title); may be raised on any thread.</summary>
+    /// <summary>
+    /// The stored conversations changed (one was created, got its title, was imported, copied or deleted); may be raised
+    /// on any thread.
+    /// </summary>
     public event Action? ConversationsChanged;
 
     /// <summary>Another version of a message is shown in a conversation (from a page or the API); may be raised on any thread.</summary>
@@ -28,6 +31,9 @@ public sealed class LiveReplies(ChatPipeline pipeline, ConversationTitler titler
 
     /// <summary>Tells every page on the conversation (the one that moved it too) the branch it shows now.</summary>
     public void AnnounceBranchShown(Conversation shown) => BranchShown?.Invoke(shown);
+
+    /// <summary>Tells every page that the stored conversations changed other than by an answer (see <see cref="ConversationLibrary"/>).</summary>
+    public void AnnounceConversationsChanged() => ConversationsChanged?.Invoke();
 
     /// <summary>The conversation's reply, running or recently ended; null when there is none.</summary>
     public LiveReply? Find(Guid conversationId) => _replies.TryGetValue(conversationId, out var reply) ? reply : null;

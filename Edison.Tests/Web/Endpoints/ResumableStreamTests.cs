@@ -90,6 +90,31 @@ public sealed class ResumableStreamTests(ResumableStreamTests.Host host) : IClas
     }
 
     [Fact]
+    public async Task Deleting_a_conversation_while_it_is_answered_stops_the_answer_and_nothing_of_it_comes_back()
+    {
+        var id = Guid.NewGuid();
+        var response = await _client.SendAsync(
+            new HttpRequestMessage(HttpMethod.Post, "/chat/stream") { Content = Sse.Json(new { message = "go", conversation_id = id, max_tokens = 8000, resumable = true }) },
+            HttpCompletionOption.ResponseHeadersRead);
+        await using var events = SseParser.Create(await response.Content.ReadAsStreamAsync()).EnumerateAsync().GetAsyncEnumerator();
+        Assert.True(await events.MoveNextAsync());
+
+        var deleted = await _client.DeleteAsync($"/api/conversations/{id}");
+        var last = events.Current;
+        while (await events.MoveNextAsync())
+        {
+            last = events.Current;
+        }
+
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.Equal("done", last.EventType);
+        Assert.True(Sse.Data(last).GetProperty("stopped").GetBoolean());
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync($"/api/conversations/{id}")).StatusCode);
+        var listed = await _client.GetFromJsonAsync<JsonElement>("/api/conversations");
+        Assert.DoesNotContain(listed.EnumerateArray(), c => c.GetProperty("id").GetGuid() == id);
+    }
+
+    [Fact]
     public async Task Without_resumable_the_stream_keeps_its_contract_a_disconnect_stops_it_and_nothing_is_stored()
     {
         var id = Guid.NewGuid();

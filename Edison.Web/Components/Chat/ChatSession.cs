@@ -16,15 +16,16 @@ public sealed class ChatSession : IDisposable
 
     private readonly LiveReplies _replies;
     private readonly IConversationStore _conversations;
+    private readonly ConversationLibrary _library;
     private readonly ChatPipeline _pipeline;
     private readonly TimeProvider _time;
     private readonly ShownBubbles _bubbles = new();
     private readonly Lock _followingGate = new();
     private ReplyFollower? _following;
 
-    public ChatSession(LiveReplies replies, IConversationStore conversations, ChatPipeline pipeline, TimeProvider time)
+    public ChatSession(LiveReplies replies, IConversationStore conversations, ConversationLibrary library, ChatPipeline pipeline, TimeProvider time)
     {
-        (_replies, _conversations, _pipeline, _time) = (replies, conversations, pipeline, time);
+        (_replies, _conversations, _library, _pipeline, _time) = (replies, conversations, library, pipeline, time);
         _replies.Started += OnReplyStarted;
         _replies.ConversationsChanged += OnConversationsChanged;
         _replies.BranchShown += OnBranchShown;
@@ -78,25 +79,10 @@ public sealed class ChatSession : IDisposable
             : StartAsync(text, settings, null, stored.ParentId ?? 0);
 
     /// <summary>Copies the branch shown, up to a message, into a new conversation; its id, or null when the message is not stored.</summary>
-    public async Task<Guid?> BranchToNewChatAsync(ChatBubble message, CancellationToken cancellationToken)
-    {
-        if (ConversationId is not { } id || message.Stored is not { } stored || await _conversations.GetAsync(id, cancellationToken) is not { } conversation)
-        {
-            return null;
-        }
-
-        var copy = await _conversations.CopyBranchAsync(conversation, stored.Id, cancellationToken);
-        ConversationsChanged?.Invoke();
-        return copy;
-    }
-
-    /// <summary>Stores a conversation file as a new conversation (see <see cref="ConversationFile"/>); a bad file throws <see cref="ChatRequestException"/>.</summary>
-    public async Task<Guid> ImportAsync(Stream file, ChatLimits limits, CancellationToken cancellationToken)
-    {
-        var id = await ConversationFile.ImportAsync(_conversations, file, limits, _time.GetUtcNow(), cancellationToken);
-        ConversationsChanged?.Invoke();
-        return id;
-    }
+    public async Task<Guid?> BranchToNewChatAsync(ChatBubble message, CancellationToken cancellationToken) =>
+        ConversationId is { } id && message.Stored is { } stored && await _conversations.GetAsync(id, cancellationToken) is { } conversation
+            ? await _library.CopyBranchAsync(conversation, stored.Id, cancellationToken)
+            : null;
 
     /// <summary>Shows the previous (-1) or next (+1) version of a message and the conversation as it went on from it.</summary>
     public async Task ShowVersionAsync(ChatBubble bubble, int step, CancellationToken cancellationToken)
@@ -219,16 +205,14 @@ public sealed class ChatSession : IDisposable
         Changed?.Invoke();
     }
 
+    /// <summary>Deletes a conversation (its answer stops); when it is the one shown, the page shows a new chat.</summary>
     public async Task DeleteAsync(Guid conversationId, CancellationToken cancellationToken)
     {
-        _replies.Stop(conversationId);
-        await _conversations.DeleteAsync(conversationId, cancellationToken);
+        await _library.DeleteAsync(conversationId, cancellationToken);
         if (ConversationId == conversationId)
         {
             NewChat();
         }
-
-        ConversationsChanged?.Invoke();
     }
 
     /// <summary>The page is gone: it stops following, the answer goes on.</summary>

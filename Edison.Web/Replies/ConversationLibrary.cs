@@ -1,0 +1,45 @@
+using System.Text.Json;
+using Edison.Core.Chat;
+using Edison.Core.Conversations;
+using Microsoft.Extensions.Options;
+
+namespace Edison.Web.Replies;
+
+/// <summary>
+/// The changes to the stored conversations that pages and the API make besides answering: an import, a branch copied
+/// to a new conversation, a deletion. Every open page's list learns of each at once, wherever it was made, and a
+/// conversation deleted while it is being answered stops being answered.
+/// </summary>
+public sealed class ConversationLibrary(IConversationStore store, LiveReplies replies, IOptions<ChatLimits> limits, TimeProvider time)
+{
+    /// <summary>Stores a conversation file (see <see cref="ConversationFile"/>) as a new conversation; a bad file throws <see cref="ChatRequestException"/>.</summary>
+    public async Task<Guid> ImportAsync(Stream file, CancellationToken cancellationToken) =>
+        Announced(await ConversationFile.ImportAsync(store, file, limits.Value, time.GetUtcNow(), cancellationToken));
+
+    /// <inheritdoc cref="ImportAsync(Stream, CancellationToken)"/>
+    public async Task<Guid> ImportAsync(JsonElement file, CancellationToken cancellationToken) =>
+        Announced(await ConversationFile.ImportAsync(store, file, limits.Value, time.GetUtcNow(), cancellationToken));
+
+    /// <summary>Copies the branch of <paramref name="conversation"/> up to a message into a new conversation; null when it has no such message.</summary>
+    public async Task<Guid?> CopyBranchAsync(Conversation conversation, long messageId, CancellationToken cancellationToken) =>
+        await store.CopyBranchAsync(conversation, messageId, cancellationToken) is { } copy ? Announced(copy) : null;
+
+    /// <summary>Stops the conversation's answer, if one is being written, and deletes it; false when there was no such conversation.</summary>
+    public async Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken)
+    {
+        replies.Stop(id);
+        bool deleted = await store.DeleteAsync(id, cancellationToken);
+        if (deleted)
+        {
+            replies.AnnounceConversationsChanged();
+        }
+
+        return deleted;
+    }
+
+    private Guid Announced(Guid id)
+    {
+        replies.AnnounceConversationsChanged();
+        return id;
+    }
+}
