@@ -14,17 +14,23 @@ using OpenAI.Chat;
 namespace Edison.Tests.Web.Access;
 
 /// <summary>API keys, the sign-in page, the rate limit and CORS, as clients meet them.</summary>
-public sealed class AccessTests
+public sealed class AccessTests(AccessTests.Keyed keyed) : IClassFixture<AccessTests.Keyed>
 {
     private const string Key = "test-key-0123456789";
+
+    /// <summary>Edison with API keys and a browser origin allowed, for the tests that leave nothing behind: no limit on wrong keys.</summary>
+    public sealed class Keyed() : SharedEdison(new EdisonFactory(TestModels.Greeting, settings: new Dictionary<string, string?>
+    {
+        ["Edison:ApiKeys:0"] = Key,
+        ["Edison:ApiKeys:1"] = "another-key",
+        ["Edison:Access:FailedAttemptsPerMinute"] = "0",
+        ["Edison:Cors:Origins:0"] = "https://app.example",
+    }));
 
     [Fact]
     public async Task With_keys_set_every_API_needs_the_key_and_health_stays_open()
     {
-        var settings = Keys();
-        settings["Edison:Access:FailedAttemptsPerMinute"] = "0";
-        await using var edison = new EdisonFactory(TestModels.Greeting, settings: settings);
-        var client = await edison.CreateReadyClientAsync();
+        var client = keyed.Client;
 
         foreach (var (method, path) in new[] { ("POST", "/chat"), ("POST", "/chat/stream"), ("GET", "/api/conversations"), ("GET", "/v1/models") })
         {
@@ -50,8 +56,7 @@ public sealed class AccessTests
     [Fact]
     public async Task The_OpenAI_SDK_works_with_the_key_and_is_refused_without()
     {
-        await using var edison = new EdisonFactory(TestModels.Greeting, settings: Keys());
-        var http = await edison.CreateReadyClientAsync();
+        var http = keyed.Client;
         ChatClient Chat(string key) => new("edison", new ApiKeyCredential(key),
             new OpenAIClientOptions { Endpoint = new Uri(http.BaseAddress!, "/v1"), Transport = new HttpClientPipelineTransport(http) });
 
@@ -120,12 +125,7 @@ public sealed class AccessTests
     [Fact]
     public async Task Browser_clients_from_a_configured_origin_may_call_the_stream_and_others_may_not()
     {
-        await using var edison = new EdisonFactory(TestModels.Greeting, settings: new Dictionary<string, string?>
-        {
-            ["Edison:Cors:Origins:0"] = "https://app.example",
-            ["Edison:ApiKeys:0"] = Key,
-        });
-        var client = await edison.CreateReadyClientAsync();
+        var client = keyed.Client;
 
         var allowed = await PreflightAsync(client, "https://app.example");
         var other = await PreflightAsync(client, "https://evil.example");
