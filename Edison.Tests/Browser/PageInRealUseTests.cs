@@ -195,7 +195,7 @@ public sealed class PageInRealUseTests(BrowserFixture fixture, ProductionEdisons
     }
 
     [SkippableFact]
-    public async Task Two_tabs_list_the_same_conversations_whether_one_is_imported_by_a_program_or_deleted_in_the_other_tab()
+    public async Task Two_tabs_list_the_same_conversations_whether_one_is_imported_by_a_program_or_deleted_in_the_other_tab_and_the_tab_showing_it_moves_on()
     {
         Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
         var one = await _context.NewPageAsync();
@@ -216,6 +216,8 @@ public sealed class PageInRealUseTests(BrowserFixture fixture, ProductionEdisons
         var inTwo = two.GetByTestId("conversation-item").Filter(new() { HasText = title });
         await Expect(inOne).ToHaveCountAsync(1);
         await Expect(inTwo).ToHaveCountAsync(1);
+        await inOne.Locator("a").First.ClickAsync();
+        await Expect(one.GetByTestId("message").First).ToHaveTextAsync(title);
 
         await inTwo.GetByTestId("delete-conversation").ClickAsync();
         await two.GetByRole(AriaRole.Button, new() { Name = "Delete", Exact = true }).ClickAsync();
@@ -223,6 +225,11 @@ public sealed class PageInRealUseTests(BrowserFixture fixture, ProductionEdisons
         Assert.Equal(System.Net.HttpStatusCode.Created, imported.StatusCode);
         await Expect(inTwo).ToHaveCountAsync(0);
         await Expect(inOne).ToHaveCountAsync(0);
+
+        // The tab that showed it says so and moves to a new chat, rather than showing what is no longer stored.
+        await Expect(one.GetByText("This conversation was deleted")).ToBeVisibleAsync();
+        await Expect(one.GetByTestId("message")).ToHaveCountAsync(0);
+        Assert.EndsWith("/", one.Url);
     }
 
     [SkippableFact]

@@ -31,7 +31,7 @@ public sealed class ConversationLibrary(IConversationStore store, LiveReplies re
         bool deleted = await store.DeleteAsync(id, cancellationToken);
         if (deleted)
         {
-            replies.AnnounceConversationsChanged();
+            replies.AnnounceDeleted(id);
         }
 
         return deleted;

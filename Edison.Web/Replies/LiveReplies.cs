@@ -26,6 +26,9 @@ public sealed class LiveReplies(ChatPipeline pipeline, ConversationTitler titler
     /// </summary>
     public event Action? ConversationsChanged;
 
+    /// <summary>A conversation was deleted (from a page or the API); may be raised on any thread.</summary>
+    public event Action<Guid>? Deleted;
+
     /// <summary>Another version of a message is shown in a conversation (from a page or the API); may be raised on any thread.</summary>
     public event Action<Conversation>? BranchShown;
 
@@ -34,6 +37,13 @@ public sealed class LiveReplies(ChatPipeline pipeline, ConversationTitler titler
 
     /// <summary>Tells every page that the stored conversations changed other than by an answer (see <see cref="ConversationLibrary"/>).</summary>
     public void AnnounceConversationsChanged() => ConversationsChanged?.Invoke();
+
+    /// <summary>Tells every page that a conversation is gone: one that shows it moves on.</summary>
+    public void AnnounceDeleted(Guid conversationId)
+    {
+        Deleted?.Invoke(conversationId);
+        ConversationsChanged?.Invoke();
+    }
 
     /// <summary>The conversation's reply, running or recently ended; null when there is none.</summary>
     public LiveReply? Find(Guid conversationId) => _replies.TryGetValue(conversationId, out var reply) ? reply : null;

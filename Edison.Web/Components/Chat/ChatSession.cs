@@ -14,6 +14,9 @@ public sealed class ChatSession : IDisposable
 {
     public static readonly TimeSpan PublishInterval = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>What an action that does not apply to the message returns: nothing refused, nothing sent.</summary>
+    private static readonly Task<string?> Nothing = Task.FromResult<string?>(null);
+
     private readonly LiveReplies _replies;
     private readonly IConversationStore _conversations;
     private readonly ConversationLibrary _library;
@@ -29,6 +32,7 @@ public sealed class ChatSession : IDisposable
         _replies.Started += OnReplyStarted;
         _replies.ConversationsChanged += OnConversationsChanged;
         _replies.BranchShown += OnBranchShown;
+        _replies.Deleted += OnDeleted;
     }
 
     /// <summary>Messages were added or removed, a reply started or ended, or the conversation changed; may be raised on any thread.</summary>
@@ -36,6 +40,9 @@ public sealed class ChatSession : IDisposable
 
     /// <summary>The stored conversations changed (a new one, a new title, a deletion); may be raised on any thread.</summary>
     public event Action? ConversationsChanged;
+
+    /// <summary>The conversation shown was deleted elsewhere (another page, the API): the session shows a new chat now.</summary>
+    public event Action? ShownConversationDeleted;
 
     public IReadOnlyList<ChatBubble> Messages => _bubbles.Copy();
 
@@ -55,28 +62,16 @@ public sealed class ChatSession : IDisposable
         StartAsync(text, settings, images, parentId: null);
 
     /// <summary>Answers the last question again: the new answer goes beside the old ones, which stay as other versions.</summary>
-    public Task<string?> RegenerateAsync(ChatBubble answer, ChatSettings settings)
-    {
-        var bubbles = Messages;
-        return bubbles.Count < 2 || bubbles[^1] != answer || answer.IsInProgress || bubbles[^2].Stored is not { } question
-            ? Task.FromResult<string?>(null)
-            : StartAsync(null, settings, null, question.Id);
-    }
+    public Task<string?> RegenerateAsync(ChatBubble answer, ChatSettings settings) =>
+        _bubbles.IsLastEnded(answer) && _bubbles.Before(answer)?.Stored is { } question ? StartAsync(null, settings, null, question.Id) : Nothing;
 
     /// <summary>Writes more of the last answer, which the length limit cut off: appended to it and stored as one answer.</summary>
-    public Task<string?> ContinueAsync(ChatBubble answer, ChatSettings settings)
-    {
-        var bubbles = Messages;
-        return bubbles.Count < 2 || bubbles[^1] != answer || !answer.CutOff || answer.IsInProgress || answer.Stored is not { } stored
-            ? Task.FromResult<string?>(null)
-            : StartAsync(null, settings, null, parentId: null, continueId: stored.Id);
-    }
+    public Task<string?> ContinueAsync(ChatBubble answer, ChatSettings settings) =>
+        _bubbles.IsLastEnded(answer) && answer.CutOff && answer.Stored is { } stored ? StartAsync(null, settings, null, parentId: null, continueId: stored.Id) : Nothing;
 
     /// <summary>Asks an edited question in place of one: the original, and all that followed it, stay as another version.</summary>
     public Task<string?> EditAsync(ChatBubble question, string text, ChatSettings settings) =>
-        question.Role != ChatTurn.User || question.Stored is not { } stored
-            ? Task.FromResult<string?>(null)
-            : StartAsync(text, settings, null, stored.ParentId ?? 0);
+        question.Role == ChatTurn.User && question.Stored is { } stored ? StartAsync(text, settings, null, stored.ParentId ?? 0) : Nothing;
 
     /// <summary>Copies the branch shown, up to a message, into a new conversation; its id, or null when the message is not stored.</summary>
     public async Task<Guid?> BranchToNewChatAsync(ChatBubble message, CancellationToken cancellationToken) =>
@@ -145,15 +140,12 @@ public sealed class ChatSession : IDisposable
     /// </summary>
     public Task<string?> RetryAsync(ChatBubble failed, ChatSettings settings)
     {
-        var bubbles = Messages;
-        int index = bubbles.ToList().IndexOf(failed);
-        if (index < 1 || failed.State != BubbleState.Failed || IsReplying)
+        if (failed.State != BubbleState.Failed || IsReplying || _bubbles.Before(failed) is not { } question)
         {
-            return Task.FromResult<string?>(null);
+            return Nothing;
         }
 
-        var question = bubbles[index - 1];
-        return question.Stored is { } stored && index == bubbles.Count - 1
+        return question.Stored is { } stored && _bubbles.IsLastEnded(failed)
             ? StartAsync(null, settings, null, stored.Id)
             : SendAsync(question.Content, settings, question.Images);
     }
@@ -208,11 +200,12 @@ public sealed class ChatSession : IDisposable
     /// <summary>Deletes a conversation (its answer stops); when it is the one shown, the page shows a new chat.</summary>
     public async Task DeleteAsync(Guid conversationId, CancellationToken cancellationToken)
     {
-        await _library.DeleteAsync(conversationId, cancellationToken);
         if (ConversationId == conversationId)
         {
             NewChat();
         }
+
+        await _library.DeleteAsync(conversationId, cancellationToken);
     }
 
     /// <summary>The page is gone: it stops following, the answer goes on.</summary>
@@ -221,6 +214,7 @@ public sealed class ChatSession : IDisposable
         _replies.Started -= OnReplyStarted;
         _replies.ConversationsChanged -= OnConversationsChanged;
         _replies.BranchShown -= OnBranchShown;
+        _replies.Deleted -= OnDeleted;
         Unfollow();
     }
 
@@ -251,6 +245,15 @@ public sealed class ChatSession : IDisposable
     }
 
     private void OnConversationsChanged() => ConversationsChanged?.Invoke();
+
+    private void OnDeleted(Guid conversationId)
+    {
+        if (conversationId == ConversationId)
+        {
+            NewChat();
+            ShownConversationDeleted?.Invoke();
+        }
+    }
 
     /// <summary>A page (this one, another, or a client) showed another version in the conversation shown here: follow it.</summary>
     private void OnBranchShown(Conversation shown)

@@ -15,6 +15,24 @@ internal sealed class ShownBubbles
         }
     }
 
+    /// <summary>Whether <paramref name="answer"/> is the last message shown and has ended.</summary>
+    public bool IsLastEnded(ChatBubble answer)
+    {
+        lock (_bubbles)
+        {
+            return _bubbles.Count >= 2 && _bubbles[^1] == answer && !answer.IsInProgress;
+        }
+    }
+
+    /// <summary>The message shown just before <paramref name="bubble"/> (its question, for an answer), or null.</summary>
+    public ChatBubble? Before(ChatBubble bubble)
+    {
+        lock (_bubbles)
+        {
+            return _bubbles.IndexOf(bubble) is > 0 and var at ? _bubbles[at - 1] : null;
+        }
+    }
+
     /// <summary>Shows stored messages (none for a new chat) in place of everything shown.</summary>
     public void ShowStored(IReadOnlyList<StoredMessage> messages)
     {
