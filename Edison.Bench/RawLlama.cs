@@ -12,7 +12,7 @@ namespace Edison.Bench;
 /// <summary>LLamaSharp on its own, with nothing of Edison's around it: the floor Edison adds to.</summary>
 public sealed class RawLlama(BenchOptions options) : IDisposable
 {
-    private readonly ModelParams _parameters = new(options.ModelPath) { ContextSize = (uint)options.ContextSize, Threads = options.ThreadCount, BatchThreads = options.ThreadCount, FlashAttention = options.UsesFlashAttention };
+    private readonly ModelParams _parameters = new(options.ModelPath) { ContextSize = (uint)options.ContextSize, Threads = options.ThreadCount, BatchThreads = options.ThreadCount, FlashAttention = options.UsesFlashAttention, LoadMode = LLamaLoadMode.MemoryMap };
     private DecodeThread? _decodeThread;
     private LLamaWeights? _weights;
     private LoadedModel? _model;

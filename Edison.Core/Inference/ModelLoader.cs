@@ -30,6 +30,11 @@ public sealed class ModelLoader(IOptions<ModelOptions> modelOptions, NativeLog n
             Threads = _threads,
             BatchThreads = _options.PromptThreads(_threads),
             FlashAttention = _options.UsesFlashAttention,
+
+            // LLamaSharp's ModelParams default to no load mode, so llama.cpp reads the weights into buffers of its own;
+            // mapped, as llama.cpp loads by default, a decode step of four answers on the benchmark model took 39 ms
+            // instead of 51-54 ms (one answer's step is the same either way).
+            LoadMode = LLamaLoadMode.MemoryMap,
         };
         var started = time.GetTimestamp();
         var weights = await Rejected(path, null, () => LLamaWeights.LoadFromFileAsync(parameters, cancellationToken), "llama.cpp could not load it");
