@@ -57,14 +57,24 @@ public sealed class ChatPipeline(
         var mode = start.Continued?.Details?.Mode is { } written && ChatMode.Find(written) is { } same ? same
             : ChatMode.IsAuto(request.Mode) ? modes.Detect(text).Mode
             : ChatMode.Find(request.Mode)!;
+        var systemPrompt = request.SystemPrompt ?? mode.SystemPrompt;
+        int answerRoom = AnswerRoom(maxTokens, model.ContextSize);
+        bool remembers = start.Question is null && mode.UsesMemory;
+        bool searches = start.Question is null && search.Wants(mode, text);
+        if (remembers || searches)
+        {
+            // A message that cannot fit even alone is refused before memories and web results are looked up for it.
+            Fitted(() => prompts.Build(model, systemPrompt, [], text, answerRoom));
+        }
+
         var sections = new List<PromptSection>();
         var notices = new List<string>();
-        if (start.Question is null && mode.UsesMemory && await memory.RetrieveAsync(model, text, conversationId, history, cancellationToken) is { } remembered)
+        if (remembers && await memory.RetrieveAsync(model, text, conversationId, history, cancellationToken) is { } remembered)
         {
             sections.Add(remembered);
         }
 
-        if (start.Question is null && search.Wants(mode, text))
+        if (searches)
         {
             var outcome = await search.SearchAsync(model, text, cancellationToken);
             sections.AddRange(outcome.Section is null ? [] : [outcome.Section]);
@@ -77,16 +87,7 @@ public sealed class ChatPipeline(
         var context = start.Question is { } again ? again.Context
             : sections.Count == 0 ? null
             : string.Join("\n\n", sections.Select(s => s.Text.TrimEnd()));
-        ChatPrompt prompt;
-        try
-        {
-            prompt = prompts.Build(
-                model, request.SystemPrompt ?? mode.SystemPrompt, history, text, AnswerRoom(maxTokens, model.ContextSize), context, start.Continued?.Content);
-        }
-        catch (PromptTooLongException e)
-        {
-            throw new ChatRequestException(e.Message);
-        }
+        var prompt = Fitted(() => prompts.Build(model, systemPrompt, history, text, answerRoom, context, start.Continued?.Content));
 
         var sampling = defaults.SamplingFor(mode, request.Temperature, request.TopP, request.Seed);
         var options = new ChatOptions
@@ -223,28 +224,6 @@ public sealed class ChatPipeline(
         throw new InvalidOperationException("The pipeline ended without a done event.");
     }
 
-    /// <summary>
-    /// Why Edison would refuse the request as it stands, or null. The message is checked against the model alone
-    /// (memories, web results and history are fitted around it later), so the page can keep it in the box and say
-    /// why before it clears the box.
-    /// </summary>
-    public string? Refusal(ChatRequest request)
-    {
-        try
-        {
-            var (text, _, images) = validator.Validate(request);
-            var mode = ChatMode.IsAuto(request.Mode) ? modes.Detect(text).Mode : ChatMode.Find(request.Mode)!;
-            using var lease = AcquireModel();
-            int maxTokens = CheckAgainst(lease.Model, request, images);
-            prompts.Build(lease.Model, request.SystemPrompt ?? mode.SystemPrompt, [], text, AnswerRoom(maxTokens, lease.Model.ContextSize));
-            return null;
-        }
-        catch (Exception e) when (e is ChatRequestException or PromptTooLongException)
-        {
-            return e.Message;
-        }
-    }
-
     private IModelLease AcquireModel() => models.Acquire() ?? throw new ChatRequestException(
         models.State == ModelState.Failed ? $"The model could not be loaded: {models.Failure}" : "The model is still loading; try again in a moment.",
         ChatRequestException.Unavailable);
@@ -264,6 +243,18 @@ public sealed class ChatPipeline(
         }
 
         return maxTokens;
+    }
+
+    private static ChatPrompt Fitted(Func<ChatPrompt> build)
+    {
+        try
+        {
+            return build();
+        }
+        catch (PromptTooLongException e)
+        {
+            throw new ChatRequestException(e.Message);
+        }
     }
 
     /// <summary>Room kept for the answer when fitting history: all of it for short answers, at most a quarter of the context.</summary>

@@ -129,5 +129,15 @@ public sealed class WebSearchTests : IClassFixture<WebSearchTests.Host>
         Assert.Equal(TestModels.StoryAnswer, string.Concat(events.Where(e => e.EventType == "token").Select(Sse.TokenText)));
     }
 
+    [Fact]
+    public async Task A_message_too_long_for_the_model_is_refused_without_searching_the_web_for_it()
+    {
+        var response = await _client.PostAsJsonAsync("/chat", new { message = "Look up the latest news: " + string.Concat(Enumerable.Repeat("hello world ", 300)), mode = "agent" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("too long for this model", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
+        Assert.Empty(_searxng.Queries);
+    }
+
     private Task<JsonElement> ChatAsync(object body) => ChatJson.PostAsync(_client, body);
 }

@@ -20,15 +20,14 @@ public sealed class ChatSession : IDisposable
     private readonly LiveReplies _replies;
     private readonly IConversationStore _conversations;
     private readonly ConversationLibrary _library;
-    private readonly ChatPipeline _pipeline;
     private readonly TimeProvider _time;
     private readonly ShownBubbles _bubbles = new();
     private readonly Lock _followingGate = new();
     private ReplyFollower? _following;
 
-    public ChatSession(LiveReplies replies, IConversationStore conversations, ConversationLibrary library, ChatPipeline pipeline, TimeProvider time)
+    public ChatSession(LiveReplies replies, IConversationStore conversations, ConversationLibrary library, TimeProvider time)
     {
-        (_replies, _conversations, _library, _pipeline, _time) = (replies, conversations, library, pipeline, time);
+        (_replies, _conversations, _library, _time) = (replies, conversations, library, time);
         _replies.Started += OnReplyStarted;
         _replies.ConversationsChanged += OnConversationsChanged;
         _replies.BranchShown += OnBranchShown;
@@ -113,11 +112,6 @@ public sealed class ChatSession : IDisposable
             ParentId = parentId,
             ContinueId = continueId,
         };
-        if (_pipeline.Refusal(request) is { } refusal)
-        {
-            return refusal;
-        }
-
         StreamResponses = settings.StreamResponses;
         LiveReply reply;
         try
