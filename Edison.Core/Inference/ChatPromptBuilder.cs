@@ -44,7 +44,7 @@ public sealed partial class ChatPromptBuilder
         var fewest = Fit(model, systemPrompt, history, message, answerSoFar, skips[^1]);
         if (fewest.Tokens > budget)
         {
-            throw new PromptTooLongException(fewest.Tokens, budget);
+            throw new PromptTooLongException(fewest.Tokens, budget, model.ContextSize);
         }
 
         // Fewer turns never take more tokens, so the smallest skip that fits is found by bisection: a long

@@ -102,6 +102,7 @@ public sealed class ChatPromptBuilderTests
         var error = Assert.Throws<PromptTooLongException>(() => Builder.Build(model, "sys", [], new string('x', 400), 64));
 
         Assert.Contains("too long", error.Message);
+        Assert.Contains("192 of the context's 256 are left for it", error.Message);
     }
 
     private static async Task<LoadedModel> LoadAsync(EdisonFactory edison)
