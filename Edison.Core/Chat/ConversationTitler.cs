@@ -1,17 +1,18 @@
 using System.Text;
 using Edison.Core.Conversations;
 using Edison.Core.Inference;
+using Edison.Core.Telemetry;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 
 namespace Edison.Core.Chat;
 
 /// <summary>Names a new conversation after its first exchange, with a few words from the model.</summary>
-public sealed class ConversationTitler(IChatModelSource models, IChatClient answers, IConversationStore conversations, ILogger<ConversationTitler> logger)
+public sealed class ConversationTitler(
+    IChatModelSource models, IChatClient answers, IConversationStore conversations, ChatPromptBuilder prompts, EdisonMetrics metrics, ILogger<ConversationTitler> logger)
 {
     private const string TitleInstruction = "Write a title of at most six words for this conversation. Reply with the title only.";
     private const int TitleTokens = 16;
-    private const int TitleContextCharacters = 400;
 
     /// <summary>
     /// Asks the model for a short title for a conversation's first exchange, after its answer, and stores it. The
@@ -27,14 +28,35 @@ public sealed class ConversationTitler(IChatModelSource models, IChatClient answ
 
         try
         {
-            var exchange = $"User: {Shorten(prepared.Message)}\nAssistant: {Shorten(answer)}";
-            var options = new ChatOptions { MaxOutputTokens = TitleTokens, Temperature = 0, TopP = 1, Seed = 0, StopSequences = ["\n"] };
-            var title = new StringBuilder();
-            await foreach (var update in answers.GetStreamingResponseAsync([new(ChatRole.System, TitleInstruction), new(ChatRole.User, exchange)], options, cancellationToken))
+            // The instruction follows the exchange as the model has just read and written it, so the prompt cache holds
+            // all but the instruction: the title reads a few tokens rather than the exchange again, and a follow-up
+            // sent the moment the answer ends does not wait behind it.
+            var asked = prepared.Prompt.Turns;
+            var prompt = prompts.Build(model, asked[0].Content, [.. asked.Skip(1), new ChatTurn(ChatTurn.Assistant, answer)], TitleInstruction, TitleTokens);
+            if (prompt.Turns.Count < asked.Count + 2)
             {
-                title.Append(update.Text);
+                // The exchange fills the context: without it the model has nothing to name.
+                return;
             }
 
+            var options = new ChatOptions
+            {
+                MaxOutputTokens = TitleTokens,
+                Temperature = 0,
+                TopP = 1,
+                Seed = 0,
+                StopSequences = [.. prompt.StopStrings, "\n"],
+                RawRepresentationFactory = _ => prompt,
+            };
+            var title = new StringBuilder();
+            ChatUsage? usage = null;
+            await foreach (var update in answers.GetStreamingResponseAsync(prompt.ToMessages([]), options, cancellationToken))
+            {
+                title.Append(update.Text);
+                usage = AnswerUsage.Read(update, usage);
+            }
+
+            metrics.PromptRead(usage);
             var cleaned = title.ToString().Trim().Trim('"', '\'', '*', '#', '.', ' ');
             if (cleaned.Length > 0)
             {
@@ -46,6 +68,4 @@ public sealed class ConversationTitler(IChatModelSource models, IChatClient answ
             logger.LogWarning(e, "No title could be generated for conversation {ConversationId}", prepared.ConversationId);
         }
     }
-
-    private static string Shorten(string text) => text.Length <= TitleContextCharacters ? text : text[..TitleContextCharacters];
 }

@@ -36,18 +36,23 @@ public sealed class EdisonMetrics
         meter.CreateObservableUpDownCounter("edison.generations.queued", () => engine.QueuedGenerations, "{generation}", "Answers waiting for a free sequence.");
     }
 
-    public void FirstToken(TimeSpan elapsed) => _timeToFirstToken.Record(elapsed.TotalSeconds);
-
-    /// <param name="outcome">completed, failed or stopped.</param>
-    /// <param name="usage">The answer's token counts, when the engine reported them.</param>
-    public void Answered(string outcome, string mode, int tokens, TimeSpan afterFirstToken, Chat.ChatUsage? usage)
+    /// <summary>What the model read of a prompt and what the prompt cache held, for an answer or any other request (a title).</summary>
+    public void PromptRead(Chat.ChatUsage? usage)
     {
         if (usage is not null)
         {
             _promptEvaluated.Add(usage.PromptTokens - usage.CachedTokens);
             _promptReused.Add(usage.CachedTokens);
         }
+    }
 
+    public void FirstToken(TimeSpan elapsed) => _timeToFirstToken.Record(elapsed.TotalSeconds);
+
+    /// <param name="outcome">completed, failed or stopped.</param>
+    /// <param name="usage">The answer's token counts, when the engine reported them.</param>
+    public void Answered(string outcome, string mode, int tokens, TimeSpan afterFirstToken, Chat.ChatUsage? usage)
+    {
+        PromptRead(usage);
         _answers.Add(1, new KeyValuePair<string, object?>("outcome", outcome), new KeyValuePair<string, object?>("mode", mode));
         _tokens.Add(tokens);
         if (outcome == "completed" && tokens > 1 && afterFirstToken > TimeSpan.Zero)

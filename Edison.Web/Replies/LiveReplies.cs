@@ -62,6 +62,13 @@ public sealed class LiveReplies(ChatPipeline pipeline, ConversationTitler titler
 
         try
         {
+            // The title asked for after the first answer holds the conversation's cached tokens for a moment: the next
+            // question waits for it rather than read the whole conversation again beside it.
+            if (Find(id) is { } previous)
+            {
+                await previous.Titling.WaitAsync(cancellationToken);
+            }
+
             var prepared = await pipeline.PrepareAsync(request with { ConversationId = id.ToString(), StoresFromTheStart = true }, cancellationToken);
             var reply = new LiveReply(prepared, request.Images ?? []);
             _replies[id] = reply;
@@ -107,7 +114,8 @@ public sealed class LiveReplies(ChatPipeline pipeline, ConversationTitler titler
             if (reply.Done is { Ok: true } done && reply.Prepared.IsFirstExchange)
             {
                 ConversationsChanged?.Invoke();
-                await titler.SuggestAsync(reply.Prepared, done.Response!, lifetime.ApplicationStopping);
+                reply.Titling = titler.SuggestAsync(reply.Prepared, done.Response!, lifetime.ApplicationStopping);
+                await reply.Titling;
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)

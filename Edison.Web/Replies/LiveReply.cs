@@ -29,6 +29,9 @@ public sealed class LiveReply
 
     public Guid ConversationId => Prepared.ConversationId;
 
+    /// <summary>The title asked for after a new conversation's first answer; completed when there is none.</summary>
+    internal Task Titling { get; set; } = Task.CompletedTask;
+
     public string Question => Prepared.Message;
 
     /// <summary>The images sent with the question, as data URLs.</summary>

@@ -38,6 +38,30 @@ public sealed partial class MetricsTests(MetricsTests.Host host) : IClassFixture
         Assert.Contains("http_server_request_duration_seconds", after);
     }
 
+    /// <summary>
+    /// A new conversation's title is asked for right after its first answer, as a question following that exchange:
+    /// the model reads the instruction only, not the whole exchange again, so a follow-up sent at once is not kept
+    /// waiting behind it.
+    /// </summary>
+    [Fact]
+    public async Task A_new_conversations_title_reads_the_exchange_from_the_prompt_cache()
+    {
+        var before = await ScrapeAsync();
+
+        var response = await _client.PostAsync("/chat/stream", Sse.Json(new { message = "tell me about otters", conversation_id = Guid.NewGuid(), max_tokens = 40, resumable = true }));
+        var usage = Sse.Data((await Sse.ParseAsync(await response.Content.ReadAsStreamAsync())).Single(e => e.EventType == "done")).GetProperty("usage");
+        int prompt = usage.GetProperty("prompt_tokens").GetInt32();
+        int cached = usage.GetProperty("cached_tokens").GetInt32();
+        int completion = usage.GetProperty("completion_tokens").GetInt32();
+
+        // The answer's prompt and all of the answer but its last token (written, never read back) are in the cache.
+        double titleReused = 0;
+        await Eventually.WaitUntilAsync(async () =>
+            (titleReused = Value(await ScrapeAsync(), "edison_prompt_tokens_reused_total") - Value(before, "edison_prompt_tokens_reused_total") - cached) >= prompt + completion - 1);
+        double titleRead = Value(await ScrapeAsync(), "edison_prompt_tokens_evaluated_total") - Value(before, "edison_prompt_tokens_evaluated_total") - (prompt - cached);
+        Assert.True(titleRead > 0 && titleRead < prompt + completion, $"the title read {titleRead} tokens and found {titleReused} in the cache; the exchange was {prompt} + {completion}");
+    }
+
     [Fact]
     public async Task Readiness_and_liveness_answer_once_the_model_is_loaded()
     {
