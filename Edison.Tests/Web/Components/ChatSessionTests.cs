@@ -106,6 +106,34 @@ public sealed class ChatSessionTests : ChatPageContext
         Assert.Equal("partial", stored.Messages[3].Content);
     }
 
+    /// <summary>
+    /// The title holds the conversation's cached tokens while it is written; a question sent meanwhile starts after it
+    /// (instead of reading the whole conversation again beside it), with nothing of it lost.
+    /// </summary>
+    [Fact]
+    public async Task A_question_sent_while_the_title_is_written_is_answered_after_it()
+    {
+        var session = NewSession();
+        await session.SendAsync("first question", new ChatSettings());
+        Engine.Write("first answer");
+        Engine.EndAnswer();
+        await Eventually.WaitUntilAsync(() => Engine.Requests.Count == 2);
+
+        var sending = session.SendAsync("second question", new ChatSettings());
+        await Task.Delay(200);
+        Assert.False(sending.IsCompleted);
+        Assert.Equal(2, Engine.Requests.Count);
+
+        Engine.Write("Two questions");
+        Engine.EndAnswer();
+        Assert.Null(await sending);
+        await Eventually.WaitUntilAsync(() => Engine.Requests.Count == 3);
+        Engine.Write("second answer");
+        Engine.EndAnswer();
+        await Eventually.WaitUntilAsync(() => session.Messages.Count == 4 && session.Messages[^1].State == BubbleState.Completed);
+        Assert.Equal(["first question", "first answer", "second question", "second answer"], session.Messages.Select(m => m.Content));
+    }
+
     [Fact]
     public async Task A_stopped_or_failed_answer_is_shown_as_such_when_the_conversation_is_opened_again()
     {
