@@ -59,8 +59,12 @@ public sealed class ChatPipeline(
             : ChatMode.Find(request.Mode)!;
         var systemPrompt = request.SystemPrompt ?? mode.SystemPrompt;
         int answerRoom = AnswerRoom(maxTokens, model.ContextSize);
-        bool remembers = start.Question is null && mode.UsesMemory;
-        bool searches = start.Question is null && search.Wants(mode, text);
+        // A client that keeps the history itself (OpenAI-style) is answered from what it sent: memories and web results
+        // added to its turn would never reach the history it sends next, so the next prompt would differ from this
+        // one at that turn (the prompt cache missing from there) and the model would see them once and then no more.
+        bool addsContext = start.Question is null && request.History is null;
+        bool remembers = addsContext && mode.UsesMemory;
+        bool searches = addsContext && search.Wants(mode, text);
         if (remembers || searches)
         {
             // A message that cannot fit even alone is refused before memories and web results are looked up for it.

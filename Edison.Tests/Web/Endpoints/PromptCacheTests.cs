@@ -135,7 +135,7 @@ public sealed class PromptCacheTests
                     ("b", 0) => "why is the sky blue?",
                     _ => $"go on with part {turn}",
                 } });
-                var (answer, _, _) = await CompleteAsync(client, history);
+                var (answer, _, _, _) = await CompleteAsync(client, history);
                 history.Add(new { role = "assistant", content = answer });
                 answers.Add(answer);
             }
@@ -158,7 +158,7 @@ public sealed class PromptCacheTests
                 var answers = new List<string>();
                 foreach (var next in new[] { "go on", "and finally?" })
                 {
-                    var (answer, _, _) = await CompleteAsync(client, history);
+                    var (answer, _, _, _) = await CompleteAsync(client, history);
                     answers.Add(answer);
                     history.Add(new { role = "assistant", content = answer });
                     history.Add(new { role = "user", content = next });
@@ -193,12 +193,34 @@ public sealed class PromptCacheTests
         var client = await edison.CreateReadyClientAsync();
         var history = new List<object> { new { role = "user", content = "a story about a dog" } };
 
-        var (first, _, _) = await CompleteAsync(client, history);
+        var (first, _, _, _) = await CompleteAsync(client, history);
         history.Add(new { role = "assistant", content = first });
         history.Add(new { role = "user", content = "go on" });
-        var (_, prompt, cached) = await CompleteAsync(client, history);
+        var (_, prompt, cached, _) = await CompleteAsync(client, history);
 
         Assert.True(cached > prompt / 2, $"{cached} of {prompt} prompt tokens came from the cache");
+    }
+
+    /// <summary>
+    /// Memories (and web results) go into a stored conversation's turn and come back with it; a client that keeps the
+    /// history would never send them back, so its turns get none: its next turn then starts as this one did.
+    /// </summary>
+    [Fact]
+    public async Task A_client_kept_history_gets_no_memories_so_its_next_turn_reads_only_what_is_new()
+    {
+        await using var edison = Edison(cache: true);
+        var client = await edison.CreateReadyClientAsync();
+        var earlier = await client.PostAsync("/chat", Sse.Json(new { message = "My tortoise Boris eats dandelions", temperature = 0, max_tokens = 8, mode = "chat" }));
+        earlier.EnsureSuccessStatusCode();
+        var history = new List<object> { new { role = "user", content = "What does my tortoise Boris eat?" } };
+
+        var (first, firstPrompt, _, completion) = await CompleteAsync(client, history);
+        history.Add(new { role = "assistant", content = first });
+        history.Add(new { role = "user", content = "Does my tortoise Boris eat anything else?" });
+        var (_, _, cached, _) = await CompleteAsync(client, history);
+
+        // The first turn's prompt and its answer but the last token (written, never read back) were in the cache.
+        Assert.True(cached >= firstPrompt + completion - 1, $"{cached} prompt tokens came from the cache; the first turn was {firstPrompt} + {completion}");
     }
 
     /// <param name="model">Attentive by default: its answers follow the prompt but shrug off the last digits of floating
@@ -233,7 +255,7 @@ public sealed class PromptCacheTests
         return turns;
     }
 
-    private static async Task<(string Answer, int Prompt, int Cached)> CompleteAsync(HttpClient client, List<object> messages)
+    private static async Task<(string Answer, int Prompt, int Cached, int Completion)> CompleteAsync(HttpClient client, List<object> messages)
     {
         var response = await client.PostAsync("/v1/chat/completions", Sse.Json(new { messages, temperature = 0, max_tokens = 20 }));
         response.EnsureSuccessStatusCode();
@@ -242,6 +264,7 @@ public sealed class PromptCacheTests
         return (
             body.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString()!,
             usage.GetProperty("prompt_tokens").GetInt32(),
-            usage.GetProperty("prompt_tokens_details").GetProperty("cached_tokens").GetInt32());
+            usage.GetProperty("prompt_tokens_details").GetProperty("cached_tokens").GetInt32(),
+            usage.GetProperty("completion_tokens").GetInt32());
     }
 }
