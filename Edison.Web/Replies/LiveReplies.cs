@@ -62,15 +62,11 @@ public sealed class LiveReplies(ChatPipeline pipeline, ConversationTitler titler
 
         try
         {
-            // The title asked for after the first answer holds the conversation's cached tokens for a moment: the next
-            // question waits for it rather than read the whole conversation again beside it.
-            if (Find(id) is { } previous)
-            {
-                await previous.Titling.WaitAsync(cancellationToken);
-            }
-
+            // A title being written gives way to the question, which is answered at once from the cached conversation;
+            // the title is asked for again after its answer.
+            bool wantsTitle = Find(id) is { } previous && await previous.StopTitleAsync();
             var prepared = await pipeline.PrepareAsync(request with { ConversationId = id.ToString(), StoresFromTheStart = true }, cancellationToken);
-            var reply = new LiveReply(prepared, request.Images ?? []);
+            var reply = new LiveReply(prepared, request.Images ?? []) { WantsTitle = wantsTitle };
             _replies[id] = reply;
             _ = Task.Run(() => RunAsync(reply), CancellationToken.None);
             Started?.Invoke(reply);
@@ -111,11 +107,10 @@ public sealed class LiveReplies(ChatPipeline pipeline, ConversationTitler titler
                 }
             }
 
-            if (reply.Done is { Ok: true } done && reply.Prepared.IsFirstExchange)
+            if (reply.Done is { Ok: true } done && (reply.Prepared.IsFirstExchange || reply.WantsTitle))
             {
                 ConversationsChanged?.Invoke();
-                reply.Titling = titler.SuggestAsync(reply.Prepared, done.Response!, lifetime.ApplicationStopping);
-                await reply.Titling;
+                await reply.SuggestTitleAsync(stop => titler.SuggestAsync(reply.Prepared, done.Response!, stop), lifetime.ApplicationStopping);
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -16,6 +16,8 @@ public sealed class LiveReply
     private readonly StringBuilder _text = new();
     private readonly CancellationTokenSource _stop = new();
     private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _titleStop = new();
+    private Task _titling = Task.CompletedTask;
     private string? _textSnapshot;
 
     internal LiveReply(PreparedChat prepared, IReadOnlyList<string> images)
@@ -29,8 +31,11 @@ public sealed class LiveReply
 
     public Guid ConversationId => Prepared.ConversationId;
 
-    /// <summary>The title asked for after a new conversation's first answer; completed when there is none.</summary>
-    internal Task Titling { get; set; } = Task.CompletedTask;
+    /// <summary>
+    /// Whether the conversation still waits for its title from the model: the title asked for after an earlier answer
+    /// gave way to this reply's question.
+    /// </summary>
+    internal bool WantsTitle { get; init; }
 
     public string Question => Prepared.Message;
 
@@ -60,6 +65,31 @@ public sealed class LiveReply
     }
 
     internal CancellationToken StopToken => _stop.Token;
+
+    /// <summary>Asks the model for the conversation's title after this answer; <see cref="StopTitleAsync"/> stops it.</summary>
+    internal Task SuggestTitleAsync(Func<CancellationToken, Task> suggest, CancellationToken stopping)
+    {
+        var both = CancellationTokenSource.CreateLinkedTokenSource(_titleStop.Token, stopping);
+        _titling = suggest(both.Token).ContinueWith(_ => both.Dispose(), TaskScheduler.Default);
+        return _titling;
+    }
+
+    /// <summary>
+    /// Stops the title being written, if one is: it holds the conversation's cached tokens, which the next question
+    /// should read from rather than read the conversation again beside it. True when a title was stopped unwritten.
+    /// </summary>
+    internal async Task<bool> StopTitleAsync()
+    {
+        var titling = _titling;
+        if (titling.IsCompleted)
+        {
+            return false;
+        }
+
+        await _titleStop.CancelAsync();
+        await titling;
+        return true;
+    }
 
     public void Stop()
     {

@@ -107,30 +107,31 @@ public sealed class ChatSessionTests : ChatPageContext
     }
 
     /// <summary>
-    /// The title holds the conversation's cached tokens while it is written; a question sent meanwhile starts after it
-    /// (instead of reading the whole conversation again beside it), with nothing of it lost.
+    /// The title holds the conversation's cached tokens while it is written; a question sent meanwhile stops it and is
+    /// answered at once (instead of reading the whole conversation again beside it), and the title is asked for after
+    /// that answer.
     /// </summary>
     [Fact]
-    public async Task A_question_sent_while_the_title_is_written_is_answered_after_it()
+    public async Task A_question_sent_while_the_title_is_written_is_answered_at_once_and_the_title_comes_after_it()
     {
         var session = NewSession();
         await session.SendAsync("first question", new ChatSettings());
+        var id = session.ConversationId!.Value;
         Engine.Write("first answer");
         Engine.EndAnswer();
-        await Eventually.WaitUntilAsync(() => Engine.Requests.Count == 2);
+        await Eventually.WaitUntilAsync(() => Engine.Requests.Count == 2 && Engine.ActiveGenerations == 1);
 
-        var sending = session.SendAsync("second question", new ChatSettings());
-        await Task.Delay(200);
-        Assert.False(sending.IsCompleted);
-        Assert.Equal(2, Engine.Requests.Count);
-
-        Engine.Write("Two questions");
-        Engine.EndAnswer();
-        Assert.Null(await sending);
+        Assert.Null(await session.SendAsync("second question", new ChatSettings()).WaitAsync(TimeSpan.FromSeconds(10)));
         await Eventually.WaitUntilAsync(() => Engine.Requests.Count == 3);
+        Assert.Contains("second question", Engine.Requests[2].Prompt.Text);
         Engine.Write("second answer");
         Engine.EndAnswer();
-        await Eventually.WaitUntilAsync(() => session.Messages.Count == 4 && session.Messages[^1].State == BubbleState.Completed);
+        await Eventually.WaitUntilAsync(() => Engine.Requests.Count == 4);
+        Assert.Contains("second answer", Engine.Requests[3].Prompt.Text);
+        Engine.Write("Two questions");
+        Engine.EndAnswer();
+
+        await Eventually.WaitUntilAsync(async () => (await StoredAsync(id)).Title == "Two questions");
         Assert.Equal(["first question", "first answer", "second question", "second answer"], session.Messages.Select(m => m.Content));
     }
 
