@@ -31,7 +31,8 @@ public sealed class ConversationTitler(
             // The instruction follows the exchange as the model has just read and written it, so the prompt cache holds
             // all but the instruction: the title reads a few tokens rather than the exchange again, and a follow-up
             // sent the moment the answer ends does not wait behind it.
-            var asked = prepared.Prompt.Turns;
+            // A continued answer's prompt ends with the answer as it was: the whole answer takes its place.
+            var asked = prepared.Prompt.Turns[^1].Role == ChatTurn.Assistant ? prepared.Prompt.Turns.SkipLast(1).ToList() : prepared.Prompt.Turns;
             var prompt = prompts.Build(model, asked[0].Content, [.. asked.Skip(1), new ChatTurn(ChatTurn.Assistant, answer)], TitleInstruction, TitleTokens);
             if (prompt.Turns.Count < asked.Count + 2)
             {
