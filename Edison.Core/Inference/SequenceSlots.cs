@@ -2,12 +2,15 @@ using LLama.Native;
 
 namespace Edison.Core.Inference;
 
+/// <summary>The sequence a prompt gets, how many of its first tokens need not be read, and the idle sequence whose cells it starts as a copy of, if any.</summary>
+internal readonly record struct TakenSequence(LLamaSeqId Id, int Reused, LLamaSeqId? CopyOf = null);
+
 /// <summary>
 /// The KV sequences of one context and what each holds: running a request, idle with the tokens of an answer that
 /// ended (the prompt cache: a request that starts with those tokens reads only what follows them), or empty. A
-/// request takes the idle sequence it shares the longest prefix with; else an empty one, lowest id first (a batch is
+/// request takes the idle sequence of its own conversation going on; else an empty one, lowest id first (a batch is
 /// fastest over neighbouring ids, see <see cref="DecodeLoop"/>); else the idle one used least recently, which is
-/// emptied for it.
+/// emptied for it. A prompt that starts as another idle sequence does (a system prompt) starts as a copy of its cells.
 /// </summary>
 internal sealed class SequenceSlots
 {
@@ -31,11 +34,12 @@ internal sealed class SequenceSlots
     /// A sequence for a prompt, and how many of its first tokens are in the sequence already. The caller removes the
     /// sequence's cells from that position on (all of them when it is 0) before it feeds the rest.
     /// </summary>
-    public (LLamaSeqId Id, int Reused) Take(ReadOnlySpan<LLamaToken> prompt)
+    public TakenSequence Take(ReadOnlySpan<LLamaToken> prompt)
     {
-        // The same conversation going on (most of what a sequence holds is the prompt's start) reuses its sequence;
-        // another that merely shares a system prompt with it takes an empty one rather than end that conversation's
-        // cache; with none empty, the best match if it saves anything worth it, else the one used least recently.
+        // The same conversation going on (the prompt starts with all of the prompt the sequence read, but for the last
+        // token, which a question answered again reads again) reuses its sequence;
+        // another that merely shares a system prompt with it takes an empty one, or the one used least recently,
+        // rather than end that conversation's cache, and copies the shared start if that saves anything worth it.
         (Slot Slot, int Common)? going = null, empty = null, best = null, oldest = null;
         foreach (var slot in _slots)
         {
@@ -47,7 +51,7 @@ internal sealed class SequenceSlots
             // At least one token is read again: its logits start the answer.
             int common = slot.Tokens is null ? 0 : Math.Max(0, Math.Min(CommonPrefix(slot.Tokens, prompt), prompt.Length - 1));
             var candidate = (slot, common);
-            if (slot.Tokens is { } kept && common >= Math.Max(MinimumReuse, kept.Count / 2) && common > (going?.Common ?? -1))
+            if (slot.Tokens is not null && common >= Math.Max(MinimumReuse, slot.PromptTokens - 1) && common > (going?.Common ?? -1))
             {
                 going = candidate;
             }
@@ -68,26 +72,32 @@ internal sealed class SequenceSlots
             }
         }
 
-        // A sequence taken for what little it shares (the first token, say) is read from the start: that much is not
-        // worth tying the prompt to cells another request left.
-        var (pick, reused) = going ?? empty ?? best ?? (oldest!.Value.Slot, 0);
+        // A start shared for what little it is (the first token, say) is read again: that much is not worth tying the
+        // prompt to cells another request left.
+        var pick = (going ?? empty ?? oldest!.Value).Slot;
+        var taken = going is { } same ? new TakenSequence(pick.Id, same.Common)
+            : best is not { } shared ? new TakenSequence(pick.Id, 0)
+            : shared.Slot == pick ? new TakenSequence(pick.Id, shared.Common)
+            : new TakenSequence(pick.Id, shared.Common, shared.Slot.Id);
         pick.Running = true;
         pick.Tokens = null;
         pick.LastUsed = ++_uses;
-        return (pick.Id, reused);
+        return taken;
     }
 
     /// <summary>
-    /// A sequence's answer ended: it keeps these tokens (what its cells hold) for the next request, or, with nothing
-    /// to keep, is empty. Returns the sequences whose cells must be emptied now: this one when it keeps nothing, or
-    /// the idle one used least recently when more are kept than allowed.
+    /// A sequence's answer ended: it keeps these tokens (what its cells hold, the first <paramref name="promptTokens"/>
+    /// of them its prompt) for the next request, or, with nothing to keep, is empty. Returns the sequences whose cells
+    /// must be emptied now: this one when it keeps nothing, or the idle one used least recently when more are kept than
+    /// allowed.
     /// </summary>
-    public IReadOnlyList<LLamaSeqId> Release(LLamaSeqId id, IReadOnlyList<LLamaToken>? tokens)
+    public IReadOnlyList<LLamaSeqId> Release(LLamaSeqId id, IReadOnlyList<LLamaToken>? tokens, int promptTokens)
     {
         var slot = _slots[(int)id];
         slot.Running = false;
         slot.LastUsed = ++_uses;
         slot.Tokens = _keep > 0 && tokens is { Count: > 0 } ? tokens : null;
+        slot.PromptTokens = promptTokens;
         if (slot.Tokens is null)
         {
             return [id];
@@ -124,6 +134,9 @@ internal sealed class SequenceSlots
 
         /// <summary>The tokens an idle sequence's cells hold, in order; null when it holds none worth keeping.</summary>
         public IReadOnlyList<LLamaToken>? Tokens { get; set; }
+
+        /// <summary>How many of <see cref="Tokens"/> are the prompt the sequence read; the rest are its answer.</summary>
+        public int PromptTokens { get; set; }
 
         public long LastUsed { get; set; }
     }

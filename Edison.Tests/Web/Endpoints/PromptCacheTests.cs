@@ -202,6 +202,37 @@ public sealed class PromptCacheTests
     }
 
     /// <summary>
+    /// A new conversation whose system prompt another one holds starts from a copy of those cells: it reads only what
+    /// follows them, answers as it would with nothing cached, and the other conversation keeps all of its own.
+    /// </summary>
+    [Fact]
+    public async Task A_new_conversation_starts_from_a_copy_of_the_system_prompt_another_holds()
+    {
+        async Task<List<(string Answer, int Prompt, int Cached, int Completion)>> RunAsync(bool cache)
+        {
+            await using var edison = Edison(cache);
+            var client = await edison.CreateReadyClientAsync();
+            var moon = new List<object> { new { role = "system", content = SharedSystem }, new { role = "user", content = "a story about the moon" } };
+            var turns = new List<(string, int, int, int)> { await CompleteAsync(client, moon) };
+            turns.Add(await CompleteAsync(client, [new { role = "system", content = SharedSystem }, new { role = "user", content = "a story about the sea" }]));
+            moon.Add(new { role = "assistant", content = turns[0].Item1 });
+            moon.Add(new { role = "user", content = "go on" });
+            turns.Add(await CompleteAsync(client, moon));
+            return turns;
+        }
+
+        var with = await RunAsync(cache: true);
+        var without = await RunAsync(cache: false);
+
+        Assert.Equal(without.Select(t => t.Answer), with.Select(t => t.Answer));
+        Assert.Equal(0, with[0].Cached);
+        Assert.True(with[1].Cached >= 16 && with[1].Cached < with[1].Prompt, $"the second conversation found {with[1].Cached} of {with[1].Prompt} prompt tokens in the cache");
+        Assert.True(
+            with[2].Cached >= with[0].Prompt + with[0].Completion - 1,
+            $"the first conversation's next turn found {with[2].Cached} tokens in the cache; its first turn was {with[0].Prompt} + {with[0].Completion}");
+    }
+
+    /// <summary>
     /// Memories (and web results) go into a stored conversation's turn and come back with it; a client that keeps the
     /// history would never send them back, so its turns get none: its next turn then starts as this one did.
     /// </summary>
