@@ -228,17 +228,7 @@ internal sealed class DecodeLoop
     private Sequence Open(GenerationJob job, LLamaToken[] prompt, bool keepable = true)
     {
         var sampler = _samplers.Create(job.Request);
-        var (id, reused, copyOf) = _slots.Take(prompt);
-        if (copyOf is { } source)
-        {
-            // Each sequence has a KV stream of its own, which llama.cpp copies whole: 30-40 ms on the benchmark model,
-            // against 250-360 ms to read a 70-token system prompt again.
-            _context.NativeHandle.MemorySequenceRemove(id, -1, -1);
-            _context.NativeHandle.MemorySequenceCopy(source, id, -1, -1);
-        }
-
-        _context.NativeHandle.MemorySequenceRemove(id, reused, -1);
-
+        var (id, reused, _) = _slots.Take(prompt).PrepareCells(_context.NativeHandle);
         _counters.Started();
         return new Sequence(job, id, prompt, sampler, new StreamingTokenDecoder(_context)) { PromptFed = reused, Position = reused, CachedTokens = reused, Keepable = keepable };
     }

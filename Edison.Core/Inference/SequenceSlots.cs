@@ -3,7 +3,23 @@ using LLama.Native;
 namespace Edison.Core.Inference;
 
 /// <summary>The sequence a prompt gets, how many of its first tokens need not be read, and the idle sequence whose cells it starts as a copy of, if any.</summary>
-internal readonly record struct TakenSequence(LLamaSeqId Id, int Reused, LLamaSeqId? CopyOf = null);
+internal readonly record struct TakenSequence(LLamaSeqId Id, int Reused, LLamaSeqId? CopyOf = null)
+{
+    /// <summary>Makes the sequence's cells hold the prompt's first <see cref="Reused"/> tokens and nothing after them.</summary>
+    public TakenSequence PrepareCells(SafeLLamaContextHandle context)
+    {
+        if (CopyOf is { } source)
+        {
+            // Each sequence has a KV stream of its own, which llama.cpp copies whole: 30-40 ms on the benchmark model,
+            // against 250-360 ms to read a 70-token system prompt again.
+            context.MemorySequenceRemove(Id, -1, -1);
+            context.MemorySequenceCopy(source, Id, -1, -1);
+        }
+
+        context.MemorySequenceRemove(Id, Reused, -1);
+        return this;
+    }
+}
 
 /// <summary>
 /// The KV sequences of one context and what each holds: running a request, idle with the tokens of an answer that
