@@ -47,8 +47,8 @@ internal sealed class SequenceSlots
     public bool HasFree => _slots.Any(slot => !slot.Running);
 
     /// <summary>
-    /// A sequence for a prompt, and how many of its first tokens are in the sequence already. The caller removes the
-    /// sequence's cells from that position on (all of them when it is 0) before it feeds the rest.
+    /// A sequence for a prompt, how many of its first tokens need not be read, and where those cells come from; the
+    /// caller has <see cref="TakenSequence.PrepareCells"/> make the cells so before it feeds the rest.
     /// </summary>
     public TakenSequence Take(ReadOnlySpan<LLamaToken> prompt)
     {
@@ -91,10 +91,10 @@ internal sealed class SequenceSlots
         // A start shared for what little it is (the first token, say) is read again: that much is not worth tying the
         // prompt to cells another request left.
         var pick = (going ?? empty ?? oldest!.Value).Slot;
-        var taken = going is { } same ? new TakenSequence(pick.Id, same.Common)
-            : best is not { } shared ? new TakenSequence(pick.Id, 0)
-            : shared.Slot == pick ? new TakenSequence(pick.Id, shared.Common)
-            : new TakenSequence(pick.Id, shared.Common, shared.Slot.Id);
+        var source = going ?? best;
+        var taken = source is { } shared
+            ? new TakenSequence(pick.Id, shared.Common, shared.Slot == pick ? null : shared.Slot.Id)
+            : new TakenSequence(pick.Id, 0);
         pick.Running = true;
         pick.Tokens = null;
         pick.LastUsed = ++_uses;
