@@ -36,7 +36,8 @@ public sealed class ConversationTitler(
             var prompt = prompts.Build(model, asked[0].Content, [.. asked.Skip(1), new ChatTurn(ChatTurn.Assistant, answer)], TitleInstruction, TitleTokens);
             if (prompt.Turns.Count < asked.Count + 2)
             {
-                // The exchange fills the context: without it the model has nothing to name.
+                // Fitting left out part of what was said: the model would name less than the conversation, from a prompt
+                // the cache does not hold.
                 return;
             }
 

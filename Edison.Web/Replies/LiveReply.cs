@@ -17,7 +17,9 @@ public sealed class LiveReply
     private readonly CancellationTokenSource _stop = new();
     private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _titleStop = new();
-    private Task _titling = Task.CompletedTask;
+
+    // Set by the reply's own run, read by the next question's start on another thread.
+    private volatile Task _titling = Task.CompletedTask;
     private string? _textSnapshot;
 
     internal LiveReply(PreparedChat prepared, IReadOnlyList<string> images)
