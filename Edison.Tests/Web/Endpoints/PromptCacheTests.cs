@@ -43,8 +43,7 @@ public sealed class PromptCacheTests
     {
         await using var edison = Edison(cache: true);
         var client = await edison.CreateReadyClientAsync();
-        var earlier = await client.PostAsync("/chat", Sse.Json(new { message = "My tortoise Boris eats dandelions", temperature = 0, max_tokens = 8, mode = "chat" }));
-        earlier.EnsureSuccessStatusCode();
+        await RememberTheTortoiseAsync(client);
 
         var id = Guid.NewGuid();
         var first = await client.PostAsync("/chat", Sse.Json(new { message = "What does my tortoise eat?", conversation_id = id, temperature = 0, max_tokens = 24, mode = "chat" }));
@@ -241,8 +240,7 @@ public sealed class PromptCacheTests
     {
         await using var edison = Edison(cache: true);
         var client = await edison.CreateReadyClientAsync();
-        var earlier = await client.PostAsync("/chat", Sse.Json(new { message = "My tortoise Boris eats dandelions", temperature = 0, max_tokens = 8, mode = "chat" }));
-        earlier.EnsureSuccessStatusCode();
+        await RememberTheTortoiseAsync(client);
         var history = new List<object> { new { role = "user", content = "What does my tortoise Boris eat?" } };
 
         var (first, firstPrompt, _, completion) = await CompleteAsync(client, history);
@@ -285,6 +283,10 @@ public sealed class PromptCacheTests
 
         return turns;
     }
+
+    /// <summary>An earlier conversation for the memories to find.</summary>
+    private static async Task RememberTheTortoiseAsync(HttpClient client) =>
+        (await client.PostAsync("/chat", Sse.Json(new { message = "My tortoise Boris eats dandelions", temperature = 0, max_tokens = 8, mode = "chat" }))).EnsureSuccessStatusCode();
 
     private static async Task<(string Answer, int Prompt, int Cached, int Completion)> CompleteAsync(HttpClient client, List<object> messages)
     {
