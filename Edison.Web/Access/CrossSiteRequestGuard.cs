@@ -38,13 +38,21 @@ public sealed class CrossSiteRequestGuard(RequestDelegate next, IOptions<CorsOri
     private bool IsAllowed(HttpRequest request)
     {
         var origin = request.Headers.Origin.ToString();
+        var site = request.Headers["Sec-Fetch-Site"].ToString();
+        if (origin == "null")
+        {
+            // An opaque origin comes from a sandboxed frame, or from a page whose referrer policy hides it; only the
+            // browser's own word that the page is Edison's lets it through.
+            return site == "same-origin";
+        }
+
         if (origin.Length > 0)
         {
             return IsSameOrigin(origin, request.Host) || (AccessMiddleware.IsApi(request.Path) && _allowedOrigins.Contains(origin));
         }
 
         // No Origin: not a cross-origin fetch; a browser still says where a plain GET (an <img>, say) came from.
-        return request.Headers["Sec-Fetch-Site"].ToString() is "" or "same-origin" or "none";
+        return site is "" or "same-origin" or "none";
     }
 
     /// <summary>

@@ -3,7 +3,8 @@ namespace Edison.Web.Access;
 /// <summary>
 /// Headers on every response that keep the page inert whatever reaches it: a Content-Security-Policy that runs
 /// only Edison's own scripts (no inline or remote script, no plug-ins), fetches only from Edison itself (images also
-/// as data URLs, for attachments), connects only to Edison (the Blazor circuit), and lets no other site frame it.
+/// as data URLs, for attachments), connects only to Edison (the Blazor circuit), lets no other site frame it, and
+/// tells no other site which page linked to it.
 /// Inline styles stay allowed: Blazor and MudBlazor set style attributes and theme variables at run time, and
 /// rendered answers carry no styles but table alignment.
 /// </summary>
@@ -22,7 +23,8 @@ public sealed class SecurityHeaders(RequestDelegate next)
             headers.ContentSecurityPolicy = ContentSecurityPolicy;
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
-            headers["Referrer-Policy"] = "no-referrer";
+            // Not no-referrer: under it Chromium sends "Origin: null" with the page's own form posts (sign-in).
+            headers["Referrer-Policy"] = "same-origin";
             return Task.CompletedTask;
         }, context.Response);
         return next(context);

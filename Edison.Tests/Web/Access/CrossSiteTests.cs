@@ -37,6 +37,7 @@ public sealed class CrossSiteTests(CrossSiteTests.Host host) : IClassFixture<Cro
         { "JSON POST from another site", "POST", "/chat", "application/json", $"Origin: {Evil}|Sec-Fetch-Site: cross-site|Sec-Fetch-Mode: cors", 403 },
         { "JSON POST from another port on this machine", "POST", "/chat", "application/json", "Origin: http://localhost:3000|Sec-Fetch-Site: same-site", 403 },
         { "JSON POST from a sandboxed frame", "POST", "/chat", "application/json", "Origin: null|Sec-Fetch-Site: cross-site", 403 },
+        { "JSON POST from an opaque origin that does not say its site", "POST", "/chat", "application/json", "Origin: null", 403 },
         { "text/plain POST without an Origin", "POST", "/chat", "text/plain", null, 415 },
         { "form POST without an Origin", "POST", "/chat/stream", "application/x-www-form-urlencoded", null, 415 },
         { "multipart POST without an Origin", "POST", "/v1/chat/completions", "multipart/form-data; boundary=x", null, 415 },
@@ -158,7 +159,7 @@ public sealed class CrossSiteTests(CrossSiteTests.Host host) : IClassFixture<Cro
         Assert.Contains("object-src 'none'", policy);
         Assert.DoesNotContain("unsafe-eval", policy);
         Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
-        Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
+        Assert.Equal("same-origin", response.Headers.GetValues("Referrer-Policy").Single());
     }
 
     [Fact]
