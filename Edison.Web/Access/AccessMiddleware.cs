@@ -4,7 +4,8 @@ namespace Edison.Web.Access;
 
 /// <summary>
 /// With API keys in force: <c>/chat</c>, <c>/v1</c> and <c>/api</c> need <c>Authorization: Bearer &lt;key&gt;</c>
-/// (401 otherwise, in the endpoint family's error shape; an address that keeps sending wrong keys gets 429); the page
+/// (401 otherwise, in the endpoint family's error shape; an address that keeps sending wrong keys gets 429 for them,
+/// never for the right key); the page
 /// and its Blazor connection are open to a browser on this machine and ask everyone else to sign in with a key.
 /// Health, metrics, static files and CORS preflights stay open.
 /// </summary>
@@ -24,15 +25,22 @@ public sealed class AccessMiddleware(RequestDelegate next, ApiKeyRing keys, Fail
         var path = context.Request.Path;
         if (IsApi(path))
         {
-            if (failures.RetryAfter(context) is { } wait)
+            var presented = BearerKey(context.Request);
+            if (!keys.TryIdentify(presented, out var fingerprint))
             {
-                await TooManyFailuresAsync(context, wait);
-                return;
-            }
+                // Only a wrong key counts: a request with none guesses nothing, and counting it would let anything
+                // that shares the owner's address lock the owner out.
+                if (presented is not null)
+                {
+                    if (failures.RetryAfter(context) is { } wait)
+                    {
+                        await TooManyFailuresAsync(context, wait);
+                        return;
+                    }
 
-            if (!keys.TryIdentify(BearerKey(context.Request), out var fingerprint))
-            {
-                failures.Failed(context);
+                    failures.Failed(context);
+                }
+
                 await RejectAsync(context);
                 return;
             }

@@ -6,8 +6,9 @@ namespace Edison.Web.Access;
 
 /// <summary>
 /// Counts wrong keys per client address (sign-in and bearer alike): past <see cref="AccessOptions.FailedAttemptsPerMinute"/>
-/// an address is answered 429 until its minute is up, whether its next key is right or not, so keys cannot be guessed
-/// at speed.
+/// an address's wrong keys are answered 429 until its minute is up, so keys cannot be guessed at speed. The right key
+/// is never refused: the address may be shared with others (a proxy, another process on this machine), and they must
+/// not be able to lock the owner out.
 /// </summary>
 public sealed class FailedAccessLimiter : IDisposable
 {

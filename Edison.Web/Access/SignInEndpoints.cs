@@ -36,14 +36,14 @@ public static class SignInEndpoints
             return Page(returnUrl, NeedsHttps, StatusCodes.Status403Forbidden);
         }
 
-        if (failures.RetryAfter(context) is { } wait)
-        {
-            context.Response.Headers.RetryAfter = wait;
-            return Page(returnUrl, $"Too many wrong keys from this address; try again in {wait} s.", StatusCodes.Status429TooManyRequests);
-        }
-
         if (!keys.TryIdentify(form["key"].ToString(), out var fingerprint))
         {
+            if (failures.RetryAfter(context) is { } wait)
+            {
+                context.Response.Headers.RetryAfter = wait;
+                return Page(returnUrl, $"Too many wrong keys from this address; try again in {wait} s.", StatusCodes.Status429TooManyRequests);
+            }
+
             failures.Failed(context);
             return Page(returnUrl, "That is not a valid API key for this Edison.", StatusCodes.Status401Unauthorized);
         }

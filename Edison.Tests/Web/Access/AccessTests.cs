@@ -136,27 +136,38 @@ public sealed class AccessTests(AccessTests.Keyed keyed) : IClassFixture<AccessT
     }
 
     [Fact]
-    public async Task An_address_that_keeps_sending_wrong_keys_is_answered_429_even_with_the_right_one()
+    public async Task Only_wrong_keys_count_toward_429_and_the_right_key_is_never_locked_out()
     {
         var settings = Keys();
         settings["Edison:Access:FailedAttemptsPerMinute"] = "3";
         await using var edison = new EdisonFactory(TestModels.Greeting, settings: settings);
         var client = await edison.CreateReadyClientAsync();
 
-        var refused = new List<HttpStatusCode>();
-        for (int i = 0; i < 3; i++)
+        var withoutKey = new List<HttpStatusCode>();
+        for (int i = 0; i < 11; i++)
         {
-            refused.Add((await SendAsync(client, "GET", "/api/conversations", $"guess-{i}")).StatusCode);
+            withoutKey.Add((await SendAsync(client, "GET", "/api/conversations", key: null)).StatusCode);
         }
 
-        var blocked = await SendAsync(client, "GET", "/api/conversations", Key);
-        var openAi = await SendAsync(client, "GET", "/v1/models", Key);
+        var ownerAfterAnonymous = await SendAsync(client, "GET", "/api/conversations", Key);
+        var guesses = new List<HttpStatusCode>();
+        for (int i = 0; i < 4; i++)
+        {
+            guesses.Add((await SendAsync(client, "GET", "/api/conversations", $"guess-{i}")).StatusCode);
+        }
 
-        Assert.All(refused, status => Assert.Equal(HttpStatusCode.Unauthorized, status));
+        var blocked = await SendAsync(client, "GET", "/api/conversations", "guess-4");
+        var openAi = await SendAsync(client, "GET", "/v1/models", "guess-5");
+        var ownerAfterGuesses = await SendAsync(client, "GET", "/api/conversations", Key);
+
+        Assert.All(withoutKey, status => Assert.Equal(HttpStatusCode.Unauthorized, status));
+        Assert.Equal(HttpStatusCode.OK, ownerAfterAnonymous.StatusCode);
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests], guesses);
         Assert.Equal(HttpStatusCode.TooManyRequests, blocked.StatusCode);
         Assert.InRange(int.Parse(blocked.Headers.GetValues("Retry-After").Single()), 1, 60);
         Assert.Contains("Too many wrong API keys", (await blocked.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
         Assert.Equal("rate_limit_exceeded", (await openAi.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetProperty("type").GetString());
+        Assert.Equal(HttpStatusCode.OK, ownerAfterGuesses.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health")).StatusCode);
     }
 

@@ -61,7 +61,7 @@ public sealed class SignInTests
     }
 
     [Fact]
-    public async Task Sign_in_attempts_are_limited_per_address()
+    public async Task Wrong_keys_at_sign_in_are_limited_per_address_and_the_right_key_still_signs_in()
     {
         var settings = Keys(Key);
         settings["Edison:Access:FailedAttemptsPerMinute"] = "2";
@@ -70,13 +70,16 @@ public sealed class SignInTests
         await EdisonFactory.WaitUntilReadyAsync(browser);
 
         var guesses = new[] { await browser.PostAsync("/signin", Form("guess-1", "/")), await browser.PostAsync("/signin", Form("guess-2", "/")) };
-        var blocked = await browser.PostAsync("/signin", Form(Key, "/"));
+        var blocked = await browser.PostAsync("/signin", Form("guess-3", "/"));
+        var owner = await browser.PostAsync("/signin", Form(Key, "/"));
 
         Assert.All(guesses, g => Assert.Equal(HttpStatusCode.Unauthorized, g.StatusCode));
         Assert.Equal(HttpStatusCode.TooManyRequests, blocked.StatusCode);
         Assert.Contains("Too many wrong keys", await blocked.Content.ReadAsStringAsync());
         Assert.True(blocked.Headers.Contains("Retry-After"));
         Assert.False(blocked.Headers.Contains("Set-Cookie"));
+        Assert.Equal(HttpStatusCode.Redirect, owner.StatusCode);
+        Assert.Contains(owner.Headers.GetValues("Set-Cookie"), c => c.StartsWith("edison_auth=", StringComparison.Ordinal));
     }
 
     [Fact]
