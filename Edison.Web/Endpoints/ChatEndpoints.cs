@@ -65,7 +65,8 @@ public static class ChatEndpoints
 
     /// <summary>
     /// A resumable answer from where the client left it (<c>Last-Event-ID</c>, or <c>?last_event_id=</c>): what it
-    /// missed, then the rest as it is written. 404 when the conversation has no answer running or just ended.
+    /// missed, then the rest as it is written. 404 when the conversation has no answer running or just ended; 204 when
+    /// the client has seen all of a finished one, which tells an EventSource that reconnects after the done to stop.
     /// </summary>
     private static async Task<IResult> ResumeAsync(
         HttpContext http,
@@ -81,26 +82,36 @@ public static class ChatEndpoints
             throw new ChatRequestException($"Last-Event-ID \"{lastSeen}\" is not an event id (a number).");
         }
 
+        int lastSeenId = lastSeen.Length > 0 ? int.Parse(lastSeen, CultureInfo.InvariantCulture) : 0;
+        if (reply.HasEndedBy(lastSeenId))
+        {
+            return TypedResults.NoContent();
+        }
+
         var writer = new ServerSentEventWriter(http.Response, options.Value.PingInterval, time);
-        return await FollowAsync(http, writer, reply, lastSeen.Length > 0 ? int.Parse(lastSeen, CultureInfo.InvariantCulture) : 0);
+        return await FollowAsync(http, writer, reply, lastSeenId);
     }
 
     /// <summary>Stops a resumable (or the page's) answer: it is stored as far as it got, marked stopped.</summary>
     private static IResult Stop(string conversationId, LiveReplies replies)
     {
-        var reply = FindReply(conversationId, replies);
-        if (!replies.Stop(reply.ConversationId))
+        var id = ConversationIdOf(conversationId);
+        if (!replies.Stop(id))
         {
-            throw new ChatRequestException($"Conversation {reply.ConversationId} has no answer being written.", StatusCodes.Status409Conflict);
+            throw new ChatRequestException($"Conversation {id} has no answer being written.", StatusCodes.Status409Conflict);
         }
 
         return TypedResults.Json(new { ok = true, stopped = true }, EdisonJson.Options);
     }
 
-    private static LiveReply FindReply(string conversationId, LiveReplies replies) =>
-        !Guid.TryParse(conversationId, out var id)
-            ? throw new ChatRequestException($"\"{conversationId}\" is not a conversation id (a GUID).")
-            : replies.Find(id) ?? throw new ChatRequestException($"Conversation {id} has no answer being written.", StatusCodes.Status404NotFound);
+    private static LiveReply FindReply(string conversationId, LiveReplies replies)
+    {
+        var id = ConversationIdOf(conversationId);
+        return replies.Find(id) ?? throw new ChatRequestException($"Conversation {id} has no answer being written.", StatusCodes.Status404NotFound);
+    }
+
+    private static Guid ConversationIdOf(string conversationId) =>
+        Guid.TryParse(conversationId, out var id) ? id : throw new ChatRequestException($"\"{conversationId}\" is not a conversation id (a GUID).");
 
     /// <summary>Follows a live reply; the client leaving ends the following, not the reply.</summary>
     private static async Task<IResult> FollowAsync(HttpContext http, ServerSentEventWriter writer, LiveReply reply, int lastSeen)

@@ -38,9 +38,13 @@ public sealed class LiveReplies(ChatPipeline pipeline, ConversationTitler titler
     /// <summary>Tells every page that the stored conversations changed other than by an answer (see <see cref="ConversationLibrary"/>).</summary>
     public void AnnounceConversationsChanged() => ConversationsChanged?.Invoke();
 
-    /// <summary>Tells every page that a conversation is gone: one that shows it moves on.</summary>
+    /// <summary>
+    /// Tells every page that a conversation is gone (one that shows it moves on) and forgets its reply, so that nothing
+    /// of the deleted conversation can be read from a stream any more.
+    /// </summary>
     public void AnnounceDeleted(Guid conversationId)
     {
+        _replies.TryRemove(conversationId, out _);
         Deleted?.Invoke(conversationId);
         ConversationsChanged?.Invoke();
     }

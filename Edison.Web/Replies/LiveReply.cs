@@ -101,9 +101,19 @@ public sealed class LiveReply
         }
     }
 
+    /// <summary>Whether a reader that saw event <paramref name="lastSeen"/> has seen the whole reply: it ended at or before that event.</summary>
+    public bool HasEndedBy(int lastSeen)
+    {
+        lock (_gate)
+        {
+            return Done is not null && lastSeen >= _events.Count;
+        }
+    }
+
     /// <summary>
     /// The events after <paramref name="lastSeen"/> (0 for all), each with its number, then the rest as they come, up
-    /// to and including the done. Cancelling ends the reading, not the reply.
+    /// to and including the done; nothing when the reply ended at or before <paramref name="lastSeen"/>. Cancelling ends
+    /// the reading, not the reply.
     /// </summary>
     public async IAsyncEnumerable<(int Id, ChatEvent Event)> ReadAsync(int lastSeen, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -114,6 +124,11 @@ public sealed class LiveReply
             List<ChatEvent> ready;
             lock (_gate)
             {
+                if (Done is not null && next >= _events.Count)
+                {
+                    yield break;
+                }
+
                 ready = next < _events.Count ? _events.GetRange(next, _events.Count - next) : [];
                 arrival = _next.Task;
             }

@@ -115,6 +115,61 @@ public sealed class ResumableStreamTests(ResumableStreamTests.Host host) : IClas
     }
 
     [Fact]
+    public async Task A_deleted_conversations_finished_answer_cannot_be_read_from_the_stream_any_more()
+    {
+        var id = Guid.NewGuid();
+        var answered = await Sse.ParseAsync(await (await _client.PostAsync(
+            "/chat/stream", Sse.Json(new { message = "go", conversation_id = id, max_tokens = 20, resumable = true }))).Content.ReadAsStreamAsync());
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync($"/chat/stream/{id}")).StatusCode);
+
+        var deleted = await _client.DeleteAsync($"/api/conversations/{id}");
+        var afterwards = await _client.GetAsync($"/chat/stream/{id}");
+
+        Assert.Equal("done", answered[^1].EventType);
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, afterwards.StatusCode);
+        Assert.DoesNotContain("and on", await afterwards.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Resuming_at_or_past_a_finished_answers_last_event_ends_at_once_with_204()
+    {
+        var id = Guid.NewGuid();
+        var answered = await Sse.ParseAsync(await (await _client.PostAsync(
+            "/chat/stream", Sse.Json(new { message = "go", conversation_id = id, max_tokens = 20, resumable = true }))).Content.ReadAsStreamAsync());
+        int lastId = int.Parse(answered[^1].EventId!);
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var statuses = new List<HttpStatusCode>();
+        foreach (var lastSeen in new[] { lastId, lastId + 5 })
+        {
+            var resumed = new HttpRequestMessage(HttpMethod.Get, $"/chat/stream/{id}");
+            resumed.Headers.Add("Last-Event-ID", lastSeen.ToString());
+            using var response = await _client.SendAsync(resumed, timeout.Token);
+            Assert.Empty(await response.Content.ReadAsStringAsync(timeout.Token));
+            statuses.Add(response.StatusCode);
+        }
+
+        var fromBefore = new HttpRequestMessage(HttpMethod.Get, $"/chat/stream/{id}");
+        fromBefore.Headers.Add("Last-Event-ID", (lastId - 1).ToString());
+        var rest = await Sse.ParseAsync(await (await _client.SendAsync(fromBefore, timeout.Token)).Content.ReadAsStreamAsync(timeout.Token));
+
+        Assert.Equal([HttpStatusCode.NoContent, HttpStatusCode.NoContent], statuses);
+        Assert.Equal("done", Assert.Single(rest).EventType);
+    }
+
+    [Fact]
+    public async Task Stop_where_nothing_runs_answers_409_as_the_README_says()
+    {
+        var never = await _client.PostAsync($"/chat/stop/{Guid.NewGuid()}", null);
+        var notAnId = await _client.PostAsync("/chat/stop/not-an-id", null);
+
+        Assert.Equal(HttpStatusCode.Conflict, never.StatusCode);
+        Assert.Contains("no answer being written", (await never.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, notAnId.StatusCode);
+    }
+
+    [Fact]
     public async Task Without_resumable_the_stream_keeps_its_contract_a_disconnect_stops_it_and_nothing_is_stored()
     {
         var id = Guid.NewGuid();
