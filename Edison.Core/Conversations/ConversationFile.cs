@@ -114,10 +114,14 @@ public static class ConversationFile
     /// <summary>Reads a file as it was uploaded (the page's import) and stores it; a file that is not JSON is refused like a bad one.</summary>
     public static async Task<Guid> ImportAsync(IConversationStore store, Stream file, ChatLimits limits, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        using var bytes = new MemoryStream();
+        await file.CopyToAsync(bytes, cancellationToken);
+        var json = bytes.GetBuffer().AsMemory(0, (int)bytes.Length);
+        UnpairedSurrogates.Refuse(json.Span);
         JsonDocument document;
         try
         {
-            document = await JsonDocument.ParseAsync(file, cancellationToken: cancellationToken);
+            document = JsonDocument.Parse(json);
         }
         catch (JsonException)
         {

@@ -90,6 +90,13 @@ public sealed class ExportImportTests(ExportImportTests.Host host) : IClassFixtu
     [InlineData("{\"format\":\"edison.conversation\",\"messages\":[{\"id\":1,\"parent_id\":7,\"role\":\"user\",\"content\":\"x\"}]}", "follows message 7")]
     [InlineData("{\"format\":\"edison.conversation\",\"messages\":[{\"id\":1,\"role\":\"user\",\"content\":\"x\",\"state\":\"odd\"}]}", "the state \"odd\"")]
     [InlineData("{\"messages\": [", "JSON")]
+    [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":\"\\ud800\"}]}", "\"messages[0].content\" holds text that is not valid Unicode")]
+    [InlineData("{\"messages\":[{\"role\":\"\\ud800\",\"content\":\"x\"}]}", "\"messages[0].role\" holds text that is not valid Unicode")]
+    [InlineData("{\"format\":\"edison.conversation\",\"title\":\"\\udc00\",\"messages\":[{\"id\":1,\"role\":\"user\",\"content\":\"x\"}]}", "\"title\" holds text that is not valid Unicode")]
+    [InlineData("{\"format\":\"edison.conversation\",\"messages\":[{\"id\":1,\"role\":\"user\",\"content\":\"x\",\"state\":\"\\ud800\"}]}", "\"messages[0].state\" holds text")]
+    [InlineData("{\"format\":\"edison.conversation\",\"messages\":[{\"id\":1,\"role\":\"user\",\"content\":\"x\",\"state\":\"failed\",\"error\":\"\\ud800\"}]}", "\"messages[0].error\" holds text")]
+    [InlineData("{\"format\":\"edison.conversation\",\"messages\":[{\"id\":1,\"role\":\"user\",\"content\":\"x\",\"images\":[\"\\ud800\"]}]}", "\"messages[0].images[0]\" holds text")]
+    [InlineData("{\"format\":\"\\ud800\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}", "\"format\" holds text")]
     public async Task A_bad_file_gets_a_clear_400_and_creates_nothing(string file, string error)
     {
         int before = (await _client.GetFromJsonAsync<JsonElement>("/api/conversations")).GetArrayLength();
