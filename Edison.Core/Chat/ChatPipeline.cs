@@ -54,11 +54,12 @@ public sealed class ChatPipeline(
         var images = sent.Count == 0 && start.Question?.Images is { } kept ? validator.Images(kept) : sent;
         int maxTokens = CheckAgainst(model, request, images);
         var (text, history) = (start.Text, request.History ?? start.History());
+        int answerRoom = AnswerRoom(maxTokens, model.ContextSize);
+        RefuseUnfittable(model, text, answerRoom);
         var mode = start.Continued?.Details?.Mode is { } written && ChatMode.Find(written) is { } same ? same
             : ChatMode.IsAuto(request.Mode) ? modes.Detect(text).Mode
             : ChatMode.Find(request.Mode)!;
         var systemPrompt = request.SystemPrompt ?? mode.SystemPrompt;
-        int answerRoom = AnswerRoom(maxTokens, model.ContextSize);
         // A client that keeps the history itself (OpenAI-style) is answered from what it sent: memories and web results
         // added to its turn would never reach the history it sends next, so the next prompt would differ from this
         // one at that turn (the prompt cache missing from there) and the model would see them once and then no more.
@@ -247,6 +248,22 @@ public sealed class ChatPipeline(
         }
 
         return maxTokens;
+    }
+
+    /// <summary>
+    /// Refuses a message that cannot fit however it tokenizes: more bytes than the room left for the prompt could hold
+    /// at the vocabulary's longest token. Counting bytes is cheap; reading such a message (mode cues, the tokenizer)
+    /// costs far more than the refusal is worth.
+    /// </summary>
+    private static void RefuseUnfittable(IChatModel model, string message, int answerRoom)
+    {
+        int room = model.ContextSize - answerRoom;
+        long bytes = Encoding.UTF8.GetByteCount(message);
+        if (bytes > (long)room * model.LongestTokenBytes)
+        {
+            throw new ChatRequestException(
+                $"The message is too long for this model: its {bytes} bytes of text need more than the {room} tokens of the context's {model.ContextSize} that are left for it once the answer has room.");
+        }
     }
 
     private static ChatPrompt Fitted(Func<ChatPrompt> build)

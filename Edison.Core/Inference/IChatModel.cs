@@ -18,6 +18,12 @@ public interface IChatModel
     /// <summary>Text that ends an answer when the model's own chat template cannot (the plain fallback format).</summary>
     IReadOnlyList<string> StopStrings { get; }
 
+    /// <summary>
+    /// The most UTF-8 bytes one token stands for: text of more bytes than a number of tokens times this cannot fit in
+    /// them, which is known without tokenizing it.
+    /// </summary>
+    int LongestTokenBytes { get; }
+
     /// <summary>Tokens of plain content, such as a remembered exchange put into a prompt.</summary>
     int CountTokens(string text);
 

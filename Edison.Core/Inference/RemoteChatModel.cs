@@ -37,6 +37,8 @@ public sealed class RemoteChatModel(IOptions<EngineOptions> options, TimeProvide
         remove { }
     }
 
+    public int LongestTokenBytes => BytesPerToken;
+
     public int CountTokens(string text) => (Encoding.UTF8.GetByteCount(text) + BytesPerToken - 1) / BytesPerToken;
 
     public int CountTokens(PromptText prompt) => CountTokens(prompt.Text);

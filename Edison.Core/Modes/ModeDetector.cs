@@ -9,7 +9,8 @@ public sealed record ModeDetection(ChatMode Mode, string Reason);
 /// Picks a mode for "auto" from the message itself, with cues a person can read: code fences, stack traces and
 /// programming terms → code; "step by step", proofs, puzzles and arithmetic → reasoning; plans, drafts and
 /// documents → work; looking things up or acting → agent; anything else → chat. Each cue adds its weight to its
-/// mode; the highest total wins, and a message with no cue is chat.
+/// mode; the highest total wins, and a message with no cue is chat. The cues run without backtracking, in time linear
+/// in the message: a backtracking pattern such as <c>\w+\(</c> rescans a long unbroken run from each of its positions.
 /// </summary>
 public sealed partial class ModeDetector
 {
@@ -58,39 +59,39 @@ public sealed partial class ModeDetector
 
     private sealed record Cue(ChatMode Mode, int Weight, string Reason, Regex Pattern);
 
-    [GeneratedRegex(@"```|^( {4}|\t)\S.*[;{}]\s*$", RegexOptions.Multiline)]
+    [GeneratedRegex(@"```|^( {4}|\t)\S.*[;{}]\s*$", RegexOptions.Multiline | RegexOptions.NonBacktracking)]
     private static partial Regex CodeFence();
 
-    [GeneratedRegex(@"Traceback \(most recent call last\)|^\s+at [\w.<>$`]+\(.*\)|\b\w+(Exception|Error):|\berror (CS|TS|C)\d{3,5}\b|segmentation fault|panicked at|undefined reference to", RegexOptions.Multiline | RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"Traceback \(most recent call last\)|^\s+at [\w.<>$`]+\(.*\)|\b\w+(Exception|Error):|\berror (CS|TS|C)\d{3,5}\b|segmentation fault|panicked at|undefined reference to", RegexOptions.Multiline | RegexOptions.IgnoreCase | RegexOptions.NonBacktracking)]
     private static partial Regex StackTrace();
 
-    [GeneratedRegex(@"=>|\w+\([^)]*\)\s*[{;]|\b(def|fn|func|public|private|static|const|let|var|import|#include|SELECT\s.+\sFROM)\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"=>|\w+\([^)]*\)\s*[{;]|\b(def|fn|func|public|private|static|const|let|var|import|#include|SELECT\s.+\sFROM)\b", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking)]
     private static partial Regex CodeSyntax();
 
-    [GeneratedRegex(@"\b(code|function|method|class|compile[rsd]?|bug|debug|refactor|regex|regular expression|sql|query|python|javascript|typescript|c#|c\+\+|java|rust|golang|api|endpoint|unit tests?|variable|null pointer|stack overflow|git|docker|kubernetes|json|html|css|algorithm|runtime|array|string|loop|recursion|library|framework|linq|async|dotnet|\.net)\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(code|function|method|class|compile[rsd]?|bug|debug|refactor|regex|regular expression|sql|query|python|javascript|typescript|c#|c\+\+|java|rust|golang|api|endpoint|unit tests?|variable|null pointer|stack overflow|git|docker|kubernetes|json|html|css|algorithm|runtime|array|string|loop|recursion|library|framework|linq|async|dotnet|\.net)\b", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking)]
     private static partial Regex ProgrammingTerms();
 
-    [GeneratedRegex(@"\bstep[- ]by[- ]step\b|\bshow (your|the) (work|reasoning)\b|\bthink (it )?through\b|\bexplain your reasoning\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\bstep[- ]by[- ]step\b|\bshow (your|the) (work|reasoning)\b|\bthink (it )?through\b|\bexplain your reasoning\b", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking)]
     private static partial Regex StepByStep();
 
-    [GeneratedRegex(@"\b(prove|proof|theorem|lemma|puzzle|riddle|logic(al)?|deduce|probability|equation|solve|integral|derivative|how many|calculate|compute|prime|factorial|paradox)\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(prove|proof|theorem|lemma|puzzle|riddle|logic(al)?|deduce|probability|equation|solve|integral|derivative|how many|calculate|compute|prime|factorial|paradox)\b", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking)]
     private static partial Regex ReasoningTerms();
 
-    [GeneratedRegex(@"\d+\s*[-+*/^×÷]\s*\d+|\d+\s*%\s*of\s*\d+|\bx\s*=|\bsquare root\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\d+\s*[-+*/^×÷]\s*\d+|\d+\s*%\s*of\s*\d+|\bx\s*=|\bsquare root\b", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking)]
     private static partial Regex Arithmetic();
 
-    [GeneratedRegex(@"\b(draft|e-?mail|memo|report|proposal|agenda|minutes|cover letter|resume|cv|press release|presentation|slides|document|spec(ification)?|contract|invoice|newsletter|job description|announcement|summar(y|ise|ize) (this|the|my))\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(draft|e-?mail|memo|report|proposal|agenda|minutes|cover letter|resume|cv|press release|presentation|slides|document|spec(ification)?|contract|invoice|newsletter|job description|announcement|summar(y|ise|ize) (this|the|my))\b", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking)]
     private static partial Regex WorkDocuments();
 
-    [GeneratedRegex(@"\b(plan|planning|roadmap|schedule|timeline|milestones?|okrs?|strategy|project|deadline|stakeholders?|meeting|quarter(ly)?|budget)\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(plan|planning|roadmap|schedule|timeline|milestones?|okrs?|strategy|project|deadline|stakeholders?|meeting|quarter(ly)?|budget)\b", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking)]
     private static partial Regex Planning();
 
-    [GeneratedRegex(@"\b(look (it |this |that )?up|search (for|the web|online)|google|find (out|me|information)|browse|what does the web say)\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(look (it |this |that )?up|search (for|the web|online)|google|find (out|me|information)|browse|what does the web say)\b", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking)]
     private static partial Regex LookUp();
 
-    [GeneratedRegex(@"\b(latest|news|today'?s|current(ly)?|right now|this week|recent(ly)?|price of|stock price|weather|score of|who won)\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(latest|news|today'?s|current(ly)?|right now|this week|recent(ly)?|price of|stock price|weather|score of|who won)\b", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking)]
     private static partial Regex FreshFacts();
 
-    [GeneratedRegex(@"\b(book (a|me)|order (a|me)|remind me|send (a|an|the) (message|text)|set (a|an) (alarm|reminder|timer)|download|open the|go to|fill (in|out) the form|sign me up|buy)\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(book (a|me)|order (a|me)|remind me|send (a|an|the) (message|text)|set (a|an) (alarm|reminder|timer)|download|open the|go to|fill (in|out) the form|sign me up|buy)\b", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking)]
     private static partial Regex Actions();
 }

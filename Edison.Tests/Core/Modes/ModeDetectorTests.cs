@@ -94,4 +94,25 @@ public sealed class ModeDetectorTests(ITestOutputHelper output)
         Assert.Equal("code", detection.Mode.Name);
         Assert.Equal("a code block", detection.Reason);
     }
+
+    [Theory]
+    [InlineData('a')]
+    [InlineData('7')]
+    [InlineData(' ')]
+    public void A_long_unbroken_run_is_classified_in_linear_time(char filler)
+    {
+        // Every cue is tried at every position of the message: a pattern that backtracks over the run from each of
+        // them takes minutes for a message this long.
+        var message = new string(filler, 100_000);
+        var detector = new ModeDetector();
+        detector.Detect("warm up");
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var detection = detector.Detect(message);
+        bool search = detector.WantsWebSearch(message);
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"took {clock.Elapsed.TotalSeconds:F1} s");
+        Assert.Equal("chat", detection.Mode.Name);
+        Assert.False(search);
+    }
 }
