@@ -279,9 +279,18 @@ public sealed class SqliteConversationStore : IConversationStore
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = "DELETE FROM memories WHERE conversation_id = $id; DELETE FROM conversations WHERE id = $id;";
+        // SQLite runs each ON DELETE CASCADE as a nested trigger: deleting the first message would delete the branch
+        // under it one level deeper per message, past SQLite's limit on a long conversation. Unlinked first, every
+        // message goes with the conversation at one level.
+        command.CommandText =
+            """
+            DELETE FROM memories WHERE conversation_id = $id;
+            UPDATE messages SET parent_id = NULL WHERE conversation_id = $id;
+            DELETE FROM conversations WHERE id = $id;
+            SELECT changes();
+            """;
         command.Parameters.AddWithValue("$id", Key(id));
-        bool deleted = await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+        bool deleted = (long)(await command.ExecuteScalarAsync(cancellationToken))! > 0;
         await transaction.CommitAsync(cancellationToken);
         return deleted;
     }

@@ -322,6 +322,24 @@ public abstract class ConversationStoreContract : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task A_conversation_whose_branch_holds_over_a_thousand_messages_can_be_deleted()
+    {
+        Skip.If(MissingReason is not null, MissingReason);
+        var id = Guid.NewGuid();
+        var start = Clock.GetUtcNow();
+        var messages = Enumerable.Range(1, 1_200)
+            .Select(n => new StoredMessage(n, n == 1 ? null : n - 1, n % 2 == 1 ? ChatTurn.User : ChatTurn.Assistant, $"message {n}", start))
+            .ToList();
+        await Store.CreateAsync(id, "A long talk", messages, shownId: null, CancellationToken.None);
+        Assert.Equal(1_200, (await Store.GetAsync(id, CancellationToken.None))!.Messages.Count);
+
+        Assert.True(await Store.DeleteAsync(id, CancellationToken.None));
+
+        Assert.Null(await Store.GetAsync(id, CancellationToken.None));
+        Assert.Empty(await Store.SearchAsync(["message"], 10, CancellationToken.None));
+    }
+
+    [SkippableFact]
     public async Task A_question_keeps_what_it_was_asked_with_and_only_its_own_words_are_remembered()
     {
         Skip.If(MissingReason is not null, MissingReason);
