@@ -101,13 +101,19 @@ public sealed class SqliteConversationStore : IConversationStore
         long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        if (!place.MayCreateConversation && !await TouchAsync(connection, transaction, id, now, cancellationToken))
+        {
+            throw new ConversationDeletedException(id);
+        }
+
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         string parent = place.HasParent ? "$parent" : "(SELECT shown_id FROM conversations WHERE id = $id)";
         command.CommandText =
             $"""
-            INSERT INTO conversations (id, title, created, updated) VALUES ($id, $title, $now, $now)
-                ON CONFLICT(id) DO UPDATE SET updated = excluded.updated;
+            {(place.MayCreateConversation
+                ? "INSERT INTO conversations (id, title, created, updated) VALUES ($id, $title, $now, $now) ON CONFLICT(id) DO UPDATE SET updated = excluded.updated;"
+                : string.Empty)}
             {(place.QuestionId is null
                 ? $"INSERT INTO messages (conversation_id, parent_id, role, content, created, context, images) VALUES ($id, {parent}, $userRole, $user, $now, $context, $images);"
                 : string.Empty)}
@@ -133,6 +139,17 @@ public sealed class SqliteConversationStore : IConversationStore
         long answerId = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
         await transaction.CommitAsync(cancellationToken);
         return answerId;
+    }
+
+    /// <summary>Marks the conversation updated now; false when it does not exist.</summary>
+    private static async Task<bool> TouchAsync(SqliteConnection connection, SqliteTransaction transaction, Guid id, long now, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "UPDATE conversations SET updated = $now WHERE id = $id;";
+        command.Parameters.AddWithValue("$id", Key(id));
+        command.Parameters.AddWithValue("$now", now);
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
 
     public async Task FinishExchangeAsync(

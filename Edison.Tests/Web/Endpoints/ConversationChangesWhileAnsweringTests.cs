@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Edison.Core.Conversations;
 using Edison.Core.Inference;
 using Edison.Tests.TestSupport;
 using Microsoft.AspNetCore.TestHost;
@@ -9,8 +10,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Edison.Tests.Web.Endpoints;
 
 /// <summary>
-/// A conversation changed by another caller while a plain <c>/chat</c> answers in it: another version shown, another
-/// question answered at once. The test writes each token, so the change lands mid-answer.
+/// A conversation changed by another caller while a plain <c>/chat</c> answers in it: deleted, another version shown,
+/// another question answered at once. The test writes each token, so the change lands mid-answer. Each test has its
+/// own Edison: an answer stopped mid-way leaves the tokens written after it to nobody.
 /// </summary>
 public sealed class ConversationChangesWhileAnsweringTests : IAsyncLifetime
 {
@@ -25,6 +27,27 @@ public sealed class ConversationChangesWhileAnsweringTests : IAsyncLifetime
     }
 
     public async Task DisposeAsync() => await _edison.DisposeAsync();
+
+    [Fact]
+    public async Task Deleting_a_conversation_stops_its_chat_answer_and_the_conversation_does_not_come_back()
+    {
+        var id = await AnsweredAsync(new { message = "my hamster Biscuit naps" }, "Hamsters nap a lot.");
+        var running = _client.PostAsync("/chat", Sse.Json(new { message = "when does Biscuit wake?", conversation_id = id }));
+        await Eventually.WaitUntilAsync(() => _engine.ActiveGenerations == 1);
+        _engine.Write("At ");
+
+        var deleted = await _client.DeleteAsync($"/api/conversations/{id}");
+        _engine.Write("dusk.");
+        _engine.EndAnswer();
+        var answer = await (await running).Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.True(answer.TryGetProperty("stopped", out var stopped) && stopped.GetBoolean(), answer.ToString());
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync($"/api/conversations/{id}")).StatusCode);
+        Assert.DoesNotContain(id, (await _client.GetStringAsync("/api/conversations")));
+        var store = _edison.Services.GetRequiredService<IConversationStore>();
+        Assert.Empty(await store.SearchExchangesAsync(["biscuit"], Guid.Empty, 10, CancellationToken.None));
+    }
 
     [Fact]
     public async Task A_question_is_stored_after_the_answer_it_was_asked_from_when_another_version_is_shown_meanwhile()
