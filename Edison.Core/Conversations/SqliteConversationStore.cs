@@ -165,7 +165,8 @@ public sealed class SqliteConversationStore : IConversationStore
             UPDATE messages SET content = $answer, state = $state, error = $error, details = $details WHERE id = $answerId AND conversation_id = $id;
             UPDATE conversations SET updated = $now WHERE id = $id;
             """ + (AnswerDetails.JoinsMemory(state, details)
-                ? "INSERT INTO memories (user, answer, conversation_id, created) VALUES ($user, $answer, $id, $now);"
+                // The memory index has no foreign key: an answer ending after its conversation was deleted is not remembered.
+                ? "INSERT INTO memories (user, answer, conversation_id, created) SELECT $user, $answer, $id, $now WHERE EXISTS (SELECT 1 FROM conversations WHERE id = $id);"
                 : string.Empty);
         command.Parameters.AddWithValue("$id", Key(id));
         command.Parameters.AddWithValue("$answerId", answerId);

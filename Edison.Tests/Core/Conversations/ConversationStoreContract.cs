@@ -361,6 +361,20 @@ public abstract class ConversationStoreContract : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task An_answer_finished_after_its_conversation_was_deleted_is_not_remembered()
+    {
+        Skip.If(MissingReason is not null, MissingReason);
+        var id = Guid.NewGuid();
+        var begun = await Store.BeginExchangeAsync(id, "My axolotl Mo smiles", context: null, ExchangePlace.AfterShown, CancellationToken.None);
+        Assert.True(await Store.DeleteAsync(id, CancellationToken.None));
+
+        await Store.FinishExchangeAsync(id, begun, "My axolotl Mo smiles", "Axolotls always smile.", MessageState.Completed, null, details: null, CancellationToken.None);
+
+        Assert.Null(await Store.GetAsync(id, CancellationToken.None));
+        Assert.Empty(await Store.SearchExchangesAsync(["axolotl"], Guid.Empty, 10, CancellationToken.None));
+    }
+
+    [SkippableFact]
     public async Task A_question_keeps_what_it_was_asked_with_and_only_its_own_words_are_remembered()
     {
         Skip.If(MissingReason is not null, MissingReason);
