@@ -141,6 +141,10 @@ public sealed class ChatPipeline(
     /// </summary>
     public async IAsyncEnumerable<ChatEvent> RunAsync(PreparedChat prepared, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        // Deleting the conversation stops the answer, whichever transport asked for it.
+        using var running = exchanges.Track(prepared, cancellationToken);
+        cancellationToken = running.Token;
+
         // A continued answer goes on from its last character, whatever it is.
         var answer = new StringBuilder(prepared.Continued?.Content);
         long started = time.GetTimestamp();

@@ -21,23 +21,10 @@ public sealed class ConversationTitler(
     /// </summary>
     public async Task SuggestAsync(PreparedChat prepared, string answer, CancellationToken cancellationToken)
     {
-        if (models.Model is not { IsDemo: false } model)
-        {
-            return;
-        }
-
         try
         {
-            // The instruction follows the exchange as the model has just read and written it, so the prompt cache holds
-            // all but the instruction: the title reads a few tokens rather than the exchange again, and a follow-up
-            // sent the moment the answer ends does not wait behind it.
-            // A continued answer's prompt ends with the answer as it was: the whole answer takes its place.
-            var asked = prepared.Prompt.Turns[^1].Role == ChatTurn.Assistant ? prepared.Prompt.Turns.SkipLast(1).ToList() : prepared.Prompt.Turns;
-            var prompt = prompts.Build(model, asked[0].Content, [.. asked.Skip(1), new ChatTurn(ChatTurn.Assistant, answer)], TitleInstruction, TitleTokens);
-            if (prompt.Turns.Count < asked.Count + 2)
+            if (TitlePrompt(prepared, answer) is not { } prompt)
             {
-                // Fitting left out part of what was said: the model would name less than the conversation, from a prompt
-                // the cache does not hold.
                 return;
             }
 
@@ -69,5 +56,27 @@ public sealed class ConversationTitler(
         {
             logger.LogWarning(e, "No title could be generated for conversation {ConversationId}", prepared.ConversationId);
         }
+    }
+
+    /// <summary>The prompt that asks for the title; null for the demo model or none loaded, and when the exchange does not fit whole.</summary>
+    private ChatPrompt? TitlePrompt(PreparedChat prepared, string answer)
+    {
+        // Held while the prompt is built: a model switch meanwhile cannot free the tokenizer under it.
+        using var lease = models.Acquire();
+        if (lease?.Model is not { IsDemo: false } model)
+        {
+            return null;
+        }
+
+        // The instruction follows the exchange as the model has just read and written it, so the prompt cache holds
+        // all but the instruction: the title reads a few tokens rather than the exchange again, and a follow-up
+        // sent the moment the answer ends does not wait behind it.
+        // A continued answer's prompt ends with the answer as it was: the whole answer takes its place.
+        var asked = prepared.Prompt.Turns[^1].Role == ChatTurn.Assistant ? prepared.Prompt.Turns.SkipLast(1).ToList() : prepared.Prompt.Turns;
+        var prompt = prompts.Build(model, asked[0].Content, [.. asked.Skip(1), new ChatTurn(ChatTurn.Assistant, answer)], TitleInstruction, TitleTokens);
+
+        // Fitting left out part of what was said: the model would name less than the conversation, from a prompt the
+        // cache does not hold.
+        return prompt.Turns.Count < asked.Count + 2 ? null : prompt;
     }
 }

@@ -8,9 +8,16 @@ namespace Edison.Core.Chat;
 /// from the start, and how the answer ended. Writes are not cancelled: once an answer has ended it is stored even if
 /// the client goes away that instant. A write that fails turns the done event into "not saved".
 /// </summary>
-public sealed class ExchangeRecorder(IConversationStore conversations, ILogger<ExchangeRecorder> logger)
+public sealed class ExchangeRecorder(IConversationStore conversations, AnswersInProgress answers, ILogger<ExchangeRecorder> logger)
 {
     private const string NotSaved = "The answer could not be saved. Please try again.";
+
+    /// <summary>
+    /// The answer's cancellation for as long as it runs: <paramref name="cancellationToken"/>, or its conversation being
+    /// deleted, whichever transport asked for it. Dispose it when the answer has ended.
+    /// </summary>
+    public AnswerInProgress Track(PreparedChat prepared, CancellationToken cancellationToken) =>
+        answers.Start(prepared.ConversationId, cancellationToken);
 
     /// <summary>
     /// For an answer kept from the start (<see cref="ExchangeStorage.FromTheStart"/>): stores the question and an answer
@@ -35,6 +42,11 @@ public sealed class ExchangeRecorder(IConversationStore conversations, ILogger<E
 
             return (await conversations.BeginExchangeAsync(prepared.ConversationId, Question(prepared), prepared.Context, prepared.Place, CancellationToken.None), null);
         }
+        catch (ConversationDeletedException)
+        {
+            // Deleted before its question was stored: deleting a conversation stops its answer.
+            return (null, ChatDone.WasStopped());
+        }
         catch (Exception e)
         {
             logger.LogError(e, "Storing the question of conversation {ConversationId} failed", prepared.ConversationId);
@@ -52,6 +64,11 @@ public sealed class ExchangeRecorder(IConversationStore conversations, ILogger<E
                 // The answer is complete: store it even if the client goes away this instant.
                 await conversations.AppendExchangeAsync(
                     prepared.ConversationId, Question(prepared), answer, prepared.Context, prepared.Place, Details(prepared, usage), CancellationToken.None);
+            }
+            catch (ConversationDeletedException)
+            {
+                // Deleted as the answer completed: it is stopped, as it would have been a moment earlier.
+                return ChatDone.WasStopped();
             }
             catch (Exception e)
             {

@@ -51,12 +51,14 @@ public sealed record StartingPoint(string Text, ExchangePlace Place, IReadOnlyLi
             return ContinueFrom(tree, continued, stored?.Id.ToString() ?? request.ConversationId);
         }
 
+        // The exchange goes after the answer the prompt is built from, not whatever is shown by the time it is written
+        // (another version shown meanwhile, another question answered at once in the same conversation).
         switch (request.ParentId)
         {
             case null:
-                return new StartingPoint(message, ExchangePlace.AfterShown, stored?.Messages ?? [], null);
+                return new StartingPoint(message, stored is null ? ExchangePlace.AfterShown : ExchangePlace.After(stored.Messages.LastOrDefault()?.Id), stored?.Messages ?? [], null);
             case 0:
-                return new StartingPoint(Asked(message), ExchangePlace.After(null), [], null);
+                return new StartingPoint(Asked(message), stored is null ? ExchangePlace.AfterShown : ExchangePlace.After(null), [], null);
             case { } id when tree.FirstOrDefault(m => m.Id == id) is { } parent:
                 if (parent.Role == ChatTurn.User)
                 {

@@ -14,6 +14,7 @@ internal static class ConversationsRegistration
             sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.IsPostgres
                 ? ActivatorUtilities.CreateInstance<PostgresConversationStore>(sp)
                 : ActivatorUtilities.CreateInstance<SqliteConversationStore>(sp));
+        services.AddSingleton<AnswersInProgress>();
         services.AddHostedService<DatabaseInitializer>();
         return services;
     }

@@ -3,8 +3,14 @@ namespace Edison.Core.Conversations;
 /// <summary>Where a new exchange goes in a conversation's tree.</summary>
 public readonly record struct ExchangePlace
 {
-    /// <summary>After the answer shown last (at the start of a new conversation): the conversation goes on.</summary>
+    /// <summary>
+    /// After the answer shown last, creating the conversation if it does not exist: how a new conversation starts. Every
+    /// other place is in a conversation that must still exist, so one deleted while it was answered is not created again.
+    /// </summary>
     public static ExchangePlace AfterShown => default;
+
+    /// <summary>Whether the exchange creates its conversation when there is none (see <see cref="AfterShown"/>).</summary>
+    public bool MayCreateConversation => !HasParent && QuestionId is null;
 
     /// <summary>Whether <see cref="ParentId"/> was chosen rather than the answer shown.</summary>
     public bool HasParent { get; private init; }

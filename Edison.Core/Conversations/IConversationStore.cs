@@ -18,16 +18,18 @@ public interface IConversationStore
     Task<Conversation?> GetAsync(Guid id, bool withImages, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Adds the user's message and the completed answer in one transaction, creating the conversation if new; the
-    /// answer becomes the one shown. <paramref name="context"/> is what went with the message into its prompt (see
-    /// <see cref="StoredMessage.Context"/>). Answering a stored question again writes the answer only.
+    /// Adds the user's message and the completed answer in one transaction, creating the conversation if new (see
+    /// <see cref="ExchangePlace.AfterShown"/>); the answer becomes the one shown. <paramref name="context"/> is what went
+    /// with the message into its prompt (see <see cref="StoredMessage.Context"/>). Answering a stored question again
+    /// writes the answer only. Throws <see cref="ConversationDeletedException"/>, writing nothing, when the conversation
+    /// it goes on in no longer exists.
     /// </summary>
     Task AppendExchangeAsync(Guid id, AskedQuestion question, string answer, string? context, ExchangePlace place, AnswerDetails? details, CancellationToken cancellationToken);
 
     /// <summary>
     /// Stores the user's message and an answer still being written (<see cref="MessageState.Answering"/>), creating the
     /// conversation if new, so that the question is kept whatever happens to the answer; the answer becomes the one
-    /// shown. Returns the answer's id.
+    /// shown. Returns the answer's id. Like <see cref="AppendExchangeAsync"/>, refuses a conversation that no longer exists.
     /// </summary>
     Task<long> BeginExchangeAsync(Guid id, AskedQuestion question, string? context, ExchangePlace place, CancellationToken cancellationToken);
 
@@ -37,6 +39,7 @@ public interface IConversationStore
     /// <summary>
     /// Stores how a begun answer ended: its text as far as it got, completed, stopped or failed (with the error). A
     /// completed one joins the memory index unless its details say it is not remembered (see <see cref="AnswerDetails.JoinsMemory"/>).
+    /// Nothing is written when the conversation was deleted meanwhile.
     /// </summary>
     Task FinishExchangeAsync(
         Guid id, long answerId, string userMessage, string answer, string state, string? error, AnswerDetails? details, CancellationToken cancellationToken);

@@ -91,13 +91,24 @@ public sealed class PostgresConversationStore : IConversationStore, IAsyncDispos
         await using var connection = await _source.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         string parent = place.HasParent ? "$5::bigint" : "COALESCE($5::bigint, (SELECT shown_id FROM conversations WHERE id = $1))";
-        await using (var upsert = new NpgsqlCommand(
-            "INSERT INTO conversations (id, title, created, updated) VALUES ($1, $2, $3, $3) ON CONFLICT (id) DO UPDATE SET updated = excluded.updated;",
-            connection,
-            transaction))
+        await using (var conversation = new NpgsqlCommand(null, connection, transaction))
         {
-            Add(upsert.Parameters, id, ConversationTitle.FromMessage(asked.Text), now);
-            await upsert.ExecuteNonQueryAsync(cancellationToken);
+            if (place.MayCreateConversation)
+            {
+                conversation.CommandText =
+                    "INSERT INTO conversations (id, title, created, updated) VALUES ($1, $2, $3, $3) ON CONFLICT (id) DO UPDATE SET updated = excluded.updated;";
+                Add(conversation.Parameters, id, ConversationTitle.FromMessage(asked.Text), now);
+            }
+            else
+            {
+                conversation.CommandText = "UPDATE conversations SET updated = $2 WHERE id = $1;";
+                Add(conversation.Parameters, id, now);
+            }
+
+            if (await conversation.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                throw new ConversationDeletedException(id);
+            }
         }
 
         long questionId = place.QuestionId ?? 0;

@@ -101,13 +101,19 @@ public sealed class SqliteConversationStore : IConversationStore
         long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        if (!place.MayCreateConversation && !await TouchAsync(connection, transaction, id, now, cancellationToken))
+        {
+            throw new ConversationDeletedException(id);
+        }
+
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         string parent = place.HasParent ? "$parent" : "(SELECT shown_id FROM conversations WHERE id = $id)";
         command.CommandText =
             $"""
-            INSERT INTO conversations (id, title, created, updated) VALUES ($id, $title, $now, $now)
-                ON CONFLICT(id) DO UPDATE SET updated = excluded.updated;
+            {(place.MayCreateConversation
+                ? "INSERT INTO conversations (id, title, created, updated) VALUES ($id, $title, $now, $now) ON CONFLICT(id) DO UPDATE SET updated = excluded.updated;"
+                : string.Empty)}
             {(place.QuestionId is null
                 ? $"INSERT INTO messages (conversation_id, parent_id, role, content, created, context, images) VALUES ($id, {parent}, $userRole, $user, $now, $context, $images);"
                 : string.Empty)}
@@ -135,6 +141,17 @@ public sealed class SqliteConversationStore : IConversationStore
         return answerId;
     }
 
+    /// <summary>Marks the conversation updated now; false when it does not exist.</summary>
+    private static async Task<bool> TouchAsync(SqliteConnection connection, SqliteTransaction transaction, Guid id, long now, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "UPDATE conversations SET updated = $now WHERE id = $id;";
+        command.Parameters.AddWithValue("$id", Key(id));
+        command.Parameters.AddWithValue("$now", now);
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
     public async Task FinishExchangeAsync(
         Guid id, long answerId, string userMessage, string answer, string state, string? error, AnswerDetails? details, CancellationToken cancellationToken)
     {
@@ -148,7 +165,8 @@ public sealed class SqliteConversationStore : IConversationStore
             UPDATE messages SET content = $answer, state = $state, error = $error, details = $details WHERE id = $answerId AND conversation_id = $id;
             UPDATE conversations SET updated = $now WHERE id = $id;
             """ + (AnswerDetails.JoinsMemory(state, details)
-                ? "INSERT INTO memories (user, answer, conversation_id, created) VALUES ($user, $answer, $id, $now);"
+                // The memory index has no foreign key: an answer ending after its conversation was deleted is not remembered.
+                ? "INSERT INTO memories (user, answer, conversation_id, created) SELECT $user, $answer, $id, $now WHERE EXISTS (SELECT 1 FROM conversations WHERE id = $id);"
                 : string.Empty);
         command.Parameters.AddWithValue("$id", Key(id));
         command.Parameters.AddWithValue("$answerId", answerId);
@@ -279,9 +297,18 @@ public sealed class SqliteConversationStore : IConversationStore
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = "DELETE FROM memories WHERE conversation_id = $id; DELETE FROM conversations WHERE id = $id;";
+        // SQLite runs each ON DELETE CASCADE as a nested trigger: deleting the first message would delete the branch
+        // under it one level deeper per message, past SQLite's limit on a long conversation. Unlinked first, every
+        // message goes with the conversation at one level.
+        command.CommandText =
+            """
+            DELETE FROM memories WHERE conversation_id = $id;
+            UPDATE messages SET parent_id = NULL WHERE conversation_id = $id;
+            DELETE FROM conversations WHERE id = $id;
+            SELECT changes();
+            """;
         command.Parameters.AddWithValue("$id", Key(id));
-        bool deleted = await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+        bool deleted = (long)(await command.ExecuteScalarAsync(cancellationToken))! > 0;
         await transaction.CommitAsync(cancellationToken);
         return deleted;
     }

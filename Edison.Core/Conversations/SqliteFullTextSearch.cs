@@ -56,11 +56,12 @@ internal sealed class SqliteFullTextSearch(SqliteDatabase database)
         var query = MatchQuery(terms, "OR");
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        // What the user said weighs four times what was answered: it is what they will ask about later.
+        // What the user said weighs four times what was answered: it is what they will ask about later. The index has no
+        // foreign key, so only memories of conversations that still exist are recalled.
         command.CommandText =
             """
             SELECT conversation_id, user, answer, created FROM memories
-            WHERE memories MATCH $query AND conversation_id <> $excluding
+            WHERE memories MATCH $query AND conversation_id <> $excluding AND conversation_id IN (SELECT id FROM conversations)
             ORDER BY bm25(memories, 1.0, 0.25) LIMIT $limit;
             """;
         command.Parameters.AddWithValue("$query", query);

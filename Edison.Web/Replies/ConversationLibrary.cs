@@ -10,7 +10,7 @@ namespace Edison.Web.Replies;
 /// to a new conversation, a deletion. Every open page's list learns of each at once, wherever it was made, and a
 /// conversation deleted while it is being answered stops being answered.
 /// </summary>
-public sealed class ConversationLibrary(IConversationStore store, LiveReplies replies, IOptions<ChatLimits> limits, TimeProvider time)
+public sealed class ConversationLibrary(IConversationStore store, LiveReplies replies, AnswersInProgress answers, IOptions<ChatLimits> limits, TimeProvider time)
 {
     /// <summary>Stores a conversation file (see <see cref="ConversationFile"/>) as a new conversation; a bad file throws <see cref="ChatRequestException"/>.</summary>
     public async Task<Guid> ImportAsync(Stream file, CancellationToken cancellationToken) =>
@@ -24,10 +24,14 @@ public sealed class ConversationLibrary(IConversationStore store, LiveReplies re
     public async Task<Guid?> CopyBranchAsync(Conversation conversation, long messageId, CancellationToken cancellationToken) =>
         await store.CopyBranchAsync(conversation, messageId, cancellationToken) is { } copy ? Announced(copy) : null;
 
-    /// <summary>Stops the conversation's answer, if one is being written, and deletes it; false when there was no such conversation.</summary>
+    /// <summary>
+    /// Stops the conversation's answers, if any are being written (the page's and every API caller's), and deletes it;
+    /// false when there was no such conversation.
+    /// </summary>
     public async Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken)
     {
         replies.Stop(id);
+        answers.StopAll(id);
         bool deleted = await store.DeleteAsync(id, cancellationToken);
         if (deleted)
         {

@@ -322,6 +322,59 @@ public abstract class ConversationStoreContract : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task A_conversation_whose_branch_holds_over_a_thousand_messages_can_be_deleted()
+    {
+        Skip.If(MissingReason is not null, MissingReason);
+        var id = Guid.NewGuid();
+        var start = Clock.GetUtcNow();
+        var messages = Enumerable.Range(1, 1_200)
+            .Select(n => new StoredMessage(n, n == 1 ? null : n - 1, n % 2 == 1 ? ChatTurn.User : ChatTurn.Assistant, $"message {n}", start))
+            .ToList();
+        await Store.CreateAsync(id, "A long talk", messages, shownId: null, CancellationToken.None);
+        Assert.Equal(1_200, (await Store.GetAsync(id, CancellationToken.None))!.Messages.Count);
+
+        Assert.True(await Store.DeleteAsync(id, CancellationToken.None));
+
+        Assert.Null(await Store.GetAsync(id, CancellationToken.None));
+        Assert.Empty(await Store.SearchAsync(["message"], 10, CancellationToken.None));
+    }
+
+    [SkippableFact]
+    public async Task An_exchange_going_on_in_a_deleted_conversation_is_refused_and_the_conversation_stays_gone()
+    {
+        Skip.If(MissingReason is not null, MissingReason);
+        var id = Guid.NewGuid();
+        await Store.AppendExchangeAsync(id, "My ferret Pip hides socks", "Ferrets do.", context: null, ExchangePlace.AfterShown, details: null, CancellationToken.None);
+        var stored = (await Store.GetAsync(id, CancellationToken.None))!.Messages;
+        Assert.True(await Store.DeleteAsync(id, CancellationToken.None));
+
+        await Assert.ThrowsAsync<ConversationDeletedException>(() => Store.AppendExchangeAsync(
+            id, "Where are the socks of Pip?", "Under the sofa.", context: null, ExchangePlace.After(null), details: null, CancellationToken.None));
+        await Assert.ThrowsAsync<ConversationDeletedException>(() => Store.AppendExchangeAsync(
+            id, "And the ferret Pip?", "Asleep.", context: null, ExchangePlace.After(stored[1].Id), details: null, CancellationToken.None));
+        await Assert.ThrowsAsync<ConversationDeletedException>(() => Store.BeginExchangeAsync(
+            id, "My ferret Pip hides socks", context: null, ExchangePlace.AnswerAgain(stored[0].Id), CancellationToken.None));
+
+        Assert.Null(await Store.GetAsync(id, CancellationToken.None));
+        Assert.Empty(await Store.ListAsync(CancellationToken.None));
+        Assert.Empty(await Store.SearchExchangesAsync(["ferret", "socks"], Guid.Empty, 10, CancellationToken.None));
+    }
+
+    [SkippableFact]
+    public async Task An_answer_finished_after_its_conversation_was_deleted_is_not_remembered()
+    {
+        Skip.If(MissingReason is not null, MissingReason);
+        var id = Guid.NewGuid();
+        var begun = await Store.BeginExchangeAsync(id, "My axolotl Mo smiles", context: null, ExchangePlace.AfterShown, CancellationToken.None);
+        Assert.True(await Store.DeleteAsync(id, CancellationToken.None));
+
+        await Store.FinishExchangeAsync(id, begun, "My axolotl Mo smiles", "Axolotls always smile.", MessageState.Completed, null, details: null, CancellationToken.None);
+
+        Assert.Null(await Store.GetAsync(id, CancellationToken.None));
+        Assert.Empty(await Store.SearchExchangesAsync(["axolotl"], Guid.Empty, 10, CancellationToken.None));
+    }
+
+    [SkippableFact]
     public async Task A_question_keeps_what_it_was_asked_with_and_only_its_own_words_are_remembered()
     {
         Skip.If(MissingReason is not null, MissingReason);

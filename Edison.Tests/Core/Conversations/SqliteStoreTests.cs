@@ -28,6 +28,24 @@ public sealed class SqliteStoreTests : ConversationStoreContract
         Assert.Contains("stopped while this answer was being written", answer.Error);
     }
 
+    /// <summary>The memory index has no foreign key: a file may hold memories of a conversation deleted before that was guarded.</summary>
+    [Fact]
+    public async Task A_memory_left_in_the_index_by_a_deleted_conversation_is_never_recalled()
+    {
+        var store = await CreateStoreAsync();
+        await store.InitializeAsync(CancellationToken.None);
+        using (var connection = new SqliteConnection($"Data Source={Path.Combine(_folder.FullName, "edison.db")}"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "INSERT INTO memories (user, answer, conversation_id, created) VALUES ('My gerbil Dot digs', 'Gerbils dig.', $id, 1700000000000);";
+            command.Parameters.AddWithValue("$id", Guid.NewGuid().ToString("D"));
+            command.ExecuteNonQuery();
+        }
+
+        Assert.Empty(await store.SearchExchangesAsync(["gerbil"], Guid.Empty, 10, CancellationToken.None));
+    }
+
     protected override Task<IConversationStore> CreateStoreAsync() => Task.FromResult<IConversationStore>(new SqliteConversationStore(
         Options.Create(new DatabaseOptions()),
         Options.Create(new EdisonOptions { DataPath = _folder.FullName }),

@@ -65,6 +65,22 @@ public sealed class ConversationTests(ConversationTests.Host host) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_conversation_of_over_a_thousand_messages_is_deleted()
+    {
+        var file = JsonSerializer.Serialize(new
+        {
+            messages = Enumerable.Range(1, 1_200).Select(n => new { role = n % 2 == 1 ? "user" : "assistant", content = $"message {n}" }),
+        });
+        var imported = await _client.PostAsync("/api/conversations/import", new StringContent(file, System.Text.Encoding.UTF8, "application/json"));
+        var id = JsonDocument.Parse(await imported.Content.ReadAsStringAsync()).RootElement.GetProperty("conversation_id").GetString();
+
+        var deleted = await _client.DeleteAsync($"/api/conversations/{id}");
+
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync($"/api/conversations/{id}")).StatusCode);
+    }
+
+    [Fact]
     public async Task A_conversation_sent_with_remember_false_is_kept_listed_and_found_by_search()
     {
 
