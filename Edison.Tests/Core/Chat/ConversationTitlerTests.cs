@@ -117,6 +117,8 @@ public sealed class ConversationTitlerTests : IAsyncLifetime
 
         public IReadOnlyList<string> StopStrings => [];
 
+        public int LongestTokenBytes => 1;
+
         public int CountTokens(string text)
         {
             source.Tokenizing();
