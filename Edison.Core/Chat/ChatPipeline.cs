@@ -154,6 +154,7 @@ public sealed class ChatPipeline(
 
         // An answer kept from the start has its question stored first; when that fails, the answer ends there.
         var (answerId, ending) = await exchanges.BeginAsync(prepared);
+        var checkpoints = exchanges.CheckpointsFor(prepared, answerId);
 
         await using (var updates = answers.GetStreamingResponseAsync(prepared.Messages, prepared.Options, cancellationToken).GetAsyncEnumerator(cancellationToken))
         {
@@ -202,9 +203,15 @@ public sealed class ChatPipeline(
                     }
 
                     answer.Append(piece);
+                    checkpoints?.Offer(answer);
                     yield return new ChatText(piece);
                 }
             }
+        }
+
+        if (checkpoints is not null)
+        {
+            await checkpoints.WhenWrittenAsync();
         }
 
         ending = answerId is { } begun

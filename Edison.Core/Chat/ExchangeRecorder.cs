@@ -8,7 +8,7 @@ namespace Edison.Core.Chat;
 /// from the start, and how the answer ended. Writes are not cancelled: once an answer has ended it is stored even if
 /// the client goes away that instant. A write that fails turns the done event into "not saved".
 /// </summary>
-public sealed class ExchangeRecorder(IConversationStore conversations, AnswersInProgress answers, ILogger<ExchangeRecorder> logger)
+public sealed class ExchangeRecorder(IConversationStore conversations, AnswersInProgress answers, TimeProvider time, ILogger<ExchangeRecorder> logger)
 {
     private const string NotSaved = "The answer could not be saved. Please try again.";
 
@@ -53,6 +53,10 @@ public sealed class ExchangeRecorder(IConversationStore conversations, AnswersIn
             return (null, ChatDone.Failed(NotSaved));
         }
     }
+
+    /// <summary>What keeps a begun answer's text as it grows; null for an answer that was not begun in the store.</summary>
+    public AnswerCheckpoints? CheckpointsFor(PreparedChat prepared, long? answerId) =>
+        answerId is { } id ? new AnswerCheckpoints(conversations, prepared.ConversationId, id, time, logger) : null;
 
     /// <summary>Stores a completed answer kept until it completed (<see cref="ExchangeStorage.WhenCompleted"/>) with its question; returns the done event.</summary>
     public async Task<ChatDone> CompleteAsync(PreparedChat prepared, string answer, ChatUsage? usage)

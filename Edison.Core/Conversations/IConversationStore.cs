@@ -37,6 +37,12 @@ public interface IConversationStore
     Task<bool> ShowAsync(Guid id, long leafId, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Keeps the text a begun answer has so far, while it is still being written, so that what was shown of it
+    /// survives Edison being killed; one cheap write, which changes nothing once the answer has ended.
+    /// </summary>
+    Task SaveAnswerSoFarAsync(Guid id, long answerId, string answer, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Stores how a begun answer ended: its text as far as it got, completed, stopped or failed (with the error). A
     /// completed one joins the memory index unless its details say it is not remembered (see <see cref="AnswerDetails.JoinsMemory"/>).
     /// Nothing is written when the conversation was deleted meanwhile.

@@ -161,6 +161,21 @@ public sealed class PostgresConversationStore : IConversationStore, IAsyncDispos
         return answerId;
     }
 
+    public async Task SaveAnswerSoFarAsync(Guid id, long answerId, string answer, CancellationToken cancellationToken)
+    {
+        await using var connection = await _source.OpenConnectionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                Command(
+                    "UPDATE messages SET content = $1 WHERE id = $2 AND conversation_id = $3 AND state = $4;",
+                    answer, answerId, id, MessageState.Answering),
+            },
+        };
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async Task FinishExchangeAsync(
         Guid id, long answerId, string userMessage, string answer, string state, string? error, AnswerDetails? details, CancellationToken cancellationToken)
     {

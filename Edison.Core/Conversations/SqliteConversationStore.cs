@@ -152,6 +152,18 @@ public sealed class SqliteConversationStore : IConversationStore
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
 
+    public async Task SaveAnswerSoFarAsync(Guid id, long answerId, string answer, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE messages SET content = $answer WHERE id = $answerId AND conversation_id = $id AND state = $answering;";
+        command.Parameters.AddWithValue("$id", Key(id));
+        command.Parameters.AddWithValue("$answerId", answerId);
+        command.Parameters.AddWithValue("$answer", answer);
+        command.Parameters.AddWithValue("$answering", MessageState.Answering);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async Task FinishExchangeAsync(
         Guid id, long answerId, string userMessage, string answer, string state, string? error, AnswerDetails? details, CancellationToken cancellationToken)
     {

@@ -43,6 +43,23 @@ public abstract class ConversationStoreContract : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task An_answer_being_written_keeps_its_text_so_far_and_its_end_is_never_overwritten_by_it()
+    {
+        Skip.If(MissingReason is not null, MissingReason);
+        var id = Guid.NewGuid();
+        long answer = await Store.BeginExchangeAsync(id, "Tell me about tides", context: null, ExchangePlace.AfterShown, CancellationToken.None);
+
+        await Store.SaveAnswerSoFarAsync(id, answer, "The moon pulls", CancellationToken.None);
+        var whileWritten = (await Store.GetAsync(id, CancellationToken.None))!.Messages[^1];
+        await Store.FinishExchangeAsync(id, answer, "Tell me about tides", "The moon pulls the sea.", MessageState.Completed, null, details: null, CancellationToken.None);
+        await Store.SaveAnswerSoFarAsync(id, answer, "The moon pulls the", CancellationToken.None);
+        var ended = (await Store.GetAsync(id, CancellationToken.None))!.Messages[^1];
+
+        Assert.Equal(("The moon pulls", MessageState.Answering), (whileWritten.Content, whileWritten.State));
+        Assert.Equal(("The moon pulls the sea.", MessageState.Completed), (ended.Content, ended.State));
+    }
+
+    [SkippableFact]
     public async Task An_exchange_creates_its_conversation_titled_from_the_message_and_later_ones_follow_in_order()
     {
         Skip.If(MissingReason is not null, MissingReason);
