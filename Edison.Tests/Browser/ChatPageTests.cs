@@ -81,6 +81,25 @@ public sealed class ChatPageTests(BrowserFixture fixture) : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task Saved_settings_apply_to_the_next_message_without_a_reload()
+    {
+        Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
+        await OpenWithSettingsAsync(new { streamResponses = true, maxTokens = 3000 });
+
+        await _page.GetByTestId("settings-open").ClickAsync();
+        await _page.GetByTestId("max-tokens").FillAsync("5");
+        await _page.GetByTestId("settings-save").ClickAsync();
+        await Expect(_page.GetByTestId("settings-dialog")).ToHaveCountAsync(0);
+        await _page.GetByTestId("chat-input").FillAsync("only a few words please");
+        await _page.GetByTestId("chat-input").PressAsync("Enter");
+
+        await Expect(LastAnswer).ToHaveAttributeAsync("data-state", "completed");
+        // Five tokens of "and on and on it went", where the settings the page opened with allowed thousands.
+        Assert.InRange((await LastAnswer.Locator(".markdown").InnerTextAsync()).Length, 1, 40);
+        await Expect(LastAnswer.GetByTestId("cut-off")).ToBeVisibleAsync();
+    }
+
+    [SkippableFact]
     public async Task A_conversation_is_in_the_sidebar_and_on_screen_after_a_reload()
     {
         Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
