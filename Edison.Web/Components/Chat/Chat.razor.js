@@ -19,8 +19,8 @@ export function attach(root, input) {
     if (early?.refusedPaste) {
         input.invokeMethodAsync('PasteRefused', early.refusedPaste);
     }
-    if (early?.send) {
-        input.invokeMethodAsync('SendFromKeyboardAsync', box.value);
+    if (early?.send != null) {
+        input.invokeMethodAsync('SendFromKeyboardAsync', early.send);
     }
 
     const list = root.querySelector('.chat-messages');
