@@ -1,0 +1,62 @@
+using System.Text.Json;
+using Microsoft.Playwright;
+
+namespace Edison.Tests.Browser;
+
+/// <summary>A stored conversation opened in real Chromium, by its address or a reload, and used at once.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class OpenedConversationTests(BrowserFixture fixture) : IAsyncLifetime
+{
+    private IBrowserContext _context = null!;
+    private IPage _page = null!;
+
+    public async Task InitializeAsync()
+    {
+        if (fixture.Browser is null)
+        {
+            return;
+        }
+
+        _context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.BaseAddress });
+        _page = await _context.NewPageAsync();
+        _page.SetDefaultTimeout(15_000);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (fixture.Browser is not null)
+        {
+            await _context.DisposeAsync();
+        }
+    }
+
+    [SkippableFact]
+    public async Task After_an_answer_with_a_heading_what_the_person_types_lands_in_the_box()
+    {
+        Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
+        var id = await ImportAsync(("user", "give me a plan"), ("assistant", "# The plan\n\nFirst rest, then walk."));
+
+        await _page.GotoAsync($"/c/{id}");
+        await Expect(_page.Locator(".markdown h1")).ToHaveTextAsync("The plan");
+        await WaitForCircuitAsync();
+        await _page.Keyboard.TypeAsync("and after the walk?");
+
+        await Expect(_page.GetByTestId("chat-input")).ToHaveValueAsync("and after the walk?");
+    }
+
+    private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
+
+    /// <summary>The page's own script is in place once the circuit has started.</summary>
+    private async Task WaitForCircuitAsync() =>
+        await Expect(_page.Locator(".chat-root[data-enhanced=true]")).ToHaveCountAsync(1);
+
+    private async Task<string> ImportAsync(params (string Role, string Content)[] messages)
+    {
+        var imported = await _page.APIRequest.PostAsync("/api/conversations/import", new APIRequestContextOptions
+        {
+            DataObject = new { messages = messages.Select(m => new { role = m.Role, content = m.Content }).ToArray() },
+        });
+        Assert.Equal(201, imported.Status);
+        return JsonDocument.Parse(await imported.TextAsync()).RootElement.GetProperty("conversation_id").GetString()!;
+    }
+}
