@@ -117,6 +117,28 @@ public sealed class ChatPageTests(BrowserFixture fixture) : IAsyncLifetime
         await Expect(_page.GetByTestId("conversation-item").First).ToBeVisibleAsync();
     }
 
+    [SkippableTheory]
+    [InlineData("export", ".md")]
+    [InlineData("export-json", ".json")]
+    public async Task Exporting_downloads_the_conversation_and_the_address_stays_on_it(string button, string extension)
+    {
+        Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
+        await OpenWithSettingsAsync(new { streamResponses = true, maxTokens = 5 });
+        await SendAsync("keep a copy of this");
+        await Expect(LastAnswer).ToHaveAttributeAsync("data-state", "completed");
+        await _page.WaitForFunctionAsync("() => location.pathname.startsWith('/c/')");
+        var address = _page.Url;
+
+        var download = await _page.RunAndWaitForDownloadAsync(() => _page.GetByTestId(button).ClickAsync());
+        var addressAfter = _page.Url;
+
+        // What a person does next with the address: reload it, and see the conversation again.
+        await _page.ReloadAsync();
+        Assert.EndsWith(extension, download.SuggestedFilename);
+        Assert.Equal(address, addressAfter);
+        await Expect(_page.GetByTestId("message").First).ToHaveTextAsync("keep a copy of this");
+    }
+
     [SkippableFact]
     public async Task Enter_sends_and_Shift_Enter_starts_a_new_line()
     {
