@@ -44,11 +44,41 @@ public sealed class OpenedConversationTests(BrowserFixture fixture) : IAsyncLife
         await Expect(_page.GetByTestId("chat-input")).ToHaveValueAsync("and after the walk?");
     }
 
+    [SkippableFact]
+    public async Task A_long_conversation_opened_by_its_address_or_a_reload_shows_its_last_message()
+    {
+        Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
+        var id = await ImportAsync(LongConversation(exchanges: 100));
+        var last = _page.GetByTestId("message").Last;
+
+        await _page.GotoAsync($"/c/{id}");
+        await Expect(_page.GetByTestId("message")).ToHaveCountAsync(200);
+        await WaitForCircuitAsync();
+        await Expect(last).ToContainTextAsync("answer 100 ends here");
+        await Expect(last).ToBeInViewportAsync();
+
+        await _page.ReloadAsync();
+        await WaitForCircuitAsync();
+        await Expect(last).ToContainTextAsync("answer 100 ends here");
+        await Expect(last).ToBeInViewportAsync();
+        await Expect(_page.GetByTestId("message").First).Not.ToBeInViewportAsync();
+    }
+
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 
     /// <summary>The page's own script is in place once the circuit has started.</summary>
     private async Task WaitForCircuitAsync() =>
         await Expect(_page.Locator(".chat-root[data-enhanced=true]")).ToHaveCountAsync(1);
+
+    /// <summary>Questions and answers, each answer a few lines long: far taller than any window.</summary>
+    private static (string Role, string Content)[] LongConversation(int exchanges) =>
+        Enumerable.Range(1, exchanges)
+            .SelectMany(i => new[]
+            {
+                ("user", $"question {i}"),
+                ("assistant", $"{string.Join(" ", Enumerable.Repeat($"answer {i} says a little more.", 12))} answer {i} ends here"),
+            })
+            .ToArray();
 
     private async Task<string> ImportAsync(params (string Role, string Content)[] messages)
     {

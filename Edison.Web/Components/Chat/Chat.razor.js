@@ -23,6 +23,8 @@ export function attach(root, input) {
         input.invokeMethodAsync('SendFromKeyboardAsync', early.send);
     }
 
+    // The list follows its end: a conversation opens at its last message, and an answer is followed as it grows,
+    // until the person scrolls up.
     const list = root.querySelector('.chat-messages');
     if (list) {
         let follow = true;
@@ -34,6 +36,9 @@ export function attach(root, input) {
                 list.scrollTop = list.scrollHeight;
             }
         }).observe(list, { childList: true, subtree: true, characterData: true });
+
+        // A conversation opened by its address or a reload may be shown already, before this was attached.
+        list.scrollTop = list.scrollHeight;
     }
 
     root.addEventListener('click', event => {
