@@ -64,6 +64,39 @@ public sealed class OpenedConversationTests(BrowserFixture fixture) : IAsyncLife
         await Expect(_page.GetByTestId("message").First).Not.ToBeInViewportAsync();
     }
 
+    [SkippableFact]
+    public async Task The_first_click_on_an_early_question_right_after_opening_starts_its_edit()
+    {
+        Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
+        var id = await ImportAsync(LongConversation(exchanges: 30));
+
+        await _page.GotoAsync($"/c/{id}");
+        await WaitForCircuitAsync();
+        await _page.GetByTestId("message").First.GetByTestId("edit-message").ClickAsync();
+
+        await Expect(_page.GetByTestId("edit-box")).ToHaveCountAsync(1);
+        await Expect(_page.GetByTestId("edit-box")).ToBeInViewportAsync();
+    }
+
+    [SkippableFact]
+    public async Task Scrolled_up_a_little_a_click_on_Edit_starts_the_edit()
+    {
+        Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
+        var id = await ImportAsync(LongConversation(exchanges: 30));
+        await _page.GotoAsync($"/c/{id}");
+        await WaitForCircuitAsync();
+        var lastQuestion = _page.Locator("[data-testid=message][data-role=user]").Last;
+        await Expect(lastQuestion).ToBeInViewportAsync();
+
+        // Less than a line up from the end: the list still counts as following its end.
+        await lastQuestion.HoverAsync();
+        await _page.Mouse.WheelAsync(0, -30);
+        await _page.WaitForFunctionAsync("() => { const l = document.querySelector('.chat-messages'); return l.scrollHeight - l.scrollTop - l.clientHeight >= 20; }");
+        await lastQuestion.GetByTestId("edit-message").ClickAsync();
+
+        await Expect(lastQuestion.GetByTestId("edit-box")).ToHaveCountAsync(1);
+    }
+
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 
     /// <summary>The page's own script is in place once the circuit has started.</summary>

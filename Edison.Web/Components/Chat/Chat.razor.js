@@ -28,13 +28,17 @@ export function attach(root, input) {
     const list = root.querySelector('.chat-messages');
     if (list) {
         let follow = true;
+        let height = list.scrollHeight;
         list.addEventListener('scroll', () => {
             follow = list.scrollHeight - list.scrollTop - list.clientHeight < 48;
         });
         new MutationObserver(() => {
-            if (follow) {
+            // Only what changes the list's height moves it: a button's ripple, added on mouse-down, must not pull the
+            // list from under the pointer before mouse-up, or the click misses.
+            if (follow && list.scrollHeight !== height) {
                 list.scrollTop = list.scrollHeight;
             }
+            height = list.scrollHeight;
         }).observe(list, { childList: true, subtree: true, characterData: true });
 
         // A conversation opened by its address or a reload may be shown already, before this was attached.
