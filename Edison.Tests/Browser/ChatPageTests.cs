@@ -81,6 +81,25 @@ public sealed class ChatPageTests(BrowserFixture fixture) : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task Saved_settings_apply_to_the_next_message_without_a_reload()
+    {
+        Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
+        await OpenWithSettingsAsync(new { streamResponses = true, maxTokens = 3000 });
+
+        await _page.GetByTestId("settings-open").ClickAsync();
+        await _page.GetByTestId("max-tokens").FillAsync("5");
+        await _page.GetByTestId("settings-save").ClickAsync();
+        await Expect(_page.GetByTestId("settings-dialog")).ToHaveCountAsync(0);
+        await _page.GetByTestId("chat-input").FillAsync("only a few words please");
+        await _page.GetByTestId("chat-input").PressAsync("Enter");
+
+        await Expect(LastAnswer).ToHaveAttributeAsync("data-state", "completed");
+        // Five tokens of "and on and on it went", where the settings the page opened with allowed thousands.
+        Assert.InRange((await LastAnswer.Locator(".markdown").InnerTextAsync()).Length, 1, 40);
+        await Expect(LastAnswer.GetByTestId("cut-off")).ToBeVisibleAsync();
+    }
+
+    [SkippableFact]
     public async Task A_conversation_is_in_the_sidebar_and_on_screen_after_a_reload()
     {
         Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
@@ -96,6 +115,28 @@ public sealed class ChatPageTests(BrowserFixture fixture) : IAsyncLifetime
         await Expect(_page.GetByTestId("message").Filter(new() { HasText = question })).ToHaveAttributeAsync("data-role", "user");
         await Expect(_page.GetByTestId("message").Nth(1)).ToHaveAttributeAsync("data-role", "assistant");
         await Expect(_page.GetByTestId("conversation-item").First).ToBeVisibleAsync();
+    }
+
+    [SkippableTheory]
+    [InlineData("export", ".md")]
+    [InlineData("export-json", ".json")]
+    public async Task Exporting_downloads_the_conversation_and_the_address_stays_on_it(string button, string extension)
+    {
+        Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
+        await OpenWithSettingsAsync(new { streamResponses = true, maxTokens = 5 });
+        await SendAsync("keep a copy of this");
+        await Expect(LastAnswer).ToHaveAttributeAsync("data-state", "completed");
+        await _page.WaitForFunctionAsync("() => location.pathname.startsWith('/c/')");
+        var address = _page.Url;
+
+        var download = await _page.RunAndWaitForDownloadAsync(() => _page.GetByTestId(button).ClickAsync());
+        var addressAfter = _page.Url;
+
+        // What a person does next with the address: reload it, and see the conversation again.
+        await _page.ReloadAsync();
+        Assert.EndsWith(extension, download.SuggestedFilename);
+        Assert.Equal(address, addressAfter);
+        await Expect(_page.GetByTestId("message").First).ToHaveTextAsync("keep a copy of this");
     }
 
     [SkippableFact]

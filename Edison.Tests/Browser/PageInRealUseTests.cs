@@ -79,6 +79,47 @@ public sealed class PageInRealUseTests(BrowserFixture fixture, ProductionEdisons
     }
 
     [SkippableFact]
+    public async Task What_is_typed_right_after_Enter_in_the_first_moment_after_load_stays_in_the_box()
+    {
+        Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
+        var page = await _context.NewPageAsync();
+        await page.GotoAsync(Writing + "/", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+
+        await page.Keyboard.TypeAsync("the first question", new() { Delay = 15 });
+        await page.Keyboard.PressAsync("Enter");
+        await page.Keyboard.TypeAsync("and a second thought", new() { Delay = 15 });
+
+        await Expect(page.GetByTestId("message").First).ToHaveTextAsync("the first question");
+        await Expect(page.GetByTestId("chat-input")).ToHaveValueAsync("and a second thought");
+        await page.GetByTestId("stop").ClickAsync();
+        await Expect(page.GetByTestId("chat-input")).ToHaveValueAsync("and a second thought");
+    }
+
+    [SkippableTheory]
+    [InlineData(10)]
+    [InlineData(20)]
+    [InlineData(30)]
+    public async Task Enter_pressed_twice_sends_once_and_what_is_typed_next_stays_in_the_box(int millisecondsApart)
+    {
+        Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
+        var page = await _context.NewPageAsync();
+        await page.GotoAsync(Writing + "/");
+        await page.GetByTestId("chat-input").FillAsync("asked once");
+
+        await page.GetByTestId("chat-input").PressAsync("Enter");
+        await page.WaitForTimeoutAsync(millisecondsApart);
+        await page.Keyboard.PressAsync("Enter");
+        await page.Keyboard.TypeAsync("typed next", new() { Delay = 15 });
+
+        await Expect(page.GetByTestId("message").First).ToHaveTextAsync("asked once");
+        await Expect(page.GetByTestId("chat-input")).ToHaveValueAsync("typed next");
+        await page.GetByTestId("stop").ClickAsync();
+        await Expect(Answer(page)).ToHaveAttributeAsync("data-state", "stopped");
+        await Expect(page.GetByTestId("message")).ToHaveCountAsync(2);
+        await Expect(page.GetByTestId("chat-input")).ToHaveValueAsync("typed next");
+    }
+
+    [SkippableFact]
     public async Task A_paste_then_Enter_sends_the_pasted_text_and_a_paste_over_the_limit_is_refused_whole()
     {
         Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);

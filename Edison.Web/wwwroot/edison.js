@@ -1,11 +1,12 @@
 // Before the page is interactive, the message box is a copy the server rendered, and it is replaced when the
-// interactive page starts. Nothing typed in the meantime may be lost: this keeps what the box holds (and whether
-// Enter was pressed), puts it into each new box as it appears, keeps the focus there, and hands over to the page's
-// own script once that is attached (Chat.razor.js calls takeOver). It also refuses, from the first moment, a paste
-// that would make the message longer than Edison accepts (the box's data-max-length): whole, never cut.
+// interactive page starts. Nothing typed in the meantime may be lost: this keeps what the box holds (and what it held
+// when Enter was pressed), puts it into each new box as it appears, keeps the focus there, and hands over to the
+// page's own script once that is attached (Chat.razor.js calls takeOver). It also refuses, from the first moment, a
+// paste that would make the message longer than Edison accepts (the box's data-max-length): whole, never cut.
 (() => {
     const selector = '[data-testid=chat-input]';
-    const early = { text: null, start: 0, end: 0, send: false, done: false, refusedPaste: null };
+    // send: the text the box held when Enter was pressed, what is sent once the page is interactive.
+    const early = { text: null, start: 0, end: 0, send: null, done: false, refusedPaste: null };
     let current = null;
 
     const remember = box => {
@@ -60,7 +61,10 @@
         if (!early.done && event.target.matches?.(selector) && event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
             event.preventDefault();
             remember(event.target);
-            early.send = true;
+            // The first Enter on a message sends it; what is typed after it waits in the box.
+            if (early.send === null && event.target.value.trim() !== '') {
+                early.send = event.target.value;
+            }
         }
     }, true);
 
@@ -92,9 +96,21 @@
             early.done = true;
             observer.disconnect();
             const pending = { send: early.send, refusedPaste: early.refusedPaste };
-            early.send = false;
+            early.send = null;
             early.refusedPaste = null;
             return pending;
         },
     };
 })();
+
+// Once a message is sent, the box lets go of it here, in the browser, which alone knows what the box holds by now:
+// what was typed after the message stays, and a box changed in some other way is left as it is.
+window.edisonBox = {
+    removeSent(box, sent) {
+        if (!box?.value.startsWith(sent)) {
+            return;
+        }
+        box.value = box.value.slice(sent.length);
+        box.dispatchEvent(new Event('input', { bubbles: true }));
+    },
+};

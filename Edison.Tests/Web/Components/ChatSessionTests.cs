@@ -1,6 +1,7 @@
 using Edison.Core.Conversations;
 using Edison.Tests.TestSupport;
 using Edison.Web.Components.Chat;
+using Edison.Web.Replies;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Edison.Tests.Web.Components;
@@ -198,6 +199,47 @@ public sealed class ChatSessionTests : ChatPageContext
         var prepared = Services.GetRequiredService<Edison.Web.Replies.LiveReplies>().Find(session.ConversationId!.Value)!.Prepared;
         Assert.Same(prepared.Prompt.Formatted, Engine.Requests[0].Prompt);
         Engine.EndAnswer();
+    }
+
+    [Fact]
+    public async Task A_page_moving_to_another_conversation_while_an_answer_starts_in_the_one_it_leaves_does_not_follow_that_answer()
+    {
+        var library = Services.GetRequiredService<ConversationLibrary>();
+        var left = await ImportAsync(library, "asked in the conversation left");
+        var opened = await ImportAsync(library, "asked in the conversation opened");
+        var store = GatedConversationStore.Wrap(Services.GetRequiredService<IConversationStore>(), out var gate);
+        using var page = new ChatSession(Services.GetRequiredService<LiveReplies>(), store, library, Clock);
+        var other = NewSession();
+        await page.OpenAsync(left, CancellationToken.None);
+        await other.OpenAsync(left, CancellationToken.None);
+        var read = new TaskCompletionSource();
+        gate.Hold(opened, read.Task);
+
+        // The page is reading the conversation it moves to when another tab asks in the one it leaves.
+        var opening = page.OpenAsync(opened, CancellationToken.None);
+        Assert.Null(await other.SendAsync("a new question in the conversation left", new ChatSettings()));
+        read.SetResult();
+        await opening;
+
+        Assert.Equal(opened, page.ConversationId);
+        Assert.Equal("asked in the conversation opened", page.Messages[0].Content);
+        Assert.False(page.IsReplying);
+        Assert.Null(await page.SendAsync("a question in the conversation opened", new ChatSettings()));
+        Assert.Equal("a question in the conversation opened", page.Messages[^2].Content);
+        Assert.True(page.IsReplying);
+        page.Stop();
+        await Eventually.WaitUntilAsync(() => page.Messages[^1].State == BubbleState.Stopped);
+        other.Stop();
+        await Eventually.WaitUntilAsync(() => Engine.ActiveGenerations == 0);
+    }
+
+    private static async Task<Guid> ImportAsync(ConversationLibrary library, string question)
+    {
+        using var file = System.Text.Json.JsonDocument.Parse(System.Text.Json.JsonSerializer.Serialize(new
+        {
+            messages = new[] { new { role = "user", content = question }, new { role = "assistant", content = "an answer" } },
+        }));
+        return await library.ImportAsync(file.RootElement, CancellationToken.None);
     }
 
     private ChatSession NewSession() => Services.CreateScope().ServiceProvider.GetRequiredService<ChatSession>();

@@ -19,21 +19,30 @@ export function attach(root, input) {
     if (early?.refusedPaste) {
         input.invokeMethodAsync('PasteRefused', early.refusedPaste);
     }
-    if (early?.send) {
-        input.invokeMethodAsync('SendFromKeyboardAsync', box.value);
+    if (early?.send != null) {
+        input.invokeMethodAsync('SendFromKeyboardAsync', early.send);
     }
 
+    // The list follows its end: a conversation opens at its last message, and an answer is followed as it grows,
+    // until the person scrolls up.
     const list = root.querySelector('.chat-messages');
     if (list) {
         let follow = true;
+        let height = list.scrollHeight;
         list.addEventListener('scroll', () => {
             follow = list.scrollHeight - list.scrollTop - list.clientHeight < 48;
         });
         new MutationObserver(() => {
-            if (follow) {
+            // Only what changes the list's height moves it: a button's ripple, added on mouse-down, must not pull the
+            // list from under the pointer before mouse-up, or the click misses.
+            if (follow && list.scrollHeight !== height) {
                 list.scrollTop = list.scrollHeight;
             }
+            height = list.scrollHeight;
         }).observe(list, { childList: true, subtree: true, characterData: true });
+
+        // A conversation opened by its address or a reload may be shown already, before this was attached.
+        list.scrollTop = list.scrollHeight;
     }
 
     root.addEventListener('click', event => {

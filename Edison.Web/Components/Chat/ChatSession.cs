@@ -168,7 +168,13 @@ public sealed class ChatSession : IDisposable
 
         // A reply that ended just after the conversation was read still shows, from the reply, how it ended.
         var live = _replies.Find(conversationId) is { } reply && (reply.IsRunning || answering) ? reply : null;
-        ConversationId = conversation?.Id ?? (live is not null ? conversationId : null);
+        lock (_followingGate)
+        {
+            // While the conversation was read the page still showed the one it leaves, and followed any answer started
+            // there meanwhile: it lets that go as it moves.
+            Unfollow();
+            ConversationId = conversation?.Id ?? (live is not null ? conversationId : null);
+        }
 
         // The live reply's question and answer are stored as it runs; they are shown from the reply instead.
         _bubbles.ShowStored(live is not null && answering ? messages.Take(messages.Count - 2).ToList() : messages);
@@ -230,13 +236,7 @@ public sealed class ChatSession : IDisposable
     }
 
     /// <summary>Another page started a reply in the conversation shown here: show it too.</summary>
-    private void OnReplyStarted(LiveReply reply)
-    {
-        if (reply.ConversationId == ConversationId)
-        {
-            ShowReply(reply);
-        }
-    }
+    private void OnReplyStarted(LiveReply reply) => ShowReply(reply);
 
     private void OnConversationsChanged() => ConversationsChanged?.Invoke();
 
@@ -265,8 +265,9 @@ public sealed class ChatSession : IDisposable
         var answer = new ChatBubble(ChatTurn.Assistant, reply.Text, BubbleState.Waiting);
         lock (_followingGate)
         {
-            // This page's own start and the announcement of it (through Started, on another thread) both arrive here.
-            if (_following?.Reply == reply)
+            // This page's own start and the announcement of it (through Started, on another thread) both arrive here,
+            // as do the answers of every other conversation; checked under the lock the page moves under.
+            if (_following?.Reply == reply || reply.ConversationId != ConversationId)
             {
                 return;
             }
