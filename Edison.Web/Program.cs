@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Edison.Core;
+using Edison.Core.Conversations;
 using Edison.Core.Inference;
 using Edison.Web;
 using Edison.Web.Access;
@@ -38,10 +39,12 @@ try
     // stack trace: a setting Edison cannot use is one line saying which and how to fix it.
     app.Services.GetRequiredService<IStartupValidator>().Validate();
     var models = app.Services.GetRequiredService<ModelHost>();
+    var database = app.Services.GetRequiredService<DatabaseInitializer>();
     await app.RunAsync();
 
-    // A model that could not be loaded stops the host; the exit code tells scripts and service managers.
-    return models.State == ModelState.Failed ? 1 : 0;
+    // A model that could not be loaded, or a database that cannot be used, stops the host; the exit code tells
+    // scripts and service managers.
+    return models.State == ModelState.Failed || database.Failure is not null ? 1 : 0;
 }
 catch (Exception e) when (SettingFailures(e) is { } failures)
 {

@@ -15,7 +15,8 @@ internal static class ConversationsRegistration
                 ? ActivatorUtilities.CreateInstance<PostgresConversationStore>(sp)
                 : ActivatorUtilities.CreateInstance<SqliteConversationStore>(sp));
         services.AddSingleton<AnswersInProgress>();
-        services.AddHostedService<DatabaseInitializer>();
+        services.AddSingleton<DatabaseInitializer>();
+        services.AddHostedService(sp => sp.GetRequiredService<DatabaseInitializer>());
         return services;
     }
 }

@@ -9,6 +9,9 @@ namespace Edison.Core.Conversations;
 /// <summary>Conversations in a SQLite file (WAL mode), created with its folder on first start.</summary>
 public sealed class SqliteConversationStore : IConversationStore
 {
+    private const int SqliteCorrupt = 11;
+    private const int SqliteNotADatabase = 26;
+
     private readonly SqliteDatabase _database;
     private readonly SqliteFullTextSearch _search;
     private readonly TimeProvider _time;
@@ -23,9 +26,21 @@ public sealed class SqliteConversationStore : IConversationStore
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         _database.CreateFolder();
-        await using var connection = await _database.OpenAsync(cancellationToken);
-        await SqliteSchema.UpgradeAsync(connection, cancellationToken);
-        await MarkInterruptedAsync(connection, cancellationToken);
+        try
+        {
+            await using var connection = await _database.OpenAsync(cancellationToken);
+            await SqliteSchema.UpgradeAsync(connection, cancellationToken);
+            await MarkInterruptedAsync(connection, cancellationToken);
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is SqliteCorrupt or SqliteNotADatabase)
+        {
+            // SQLite says "SQLite Error 26: 'file is not a database'.": the words between the quotes are the reason.
+            var reason = e.Message.Split('\'') is { Length: >= 3 } parts ? parts[1] : e.Message;
+            throw new DatabaseUnusableException(
+                $"The database \"{_database.File}\" is damaged or cut short ({reason}): restore it from a " +
+                "backup, or move it (with its -wal and -shm files) out of the way and Edison starts with an empty one.",
+                e);
+        }
     }
 
     /// <summary>One process owns a SQLite file: an answer still marked as being written was cut short when Edison stopped.</summary>

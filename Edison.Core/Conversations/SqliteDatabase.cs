@@ -13,6 +13,9 @@ internal sealed class SqliteDatabase(DatabaseOptions database, EdisonOptions edi
         ForeignKeys = true,
     }.ToString();
 
+    /// <summary>The file, as a person finds it (or the connection's data source when it is not a file).</summary>
+    public string File => new SqliteConnectionStringBuilder(_connectionString).DataSource is { Length: > 0 } source ? Path.GetFullPath(source) : _connectionString;
+
     /// <summary>The folder of a database file, made on first start.</summary>
     public void CreateFolder()
     {

@@ -28,6 +28,33 @@ public sealed class SqliteStoreTests : ConversationStoreContract
         Assert.Contains("stopped while this answer was being written", answer.Error);
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(40)]
+    public async Task Running_Edison_on_a_database_cut_short_exits_with_code_1_and_one_line_naming_the_file(int keptFraction)
+    {
+        var store = await CreateStoreAsync();
+        await store.InitializeAsync(CancellationToken.None);
+        for (int i = 0; i < 200; i++)
+        {
+            await store.AppendExchangeAsync(Guid.NewGuid(), $"Question {i} about tides and the moon", new string('x', 2000), null, ExchangePlace.AfterShown, null, CancellationToken.None);
+        }
+
+        SqliteConnection.ClearAllPools();
+        var file = Path.Combine(_folder.FullName, "edison.db");
+        var whole = await File.ReadAllBytesAsync(file);
+        await File.WriteAllBytesAsync(file, whole[..(whole.Length / keptFraction)]);
+
+        var (exit, output) = await EdisonProcess.RunAsync(
+            ["--urls", "http://127.0.0.1:0"],
+            new Dictionary<string, string> { ["Edison__Model__Path"] = TestModels.Greeting, ["Edison__DataPath"] = _folder.FullName });
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"The database \"{file}\" is damaged or cut short", output);
+        Assert.Contains("restore it from a backup", output);
+        Assert.DoesNotContain("   at ", output);
+    }
+
     /// <summary>The memory index has no foreign key: a file may hold memories of a conversation deleted before that was guarded.</summary>
     [Fact]
     public async Task A_memory_left_in_the_index_by_a_deleted_conversation_is_never_recalled()
