@@ -1,10 +1,12 @@
 using Edison.Core.Chat;
+using Edison.Core.Conversations;
 using Edison.Core.Telemetry;
 using OpenTelemetry.Metrics;
 using Edison.Web.Components.Chat;
 using Edison.Web.Endpoints;
 using Edison.Web.Markdown;
 using Edison.Web.Replies;
+using Microsoft.AspNetCore.Diagnostics;
 using MudBlazor.Services;
 
 namespace Edison.Web;
@@ -62,8 +64,17 @@ public static class EdisonWebExtensions
     public static WebApplication UseEdisonErrors(this WebApplication app)
     {
         app.UseExceptionHandler(errors => errors.Run(context =>
-            ErrorResponse.For(context, "Edison hit an unexpected error; it has been logged.", StatusCodes.Status500InternalServerError)
-                .ExecuteAsync(context)));
+        {
+            // The database not answering is a passing state a client can wait out, not an error of Edison's.
+            if (context.Features.Get<IExceptionHandlerFeature>()?.Error is { } error && StoreUnavailable.Is(error))
+            {
+                context.Response.Headers.RetryAfter = "5";
+                return ErrorResponse.For(context, StoreUnavailable.Message, StatusCodes.Status503ServiceUnavailable).ExecuteAsync(context);
+            }
+
+            return ErrorResponse.For(context, "Edison hit an unexpected error; it has been logged.", StatusCodes.Status500InternalServerError)
+                .ExecuteAsync(context);
+        }));
         app.UseStatusCodePages(pages =>
         {
             var context = pages.HttpContext;

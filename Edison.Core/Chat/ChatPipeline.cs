@@ -46,8 +46,7 @@ public sealed class ChatPipeline(
 
         // A new conversation has no history to look up. The model reads the history as text: only a question answered
         // again (or the one whose answer is continued) is asked with its stored images.
-        var stored = request.ConversationId is null ? null
-            : await conversations.GetAsync(conversationId, withImages: request.ParentId is not null || request.ContinueId is not null, cancellationToken);
+        var stored = request.ConversationId is null ? null : await ReadConversationAsync(conversationId, request, cancellationToken);
         var start = StartingPoint.From(request, stored, message);
 
         // A stored question answered again is asked with the images it was sent with.
@@ -238,6 +237,20 @@ public sealed class ChatPipeline(
         }
 
         throw new InvalidOperationException("The pipeline ended without a done event.");
+    }
+
+    /// <summary>The conversation the request goes on; a database that does not answer refuses the request, losing nothing.</summary>
+    private async Task<Conversation?> ReadConversationAsync(Guid id, ChatRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await conversations.GetAsync(id, withImages: request.ParentId is not null || request.ContinueId is not null, cancellationToken);
+        }
+        catch (Exception e) when (StoreUnavailable.Is(e))
+        {
+            logger.LogError(e, "Reading conversation {ConversationId} failed", id);
+            throw new ChatRequestException(StoreUnavailable.Message, ChatRequestException.Unavailable);
+        }
     }
 
     private IModelLease AcquireModel() => models.Acquire() ?? throw new ChatRequestException(
