@@ -59,13 +59,21 @@ public sealed class LiveReplies(ChatPipeline pipeline, ConversationTitler titler
     public async Task<LiveReply> StartAsync(ChatRequest request, CancellationToken cancellationToken)
     {
         var id = Guid.TryParse(request.ConversationId, out var given) ? given : Guid.NewGuid();
-        if (Find(id) is { IsRunning: true } || !_starting.TryAdd(id, 0))
+
+        // Claimed before the running reply is looked for: a start that ends between the two has its reply in place
+        // before it lets go of the claim, so two questions never both find the conversation free.
+        if (!_starting.TryAdd(id, 0))
         {
-            throw new ChatRequestException("This conversation is being answered already; wait for the answer, or stop it first.", StatusCodes.Status409Conflict);
+            throw AlreadyAnswering();
         }
 
         try
         {
+            if (Find(id) is { IsRunning: true })
+            {
+                throw AlreadyAnswering();
+            }
+
             // A title being written gives way to the question, which is answered at once from the cached conversation;
             // the title is asked for again after its answer.
             bool wantsTitle = Find(id) is { } previous && await previous.StopTitleAsync();
@@ -81,6 +89,9 @@ public sealed class LiveReplies(ChatPipeline pipeline, ConversationTitler titler
             _starting.TryRemove(id, out _);
         }
     }
+
+    private static ChatRequestException AlreadyAnswering() =>
+        new("This conversation is being answered already; wait for the answer, or stop it first.", StatusCodes.Status409Conflict);
 
     /// <summary>Stops the conversation's running reply, for every page that shows it; false when none runs.</summary>
     public bool Stop(Guid conversationId)
