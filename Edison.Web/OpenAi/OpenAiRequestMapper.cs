@@ -27,7 +27,7 @@ public static class OpenAiRequestMapper
         var turns = new List<(string Role, string Text, IReadOnlyList<string> Images)>();
         for (int i = 0; i < messages.Count; i++)
         {
-            var message = messages[i];
+            var message = messages[i] ?? throw new ChatRequestException($"\"messages[{i}]\" must be a message object, not null.");
             var (text, images) = ReadContent(message.Content, $"messages[{i}].content");
             switch (message.Role)
             {

@@ -59,6 +59,7 @@ public sealed class OpenAiWireTests(OpenAiWireTests.Host host) : IClassFixture<O
     [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stop\":[\"\\ud800\"]}", "\"stop[0]\" holds text that is not valid Unicode")]
     [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":{\"url\":\"\\ud800\"}}]}]}", "\"messages[0].content[0].image_url.url\" holds text that is not valid Unicode")]
     [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"\\ud800\"}]}]}", "\"messages[0].content[0].type\" holds text that is not valid Unicode")]
+    [InlineData("{\"messages\":[null]}", "\"messages[0]\" must be a message object")]
     public async Task A_bad_request_is_a_400_OpenAI_error_object(string body, string expected)
     {
         var response = await _client.PostAsync("/v1/chat/completions", new StringContent(body, Encoding.UTF8, "application/json"));
