@@ -38,7 +38,8 @@ public interface IConversationStore
 
     /// <summary>
     /// Keeps the text a begun answer has so far, while it is still being written, so that what was shown of it
-    /// survives Edison being killed; one cheap write, which changes nothing once the answer has ended.
+    /// survives Edison being killed (read back as the answer's content); one cheap write, outside the full-text index,
+    /// which changes nothing once the answer has ended.
     /// </summary>
     Task SaveAnswerSoFarAsync(Guid id, long answerId, string answer, CancellationToken cancellationToken);
 

@@ -50,7 +50,7 @@ public sealed class PostgresConversationStore : IConversationStore, IAsyncDispos
     {
         await using var command = _source.CreateCommand(
             """
-            SELECT c.title, c.updated, c.shown_id, m.id, m.parent_id, m.role, m.content, m.created, m.state, m.error, m.context, m.details,
+            SELECT c.title, c.updated, c.shown_id, m.id, m.parent_id, m.role, COALESCE(m.draft, m.content), m.created, m.state, m.error, m.context, m.details,
                 CASE WHEN $2 THEN m.images END
             FROM conversations c LEFT JOIN messages m ON m.conversation_id = c.id
             WHERE c.id = $1 ORDER BY m.id;
@@ -169,7 +169,7 @@ public sealed class PostgresConversationStore : IConversationStore, IAsyncDispos
             BatchCommands =
             {
                 Command(
-                    "UPDATE messages SET content = $1 WHERE id = $2 AND conversation_id = $3 AND state = $4;",
+                    "UPDATE messages SET draft = $1 WHERE id = $2 AND conversation_id = $3 AND state = $4;",
                     answer, answerId, id, MessageState.Answering),
             },
         };
@@ -187,7 +187,7 @@ public sealed class PostgresConversationStore : IConversationStore, IAsyncDispos
             BatchCommands =
             {
                 Command(
-                    "UPDATE messages SET content = $1, state = $2, error = $3::text, details = $6::text WHERE id = $4 AND conversation_id = $5;",
+                    "UPDATE messages SET content = $1, draft = NULL, state = $2, error = $3::text, details = $6::text WHERE id = $4 AND conversation_id = $5;",
                     answer, state, (object?)error ?? DBNull.Value, answerId, id, (object?)details?.ToJson() ?? DBNull.Value),
                 Command("UPDATE conversations SET updated = $1 WHERE id = $2;", now, id),
             },

@@ -61,6 +61,8 @@ internal static class PostgresSchema
             CREATE INDEX IF NOT EXISTS conversations_title_search ON conversations USING gin(to_tsvector('english', title));
             -- How each answer was made (mode, cut off, sources); answers stored before this have none kept.
             ALTER TABLE messages ADD COLUMN IF NOT EXISTS details text;
+            -- The text of an answer being written, kept as it grows apart from its (indexed) content.
+            ALTER TABLE messages ADD COLUMN IF NOT EXISTS draft text;
             -- Conversations become trees, once: a stored conversation is one branch, each message following the one before.
             UPDATE messages SET parent_id = previous.id
                 FROM (SELECT id AS child, LAG(id) OVER (PARTITION BY conversation_id ORDER BY id) AS id FROM messages) previous

@@ -47,7 +47,7 @@ public sealed class SqliteConversationStore : IConversationStore
     private static async Task MarkInterruptedAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE messages SET state = $failed, error = $error WHERE state = $answering;";
+        command.CommandText = "UPDATE messages SET state = $failed, error = $error, content = COALESCE(draft, content), draft = NULL WHERE state = $answering;";
         command.Parameters.AddWithValue("$failed", MessageState.Failed);
         command.Parameters.AddWithValue("$error", MessageState.InterruptedError);
         command.Parameters.AddWithValue("$answering", MessageState.Answering);
@@ -75,7 +75,7 @@ public sealed class SqliteConversationStore : IConversationStore
         await using var command = connection.CreateCommand();
         command.CommandText =
             """
-            SELECT c.title, c.updated, c.shown_id, m.id, m.parent_id, m.role, m.content, m.created, m.state, m.error, m.context, m.details,
+            SELECT c.title, c.updated, c.shown_id, m.id, m.parent_id, m.role, COALESCE(m.draft, m.content), m.created, m.state, m.error, m.context, m.details,
                 CASE WHEN $withImages THEN m.images END
             FROM conversations c LEFT JOIN messages m ON m.conversation_id = c.id
             WHERE c.id = $id ORDER BY m.id;
@@ -171,7 +171,7 @@ public sealed class SqliteConversationStore : IConversationStore
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE messages SET content = $answer WHERE id = $answerId AND conversation_id = $id AND state = $answering;";
+        command.CommandText = "UPDATE messages SET draft = $answer WHERE id = $answerId AND conversation_id = $id AND state = $answering;";
         command.Parameters.AddWithValue("$id", Key(id));
         command.Parameters.AddWithValue("$answerId", answerId);
         command.Parameters.AddWithValue("$answer", answer);
@@ -189,7 +189,7 @@ public sealed class SqliteConversationStore : IConversationStore
         command.Transaction = transaction;
         command.CommandText =
             """
-            UPDATE messages SET content = $answer, state = $state, error = $error, details = $details WHERE id = $answerId AND conversation_id = $id;
+            UPDATE messages SET content = $answer, draft = NULL, state = $state, error = $error, details = $details WHERE id = $answerId AND conversation_id = $id;
             UPDATE conversations SET updated = $now WHERE id = $id;
             """ + (AnswerDetails.JoinsMemory(state, details)
                 // The memory index has no foreign key: an answer ending after its conversation was deleted is not remembered.

@@ -8,7 +8,7 @@ namespace Edison.Core.Conversations;
 /// </summary>
 internal static class SqliteSchema
 {
-    public const int SchemaVersion = 8;
+    public const int SchemaVersion = 9;
 
     public static async Task UpgradeAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
@@ -138,6 +138,13 @@ internal static class SqliteSchema
         {
             // The images a question was sent with; questions stored before this had theirs dropped.
             await ExecuteAsync(connection, "ALTER TABLE messages ADD COLUMN images TEXT;", cancellationToken, transaction);
+        }
+
+        if (version < 9)
+        {
+            // The text of an answer being written, kept as it grows apart from its content: content is full-text
+            // indexed, and re-indexing the whole answer several times a second would cost the model its CPU.
+            await ExecuteAsync(connection, "ALTER TABLE messages ADD COLUMN draft TEXT;", cancellationToken, transaction);
         }
 
         await ExecuteAsync(connection, $"PRAGMA user_version = {SchemaVersion};", cancellationToken, transaction);
