@@ -23,6 +23,7 @@ public sealed class ControlTokens
         Answers = answers;
         var vocabulary = weights.Vocab;
         var found = new List<(string, LLamaToken)>();
+        int longest = 1;
         for (int id = 0; id < vocabulary.Count; id++)
         {
             LLamaToken token = id;
@@ -30,13 +31,21 @@ public sealed class ControlTokens
             {
                 found.Add((text, token));
             }
+
+            // Asked with no room, llama.cpp says how many bytes the piece takes.
+            longest = Math.Max(longest, (int)weights.NativeHandle.TokenToSpan(token, [], 0, special: false));
         }
+
+        LongestPieceBytes = longest;
 
         // Longest first, as llama.cpp matches them: "<|im_start|>" before a shorter token it starts with.
         _byLength = [.. found.OrderByDescending(t => t.Item1.Length)];
     }
 
     public AnswerTokens Answers { get; }
+
+    /// <summary>The most UTF-8 bytes one token of text stands for (see <see cref="IChatModel.LongestTokenBytes"/>).</summary>
+    public int LongestPieceBytes { get; }
 
     public LLamaToken[] Tokenize(PromptText prompt)
     {

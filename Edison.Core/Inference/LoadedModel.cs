@@ -54,24 +54,11 @@ public sealed class LoadedModel(LLamaWeights weights, ModelParams parameters, st
     /// <summary>The prompt as one string for the multimodal tokenizer, its content unable to spell control tokens.</summary>
     public string ToInertText(PromptText prompt) => _controlTokens.ToInertText(prompt);
 
-    public int LongestTokenBytes { get; } = LongestPiece(weights);
+    public int LongestTokenBytes => _controlTokens.LongestPieceBytes;
 
     public int CountTokens(PromptText prompt) => Tokenize(prompt).Length;
 
     public int CountTokens(string text) => Weights.Tokenize(text, add_bos: false, special: false, Encoding.UTF8).Length;
-
-    private static int LongestPiece(LLamaWeights weights)
-    {
-        int longest = 1;
-        Span<byte> none = [];
-        for (int id = 0; id < weights.Vocab.Count; id++)
-        {
-            // Asked with no room, llama.cpp says how many bytes the piece takes.
-            longest = Math.Max(longest, (int)weights.NativeHandle.TokenToSpan(id, none, 0, special: false));
-        }
-
-        return longest;
-    }
 
     public void Dispose()
     {
