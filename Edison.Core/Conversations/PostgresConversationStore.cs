@@ -163,17 +163,9 @@ public sealed class PostgresConversationStore : IConversationStore, IAsyncDispos
 
     public async Task SaveAnswerSoFarAsync(Guid id, long answerId, string answer, CancellationToken cancellationToken)
     {
-        await using var connection = await _source.OpenConnectionAsync(cancellationToken);
-        await using var batch = new NpgsqlBatch(connection)
-        {
-            BatchCommands =
-            {
-                Command(
-                    "UPDATE messages SET draft = $1 WHERE id = $2 AND conversation_id = $3 AND state = $4;",
-                    answer, answerId, id, MessageState.Answering),
-            },
-        };
-        await batch.ExecuteNonQueryAsync(cancellationToken);
+        await using var command = _source.CreateCommand("UPDATE messages SET draft = $1 WHERE id = $2 AND conversation_id = $3 AND state = $4;");
+        Add(command.Parameters, answer, answerId, id, MessageState.Answering);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task FinishExchangeAsync(

@@ -2,6 +2,7 @@ using Edison.Core.Chat;
 using Edison.Core.Memory;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using SQLitePCL;
 using static Edison.Core.Conversations.SqliteDatabase;
 
 namespace Edison.Core.Conversations;
@@ -9,9 +10,6 @@ namespace Edison.Core.Conversations;
 /// <summary>Conversations in a SQLite file (WAL mode), created with its folder on first start.</summary>
 public sealed class SqliteConversationStore : IConversationStore
 {
-    private const int SqliteCorrupt = 11;
-    private const int SqliteNotADatabase = 26;
-
     private readonly SqliteDatabase _database;
     private readonly SqliteFullTextSearch _search;
     private readonly TimeProvider _time;
@@ -32,7 +30,7 @@ public sealed class SqliteConversationStore : IConversationStore
             await SqliteSchema.UpgradeAsync(connection, cancellationToken);
             await MarkInterruptedAsync(connection, cancellationToken);
         }
-        catch (SqliteException e) when (e.SqliteErrorCode is SqliteCorrupt or SqliteNotADatabase)
+        catch (SqliteException e) when (e.SqliteErrorCode is raw.SQLITE_CORRUPT or raw.SQLITE_NOTADB)
         {
             // SQLite says "SQLite Error 26: 'file is not a database'.": the words between the quotes are the reason.
             var reason = e.Message.Split('\'') is { Length: >= 3 } parts ? parts[1] : e.Message;

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Npgsql;
+using SQLitePCL;
 
 namespace Edison.Core.Conversations;
 
@@ -20,8 +21,8 @@ public static class StoreUnavailable
         // The driver's own: no connection, a network error, a timeout.
         NpgsqlException => true,
 
-        // SQLITE_BUSY, _LOCKED, _READONLY, _IOERR, _FULL, _CANTOPEN.
-        SqliteException file => file.SqliteErrorCode is 5 or 6 or 8 or 10 or 13 or 14,
+        SqliteException file => file.SqliteErrorCode
+            is raw.SQLITE_BUSY or raw.SQLITE_LOCKED or raw.SQLITE_READONLY or raw.SQLITE_IOERR or raw.SQLITE_FULL or raw.SQLITE_CANTOPEN,
         _ => false,
     };
 }
