@@ -118,17 +118,12 @@ public sealed class LiveReply
     public async IAsyncEnumerable<(int Id, ChatEvent Event)> ReadAsync(int lastSeen, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         int next = Math.Max(0, lastSeen);
-        while (true)
+        while (!HasEndedBy(next))
         {
             Task arrival;
             List<ChatEvent> ready;
             lock (_gate)
             {
-                if (Done is not null && next >= _events.Count)
-                {
-                    yield break;
-                }
-
                 ready = next < _events.Count ? _events.GetRange(next, _events.Count - next) : [];
                 arrival = _next.Task;
             }
