@@ -57,41 +57,44 @@ public sealed partial class ModeDetector
     /// <summary>True when the message asks to look something up or for facts newer than any model's training.</summary>
     public bool WantsWebSearch(string message) => LookUp().IsMatch(message) || FreshFacts().IsMatch(message);
 
+    // Without backtracking, a cue runs in time linear in the message (see the summary).
+    private const RegexOptions Linear = RegexOptions.IgnoreCase | RegexOptions.NonBacktracking;
+
     private sealed record Cue(ChatMode Mode, int Weight, string Reason, Regex Pattern);
 
-    [GeneratedRegex(@"```|^( {4}|\t)\S.*[;{}]\s*$", RegexOptions.Multiline | RegexOptions.NonBacktracking)]
+    [GeneratedRegex(@"```|^( {4}|\t)\S.*[;{}]\s*$", RegexOptions.Multiline | Linear)]
     private static partial Regex CodeFence();
 
-    [GeneratedRegex(@"Traceback \(most recent call last\)|^\s+at [\w.<>$`]+\(.*\)|\b\w+(Exception|Error):|\berror (CS|TS|C)\d{3,5}\b|segmentation fault|panicked at|undefined reference to", RegexOptions.Multiline | RegexOptions.IgnoreCase | RegexOptions.NonBacktracking)]
+    [GeneratedRegex(@"Traceback \(most recent call last\)|^\s+at [\w.<>$`]+\(.*\)|\b\w+(Exception|Error):|\berror (CS|TS|C)\d{3,5}\b|segmentation fault|panicked at|undefined reference to", RegexOptions.Multiline | Linear)]
     private static partial Regex StackTrace();
 
-    [GeneratedRegex(@"=>|\w+\([^)]*\)\s*[{;]|\b(def|fn|func|public|private|static|const|let|var|import|#include|SELECT\s.+\sFROM)\b", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking)]
+    [GeneratedRegex(@"=>|\w+\([^)]*\)\s*[{;]|\b(def|fn|func|public|private|static|const|let|var|import|#include|SELECT\s.+\sFROM)\b", Linear)]
     private static partial Regex CodeSyntax();
 
-    [GeneratedRegex(@"\b(code|function|method|class|compile[rsd]?|bug|debug|refactor|regex|regular expression|sql|query|python|javascript|typescript|c#|c\+\+|java|rust|golang|api|endpoint|unit tests?|variable|null pointer|stack overflow|git|docker|kubernetes|json|html|css|algorithm|runtime|array|string|loop|recursion|library|framework|linq|async|dotnet|\.net)\b", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking)]
+    [GeneratedRegex(@"\b(code|function|method|class|compile[rsd]?|bug|debug|refactor|regex|regular expression|sql|query|python|javascript|typescript|c#|c\+\+|java|rust|golang|api|endpoint|unit tests?|variable|null pointer|stack overflow|git|docker|kubernetes|json|html|css|algorithm|runtime|array|string|loop|recursion|library|framework|linq|async|dotnet|\.net)\b", Linear)]
     private static partial Regex ProgrammingTerms();
 
-    [GeneratedRegex(@"\bstep[- ]by[- ]step\b|\bshow (your|the) (work|reasoning)\b|\bthink (it )?through\b|\bexplain your reasoning\b", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking)]
+    [GeneratedRegex(@"\bstep[- ]by[- ]step\b|\bshow (your|the) (work|reasoning)\b|\bthink (it )?through\b|\bexplain your reasoning\b", Linear)]
     private static partial Regex StepByStep();
 
-    [GeneratedRegex(@"\b(prove|proof|theorem|lemma|puzzle|riddle|logic(al)?|deduce|probability|equation|solve|integral|derivative|how many|calculate|compute|prime|factorial|paradox)\b", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking)]
+    [GeneratedRegex(@"\b(prove|proof|theorem|lemma|puzzle|riddle|logic(al)?|deduce|probability|equation|solve|integral|derivative|how many|calculate|compute|prime|factorial|paradox)\b", Linear)]
     private static partial Regex ReasoningTerms();
 
-    [GeneratedRegex(@"\d+\s*[-+*/^×÷]\s*\d+|\d+\s*%\s*of\s*\d+|\bx\s*=|\bsquare root\b", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking)]
+    [GeneratedRegex(@"\d+\s*[-+*/^×÷]\s*\d+|\d+\s*%\s*of\s*\d+|\bx\s*=|\bsquare root\b", Linear)]
     private static partial Regex Arithmetic();
 
-    [GeneratedRegex(@"\b(draft|e-?mail|memo|report|proposal|agenda|minutes|cover letter|resume|cv|press release|presentation|slides|document|spec(ification)?|contract|invoice|newsletter|job description|announcement|summar(y|ise|ize) (this|the|my))\b", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking)]
+    [GeneratedRegex(@"\b(draft|e-?mail|memo|report|proposal|agenda|minutes|cover letter|resume|cv|press release|presentation|slides|document|spec(ification)?|contract|invoice|newsletter|job description|announcement|summar(y|ise|ize) (this|the|my))\b", Linear)]
     private static partial Regex WorkDocuments();
 
-    [GeneratedRegex(@"\b(plan|planning|roadmap|schedule|timeline|milestones?|okrs?|strategy|project|deadline|stakeholders?|meeting|quarter(ly)?|budget)\b", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking)]
+    [GeneratedRegex(@"\b(plan|planning|roadmap|schedule|timeline|milestones?|okrs?|strategy|project|deadline|stakeholders?|meeting|quarter(ly)?|budget)\b", Linear)]
     private static partial Regex Planning();
 
-    [GeneratedRegex(@"\b(look (it |this |that )?up|search (for|the web|online)|google|find (out|me|information)|browse|what does the web say)\b", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking)]
+    [GeneratedRegex(@"\b(look (it |this |that )?up|search (for|the web|online)|google|find (out|me|information)|browse|what does the web say)\b", Linear)]
     private static partial Regex LookUp();
 
-    [GeneratedRegex(@"\b(latest|news|today'?s|current(ly)?|right now|this week|recent(ly)?|price of|stock price|weather|score of|who won)\b", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking)]
+    [GeneratedRegex(@"\b(latest|news|today'?s|current(ly)?|right now|this week|recent(ly)?|price of|stock price|weather|score of|who won)\b", Linear)]
     private static partial Regex FreshFacts();
 
-    [GeneratedRegex(@"\b(book (a|me)|order (a|me)|remind me|send (a|an|the) (message|text)|set (a|an) (alarm|reminder|timer)|download|open the|go to|fill (in|out) the form|sign me up|buy)\b", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking)]
+    [GeneratedRegex(@"\b(book (a|me)|order (a|me)|remind me|send (a|an|the) (message|text)|set (a|an) (alarm|reminder|timer)|download|open the|go to|fill (in|out) the form|sign me up|buy)\b", Linear)]
     private static partial Regex Actions();
 }
