@@ -207,7 +207,7 @@ public sealed class ChatSessionTests : ChatPageContext
         var library = Services.GetRequiredService<ConversationLibrary>();
         var left = await ImportAsync(library, "asked in the conversation left");
         var opened = await ImportAsync(library, "asked in the conversation opened");
-        var store = GatedConversationStore.Wrap(Services.GetRequiredService<IConversationStore>(), out var gate);
+        var store = ControlledConversationStore.Wrap(Services.GetRequiredService<IConversationStore>(), out var gate);
         using var page = new ChatSession(Services.GetRequiredService<LiveReplies>(), store, library, Clock);
         var other = NewSession();
         await page.OpenAsync(left, CancellationToken.None);

@@ -10,11 +10,11 @@ namespace Edison.Tests.Web.Components;
 /// <summary>The page sending while the database does not answer: the circuit lives on and the message stays in the box.</summary>
 public sealed class DatabaseOutagePageTests : ChatPageContext
 {
-    private UnreachableDatabaseStore _database = null!;
+    private ControlledConversationStore _database = null!;
 
     public DatabaseOutagePageTests()
     {
-        Services.AddSingleton(sp => UnreachableDatabaseStore.Wrap(ActivatorUtilities.CreateInstance<SqliteConversationStore>(sp), out _database));
+        Services.AddSingleton(sp => ControlledConversationStore.Wrap(ActivatorUtilities.CreateInstance<SqliteConversationStore>(sp), out _database));
     }
 
     [Fact]

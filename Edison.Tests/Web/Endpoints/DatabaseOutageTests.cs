@@ -12,13 +12,13 @@ namespace Edison.Tests.Web.Endpoints;
 public sealed class DatabaseOutageTests : IAsyncLifetime
 {
     private readonly EdisonFactory _edison = new(TestModels.Greeting);
-    private UnreachableDatabaseStore _database = null!;
+    private ControlledConversationStore _database = null!;
     private HttpClient _client = null!;
 
     public async Task InitializeAsync()
     {
         _client = _edison.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton(sp =>
-            UnreachableDatabaseStore.Wrap(ActivatorUtilities.CreateInstance<SqliteConversationStore>(sp), out _database)))).CreateClient();
+            ControlledConversationStore.Wrap(ActivatorUtilities.CreateInstance<SqliteConversationStore>(sp), out _database)))).CreateClient();
         await EdisonFactory.WaitUntilReadyAsync(_client);
     }
 
