@@ -16,6 +16,7 @@ public sealed class ControlTokens
 {
     private readonly LLamaWeights _weights;
     private readonly (string Text, LLamaToken Token)[] _byLength;
+    private readonly SentencePieceCuts? _cuts;
 
     public ControlTokens(LLamaWeights weights, AnswerTokens answers)
     {
@@ -23,6 +24,7 @@ public sealed class ControlTokens
         Answers = answers;
         var vocabulary = weights.Vocab;
         var found = new List<(string, LLamaToken)>();
+        var pieces = new List<string>(vocabulary.Count);
         int longest = 1;
         for (int id = 0; id < vocabulary.Count; id++)
         {
@@ -34,18 +36,28 @@ public sealed class ControlTokens
 
             // Asked with no room, llama.cpp says how many bytes the piece takes.
             longest = Math.Max(longest, (int)weights.NativeHandle.TokenToSpan(token, [], 0, special: false));
+            pieces.Add(vocabulary.LLamaTokenToString(token, isSpecialToken: true) ?? "");
         }
 
         LongestPieceBytes = longest;
 
         // Longest first, as llama.cpp matches them: "<|im_start|>" before a shorter token it starts with.
         _byLength = [.. found.OrderByDescending(t => t.Item1.Length)];
+        _cuts = SentencePieceCuts.For(weights, pieces);
     }
 
     public AnswerTokens Answers { get; }
 
     /// <summary>The most UTF-8 bytes one token of text stands for (see <see cref="IChatModel.LongestTokenBytes"/>).</summary>
     public int LongestPieceBytes { get; }
+
+    /// <summary>Plain text's tokens, with no control token read in it (content counted on its own).</summary>
+    public int CountContent(string text)
+    {
+        var tokens = new List<LLamaToken>();
+        AddContent(text, tokens);
+        return tokens.Count;
+    }
 
     public LLamaToken[] Tokenize(PromptText prompt)
     {
@@ -193,7 +205,19 @@ public sealed class ControlTokens
             return;
         }
 
-        tokens.AddRange(_weights.Tokenize(text.ToString(), add_bos: false, special: false, Encoding.UTF8));
+        AddContent(text.ToString(), tokens);
         text.Clear();
+    }
+
+    private void AddContent(string text, List<LLamaToken> tokens)
+    {
+        if (_cuts is null)
+        {
+            tokens.AddRange(_weights.Tokenize(text, add_bos: false, special: false, Encoding.UTF8));
+        }
+        else
+        {
+            _cuts.Tokenize(text, tokens);
+        }
     }
 }

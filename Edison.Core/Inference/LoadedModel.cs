@@ -1,4 +1,3 @@
-using System.Text;
 using Edison.Core.Chat;
 using LLama;
 using LLama.Common;
@@ -58,7 +57,7 @@ public sealed class LoadedModel(LLamaWeights weights, ModelParams parameters, st
 
     public int CountTokens(PromptText prompt) => Tokenize(prompt).Length;
 
-    public int CountTokens(string text) => Weights.Tokenize(text, add_bos: false, special: false, Encoding.UTF8).Length;
+    public int CountTokens(string text) => _controlTokens.CountContent(text);
 
     public void Dispose()
     {
