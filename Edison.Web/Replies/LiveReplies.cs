@@ -15,7 +15,7 @@ public sealed class LiveReplies(ChatPipeline pipeline, ConversationTitler titler
     public static readonly TimeSpan Retention = TimeSpan.FromMinutes(2);
 
     private readonly ConcurrentDictionary<Guid, LiveReply> _replies = new();
-    private readonly ConcurrentDictionary<Guid, byte> _starting = new();
+    private readonly AnswerClaims _claims = new();
 
     /// <summary>A reply started in a conversation; may be raised on any thread.</summary>
     public event Action<LiveReply>? Started;
@@ -59,21 +59,13 @@ public sealed class LiveReplies(ChatPipeline pipeline, ConversationTitler titler
     public async Task<LiveReply> StartAsync(ChatRequest request, CancellationToken cancellationToken)
     {
         var id = Guid.TryParse(request.ConversationId, out var given) ? given : Guid.NewGuid();
-
-        // Claimed before the running reply is looked for: a start that ends between the two has its reply in place
-        // before it lets go of the claim, so two questions never both find the conversation free.
-        if (!_starting.TryAdd(id, 0))
+        if (!_claims.TryClaim(id, isAnswering: () => Find(id) is { IsRunning: true }))
         {
             throw AlreadyAnswering();
         }
 
         try
         {
-            if (Find(id) is { IsRunning: true })
-            {
-                throw AlreadyAnswering();
-            }
-
             // A title being written gives way to the question, which is answered at once from the cached conversation;
             // the title is asked for again after its answer.
             bool wantsTitle = Find(id) is { } previous && await previous.StopTitleAsync();
@@ -86,7 +78,7 @@ public sealed class LiveReplies(ChatPipeline pipeline, ConversationTitler titler
         }
         finally
         {
-            _starting.TryRemove(id, out _);
+            _claims.Release(id);
         }
     }
 
