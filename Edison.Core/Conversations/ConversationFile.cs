@@ -117,7 +117,7 @@ public static class ConversationFile
         using var bytes = new MemoryStream();
         await file.CopyToAsync(bytes, cancellationToken);
         var json = bytes.GetBuffer().AsMemory(0, (int)bytes.Length);
-        UnpairedSurrogates.Refuse(json.Span);
+        NonUnicodeText.Refuse(json.Span);
         JsonDocument document;
         try
         {

@@ -77,12 +77,13 @@ public static class ChatEndpoints
     {
         var reply = FindReply(conversationId, replies);
         var lastSeen = http.Request.Headers["Last-Event-ID"].ToString() is { Length: > 0 } header ? header : http.Request.Query["last_event_id"].ToString();
-        if (lastSeen.Length > 0 && !int.TryParse(lastSeen, out _))
+        if (lastSeen.Length > 0 && !long.TryParse(lastSeen, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
         {
-            throw new ChatRequestException($"Last-Event-ID \"{lastSeen}\" is not an event id (a number).");
+            throw new ChatRequestException($"Last-Event-ID \"{lastSeen}\" is not an event id (a whole number).");
         }
 
-        int lastSeenId = lastSeen.Length > 0 ? int.Parse(lastSeen, CultureInfo.InvariantCulture) : 0;
+        // An id past any event a reply can have was read up to the end, as one just past its last.
+        int lastSeenId = lastSeen.Length > 0 ? (int)Math.Clamp(long.Parse(lastSeen, CultureInfo.InvariantCulture), int.MinValue, int.MaxValue) : 0;
         if (reply.HasEndedBy(lastSeenId))
         {
             return TypedResults.NoContent();

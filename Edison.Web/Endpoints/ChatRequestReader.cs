@@ -47,7 +47,7 @@ public sealed class ChatRequestReader(IOptions<ChatLimits> options)
             throw new ChatRequestException("The request body is empty; send a JSON object such as {\"message\":\"hi\"}.");
         }
 
-        UnpairedSurrogates.Refuse(body.GetBuffer().AsSpan(0, (int)body.Length));
+        NonUnicodeText.Refuse(body.GetBuffer().AsSpan(0, (int)body.Length));
         body.Position = 0;
         try
         {

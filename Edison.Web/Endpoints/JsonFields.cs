@@ -59,9 +59,19 @@ public static class JsonFields
             return "true or false";
         }
 
-        if (type == typeof(int) || type == typeof(long) || type == typeof(uint))
+        if (type == typeof(int))
         {
-            return "a whole number";
+            return $"a whole number (at most {int.MaxValue})";
+        }
+
+        if (type == typeof(uint))
+        {
+            return $"a whole number from 0 to {uint.MaxValue}";
+        }
+
+        if (type == typeof(long))
+        {
+            return $"a whole number (at most {long.MaxValue})";
         }
 
         if (type == typeof(float) || type == typeof(double) || type == typeof(decimal))
@@ -80,7 +90,7 @@ public static class JsonFields
     private static string Plural(Type element) => Describe(element) switch
     {
         "a string" => "strings",
-        "a whole number" => "whole numbers",
+        var one when one.StartsWith("a whole number", StringComparison.Ordinal) => "whole numbers",
         "a number" => "numbers",
         "true or false" => "true or false values",
         _ => "objects",

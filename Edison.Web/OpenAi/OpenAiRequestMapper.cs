@@ -112,10 +112,10 @@ public static class OpenAiRequestMapper
         IReadOnlyList<string>? stops = stop?.ValueKind switch
         {
             null or JsonValueKind.Null => null,
-            JsonValueKind.String => [stop.Value.GetString()!],
+            JsonValueKind.String when stop.Value.GetString()!.Length > 0 => [stop.Value.GetString()!],
             JsonValueKind.Array when stop.Value.EnumerateArray().All(s => s.ValueKind == JsonValueKind.String && s.GetString()!.Length > 0) =>
                 stop.Value.EnumerateArray().Select(s => s.GetString()!).ToList(),
-            _ => throw new ChatRequestException("\"stop\" must be a string or a list of non-empty strings."),
+            _ => throw new ChatRequestException("\"stop\" must be a non-empty string or a list of them: an empty one would end every answer before it starts."),
         };
         if (stops is { Count: > maxStops })
         {

@@ -12,6 +12,10 @@ public sealed class BadInputTests(BadInputTests.Host host) : IClassFixture<BadIn
     {
         ["Edison:Chat:MaxRequestBytes"] = "4096",
         ["Edison:Chat:MaxImageBytes"] = "1024",
+
+        // Every bad body is sent to two endpoints: more than a minute's generation requests from one client.
+        ["Edison:RateLimit:PermitsPerMinute"] = "0",
+        ["Edison:RateLimit:ConcurrentPerClient"] = "0",
     }));
 
     private readonly HttpClient _client = host.Client;
@@ -26,6 +30,7 @@ public sealed class BadInputTests(BadInputTests.Host host) : IClassFixture<BadIn
         { "empty message", "{\"message\":\"   \"}", "\"message\" is required" },
         { "message of the wrong type", "{\"message\":42}", "\"message\" must be a string" },
         { "max_tokens of the wrong type", "{\"message\":\"hi\",\"max_tokens\":\"lots\"}", "\"max_tokens\" must be a whole number" },
+        { "max_tokens past any whole number Edison reads", "{\"message\":\"hi\",\"max_tokens\":99999999999}", "\"max_tokens\" must be a whole number (at most 2147483647)" },
         { "remember of the wrong type", "{\"message\":\"hi\",\"remember\":\"yes\"}", "\"remember\" must be true or false" },
         { "temperature of the wrong type", "{\"message\":\"hi\",\"temperature\":\"warm\"}", "\"temperature\" must be a number" },
         { "unknown mode", "{\"message\":\"hi\",\"mode\":\"poetry\"}", "Unknown mode \"poetry\"" },
@@ -65,6 +70,18 @@ public sealed class BadInputTests(BadInputTests.Host host) : IClassFixture<BadIn
         var response = await _client.PostAsync("/chat", new StringContent(body, Encoding.UTF8, "application/json"));
 
         await AssertErrorAsync(response, HttpStatusCode.BadRequest, expected, what);
+    }
+
+    [Fact]
+    public async Task A_message_of_bytes_that_are_not_UTF8_is_named_as_such()
+    {
+        var body = new ByteArrayContent([.. "{\"message\":\"h"u8, 0xFF, 0xFE, .. "i\"}"u8]);
+        body.Headers.ContentType = new("application/json");
+
+        var response = await _client.PostAsync("/chat", body);
+
+        await AssertErrorAsync(response, HttpStatusCode.BadRequest, "\"message\" holds text that is not valid Unicode", "bytes that are not UTF-8");
+        Assert.Equal("[]", await _client.GetStringAsync("/api/conversations"));
     }
 
     [Fact]

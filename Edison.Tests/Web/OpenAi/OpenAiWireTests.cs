@@ -51,6 +51,8 @@ public sealed class OpenAiWireTests(OpenAiWireTests.Host host) : IClassFixture<O
     [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"audio\"}]}]}", "has a part Edison cannot read")]
     [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64,iVBORw0KGgo=\"}}]}]}", "cannot see images")]
     [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stop\":7}", "\"stop\" must be")]
+    [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stop\":\"\"}", "\"stop\" must be a non-empty string")]
+    [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"seed\":99999999999}", "\"seed\" must be a whole number from 0 to 4294967295")]
     [InlineData("{\"messages\":", "not valid JSON")]
     [InlineData("{\"messages\":[{\"role\":5,\"content\":\"hi\"}]}", "\"messages[0].role\" must be a string")]
     [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stream\":\"yes\"}", "\"stream\" must be true or false")]

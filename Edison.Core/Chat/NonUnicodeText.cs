@@ -1,14 +1,16 @@
+using System.Buffers;
 using System.Text;
+using System.Text.Unicode;
 using System.Text.Json;
 
 namespace Edison.Core.Chat;
 
 /// <summary>
-/// Finds text in a JSON body that is not Unicode: a <c>\ud800</c> escape with no partner is valid JSON, but no .NET
-/// string can hold it (System.Text.Json throws when asked for it, wherever a field is read), so a body is checked once,
-/// before any field of it is read.
+/// Finds text in a JSON body that is not Unicode: a <c>\ud800</c> escape with no partner is valid JSON, and bytes that
+/// are not UTF-8 pass the JSON reader, but no .NET string can hold either (System.Text.Json throws when asked for it,
+/// wherever a field is read), so a body is checked once, before any field of it is read.
 /// </summary>
-public static class UnpairedSurrogates
+public static class NonUnicodeText
 {
     /// <summary>Throws <see cref="ChatRequestException"/> naming the first field that holds such text; JSON that is otherwise malformed is left to its reader.</summary>
     public static void Refuse(ReadOnlySpan<byte> json)
@@ -16,7 +18,7 @@ public static class UnpairedSurrogates
         if (FindIn(json) is { } path)
         {
             var where = path == "$" ? "The request body" : $"\"{path[2..]}\"";
-            throw new ChatRequestException($"{where} holds text that is not valid Unicode (an unpaired surrogate such as \\ud800); send well-formed text.");
+            throw new ChatRequestException($"{where} holds text that is not valid Unicode (an unpaired surrogate such as \\ud800, or bytes that are not UTF-8); send well-formed text.");
         }
     }
 
@@ -68,8 +70,7 @@ public static class UnpairedSurrogates
     {
         if (!reader.ValueIsEscaped)
         {
-            // Unescaped text the reader has already checked as UTF-8.
-            return true;
+            return Utf8.IsValid(reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan);
         }
 
         try
