@@ -51,6 +51,20 @@ public static class TestModels
         return path;
     })).Value;
 
+    /// <summary>
+    /// A multimodal projector for the scripted models (64 wide): with it they see images, each encoded by llama.cpp's
+    /// vision path into <see cref="ImageTokens"/> tokens.
+    /// </summary>
+    public static string Projector => Written.GetOrAdd("projector", name => new Lazy<string>(() =>
+    {
+        var path = Path.Combine(Folder, name + ".gguf");
+        ProjectorModelWriter.Write(new ProjectorModelSpec(name, TextEmbedding: 64, ImageSize: 28, PatchSize: 14), path);
+        return path;
+    })).Value;
+
+    /// <summary>The tokens one image takes with <see cref="Projector"/>: (28 / 14)² patches, whatever the picture's size.</summary>
+    public const int ImageTokens = 4;
+
     /// <summary>One folder per test run, removed when the run ends, so runs do not pile models up in /tmp.</summary>
     private static string CreateFolder()
     {

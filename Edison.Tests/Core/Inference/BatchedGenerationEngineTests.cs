@@ -82,6 +82,36 @@ public sealed class BatchedGenerationEngineTests
     }
 
     [Fact]
+    public async Task An_image_prompt_read_through_the_projector_while_others_stream_leaves_every_answer_as_it_is_alone()
+    {
+        await using var edison = new EdisonFactory(TestModels.Attentive, contextSize: 1024, settings: new Dictionary<string, string?>
+        {
+            ["Edison:Model:MultimodalProjectorPath"] = TestModels.Projector,
+        });
+        var engine = await StartAsync(edison);
+        var plain = new[] { "a story about a cat", "tell me about the sea" }.Select(m => Request($"User: {m}\nAssistant:", 250)).ToList();
+        var image = Request($"User: {LoadedModel.ImageMarker}\nwhat is this?\nAssistant:", 60) with { Images = [TestImages.Png(40, 30, (200, 120, 40))] };
+        var plainAlone = new List<string>();
+        foreach (var request in plain)
+        {
+            plainAlone.Add(await CollectAsync(engine, request));
+        }
+
+        var imageAlone = await CollectAsync(engine, image);
+
+        var streaming = plain.Select(r => Task.Run(() => CollectAsync(engine, r))).ToList();
+        await Eventually.WaitUntilAsync(() => engine.ActiveGenerations == 2);
+        var imageBeside = await CollectAsync(engine, image);
+        bool othersStillRan = engine.ActiveGenerations == 2;
+        var plainBeside = await Task.WhenAll(streaming);
+
+        Assert.True(othersStillRan, "the plain answers ended before the image answer: nothing ran beside it");
+        Assert.Equal(plainAlone, plainBeside);
+        Assert.Equal(imageAlone, imageBeside);
+        Assert.False(string.IsNullOrWhiteSpace(imageAlone));
+    }
+
+    [Fact]
     public async Task Beyond_MaxParallel_requests_wait_and_start_in_arrival_order()
     {
         await using var edison = new EdisonFactory(TestModels.Endless, contextSize: 4096, settings: Parallel(2));
