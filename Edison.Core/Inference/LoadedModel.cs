@@ -34,6 +34,15 @@ public sealed class LoadedModel(LLamaWeights weights, ModelParams parameters, st
     /// <summary>The text that stands for one image in a prompt; the projector puts the image's embedding there.</summary>
     public static string ImageMarker => NativeApi.MtmdDefaultMarker() ?? "<__media__>";
 
+    /// <summary>
+    /// The text with every image marker it spells broken by a word joiner: the projector reads any marker in a prompt as
+    /// a place for an image, and only Edison places images, never a message that mentions the marker.
+    /// </summary>
+    public static string WithoutImageMarkers(string text) =>
+        text.Contains(ImageMarker, StringComparison.Ordinal)
+            ? text.Replace(ImageMarker, ImageMarker[..1] + "\u2060" + ImageMarker[1..], StringComparison.Ordinal)
+            : text;
+
     public int ContextSize => (int)Parameters.ContextSize!.Value;
 
     /// <summary>A context for several answers at once, each in a KV sequence of its own with the model's whole context.</summary>

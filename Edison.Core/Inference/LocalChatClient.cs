@@ -88,7 +88,9 @@ public sealed class LocalChatClient(ModelHost host, IGenerationEngine engine, Mi
             return prompt.Formatted;
         }
 
-        return model.Format([.. conversation.Select((m, i) => new ChatTurn(m.Role.Value, i == lastUser ? WithImageMarkers(m.Text, images) : m.Text))]);
+        return images == 0
+            ? model.Format([.. conversation.Select(m => new ChatTurn(m.Role.Value, m.Text))])
+            : model.Format([.. conversation.Select((m, i) => new ChatTurn(m.Role.Value, WithImageMarkers(LoadedModel.WithoutImageMarkers(m.Text), i == lastUser ? images : 0)))]);
     }
 
     /// <summary>The message's text after one image marker per image: the projector puts each image where its marker stands.</summary>

@@ -67,6 +67,29 @@ public sealed class ImageAnswerTests(ImageAnswerTests.Host host) : IClassFixture
     }
 
     [Fact]
+    public async Task A_message_that_spells_out_the_image_marker_places_no_image_and_breaks_nothing()
+    {
+        var marker = "<__media__>";
+        var asked = await StreamAsync(new { message = $"what does {marker} mean in llama.cpp?", max_tokens = 12, images = new[] { Photo } });
+
+        var response = await _client.PostAsync("/v1/chat/completions", Sse.Json(new
+        {
+            model = "endless",
+            max_tokens = 12,
+            messages = new object[]
+            {
+                new { role = "user", content = $"remember this: {marker}{marker}" },
+                new { role = "assistant", content = "I will." },
+                new { role = "user", content = new object[] { new { type = "text", text = "and this photo?" }, new { type = "image_url", image_url = new { url = Photo } } } },
+            },
+        }));
+
+        Assert.True(asked.Done.GetProperty("ok").GetBoolean(), asked.Done.ToString());
+        Assert.StartsWith("and on and on", asked.Text);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task An_image_answer_runs_beside_plain_ones_and_each_gets_its_own_whole_answer()
     {
         var alone = await StreamAsync(new { message = "tell me more", max_tokens = 40 });
