@@ -57,18 +57,7 @@ public sealed class PostgresConversationStore : IConversationStore, IAsyncDispos
             """);
         Add(command.Parameters, id, withImages);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        (string Title, DateTimeOffset Updated, long? ShownId)? found = null;
-        var messages = new List<StoredMessage>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            found ??= (reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1), reader.IsDBNull(2) ? null : reader.GetInt64(2));
-            if (!reader.IsDBNull(3))
-            {
-                messages.Add(StoredMessageRow.Read(reader, reader.GetFieldValue<DateTimeOffset>(7)));
-            }
-        }
-
-        return found is var (title, updated, shownId) ? ConversationTree.Build(id, title, updated, shownId, messages) : null;
+        return await StoredMessageRow.ReadConversationAsync(reader, id, (row, column) => row.GetFieldValue<DateTimeOffset>(column), cancellationToken);
     }
 
     public async Task AppendExchangeAsync(

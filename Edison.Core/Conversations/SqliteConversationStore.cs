@@ -81,18 +81,7 @@ public sealed class SqliteConversationStore : IConversationStore
         command.Parameters.AddWithValue("$id", Key(id));
         command.Parameters.AddWithValue("$withImages", withImages);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        (string Title, DateTimeOffset Updated, long? ShownId)? found = null;
-        var messages = new List<StoredMessage>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            found ??= (reader.GetString(0), FromUnixMs(reader.GetInt64(1)), reader.IsDBNull(2) ? null : reader.GetInt64(2));
-            if (!reader.IsDBNull(3))
-            {
-                messages.Add(StoredMessageRow.Read(reader, FromUnixMs(reader.GetInt64(7))));
-            }
-        }
-
-        return found is var (title, updated, shownId) ? ConversationTree.Build(id, title, updated, shownId, messages) : null;
+        return await StoredMessageRow.ReadConversationAsync(reader, id, (row, column) => FromUnixMs(row.GetInt64(column)), cancellationToken);
     }
 
     public async Task AppendExchangeAsync(
