@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Edison.Bench;
+using Edison.Core.Inference;
 using Edison.Core.ModelFiles;
 using Edison.Core.ModelFiles.Gguf;
 

@@ -41,6 +41,8 @@ public static class EdisonServiceCollectionExtensions
     private static IServiceCollection AddEdisonChat(this IServiceCollection services)
     {
         services.AddOptions<ChatLimits>().BindConfiguration(ChatLimits.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<GenerationOptions>().BindConfiguration(GenerationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IGenerationDefaults, ChatGenerationDefaults>();
         services.AddSingleton<ModeDetector>();
         services.AddSingleton<ChatRequestValidator>();
         services.AddSingleton<ExchangeRecorder>();

@@ -1,4 +1,5 @@
 using Edison.Core;
+using Edison.Core.Inference;
 using Edison.Core.ModelFiles;
 
 namespace Edison.Web;

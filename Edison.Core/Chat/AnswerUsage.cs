@@ -1,3 +1,4 @@
+using Edison.Core.Inference;
 using Microsoft.Extensions.AI;
 
 namespace Edison.Core.Chat;

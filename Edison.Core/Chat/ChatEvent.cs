@@ -1,15 +1,11 @@
 using System.Text.Json.Serialization;
 using Edison.Core.Conversations;
+using Edison.Core.Inference;
 
 namespace Edison.Core.Chat;
 
 /// <summary>What the pipeline streams: tokens, then exactly one <see cref="ChatDone"/>.</summary>
 public abstract record ChatEvent;
-
-/// <summary>What an answer took: on the wire (the done event, <c>/chat</c>) as <c>{"prompt_tokens","cached_tokens","completion_tokens"}</c>.</summary>
-/// <param name="CachedTokens">Prompt tokens found in the prompt cache, not read again.</param>
-/// <param name="CutOff">True when the length limit, not the model, ended the answer.</param>
-public sealed record ChatUsage(int PromptTokens, int CachedTokens, int CompletionTokens, [property: JsonIgnore] bool CutOff);
 
 /// <summary>A piece of the answer: whole UTF-8 text, never half a character.</summary>
 public sealed record ChatText([property: JsonPropertyName("t")] string Text) : ChatEvent;

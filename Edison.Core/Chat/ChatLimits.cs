@@ -15,12 +15,6 @@ public sealed class ChatLimits
     [Range(1, 100_000_000)]
     public int MaxConversationCharacters { get; set; } = 400_000;
 
-    /// <summary>
-    /// How long a request may wait for its turn when every sequence is busy; past it, 503 with Retry-After (or, for a
-    /// stream that has already sent a ping, a done event with the same error).
-    /// </summary>
-    public TimeSpan MaxQueueWait { get; set; } = TimeSpan.FromMinutes(2);
-
     /// <summary>Largest request body accepted by the HTTP endpoints; larger bodies get 413.</summary>
     [Range(1024, 1L << 30)]
     public long MaxRequestBytes { get; set; } = 24L << 20;

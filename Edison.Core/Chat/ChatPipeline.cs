@@ -119,7 +119,7 @@ public sealed class ChatPipeline(
             storage,
             storage != ExchangeStorage.None && stored is null,
             prompt,
-            prompt.ToMessages(images),
+            prompt.ToMessages([.. images.Select(image => new DataContent(image.Data, image.MediaType))]),
             options,
             start.Sources ?? sections.SelectMany(s => s.Sources).ToList(),
             notices)

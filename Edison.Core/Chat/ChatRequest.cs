@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Edison.Core.Inference;
 
 namespace Edison.Core.Chat;
 

@@ -1,4 +1,5 @@
 using Edison.Core.Conversations;
+using Edison.Core.Inference;
 using Microsoft.Extensions.Logging;
 
 namespace Edison.Core.Chat;

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Edison.Core.Chat;
+using Edison.Core.Inference;
 
 namespace Edison.Core.Conversations;
 

@@ -1,4 +1,5 @@
 using Edison.Core.Chat;
+using Edison.Core.Inference;
 using Npgsql;
 using NpgsqlTypes;
 using static Edison.Core.Conversations.PostgresParameters;

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Edison.Core.Chat;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -10,7 +9,7 @@ namespace Edison.Core.Inference;
 /// Serves many conversations at once from the loaded model: requests go to the <see cref="DecodeLoop"/> of the model
 /// they run on, which decodes them together in shared batches. Up to <see cref="ModelOptions.MaxParallel"/> run at
 /// once; the others wait in arrival order, at most <see cref="ModelOptions.QueueLimit"/> of them and for at most
-/// <see cref="ChatLimits.MaxQueueWait"/> (past either, <see cref="EngineBusyException"/>). A request whose caller
+/// <see cref="QueueOptions.MaxQueueWait"/> (past either, <see cref="EngineBusyException"/>). A request whose caller
 /// gives up leaves the queue, or the next batch, at once. After a model switch the old model's loop finishes what it
 /// runs, then ends and returns the model, while new requests go to the new model's loop.
 /// </summary>
@@ -18,7 +17,7 @@ public sealed class BatchedGenerationEngine(
     ModelHost host,
     ISamplerFactory samplers,
     IOptions<ModelOptions> options,
-    IOptions<ChatLimits> chat,
+    IOptions<QueueOptions> queue,
     TimeProvider time,
     ILogger<BatchedGenerationEngine> logger)
     : IGenerationEngine, IHostedService, IAsyncDisposable
@@ -27,7 +26,7 @@ public sealed class BatchedGenerationEngine(
     private readonly EngineLimits _limits = new(
         options.Value.MaxParallel,
         options.Value.QueueLimit,
-        chat.Value.MaxQueueWait,
+        queue.Value.MaxQueueWait,
         options.Value.KeptSequences,
         options.Value.PromptChunkWhileStreaming,
         options.Value.DecodesApart);

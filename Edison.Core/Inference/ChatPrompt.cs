@@ -1,4 +1,3 @@
-using Edison.Core.Chat;
 using Microsoft.Extensions.AI;
 
 namespace Edison.Core.Inference;
@@ -12,12 +11,12 @@ public sealed record ChatPrompt(IReadOnlyList<ChatTurn> Turns, PromptText Format
     public string Text => Formatted.Text;
 
     /// <summary>The turns as chat messages, for a chat client; the images go with the user's last message.</summary>
-    public List<ChatMessage> ToMessages(IReadOnlyList<ImageAttachment> images)
+    public List<ChatMessage> ToMessages(IReadOnlyList<DataContent> images)
     {
         var messages = Turns.Select(t => new ChatMessage(new ChatRole(t.Role), t.Content)).ToList();
         foreach (var image in images)
         {
-            messages[^1].Contents.Insert(0, new DataContent(image.Data, image.MediaType));
+            messages[^1].Contents.Insert(0, image);
         }
 
         return messages;

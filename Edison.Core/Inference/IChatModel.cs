@@ -1,4 +1,3 @@
-using Edison.Core.Chat;
 
 namespace Edison.Core.Inference;
 

@@ -12,8 +12,8 @@ internal static class InferenceRegistration
     public static IServiceCollection AddEdisonInference(this IServiceCollection services)
     {
         services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<GenerationOptions>().BindConfiguration(GenerationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<EngineOptions>().BindConfiguration(EngineOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.Section);
         services.AddSingleton<IValidateOptions<EngineOptions>, EngineOptionsValidator>();
 
         services.AddSingleton<NativeLog>();

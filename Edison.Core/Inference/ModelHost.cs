@@ -1,4 +1,3 @@
-using Edison.Core.ModelFiles;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,3 @@
-using Edison.Core.ModelFiles;
 using LLama;
 using LLama.Common;
 using LLama.Native;

@@ -1,5 +1,4 @@
 using System.Text;
-using Edison.Core.Chat;
 using Microsoft.Extensions.Options;
 
 namespace Edison.Core.Inference;

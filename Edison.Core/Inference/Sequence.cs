@@ -1,4 +1,3 @@
-using Edison.Core.Chat;
 using LLama;
 using LLama.Native;
 using LLama.Sampling;

@@ -1,3 +1,4 @@
+using Edison.Core.Inference;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 

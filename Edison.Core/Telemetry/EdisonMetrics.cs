@@ -37,7 +37,7 @@ public sealed class EdisonMetrics
     }
 
     /// <summary>What the model read of a prompt and what the prompt cache held, for an answer or any other request (a title).</summary>
-    public void PromptRead(Chat.ChatUsage? usage)
+    public void PromptRead(ChatUsage? usage)
     {
         if (usage is not null)
         {
@@ -50,7 +50,7 @@ public sealed class EdisonMetrics
 
     /// <param name="outcome">completed, failed or stopped.</param>
     /// <param name="usage">The answer's token counts, when the engine reported them.</param>
-    public void Answered(string outcome, string mode, int tokens, TimeSpan afterFirstToken, Chat.ChatUsage? usage)
+    public void Answered(string outcome, string mode, int tokens, TimeSpan afterFirstToken, ChatUsage? usage)
     {
         PromptRead(usage);
         _answers.Add(1, new KeyValuePair<string, object?>("outcome", outcome), new KeyValuePair<string, object?>("mode", mode));

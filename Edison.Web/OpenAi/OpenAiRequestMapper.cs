@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Edison.Core.Chat;
+using Edison.Core.Inference;
 
 namespace Edison.Web.OpenAi;
 

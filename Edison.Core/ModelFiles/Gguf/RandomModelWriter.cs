@@ -1,3 +1,5 @@
+using Edison.Core.Inference;
+
 namespace Edison.Core.ModelFiles.Gguf;
 
 /// <summary>The shape of a <see cref="RandomModelWriter"/> model; every width a multiple of 32 (Q8_0 rows).</summary>

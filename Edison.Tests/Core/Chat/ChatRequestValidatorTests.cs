@@ -1,4 +1,5 @@
 using Edison.Core.Chat;
+using Edison.Core.Inference;
 using Microsoft.Extensions.Options;
 
 namespace Edison.Tests.Core.Chat;

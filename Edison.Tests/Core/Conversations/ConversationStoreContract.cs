@@ -1,5 +1,6 @@
 using Edison.Core.Chat;
 using Edison.Core.Conversations;
+using Edison.Core.Inference;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Edison.Tests.Core.Conversations;

@@ -1,3 +1,4 @@
+using Edison.Core.Inference;
 using Edison.Core.ModelFiles;
 using Edison.Tests.TestSupport;
 

@@ -1,7 +1,8 @@
 using System.ComponentModel.DataAnnotations;
+using Edison.Core.Inference;
 using Edison.Core.Modes;
 
-namespace Edison.Core.Inference;
+namespace Edison.Core.Chat;
 
 /// <summary>Settings under <c>Edison:Generation</c>: the defaults a request may override.</summary>
 public sealed class GenerationOptions
@@ -34,5 +35,3 @@ public sealed class GenerationOptions
     /// <summary>An answer's length limit: the request's, else <see cref="MaxTokens"/> within half the model's context.</summary>
     public int MaxTokensFor(int? requested, int contextSize) => requested ?? Math.Min(MaxTokens, contextSize / 2);
 }
-
-public readonly record struct Sampling(float Temperature, float TopP, uint Seed);

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 
-namespace Edison.Core.ModelFiles;
+namespace Edison.Core.Inference;
 
 /// <summary>
 /// The model chosen by a download (<c>pull</c> or the page), kept in <c>{DataPath}/model.json</c>, so the next start

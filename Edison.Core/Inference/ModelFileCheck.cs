@@ -1,4 +1,4 @@
-namespace Edison.Core.ModelFiles;
+namespace Edison.Core.Inference;
 
 /// <summary>Fast checks of a configured model file, run before start-up goes on, so a wrong path fails at once.</summary>
 public static class ModelFileCheck

@@ -1,6 +1,6 @@
 using Edison.Core.ModelFiles.Gguf;
 
-namespace Edison.Core.ModelFiles;
+namespace Edison.Core.Inference;
 
 /// <summary>The model Edison generates and serves when no GGUF is configured, so it runs on a fresh machine.</summary>
 public static class DemoModel

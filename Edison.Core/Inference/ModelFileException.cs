@@ -1,4 +1,4 @@
-namespace Edison.Core.ModelFiles;
+namespace Edison.Core.Inference;
 
 /// <summary>The configured model file cannot be used; the message names the file and the problem in one line.</summary>
 /// <param name="setting">The setting that named the file.</param>

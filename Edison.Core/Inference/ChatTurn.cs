@@ -1,4 +1,4 @@
-namespace Edison.Core.Chat;
+namespace Edison.Core.Inference;
 
 /// <summary>One message of a conversation as a prompt sees it.</summary>
 public sealed record ChatTurn(string Role, string Content)
