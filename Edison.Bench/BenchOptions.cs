@@ -1,4 +1,4 @@
-using Edison.Core.Inference;
+using Edison.Core.Inference.Models;
 
 namespace Edison.Bench;
 

@@ -1,7 +1,8 @@
 using Edison.Core;
 using Edison.Core.Chat;
 using Edison.Core.Conversations;
-using Edison.Core.Inference;
+using Edison.Core.Inference.Engine;
+using Edison.Core.Inference.Models;
 using Edison.Core.Modes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

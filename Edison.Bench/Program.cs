@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Edison.Bench;
-using Edison.Core.Inference;
+using Edison.Core.Inference.Models;
 using Edison.Core.ModelFiles;
 using Edison.Core.ModelFiles.Gguf;
 

@@ -1,5 +1,6 @@
 using Edison.Core.Chat;
-using Edison.Core.Inference;
+using Edison.Core.Inference.Models;
+using Edison.Core.Inference.Prompts;
 using Edison.Core.Modes;
 using LLama;
 using LLama.Batched;

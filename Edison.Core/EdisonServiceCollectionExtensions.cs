@@ -1,6 +1,7 @@
 using Edison.Core.Chat;
 using Edison.Core.Conversations;
 using Edison.Core.Inference;
+using Edison.Core.Inference.Engine;
 using Edison.Core.Memory;
 using Edison.Core.ModelFiles;
 using Edison.Core.Modes;

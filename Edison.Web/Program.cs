@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Edison.Core;
 using Edison.Core.Conversations;
-using Edison.Core.Inference;
+using Edison.Core.Inference.Models;
 using Edison.Web;
 using Edison.Web.Access;
 using Edison.Web.Components;

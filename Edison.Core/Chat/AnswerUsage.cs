@@ -1,4 +1,4 @@
-using Edison.Core.Inference;
+using Edison.Core.Inference.Engine;
 using Microsoft.Extensions.AI;
 
 namespace Edison.Core.Chat;

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 using Edison.Core.Conversations;
-using Edison.Core.Inference;
+using Edison.Core.Inference.Engine;
 
 namespace Edison.Core.Chat;
 

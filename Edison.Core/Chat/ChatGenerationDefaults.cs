@@ -1,4 +1,4 @@
-using Edison.Core.Inference;
+using Edison.Core.Inference.Engine;
 using Edison.Core.Modes;
 using Microsoft.Extensions.Options;
 

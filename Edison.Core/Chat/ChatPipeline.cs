@@ -1,7 +1,9 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using Edison.Core.Conversations;
-using Edison.Core.Inference;
+using Edison.Core.Inference.Engine;
+using Edison.Core.Inference.Models;
+using Edison.Core.Inference.Prompts;
 using Edison.Core.Memory;
 using Edison.Core.Modes;
 using Edison.Core.Search;

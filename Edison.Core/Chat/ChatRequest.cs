@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using Edison.Core.Inference;
+using Edison.Core.Inference.Prompts;
 
 namespace Edison.Core.Chat;
 

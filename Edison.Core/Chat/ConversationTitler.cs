@@ -1,6 +1,8 @@
 using System.Text;
 using Edison.Core.Conversations;
-using Edison.Core.Inference;
+using Edison.Core.Inference.Engine;
+using Edison.Core.Inference.Models;
+using Edison.Core.Inference.Prompts;
 using Edison.Core.Telemetry;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;

@@ -1,5 +1,5 @@
 using Edison.Core.Conversations;
-using Edison.Core.Inference;
+using Edison.Core.Inference.Engine;
 using Microsoft.Extensions.Logging;
 
 namespace Edison.Core.Chat;

@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using Edison.Core.Inference;
+using Edison.Core.Inference.Engine;
 using Edison.Core.Modes;
 
 namespace Edison.Core.Chat;

@@ -1,5 +1,5 @@
 using System.Text;
-using Edison.Core.Inference;
+using Edison.Core.Inference.Models;
 
 namespace Edison.Core.Chat;
 

@@ -1,5 +1,5 @@
 using Edison.Core.Conversations;
-using Edison.Core.Inference;
+using Edison.Core.Inference.Prompts;
 
 namespace Edison.Core.Chat;
 

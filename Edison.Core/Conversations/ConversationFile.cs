@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Edison.Core.Chat;
-using Edison.Core.Inference;
+using Edison.Core.Inference.Prompts;
 
 namespace Edison.Core.Conversations;
 

@@ -1,5 +1,5 @@
 using Edison.Core.Chat;
-using Edison.Core.Inference;
+using Edison.Core.Inference.Prompts;
 using Npgsql;
 using NpgsqlTypes;
 using static Edison.Core.Conversations.PostgresParameters;

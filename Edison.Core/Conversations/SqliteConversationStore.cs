@@ -1,5 +1,5 @@
 using Edison.Core.Chat;
-using Edison.Core.Inference;
+using Edison.Core.Inference.Prompts;
 using Edison.Core.Memory;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;

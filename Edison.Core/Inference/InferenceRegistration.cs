@@ -1,4 +1,8 @@
 using System.ClientModel;
+using Edison.Core.Inference.Clients;
+using Edison.Core.Inference.Engine;
+using Edison.Core.Inference.Models;
+using Edison.Core.Inference.Prompts;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,7 @@
 using Edison.Core.Chat;
 using Edison.Core.Conversations;
-using Edison.Core.Inference;
+using Edison.Core.Inference.Models;
+using Edison.Core.Inference.Prompts;
 using Microsoft.Extensions.Options;
 
 namespace Edison.Core.Memory;

@@ -1,5 +1,5 @@
 using Edison.Core.Chat;
-using Edison.Core.Inference;
+using Edison.Core.Inference.Models;
 using Edison.Core.Modes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

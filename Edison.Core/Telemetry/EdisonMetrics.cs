@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using Edison.Core.Inference;
+using Edison.Core.Inference.Engine;
 
 namespace Edison.Core.Telemetry;
 

@@ -1,6 +1,7 @@
 using Edison.Core;
 using Edison.Core.Conversations;
-using Edison.Core.Inference;
+using Edison.Core.Inference.Clients;
+using Edison.Core.Inference.Models;
 using Edison.Core.ModelFiles;
 using Edison.Core.Search;
 using Edison.Tests.TestSupport;

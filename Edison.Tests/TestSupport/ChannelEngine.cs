@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
-using Edison.Core.Inference;
+using Edison.Core.Inference.Engine;
 
 namespace Edison.Tests.TestSupport;
 

@@ -1,7 +1,8 @@
 using Bunit;
 using Edison.Core;
 using Edison.Core.Conversations;
-using Edison.Core.Inference;
+using Edison.Core.Inference.Engine;
+using Edison.Core.Inference.Models;
 using Edison.Web.Components.Chat;
 using Edison.Web.Markdown;
 using Edison.Web.Replies;

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Edison.Core.Inference;
+using Edison.Core.Inference.Models;
 using Edison.Core.ModelFiles;
 using Edison.Core.ModelFiles.Gguf;
 

@@ -1,4 +1,5 @@
-using Edison.Core.Inference;
+using Edison.Core.Inference.Engine;
+using Edison.Core.Inference.Models;
 using Edison.Core.ModelFiles;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 

@@ -1,4 +1,5 @@
-using Edison.Core.Inference;
+using Edison.Core.Inference.Engine;
+using Edison.Core.Inference.Models;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Edison.Web.Endpoints;

@@ -1,4 +1,5 @@
-using Edison.Core.Inference;
+using Edison.Core.Inference.Engine;
+using Edison.Core.Inference.Models;
 
 namespace Edison.Web.Endpoints;
 

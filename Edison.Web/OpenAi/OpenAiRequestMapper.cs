@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Edison.Core.Chat;
-using Edison.Core.Inference;
+using Edison.Core.Inference.Prompts;
 
 namespace Edison.Web.OpenAi;
 

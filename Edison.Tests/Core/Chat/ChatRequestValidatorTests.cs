@@ -1,5 +1,5 @@
 using Edison.Core.Chat;
-using Edison.Core.Inference;
+using Edison.Core.Inference.Prompts;
 using Microsoft.Extensions.Options;
 
 namespace Edison.Tests.Core.Chat;

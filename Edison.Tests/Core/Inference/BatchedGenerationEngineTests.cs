@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text;
-using Edison.Core.Inference;
+using Edison.Core.Inference.Engine;
+using Edison.Core.Inference.Models;
+using Edison.Core.Inference.Prompts;
 using Edison.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,5 +1,5 @@
 using Edison.Core;
-using Edison.Core.Inference;
+using Edison.Core.Inference.Models;
 using Edison.Core.ModelFiles;
 using Edison.Tests.TestSupport;
 using Microsoft.Extensions.Hosting;

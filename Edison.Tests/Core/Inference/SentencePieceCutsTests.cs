@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using Edison.Core.Inference;
+using Edison.Core.Inference.Prompts;
 using Edison.Tests.TestSupport;
 using LLama;
 using LLama.Common;

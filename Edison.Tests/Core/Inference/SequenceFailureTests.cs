@@ -1,5 +1,6 @@
 using System.Text;
-using Edison.Core.Inference;
+using Edison.Core.Inference.Engine;
+using Edison.Core.Inference.Prompts;
 using Edison.Tests.TestSupport;
 using LLama.Native;
 using LLama.Sampling;

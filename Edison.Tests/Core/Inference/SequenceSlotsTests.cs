@@ -1,4 +1,4 @@
-using Edison.Core.Inference;
+using Edison.Core.Inference.Engine;
 using LLama.Native;
 
 namespace Edison.Tests.Core.Inference;

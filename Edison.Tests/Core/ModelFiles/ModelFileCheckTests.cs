@@ -1,4 +1,4 @@
-using Edison.Core.Inference;
+using Edison.Core.Inference.Models;
 using Edison.Core.ModelFiles;
 using Edison.Tests.TestSupport;
 

@@ -86,7 +86,7 @@ public sealed class BranchesOnThePageTests : ChatPageContext
     }
 
     /// <summary>The answers' requests, without the one that titled the conversation.</summary>
-    private List<Edison.Core.Inference.GenerationRequest> Answers() => Engine.Requests.Where(r => !r.Prompt.Text.Contains("title", StringComparison.Ordinal)).ToList();
+    private List<Edison.Core.Inference.Engine.GenerationRequest> Answers() => Engine.Requests.Where(r => !r.Prompt.Text.Contains("title", StringComparison.Ordinal)).ToList();
 
     /// <summary>A new conversation's first answer is followed by a request for its title: answered here, and waited for.</summary>
     private void Title(IRenderedComponent<Chat> page, string title)

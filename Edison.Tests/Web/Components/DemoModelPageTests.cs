@@ -1,5 +1,4 @@
 using Bunit;
-using Edison.Core.Inference;
 using Edison.Tests.TestSupport;
 using Edison.Web.Components.Chat;
 using Microsoft.Extensions.DependencyInjection;

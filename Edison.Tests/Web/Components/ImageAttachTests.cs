@@ -1,7 +1,7 @@
 using Bunit;
 using Edison.Core.Chat;
 using Edison.Core.Conversations;
-using Edison.Core.Inference;
+using Edison.Core.Inference.Prompts;
 using Edison.Tests.TestSupport;
 using Edison.Web.Components.Chat;
 using Microsoft.AspNetCore.Components.Forms;

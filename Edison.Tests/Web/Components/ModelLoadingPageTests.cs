@@ -1,5 +1,5 @@
 using Bunit;
-using Edison.Core.Inference;
+using Edison.Core.Inference.Models;
 using Edison.Tests.TestSupport;
 using Edison.Web.Components.Chat;
 using Microsoft.Extensions.DependencyInjection;

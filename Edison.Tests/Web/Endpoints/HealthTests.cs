@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Edison.Core.Inference;
+using Edison.Core.Inference.Engine;
 using Edison.Tests.TestSupport;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;

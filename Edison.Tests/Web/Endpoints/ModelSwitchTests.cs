@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Edison.Core.Inference;
+using Edison.Core.Inference.Models;
 using Edison.Core.ModelFiles;
 using Edison.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Edison.Core.Inference;
+using Edison.Core.Inference.Engine;
 using Edison.Core.Modes;
 using Microsoft.JSInterop;
 

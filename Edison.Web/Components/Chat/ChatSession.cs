@@ -1,6 +1,6 @@
 using Edison.Core.Chat;
 using Edison.Core.Conversations;
-using Edison.Core.Inference;
+using Edison.Core.Inference.Prompts;
 using Edison.Web.Replies;
 
 namespace Edison.Web.Components.Chat;

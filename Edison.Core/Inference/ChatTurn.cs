@@ -1,9 +1,0 @@
-namespace Edison.Core.Inference;
-
-/// <summary>One message of a conversation as a prompt sees it.</summary>
-public sealed record ChatTurn(string Role, string Content)
-{
-    public const string System = "system";
-    public const string User = "user";
-    public const string Assistant = "assistant";
-}

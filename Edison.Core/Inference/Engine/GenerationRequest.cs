@@ -1,0 +1,23 @@
+using Edison.Core.Inference.Models;
+using Edison.Core.Inference.Prompts;
+
+namespace Edison.Core.Inference.Engine;
+
+/// <summary>One generation: the full prompt and how to sample its continuation.</summary>
+/// <param name="StopStrings">Text that ends the answer when the model writes it; it is not part of the answer.</param>
+/// <param name="Images">Encoded images, one per <see cref="LoadedModel.ImageMarker"/> in the prompt, in order.</param>
+public sealed record GenerationRequest(
+    PromptText Prompt,
+    int MaxTokens,
+    float Temperature,
+    float TopP,
+    uint Seed,
+    IReadOnlyList<string> StopStrings,
+    IReadOnlyList<byte[]>? Images = null)
+{
+    /// <summary>
+    /// The model the prompt was formatted for, leased by the caller for as long as the generation lasts; null runs it
+    /// on the current model.
+    /// </summary>
+    public ModelLease? Lease { get; init; }
+}

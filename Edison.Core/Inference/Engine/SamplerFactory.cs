@@ -1,0 +1,18 @@
+using LLama.Sampling;
+
+namespace Edison.Core.Inference.Engine;
+
+/// <summary>Makes the sampler of one generation from its settings; the engine asks for one per sequence.</summary>
+public interface ISamplerFactory
+{
+    ISamplingPipeline Create(GenerationRequest request);
+}
+
+/// <summary>Greedy at temperature 0, llama.cpp's default chain (temperature, top-p, seed) otherwise.</summary>
+public sealed class SamplerFactory : ISamplerFactory
+{
+    public ISamplingPipeline Create(GenerationRequest request) =>
+        request.Temperature <= 0
+            ? new GreedySamplingPipeline()
+            : new DefaultSamplingPipeline { Temperature = request.Temperature, TopP = request.TopP, Seed = request.Seed };
+}

@@ -1,0 +1,155 @@
+using Edison.Core.Inference.Prompts;
+using LLama;
+using LLama.Native;
+using LLama.Sampling;
+
+namespace Edison.Core.Inference.Engine;
+
+/// <summary>One generation being decoded: its KV sequence, where it stands in its prompt and its answer.</summary>
+internal sealed class Sequence(GenerationJob job, LLamaSeqId id, LLamaToken[] prompt, ISamplingPipeline sampler, StreamingTokenDecoder decoder)
+{
+    public GenerationJob Job { get; } = job;
+
+    public LLamaSeqId Id { get; } = id;
+
+    public LLamaToken[] Prompt { get; } = prompt;
+
+    public ISamplingPipeline Sampler { get; } = sampler;
+
+    public StreamingTokenDecoder Decoder { get; } = decoder;
+
+    public StopStringFilter Stops { get; } = new(job.Request.StopStrings);
+
+    /// <summary>The position in the sequence of the next token put into a batch.</summary>
+    public int Position { get; set; }
+
+    public int PromptFed { get; set; }
+
+    /// <summary>Prompt tokens in the batch being decoded, counted as read once it succeeds.</summary>
+    public int PendingPrompt { get; set; }
+
+    public int PromptRemaining => Prompt.Length - PromptFed;
+
+    /// <summary>Positions the prompt takes in the context (images take many).</summary>
+    public int PromptTokens { get; set; } = prompt.Length;
+
+    /// <summary>The sampled token that goes into the next batch.</summary>
+    public LLamaToken NextToken { get; set; }
+
+    /// <summary>Where this sequence's logits are in the batch being decoded, or -1 when it has none there.</summary>
+    public int LogitIndex { get; set; } = -1;
+
+    /// <summary>Answer tokens written so far.</summary>
+    public int Generated => Sampled.Count;
+
+    /// <summary>Prompt tokens that were in the sequence's cells already (the prompt cache) and were not read again.</summary>
+    public int CachedTokens { get; set; }
+
+    /// <summary>Whether the sequence's cells may be kept for the next request (not for images, whose positions are no tokens).</summary>
+    public bool Keepable { get; set; } = true;
+
+    /// <summary>Every answer token sampled, in order; all but the last are in the cells (see <see cref="CellTokens"/>).</summary>
+    public List<LLamaToken> Sampled { get; } = [];
+
+    /// <summary>The text released to the caller so far.</summary>
+    public System.Text.StringBuilder Released { get; } = new();
+
+    /// <summary>True when max tokens or the context ended the answer, not the model or a stop string.</summary>
+    public bool CutOff { get; set; }
+
+    /// <summary>
+    /// What the sequence's cells hold, in order: the prompt as far as it was read, then the answer tokens decoded (each
+    /// decoded token took one position past the prompt).
+    /// </summary>
+    public List<LLamaToken> CellTokens() => [.. Prompt.Take(PromptFed), .. Sampled.Take(Position - PromptFed)];
+
+    /// <summary>Admission order: the newest gives way when the KV cache is full.</summary>
+    public long Admitted { get; set; }
+
+    public bool Finished { get; private set; }
+
+    /// <summary>Moves past a decoded step: the prompt tokens it read there, or the answer token it put in.</summary>
+    public void MovePastStep()
+    {
+        if (PromptRemaining > 0)
+        {
+            Position += PendingPrompt;
+            PromptFed += PendingPrompt;
+            PendingPrompt = 0;
+        }
+        else if (LogitIndex >= 0)
+        {
+            Position++;
+        }
+    }
+
+    /// <summary>
+    /// Takes a sampled token: streams its text and queues it for the next step. False when the answer ends with it: the
+    /// model's end of generation, a stop string, or (cut off) its token limit or the end of its context.
+    /// </summary>
+    public bool Accept(LLamaToken token, SafeLlamaModelHandle.Vocabulary vocab, int contextSize)
+    {
+        if (token.IsEndOfGeneration(vocab))
+        {
+            return false;
+        }
+
+        Decoder.Add(token);
+        Sampled.Add(token);
+        Release(Stops.Push(Decoder.Read()));
+        if (Stops.Stopped)
+        {
+            return false;
+        }
+
+        if (Generated >= Job.Request.MaxTokens || Position + 1 >= contextSize)
+        {
+            CutOff = true;
+            return false;
+        }
+
+        NextToken = token;
+        return true;
+    }
+
+    /// <summary>Streams text to the caller.</summary>
+    public void Release(string text)
+    {
+        if (text.Length > 0)
+        {
+            Released.Append(text);
+            Job.Output.Writer.TryWrite(new GenerationUpdate(text));
+        }
+    }
+
+    /// <summary>
+    /// How an answer that ended well ends its stream: the text held back for stop strings, then the usage; its tokens
+    /// are remembered for when the answer comes back as history.
+    /// </summary>
+    public void ReleaseRest(AnswerTokens answers)
+    {
+        Release(Stops.Flush());
+        Job.Output.Writer.TryWrite(new GenerationUpdate(string.Empty, new ChatUsage(PromptTokens, CachedTokens, Generated, CutOff)));
+
+        // What the caller shows (and stores) is the text without its leading white space; a stop string's tokens are
+        // not the text, so that answer is not remembered.
+        if (!Stops.Stopped && !Job.IsAbandoned)
+        {
+            answers.Remember(Released.ToString().TrimStart(), [.. Sampled]);
+        }
+    }
+
+    /// <summary>Completes the caller's stream, with the error if there is one; true the first time only.</summary>
+    public bool Complete(Exception? error)
+    {
+        if (Finished)
+        {
+            return false;
+        }
+
+        Finished = true;
+        Job.Output.Writer.TryComplete(error);
+        Sampler.Dispose();
+        return true;
+    }
+}

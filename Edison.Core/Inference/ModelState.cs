@@ -1,8 +1,0 @@
-namespace Edison.Core.Inference;
-
-public enum ModelState
-{
-    Loading,
-    Ready,
-    Failed,
-}

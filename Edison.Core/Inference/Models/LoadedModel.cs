@@ -1,0 +1,76 @@
+using Edison.Core.Inference.Prompts;
+using LLama;
+using LLama.Common;
+using LLama.Native;
+using Microsoft.Extensions.Logging;
+
+namespace Edison.Core.Inference.Models;
+
+/// <summary>The shared weights of the one model Edison serves, with what callers need to know about it.</summary>
+public sealed class LoadedModel(LLamaWeights weights, ModelParams parameters, string name, bool isDemo, MtmdWeights? vision = null) : IChatModel, IDisposable
+{
+    private const string ChatTemplateKey = "tokenizer.chat_template";
+
+    private readonly ControlTokens _controlTokens = new(weights, new AnswerTokens());
+
+    public LLamaWeights Weights { get; } = weights;
+
+    /// <summary>The tokens of this model's recent answers, by their text.</summary>
+    public AnswerTokens Answers => _controlTokens.Answers;
+
+    public ModelParams Parameters { get; } = parameters;
+
+    public string Name { get; } = name;
+
+    public bool IsDemo { get; } = isDemo;
+
+    public DateTimeOffset LoadedAt { get; init; }
+
+    /// <summary>The multimodal projector, when one is loaded: images in a prompt go through it.</summary>
+    public MtmdWeights? Vision { get; } = vision;
+
+    public bool CanSeeImages => Vision is { SupportsVision: true };
+
+    /// <summary>The text that stands for one image in a prompt; the projector puts the image's embedding there.</summary>
+    public static string ImageMarker => NativeApi.MtmdDefaultMarker() ?? "<__media__>";
+
+    /// <summary>
+    /// The text with every image marker it spells broken by a word joiner: the projector reads any marker in a prompt as
+    /// a place for an image, and only Edison places images, never a message that mentions the marker.
+    /// </summary>
+    public static string WithoutImageMarkers(string text) =>
+        text.Contains(ImageMarker, StringComparison.Ordinal)
+            ? text.Replace(ImageMarker, ImageMarker[..1] + "\u2060" + ImageMarker[1..], StringComparison.Ordinal)
+            : text;
+
+    public int ContextSize => (int)Parameters.ContextSize!.Value;
+
+    /// <summary>A context for several answers at once, each in a KV sequence of its own with the model's whole context.</summary>
+    public LLamaContext CreateContext(int sequences, ILogger? logger = null) =>
+        // llama.cpp splits a non-unified KV cache evenly between its sequences.
+        Weights.CreateContext(Parameters with { ContextSize = (uint)(ContextSize * sequences), SeqMax = (uint)sequences, KVUnified = false }, logger);
+
+    public bool HasChatTemplate => Weights.Metadata.ContainsKey(ChatTemplateKey);
+
+    public IReadOnlyList<string> StopStrings => HasChatTemplate ? [] : ChatPromptBuilder.FallbackStopStrings;
+
+    public PromptText Format(IReadOnlyList<ChatTurn> turns) => ChatPromptBuilder.Format(this, turns);
+
+    /// <summary>The prompt's tokens: control tokens from the template's markup only, content always as text.</summary>
+    public LLamaToken[] Tokenize(PromptText prompt) => _controlTokens.Tokenize(prompt);
+
+    /// <summary>The prompt as one string for the multimodal tokenizer, its content unable to spell control tokens.</summary>
+    public string ToInertText(PromptText prompt) => _controlTokens.ToInertText(prompt);
+
+    public int LongestTokenBytes => _controlTokens.LongestPieceBytes;
+
+    public int CountTokens(PromptText prompt) => Tokenize(prompt).Length;
+
+    public int CountTokens(string text) => _controlTokens.CountContent(text);
+
+    public void Dispose()
+    {
+        Vision?.Dispose();
+        Weights.Dispose();
+    }
+}

@@ -1,0 +1,8 @@
+namespace Edison.Core.Inference.Models;
+
+public enum ModelState
+{
+    Loading,
+    Ready,
+    Failed,
+}

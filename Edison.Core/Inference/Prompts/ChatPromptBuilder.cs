@@ -1,0 +1,155 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using Edison.Core.Inference.Models;
+using LLama;
+
+namespace Edison.Core.Inference.Prompts;
+
+/// <summary>
+/// Formats a conversation for the model: with the model's own chat template when its GGUF has one (llama.cpp's
+/// template support), otherwise with the plain fallback below. History that does not fit is dropped oldest first.
+/// <code>
+/// {system prompt}
+///
+/// User: {message}
+/// Assistant: {answer}
+/// User: {message}
+/// Assistant:
+/// </code>
+/// With the fallback the answer ends where the model starts a new "User:" line.
+/// </summary>
+public sealed partial class ChatPromptBuilder
+{
+    private const char PlaceholderStart = '\uE000';
+    private const char PlaceholderEnd = '\uE001';
+
+    public static readonly IReadOnlyList<string> FallbackStopStrings = ["\nUser:"];
+
+    /// <summary>A user turn as the model reads it: the memories and web results it was sent with, then the message.</summary>
+    public static string WithContext(string message, string? context) => context is null ? message : $"{context}\n\n{message}";
+
+    /// <param name="answerTokens">Room to leave in the context for the answer.</param>
+    /// <param name="context">Memories and web results for this message, put just before it in its turn.</param>
+    /// <param name="answerSoFar">An answer to the message that the model writes more of (Continue): its turn is left open.</param>
+    public ChatPrompt Build(
+        IChatModel model, string systemPrompt, IReadOnlyList<ChatTurn> history, string message, int answerTokens, string? context = null, string? answerSoFar = null)
+    {
+        message = WithContext(message, context);
+
+        int budget = model.ContextSize - answerTokens;
+
+        // Exchanges are dropped whole, oldest first; the last candidate drops the whole history.
+        var skips = Enumerable.Range(0, history.Count / 2 + 1).Select(i => i * 2).Append(history.Count).Distinct().ToList();
+        var fewest = Fit(model, systemPrompt, history, message, answerSoFar, skips[^1]);
+        if (fewest.Tokens > budget)
+        {
+            throw new PromptTooLongException(fewest.Tokens, budget, model.ContextSize);
+        }
+
+        // Fewer turns never take more tokens, so the smallest skip that fits is found by bisection: a long
+        // conversation is formatted and counted a handful of times, not once per exchange.
+        int low = 0;
+        int high = skips.Count - 1;
+        var best = fewest;
+        while (low < high)
+        {
+            int middle = (low + high) / 2;
+            var candidate = Fit(model, systemPrompt, history, message, answerSoFar, skips[middle]);
+            if (candidate.Tokens <= budget)
+            {
+                best = candidate;
+                high = middle;
+            }
+            else
+            {
+                low = middle + 1;
+            }
+        }
+
+        return best;
+    }
+
+    private static ChatPrompt Fit(IChatModel model, string systemPrompt, IReadOnlyList<ChatTurn> history, string message, string? answerSoFar, int skip)
+    {
+        var turns = new List<ChatTurn>(history.Count - skip + 3) { new(ChatTurn.System, systemPrompt) };
+        turns.AddRange(history.Skip(skip));
+        turns.Add(new ChatTurn(ChatTurn.User, message));
+        if (answerSoFar is not null)
+        {
+            turns.Add(new ChatTurn(ChatTurn.Assistant, answerSoFar));
+        }
+
+        var prompt = model.Format(turns);
+        return new ChatPrompt(turns, prompt, model.CountTokens(prompt), model.StopStrings) { Model = model };
+    }
+
+    /// <summary>
+    /// The conversation in the model's chat template (its markup kept apart from the messages' content), or in the
+    /// plain fallback format when the model has none. A conversation that ends with an answer leaves that answer open,
+    /// for the model to write more of (as llama.cpp's server prefills a last assistant message).
+    /// </summary>
+    public static PromptText Format(LoadedModel model, IReadOnlyList<ChatTurn> turns)
+    {
+        bool continues = turns.Count > 0 && turns[^1].Role == ChatTurn.Assistant;
+        return model.HasChatTemplate ? FormatWithTemplate(model, turns, continues) : FormatPlain(turns, continues);
+    }
+
+    /// <summary>
+    /// llama.cpp applies the template to the messages as given, so each message goes in as a placeholder that no
+    /// template changes (private-use characters around its index); the template's output is its markup with the
+    /// placeholders marking where each message's content belongs.
+    /// </summary>
+    private static PromptText FormatWithTemplate(LoadedModel model, IReadOnlyList<ChatTurn> turns, bool continues)
+    {
+        var template = new LLamaTemplate(model.Weights, strict: false) { AddAssistant = !continues };
+        for (int i = 0; i < turns.Count; i++)
+        {
+            template.Add(turns[i].Role, $"{PlaceholderStart}{i}{PlaceholderEnd}");
+        }
+
+        var applied = Encoding.UTF8.GetString(template.Apply());
+        var prompt = new PromptTextBuilder();
+        int at = 0;
+        foreach (Match placeholder in Placeholder().Matches(applied))
+        {
+            int index = int.Parse(placeholder.Groups[1].ValueSpan, CultureInfo.InvariantCulture);
+            var turn = turns[index];
+            prompt.Markup(applied[at..placeholder.Index]);
+            _ = turn.Role == ChatTurn.Assistant ? prompt.Answer(turn.Content, open: continues && index == turns.Count - 1) : prompt.Content(turn.Content);
+            at = placeholder.Index + placeholder.Length;
+        }
+
+        // What the template writes after an answer it continues closes the turn: it is left out.
+        return (continues ? prompt : prompt.Markup(applied[at..])).Build();
+    }
+
+    private static PromptText FormatPlain(IReadOnlyList<ChatTurn> turns, bool continues)
+    {
+        var prompt = new PromptTextBuilder();
+        for (int i = 0; i < turns.Count; i++)
+        {
+            var turn = turns[i];
+            switch (turn.Role)
+            {
+                case ChatTurn.System:
+                    prompt.Content(turn.Content).Markup("\n\n");
+                    break;
+                case ChatTurn.User:
+                    prompt.Markup("User: ").Content(turn.Content).Markup("\n");
+                    break;
+                case ChatTurn.Assistant when continues && i == turns.Count - 1:
+                    prompt.Markup("Assistant:").Answer(turn.Content, lead: " ", open: true);
+                    break;
+                default:
+                    prompt.Markup("Assistant:").Answer(turn.Content, lead: " ").Markup("\n");
+                    break;
+            }
+        }
+
+        return (continues ? prompt : prompt.Markup("Assistant:")).Build();
+    }
+
+    [GeneratedRegex("\uE000([0-9]+)\uE001")]
+    private static partial Regex Placeholder();
+}
