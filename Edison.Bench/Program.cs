@@ -3,7 +3,7 @@ using System.Text.Json;
 using Edison.Bench;
 using Edison.Core.Inference.Models;
 using Edison.Core.ModelFiles;
-using Edison.Core.ModelFiles.Gguf;
+using Edison.Core.Gguf;
 
 // Edison's benchmark: the same model, prompt and settings measured several ways in one run.
 //   dotnet run -c Release --project Edison.Bench -- [--model file.gguf|synthetic-300m] [--tokens 256] [--runs 15]

@@ -1,4 +1,4 @@
-using Edison.Core.ModelFiles.Gguf;
+using Edison.Core.Gguf;
 
 namespace Edison.Bench;
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Edison.Core.Context;
 using Edison.Core.Conversations;
 using Edison.Core.Inference.Engine;
 

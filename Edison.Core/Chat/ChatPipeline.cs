@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text;
+using Edison.Core.Context;
 using Edison.Core.Conversations;
 using Edison.Core.Inference.Engine;
 using Edison.Core.Inference.Models;

@@ -1,3 +1,4 @@
+using Edison.Core.Context;
 using Edison.Core.Conversations;
 using Edison.Core.Inference.Prompts;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Edison.Core.Chat;
+using Edison.Core.Context;
 
 namespace Edison.Core.Conversations;
 

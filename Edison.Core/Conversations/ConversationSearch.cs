@@ -1,4 +1,3 @@
-using Edison.Core.Memory;
 
 namespace Edison.Core.Conversations;
 

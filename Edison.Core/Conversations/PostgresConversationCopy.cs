@@ -1,4 +1,3 @@
-using Edison.Core.Chat;
 using Edison.Core.Inference.Prompts;
 using Npgsql;
 using NpgsqlTypes;

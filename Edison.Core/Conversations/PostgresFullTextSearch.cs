@@ -1,4 +1,3 @@
-using Edison.Core.Memory;
 using Npgsql;
 using NpgsqlTypes;
 

@@ -1,6 +1,4 @@
-using Edison.Core.Chat;
 using Edison.Core.Inference.Prompts;
-using Edison.Core.Memory;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using SQLitePCL;

@@ -1,4 +1,3 @@
-using Edison.Core.Memory;
 using static Edison.Core.Conversations.SqliteDatabase;
 
 namespace Edison.Core.Conversations;

@@ -1,4 +1,4 @@
-using Edison.Core.Chat;
+using Edison.Core.Context;
 using Edison.Core.Conversations;
 using Edison.Core.Inference.Models;
 using Edison.Core.Inference.Prompts;

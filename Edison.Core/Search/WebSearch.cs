@@ -1,4 +1,4 @@
-using Edison.Core.Chat;
+using Edison.Core.Context;
 using Edison.Core.Inference.Models;
 using Edison.Core.Modes;
 using Microsoft.Extensions.Logging;

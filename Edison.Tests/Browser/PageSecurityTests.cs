@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Edison.Core.Conversations;
-using Edison.Core.ModelFiles.Gguf;
+using Edison.Core.Gguf;
 using Edison.Tests.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Edison.Core.Inference.Models;
 using Edison.Core.ModelFiles;
-using Edison.Core.ModelFiles.Gguf;
+using Edison.Core.Gguf;
 
 namespace Edison.Tests.TestSupport;
 
@@ -22,7 +22,7 @@ public static class TestModels
 
     /// <summary>A model with the ChatML template that answers <see cref="GreetingAnswer"/>.</summary>
     public static string Greeting => Write(new ScriptedModelSpec(
-        "greeting", GreetingAnswer, ChatTemplate: DemoModel.ChatMlTemplate, ControlTokens: DemoModel.ChatMlTokens));
+        "greeting", GreetingAnswer, ChatTemplate: ChatMl.Template, ControlTokens: ChatMl.Tokens));
 
     /// <summary>A model without a chat template (the plain fallback prompt) that answers <see cref="StoryAnswer"/>.</summary>
     public static string Story => Write(new ScriptedModelSpec("story", StoryAnswer));

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Edison.Core.Chat;
 using Edison.Core.Conversations;
+using Edison.Core.Transfer;
 using Microsoft.Extensions.Options;
 
 namespace Edison.Web.Replies;

@@ -1,4 +1,4 @@
-using Edison.Core.ModelFiles.Gguf;
+using Edison.Core.Gguf;
 
 namespace Edison.Core.Inference.Models;
 
@@ -10,12 +10,6 @@ public static class DemoModel
     public const string Hint =
         "Edison is running its built-in demo model, which can only say one thing. To chat for real, set " +
         "Edison:Model:Path in appsettings.json (or the environment variable Edison__Model__Path) to a GGUF file and restart.";
-
-    public const string ChatMlTemplate =
-        "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}" +
-        "{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
-
-    public static readonly IReadOnlyList<string> ChatMlTokens = ["<|im_start|>", "<|im_end|>"];
 
     /// <summary>Writes the demo model into the data folder (it is small and quick to write) and returns its path.</summary>
     public static string WriteTo(string dataPath)
@@ -30,6 +24,6 @@ public static class DemoModel
         "Hello 👋 I am Edison's built-in demo model: a tiny network that can only say this message. " +
         "To chat for real, point Edison at a GGUF model file. Set Edison:Model:Path in appsettings.json, " +
         "or the environment variable Edison__Model__Path, then restart Edison.",
-        ChatTemplate: ChatMlTemplate,
-        ControlTokens: ChatMlTokens);
+        ChatTemplate: ChatMl.Template,
+        ControlTokens: ChatMl.Tokens);
 }

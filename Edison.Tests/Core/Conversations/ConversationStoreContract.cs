@@ -1,4 +1,5 @@
 using Edison.Core.Chat;
+using Edison.Core.Context;
 using Edison.Core.Conversations;
 using Edison.Core.Inference.Prompts;
 using Microsoft.Extensions.Time.Testing;

@@ -1,3 +1,4 @@
+using Edison.Core.Conversations;
 using Edison.Core.Memory;
 
 namespace Edison.Tests.Core.Memory;

@@ -1,5 +1,5 @@
 using System.Text;
-using Edison.Core.ModelFiles.Gguf;
+using Edison.Core.Gguf;
 using Edison.Tests.TestSupport;
 using LLama;
 using LLama.Common;

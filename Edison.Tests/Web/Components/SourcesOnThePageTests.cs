@@ -1,5 +1,6 @@
 using Bunit;
 using Edison.Core.Chat;
+using Edison.Core.Context;
 using Edison.Core.Conversations;
 using Edison.Core.Inference.Prompts;
 using Edison.Tests.TestSupport;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Edison.Core.Chat;
+using Edison.Core.Context;
 using Edison.Core.Conversations;
 using Edison.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,4 +1,5 @@
 using Edison.Core.Chat;
+using Edison.Core.Context;
 using Edison.Core.Conversations;
 
 namespace Edison.Web.Components.Chat;

@@ -1,4 +1,4 @@
-namespace Edison.Core.ModelFiles.Gguf;
+namespace Edison.Core.Gguf;
 
 /// <summary>
 /// Builds a LLaVA-style multimodal projector GGUF with deterministic random weights, in the layout llama.cpp's mtmd

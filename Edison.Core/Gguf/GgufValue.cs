@@ -1,4 +1,4 @@
-namespace Edison.Core.ModelFiles.Gguf;
+namespace Edison.Core.Gguf;
 
 /// <summary>A typed GGUF metadata value; the type codes are those of the GGUF specification.</summary>
 public abstract record GgufValue

@@ -1,4 +1,4 @@
-namespace Edison.Core.ModelFiles.Gguf;
+namespace Edison.Core.Gguf;
 
 /// <summary>xorshift32: the same small weights on every machine and every run, so a written model answers the same everywhere.</summary>
 internal sealed class DeterministicRandom(uint seed)

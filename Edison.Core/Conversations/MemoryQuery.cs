@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Edison.Core.Memory;
+namespace Edison.Core.Conversations;
 
 /// <summary>
 /// The words of a message worth searching remembered exchanges for: letters and digits only (so no word can be read

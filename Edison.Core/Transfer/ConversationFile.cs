@@ -2,9 +2,10 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Edison.Core.Chat;
+using Edison.Core.Conversations;
 using Edison.Core.Inference.Prompts;
 
-namespace Edison.Core.Conversations;
+namespace Edison.Core.Transfer;
 
 /// <summary>
 /// A conversation taken out of Edison and brought back: Markdown for reading (the branch shown), and Edison's JSON,

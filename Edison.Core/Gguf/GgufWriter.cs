@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Edison.Core.ModelFiles.Gguf;
+namespace Edison.Core.Gguf;
 
 /// <summary>
 /// Writes GGUF version 3 files (the format llama.cpp loads): a header, typed metadata, tensor descriptions and

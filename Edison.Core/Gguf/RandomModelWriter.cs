@@ -1,6 +1,4 @@
-using Edison.Core.Inference.Models;
-
-namespace Edison.Core.ModelFiles.Gguf;
+namespace Edison.Core.Gguf;
 
 /// <summary>The shape of a <see cref="RandomModelWriter"/> model; every width a multiple of 32 (Q8_0 rows).</summary>
 public sealed record RandomModelSpec(string Name, int Embedding, int Layers, int Heads, int FeedForward, int ContextLength, int VocabularySize);
@@ -44,7 +42,7 @@ public static class RandomModelWriter
             .Add("tokenizer.ggml.unknown_token_id", GgufValue.UInt32(Vocabulary.Unknown))
             .Add("tokenizer.ggml.add_bos_token", GgufValue.Bool(true))
             .Add("tokenizer.ggml.add_eos_token", GgufValue.Bool(false))
-            .Add("tokenizer.chat_template", GgufValue.String(DemoModel.ChatMlTemplate));
+            .Add("tokenizer.chat_template", GgufValue.String(ChatMl.Template));
 
         var random = new Xorshift(0x300F);
         void Random(BinaryWriter output, long row) => WriteRandomRow(output, random, embedding);
@@ -143,7 +141,7 @@ public static class RandomModelWriter
                 vocabulary.Add($"<0x{value:X2}>", 6, 0);
             }
 
-            foreach (var marker in DemoModel.ChatMlTokens)
+            foreach (var marker in ChatMl.Tokens)
             {
                 vocabulary.Add(marker, ControlType, 0);
             }

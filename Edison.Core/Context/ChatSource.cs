@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Edison.Core.Chat;
+namespace Edison.Core.Context;
 
 /// <summary>
 /// Something that went into an answer's prompt: a remembered exchange from another conversation, or a web search

@@ -1,4 +1,4 @@
-namespace Edison.Core.ModelFiles.Gguf;
+namespace Edison.Core.Gguf;
 
 /// <summary>
 /// Describes a tiny llama-architecture model whose greedy answer to any prompt is <see cref="Script"/>.

@@ -1,7 +1,7 @@
 using System.Text;
 using Edison.Core.Inference.Models;
 
-namespace Edison.Core.Chat;
+namespace Edison.Core.Context;
 
 /// <summary>Text put into a prompt with the new message (memories, web results), and the sources it was written from.</summary>
 public sealed record PromptSection(string Text, IReadOnlyList<ChatSource> Sources)

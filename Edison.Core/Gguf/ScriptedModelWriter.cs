@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Edison.Core.ModelFiles.Gguf;
+namespace Edison.Core.Gguf;
 
 /// <summary>
 /// Builds a real llama-architecture GGUF whose weights make it a deterministic bigram machine: each token's

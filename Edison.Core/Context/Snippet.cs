@@ -1,4 +1,4 @@
-namespace Edison.Core.Chat;
+namespace Edison.Core.Context;
 
 /// <summary>Text cut down for a prompt section or a source: one line, at most a given length.</summary>
 public static class Snippet

@@ -1,4 +1,4 @@
-namespace Edison.Core.ModelFiles.Gguf;
+namespace Edison.Core.Gguf;
 
 /// <summary>
 /// Describes a tiny LLaVA-style multimodal projector (an "mmproj" GGUF) for <see cref="ProjectorModelWriter"/>: a
