@@ -12,8 +12,8 @@ namespace Edison.Core.Inference.Prompts;
 /// <para>
 /// A cut falls only between two characters that no token of the vocabulary holds side by side: no token can span it,
 /// so neither side's merges depend on the other. llama.cpp puts a space before each text it reads (as the model's
-/// vocabulary asks); the piece after a cut starts with a character no token holds after a space, so that space is
-/// read on its own, and its tokens are dropped.
+/// vocabulary asks); the piece after a cut starts with text that no token spells after a space, so that space is read
+/// on its own, and its tokens are dropped.
 /// </para>
 /// </summary>
 public sealed class SentencePieceCuts
@@ -26,12 +26,16 @@ public sealed class SentencePieceCuts
 
     private readonly LLamaWeights _weights;
     private readonly HashSet<long> _neighbours;
+    private readonly HashSet<string> _afterSpace;
+    private readonly int _longestAfterSpace;
     private readonly LLamaToken[] _lead;
 
-    private SentencePieceCuts(LLamaWeights weights, HashSet<long> neighbours, LLamaToken[] lead)
+    private SentencePieceCuts(LLamaWeights weights, HashSet<long> neighbours, HashSet<string> afterSpace, LLamaToken[] lead)
     {
         _weights = weights;
         _neighbours = neighbours;
+        _afterSpace = afterSpace;
+        _longestAfterSpace = afterSpace.Count == 0 ? 0 : afterSpace.Max(text => text.Length);
         _lead = lead;
     }
 
@@ -44,8 +48,15 @@ public sealed class SentencePieceCuts
         }
 
         var neighbours = new HashSet<long>();
+        var afterSpace = new HashSet<string>(StringComparer.Ordinal);
         foreach (var piece in pieces)
         {
+            // What a token spells after its leading space: text that would join the space llama.cpp puts before a piece.
+            if (piece.Length > 1 && AsRead(piece[0]) == ' ')
+            {
+                afterSpace.Add(AsRead(piece[1..]));
+            }
+
             Rune? previous = null;
             foreach (var rune in piece.EnumerateRunes())
             {
@@ -61,7 +72,7 @@ public sealed class SentencePieceCuts
         // What llama.cpp writes before the text it reads (its space, or nothing) is learnt from a character no token holds:
         // read once and twice, the difference is the character's own tokens.
         var probe = new Rune(0x10FFFD);
-        if (neighbours.Contains(Pair(probe, probe)) || neighbours.Contains(Pair(Space, probe)))
+        if (neighbours.Contains(Pair(probe, probe)) || afterSpace.Any(text => text.StartsWith(probe.ToString(), StringComparison.Ordinal)))
         {
             return null;
         }
@@ -69,7 +80,7 @@ public sealed class SentencePieceCuts
         var once = weights.Tokenize(probe.ToString(), add_bos: false, special: false, Encoding.UTF8);
         var twice = weights.Tokenize(probe.ToString() + probe, add_bos: false, special: false, Encoding.UTF8);
         int own = twice.Length - once.Length;
-        return own > 0 && once.Length >= own ? new SentencePieceCuts(weights, neighbours, once[..^own]) : null;
+        return own > 0 && once.Length >= own ? new SentencePieceCuts(weights, neighbours, afterSpace, once[..^own]) : null;
     }
 
     public void Tokenize(string text, List<LLamaToken> tokens)
@@ -126,7 +137,7 @@ public sealed class SentencePieceCuts
             // A lone surrogate reads as one replacement character, as llama.cpp reads its UTF-8.
             Rune.DecodeFromUtf16(text.AsSpan(at), out var rune, out int length);
             rune = AsRead(rune);
-            if (since >= PieceRunes && IsCut(previous, rune))
+            if (since >= PieceRunes && IsCut(previous, rune, text, at))
             {
                 yield return at;
                 since = 0;
@@ -138,11 +149,32 @@ public sealed class SentencePieceCuts
         }
     }
 
-    private bool IsCut(Rune before, Rune after) =>
-        after != Space && !_neighbours.Contains(Pair(before, after)) && !_neighbours.Contains(Pair(Space, after));
+    /// <summary>Whether the text may be cut before <paramref name="at"/>, where <paramref name="after"/> stands.</summary>
+    private bool IsCut(Rune before, Rune after, string text, int at)
+    {
+        if (_neighbours.Contains(Pair(before, after)))
+        {
+            return false;
+        }
+
+        // No token may spell the space put before the piece together with what the piece starts with.
+        for (int length = 1; length <= _longestAfterSpace && at + length <= text.Length; length++)
+        {
+            if (_afterSpace.Contains(AsRead(text.Substring(at, length))))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>The character as the vocabulary's pieces spell it: SentencePiece writes a space as '▁', and reads a '▁' in the text as one.</summary>
     private static Rune AsRead(Rune rune) => rune == SpaceMark ? Space : rune;
+
+    private static char AsRead(char character) => character == '\u2581' ? ' ' : character;
+
+    private static string AsRead(string text) => text.Replace('\u2581', ' ');
 
     private static long Pair(Rune first, Rune second) => ((long)first.Value << 21) | (uint)second.Value;
 }
