@@ -47,6 +47,7 @@ public static class EdisonServiceCollectionExtensions
         services.AddSingleton<ModeDetector>();
         services.AddSingleton<ChatRequestValidator>();
         services.AddSingleton<ExchangeRecorder>();
+        services.AddSingleton<TurnContext>();
         services.AddSingleton<ChatPipeline>();
         services.AddSingleton<ConversationTitler>();
         return services;

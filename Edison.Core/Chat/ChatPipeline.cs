@@ -27,8 +27,7 @@ public sealed class ChatPipeline(
     ExchangeRecorder exchanges,
     ChatPromptBuilder prompts,
     ModeDetector modes,
-    MemoryRetriever memory,
-    WebSearch search,
+    TurnContext context,
     EdisonMetrics metrics,
     TimeProvider time,
     IOptions<GenerationOptions> generation,
@@ -58,43 +57,17 @@ public sealed class ChatPipeline(
         var (text, history) = (start.Text, request.History ?? start.History());
         int answerRoom = AnswerRoom(maxTokens, model.ContextSize);
         RefuseUnfittable(model, text, answerRoom);
-        var mode = start.Continued?.Details?.Mode is { } written && ChatMode.Find(written) is { } same ? same
-            : ChatMode.IsAuto(request.Mode) ? modes.Detect(text).Mode
-            : ChatMode.Find(request.Mode)!;
+        var mode = ModeFor(request, start, text);
         var systemPrompt = request.SystemPrompt ?? mode.SystemPrompt;
-        // A client that keeps the history itself (OpenAI-style) is answered from what it sent: memories and web results
-        // added to its turn would never reach the history it sends next, so the next prompt would differ from this
-        // one at that turn (the prompt cache missing from there) and the model would see them once and then no more.
-        bool addsContext = start.Question is null && request.History is null;
-        bool remembers = addsContext && mode.UsesMemory;
-        bool searches = addsContext && search.Wants(mode, text);
-        if (remembers || searches)
-        {
-            // A message that cannot fit even alone is refused before memories and web results are looked up for it.
-            Fitted(() => prompts.Build(model, systemPrompt, [], text, answerRoom));
-        }
 
-        var sections = new List<PromptSection>();
-        var notices = new List<string>();
-        if (remembers && await memory.RetrieveAsync(model, text, conversationId, history, cancellationToken) is { } remembered)
-        {
-            sections.Add(remembered);
-        }
-
-        if (searches)
-        {
-            var outcome = await search.SearchAsync(model, text, cancellationToken);
-            sections.AddRange(outcome.Section is null ? [] : [outcome.Section]);
-            notices.AddRange(outcome.Notice is null ? [] : [outcome.Notice]);
-        }
-
-        // Memories and web results go with the new message, not into the system prompt: the system prompt and the
-        // history then read the same every turn, and the prompt cache holds them from one turn to the next. A question
-        // answered again is asked with what it was asked with before.
-        var context = start.Question is { } again ? again.Context
-            : sections.Count == 0 ? null
-            : string.Join("\n\n", sections.Select(s => s.Text.TrimEnd()));
-        var prompt = Fitted(() => prompts.Build(model, systemPrompt, history, text, answerRoom, context, start.Continued?.Content));
+        // A question answered again is asked with what it was asked with before; memories and web results go with the
+        // new message, not into the system prompt, so that the system prompt and the history read the same every turn
+        // and the prompt cache holds them from one turn to the next.
+        var gathered = start.Question is not null || request.History is not null
+            ? TurnContext.None
+            : await context.GatherAsync(new ContextQuestion(model, mode, systemPrompt, text, conversationId, history, answerRoom), cancellationToken);
+        var turnContext = start.Question is { } again ? again.Context : gathered.Text;
+        var prompt = TurnContext.Fit(() => prompts.Build(model, systemPrompt, history, text, answerRoom, turnContext, start.Continued?.Content));
 
         var sampling = defaults.SamplingFor(mode, request.Temperature, request.TopP, request.Seed);
         var options = new ChatOptions
@@ -109,12 +82,7 @@ public sealed class ChatPipeline(
             RawRepresentationFactory = _ => prompt,
         };
 
-        // A client that keeps the conversation itself gets no stored copy of it. An answer continued is stored
-        // already: it is reopened at the start, and put back as it was if the continuation fails.
-        var storage = start.Continued is not null ? ExchangeStorage.FromTheStart
-            : request.History is not null ? ExchangeStorage.None
-            : request.StoresFromTheStart ? ExchangeStorage.FromTheStart
-            : ExchangeStorage.WhenCompleted;
+        var storage = StorageFor(request, start);
         return new PreparedChat(
             conversationId,
             mode,
@@ -124,10 +92,10 @@ public sealed class ChatPipeline(
             prompt,
             prompt.ToMessages([.. images.Select(image => new DataContent(image.Data, image.MediaType))]),
             options,
-            start.Sources ?? sections.SelectMany(s => s.Sources).ToList(),
-            notices)
+            start.Sources ?? gathered.Sources,
+            gathered.Notices)
         {
-            Context = context,
+            Context = turnContext,
             Images = images,
             Place = start.Place,
             Continued = start.Continued,
@@ -293,17 +261,28 @@ public sealed class ChatPipeline(
         }
     }
 
-    private static ChatPrompt Fitted(Func<ChatPrompt> build)
+    /// <summary>The mode a continued answer was written in, else the one asked for, else the one the message calls for.</summary>
+    private ChatMode ModeFor(ChatRequest request, StartingPoint start, string text)
     {
-        try
+        if (start.Continued?.Details?.Mode is { } written && ChatMode.Find(written) is { } same)
         {
-            return build();
+            return same;
         }
-        catch (PromptTooLongException e)
-        {
-            throw new ChatRequestException(e.Message);
-        }
+
+        return ChatMode.IsAuto(request.Mode) ? modes.Detect(text).Mode : ChatMode.Find(request.Mode)!;
     }
+
+    /// <summary>
+    /// A client that keeps the conversation itself gets no stored copy of it. An answer continued is stored already: it
+    /// is reopened at the start, and put back as it was if the continuation fails.
+    /// </summary>
+    private static ExchangeStorage StorageFor(ChatRequest request, StartingPoint start) => (start.Continued, request) switch
+    {
+        ({ }, _) => ExchangeStorage.FromTheStart,
+        (_, { History: not null }) => ExchangeStorage.None,
+        (_, { StoresFromTheStart: true }) => ExchangeStorage.FromTheStart,
+        _ => ExchangeStorage.WhenCompleted,
+    };
 
     /// <summary>Room kept for the answer when fitting history: all of it for short answers, at most a quarter of the context.</summary>
     private static int AnswerRoom(int maxTokens, int contextSize) => Math.Min(maxTokens, contextSize / 4);
