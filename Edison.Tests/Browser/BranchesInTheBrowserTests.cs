@@ -173,7 +173,20 @@ public sealed class BranchesInTheBrowserTests(BrowserFixture fixture) : IAsyncLi
         var original = _page.Url;
 
         await Messages.Nth(1).GetByTestId("branch-new-chat").ClickAsync();
-        await _page.WaitForURLAsync(url => url != original && url.Contains("/c/", StringComparison.Ordinal));
+        try
+        {
+            await _page.WaitForURLAsync(url => url != original && url.Contains("/c/", StringComparison.Ordinal));
+        }
+        catch (TimeoutException e)
+        {
+            // This has timed out in CI without a cause found: what the page shows then is the clue.
+            var shown = await _page.EvaluateAsync<string>(
+                "() => JSON.stringify({ url: location.href, error: getComputedStyle(document.getElementById('blazor-error-ui') ?? document.body).display, " +
+                "snackbar: [...document.querySelectorAll('.mud-snackbar')].map(s => s.textContent), " +
+                "branch: [...document.querySelectorAll('[data-testid=branch-new-chat]')].map(b => b.disabled), " +
+                "messages: document.querySelectorAll('[data-testid=message]').length })");
+            throw new TimeoutException($"No new chat opened after Branch to a new chat; the page: {shown}", e);
+        }
 
         await Expect(Messages).ToHaveCountAsync(2);
         await Expect(Messages.First).ToContainTextAsync("tell me about owls");
