@@ -181,7 +181,7 @@ public sealed class BranchesInTheBrowserTests(BrowserFixture fixture) : IAsyncLi
         {
             // This has timed out in CI without a cause found: what the page shows then is the clue.
             var shown = await _page.EvaluateAsync<string>(
-                "() => JSON.stringify({ url: location.href, error: getComputedStyle(document.getElementById('blazor-error-ui') ?? document.body).display, " +
+                "() => JSON.stringify({ url: location.href, reconnecting: document.getElementById('components-reconnect-modal') !== null, " +
                 "snackbar: [...document.querySelectorAll('.mud-snackbar')].map(s => s.textContent), " +
                 "branch: [...document.querySelectorAll('[data-testid=branch-new-chat]')].map(b => b.disabled), " +
                 "messages: document.querySelectorAll('[data-testid=message]').length })");
