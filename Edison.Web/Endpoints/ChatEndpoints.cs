@@ -77,13 +77,14 @@ public static class ChatEndpoints
     {
         var reply = FindReply(conversationId, replies);
         var lastSeen = http.Request.Headers["Last-Event-ID"].ToString() is { Length: > 0 } header ? header : http.Request.Query["last_event_id"].ToString();
-        if (lastSeen.Length > 0 && !long.TryParse(lastSeen, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
+        long seen = 0;
+        if (lastSeen.Length > 0 && !long.TryParse(lastSeen, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out seen))
         {
             throw new ChatRequestException($"Last-Event-ID \"{lastSeen}\" is not an event id (a whole number).");
         }
 
         // An id past any event a reply can have was read up to the end, as one just past its last.
-        int lastSeenId = lastSeen.Length > 0 ? (int)Math.Clamp(long.Parse(lastSeen, CultureInfo.InvariantCulture), int.MinValue, int.MaxValue) : 0;
+        int lastSeenId = (int)Math.Clamp(seen, int.MinValue, int.MaxValue);
         if (reply.HasEndedBy(lastSeenId))
         {
             return TypedResults.NoContent();

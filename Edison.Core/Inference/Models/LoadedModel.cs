@@ -38,10 +38,7 @@ public sealed class LoadedModel(LLamaWeights weights, ModelParams parameters, st
     /// The text with every image marker it spells broken by a word joiner: the projector reads any marker in a prompt as
     /// a place for an image, and only Edison places images, never a message that mentions the marker.
     /// </summary>
-    public static string WithoutImageMarkers(string text) =>
-        text.Contains(ImageMarker, StringComparison.Ordinal)
-            ? text.Replace(ImageMarker, ImageMarker[..1] + "\u2060" + ImageMarker[1..], StringComparison.Ordinal)
-            : text;
+    public static string WithoutImageMarkers(string text) => ControlTokens.Broken(text, ImageMarker);
 
     public int ContextSize => (int)Parameters.ContextSize!.Value;
 

@@ -24,7 +24,9 @@ public sealed class ControlTokens
         Answers = answers;
         var vocabulary = weights.Vocab;
         var found = new List<(string, LLamaToken)>();
-        var pieces = new List<string>(vocabulary.Count);
+
+        // Only a SentencePiece vocabulary is read in pieces: any other's texts are not kept.
+        List<string>? pieces = vocabulary.Type == LLamaVocabType.SentencePiece ? new(vocabulary.Count) : null;
         int longest = 1;
         for (int id = 0; id < vocabulary.Count; id++)
         {
@@ -36,14 +38,14 @@ public sealed class ControlTokens
 
             // Asked with no room, llama.cpp says how many bytes the piece takes.
             longest = Math.Max(longest, (int)weights.NativeHandle.TokenToSpan(token, [], 0, special: false));
-            pieces.Add(vocabulary.LLamaTokenToString(token, isSpecialToken: true) ?? "");
+            pieces?.Add(vocabulary.LLamaTokenToString(token, isSpecialToken: true) ?? "");
         }
 
         LongestPieceBytes = longest;
 
         // Longest first, as llama.cpp matches them: "<|im_start|>" before a shorter token it starts with.
         _byLength = [.. found.OrderByDescending(t => t.Item1.Length)];
-        _cuts = SentencePieceCuts.For(weights, pieces);
+        _cuts = pieces is null ? null : SentencePieceCuts.For(weights, pieces);
     }
 
     public AnswerTokens Answers { get; }
@@ -122,10 +124,7 @@ public sealed class ControlTokens
             var content = part.Lead + part.Text;
             foreach (var (control, _) in _byLength)
             {
-                if (content.Contains(control, StringComparison.Ordinal))
-                {
-                    content = content.Replace(control, control[..1] + "\u2060" + control[1..], StringComparison.Ordinal);
-                }
+                content = Broken(content, control);
             }
 
             text.Append(content);
@@ -133,6 +132,10 @@ public sealed class ControlTokens
 
         return text.ToString();
     }
+
+    /// <summary>The text with every <paramref name="word"/> in it broken by a word joiner after its first character, so that no reader takes it for that word.</summary>
+    public static string Broken(string text, string word) =>
+        text.Contains(word, StringComparison.Ordinal) ? text.Replace(word, word[..1] + "\u2060" + word[1..], StringComparison.Ordinal) : text;
 
     private (int Start, (string Text, LLamaToken Token)? Match) NextControlToken(string markup, int from)
     {

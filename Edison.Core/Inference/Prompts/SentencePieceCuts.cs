@@ -52,7 +52,7 @@ public sealed class SentencePieceCuts
         foreach (var piece in pieces)
         {
             // What a token spells after its leading space: text that would join the space llama.cpp puts before a piece.
-            if (piece.Length > 1 && AsRead(piece[0]) == ' ')
+            if (piece.Length > 1 && AsRead(piece[..1]) == " ")
             {
                 afterSpace.Add(AsRead(piece[1..]));
             }
@@ -87,9 +87,9 @@ public sealed class SentencePieceCuts
     {
         int from = tokens.Count;
         int start = 0;
-        foreach (int cut in Cuts(text))
+        foreach (int end in Cuts(text).Append(text.Length))
         {
-            if (!TryAdd(text[start..cut], isFirst: start == 0, tokens))
+            if (!TryAdd(text[start..end], isFirst: start == 0, tokens))
             {
                 // Not read as the cut promised: the whole text, as llama.cpp reads it, is always right.
                 tokens.RemoveRange(from, tokens.Count - from);
@@ -97,13 +97,7 @@ public sealed class SentencePieceCuts
                 return;
             }
 
-            start = cut;
-        }
-
-        if (!TryAdd(text[start..], isFirst: start == 0, tokens))
-        {
-            tokens.RemoveRange(from, tokens.Count - from);
-            tokens.AddRange(Read(text));
+            start = end;
         }
     }
 
@@ -171,8 +165,6 @@ public sealed class SentencePieceCuts
 
     /// <summary>The character as the vocabulary's pieces spell it: SentencePiece writes a space as '▁', and reads a '▁' in the text as one.</summary>
     private static Rune AsRead(Rune rune) => rune == SpaceMark ? Space : rune;
-
-    private static char AsRead(char character) => character == '\u2581' ? ' ' : character;
 
     private static string AsRead(string text) => text.Replace('\u2581', ' ');
 
