@@ -80,18 +80,16 @@ public sealed class InProcessEdison(BenchOptions options, string dataPath, int m
             new ChatRequest(message, ChatMode.Chat.Name, Remember: false, MaxTokens: maxTokens, Temperature: 0),
             CancellationToken.None);
         ChatUsage? usage = null;
-        await foreach (var chatEvent in pipeline.RunAsync(prepared, CancellationToken.None))
+        await foreach (var update in pipeline.RunAsync(prepared, CancellationToken.None))
         {
-            switch (chatEvent)
+            if (AnswerEnd.Of(update) is { } done)
             {
-                case ChatText token:
-                    timing.Text(token.Text);
-                    onToken?.Invoke(timing.Tokens);
-                    break;
-                case ChatDone done:
-                    usage = done.Usage;
-                    break;
+                usage = done.Usage;
+                continue;
             }
+
+            timing.Text(update.Text);
+            onToken?.Invoke(timing.Tokens);
         }
 
         return timing.Finish(usage is null ? 0 : usage.PromptTokens - usage.CachedTokens);

@@ -3,6 +3,7 @@ using System.Text;
 using Edison.Core.Context;
 using Edison.Core.Conversations;
 using Edison.Core.Inference.Engine;
+using Edison.Core.Inference.Clients;
 using Edison.Core.Inference.Models;
 using Edison.Core.Inference.Prompts;
 using Edison.Core.Memory;
@@ -70,16 +71,14 @@ public sealed class ChatPipeline(
         var prompt = TurnContext.Fit(() => prompts.Build(model, systemPrompt, history, text, answerRoom, turnContext, start.Continued?.Content));
 
         var sampling = defaults.SamplingFor(mode, request.Temperature, request.TopP, request.Seed);
-        var options = new ChatOptions
+        // The local model reads the prompt as built here, formatted once; any other client reads the messages.
+        var options = new PromptedChatOptions(prompt)
         {
             MaxOutputTokens = maxTokens,
             Temperature = sampling.Temperature,
             TopP = sampling.TopP,
             Seed = sampling.Seed,
             StopSequences = [.. prompt.StopStrings, .. request.StopStrings ?? []],
-
-            // The local model reads the prompt as built here, formatted once; any other client reads the messages.
-            RawRepresentationFactory = _ => prompt,
         };
 
         var storage = StorageFor(request, start);
@@ -106,21 +105,19 @@ public sealed class ChatPipeline(
     }
 
     /// <summary>
-    /// Streams the answer's tokens, then exactly one <see cref="ChatDone"/>. Cancelling ends generation before the
-    /// next token and yields "stopped"; a failure yields an error. Only a completed answer is stored.
+    /// Streams the answer as the model writes it (text pieces, one content each), then exactly one update ending it
+    /// (<see cref="AnswerEnd"/>). Cancelling ends generation before the next token and ends it "stopped"; a failure ends
+    /// it with an error. The answer is stored as <see cref="PreparedChat.Storage"/> says.
     /// </summary>
-    public async IAsyncEnumerable<ChatEvent> RunAsync(PreparedChat prepared, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<ChatResponseUpdate> RunAsync(PreparedChat prepared, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // Deleting the conversation stops the answer, whichever transport asked for it.
         using var running = exchanges.Track(prepared, cancellationToken);
         cancellationToken = running.Token;
 
-        // A continued answer goes on from its last character, whatever it is.
-        var answer = new StringBuilder(prepared.Continued?.Content);
+        var draft = new AnswerDraft(prepared.Continued?.Content);
         long started = time.GetTimestamp();
         long firstPiece = 0;
-        int pieces = 0;
-        ChatUsage? usage = null;
 
         // An answer kept from the start has its question stored first; when that fails, the answer ends there.
         var (answerId, ending) = await exchanges.BeginAsync(prepared);
@@ -130,7 +127,7 @@ public sealed class ChatPipeline(
         {
             while (ending is null)
             {
-                string piece;
+                ChatResponseUpdate? shown;
                 try
                 {
                     if (!await updates.MoveNextAsync())
@@ -138,43 +135,24 @@ public sealed class ChatPipeline(
                         break;
                     }
 
-                    piece = updates.Current.Text;
-                    usage = AnswerUsage.Read(updates.Current, usage);
-                }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                {
-                    ending = ChatDone.WasStopped();
-                    break;
-                }
-                catch (EngineBusyException e)
-                {
-                    ending = ChatDone.Busy(e.Message, e.RetryAfter);
-                    break;
+                    shown = draft.Take(updates.Current);
                 }
                 catch (Exception e)
                 {
-                    logger.LogError(e, "Generation failed for conversation {ConversationId}", prepared.ConversationId);
-                    ending = ChatDone.Failed(e is PromptTooLongException or UnreadableImageException ? e.Message : GenerationFailed);
+                    ending = Failure(e, prepared, cancellationToken);
                     break;
                 }
 
-                // The answer starts at its first visible character: models often open with a space or newline.
-                if (answer.Length == 0)
+                if (shown is not null)
                 {
-                    piece = piece.TrimStart();
-                }
-
-                if (piece.Length > 0)
-                {
-                    if (pieces++ == 0)
+                    if (firstPiece == 0)
                     {
                         firstPiece = time.GetTimestamp();
                         metrics.FirstToken(time.GetElapsedTime(started, firstPiece));
                     }
 
-                    answer.Append(piece);
-                    checkpoints?.Offer(answer);
-                    yield return new ChatText(piece);
+                    checkpoints?.Offer(draft.Text);
+                    yield return shown;
                 }
             }
         }
@@ -185,29 +163,39 @@ public sealed class ChatPipeline(
         }
 
         ending = answerId is { } begun
-            ? await exchanges.FinishAsync(prepared, begun, answer.ToString(), ending, usage)
-            : ending ?? await exchanges.CompleteAsync(prepared, answer.ToString(), usage);
-        metrics.Answered(
-            ending.Outcome,
-            prepared.Mode.Name,
-            ending.Usage?.CompletionTokens ?? pieces,
-            firstPiece == 0 ? TimeSpan.Zero : time.GetElapsedTime(firstPiece),
-            ending.Usage);
-        yield return ending;
+            ? await exchanges.FinishAsync(prepared, begun, draft, ending)
+            : ending ?? await exchanges.CompleteAsync(prepared, draft);
+        metrics.Answered(ending.Outcome, prepared.Mode.Name, (int?)draft.Usage?.OutputTokenCount ?? draft.Pieces, firstPiece == 0 ? TimeSpan.Zero : time.GetElapsedTime(firstPiece), draft.Usage);
+        yield return AnswerEnd.Update(ending);
     }
 
-    /// <summary>Runs the pipeline to the end and returns its one done event; the transport for whole answers.</summary>
+    /// <summary>Runs the pipeline to the end and returns how it ended; the transport for whole answers.</summary>
     public async Task<ChatDone> AnswerAsync(PreparedChat prepared, CancellationToken cancellationToken)
     {
-        await foreach (var chatEvent in RunAsync(prepared, cancellationToken))
+        await foreach (var update in RunAsync(prepared, cancellationToken))
         {
-            if (chatEvent is ChatDone done)
+            if (AnswerEnd.Of(update) is { } done)
             {
                 return done;
             }
         }
 
         throw new InvalidOperationException("The pipeline ended without a done event.");
+    }
+
+    /// <summary>How a generation that threw ends: stopped by its caller, too busy to start, or failed (what the user may read of why).</summary>
+    private ChatDone Failure(Exception e, PreparedChat prepared, CancellationToken cancellationToken)
+    {
+        switch (e)
+        {
+            case OperationCanceledException when cancellationToken.IsCancellationRequested:
+                return ChatDone.WasStopped();
+            case EngineBusyException busy:
+                return ChatDone.Busy(busy.Message, busy.RetryAfter);
+            default:
+                logger.LogError(e, "Generation failed for conversation {ConversationId}", prepared.ConversationId);
+                return ChatDone.Failed(e is PromptTooLongException or UnreadableImageException ? e.Message : GenerationFailed);
+        }
     }
 
     /// <summary>The conversation the request goes on; a database that does not answer refuses the request, losing nothing.</summary>

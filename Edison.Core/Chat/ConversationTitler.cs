@@ -1,6 +1,7 @@
 using System.Text;
 using Edison.Core.Conversations;
 using Edison.Core.Inference.Engine;
+using Edison.Core.Inference.Clients;
 using Edison.Core.Inference.Models;
 using Edison.Core.Inference.Prompts;
 using Edison.Core.Telemetry;
@@ -30,21 +31,20 @@ public sealed class ConversationTitler(
                 return;
             }
 
-            var options = new ChatOptions
+            var options = new PromptedChatOptions(prompt)
             {
                 MaxOutputTokens = TitleTokens,
                 Temperature = 0,
                 TopP = 1,
                 Seed = 0,
                 StopSequences = [.. prompt.StopStrings, "\n"],
-                RawRepresentationFactory = _ => prompt,
             };
             var title = new StringBuilder();
-            ChatUsage? usage = null;
+            UsageDetails? usage = null;
             await foreach (var update in answers.GetStreamingResponseAsync(prompt.ToMessages([]), options, cancellationToken))
             {
                 title.Append(update.Text);
-                usage = AnswerUsage.Read(update, usage);
+                usage = update.Contents.OfType<UsageContent>().FirstOrDefault()?.Details ?? usage;
             }
 
             metrics.PromptRead(usage);

@@ -1,5 +1,4 @@
 using Edison.Core.Conversations;
-using Edison.Core.Inference.Engine;
 using Microsoft.Extensions.Logging;
 
 namespace Edison.Core.Chat;
@@ -60,7 +59,7 @@ public sealed class ExchangeRecorder(IConversationStore conversations, AnswersIn
         answerId is { } id ? new AnswerCheckpoints(conversations, prepared.ConversationId, id, time, logger) : null;
 
     /// <summary>Stores a completed answer kept until it completed (<see cref="ExchangeStorage.WhenCompleted"/>) with its question; returns the done event.</summary>
-    public async Task<ChatDone> CompleteAsync(PreparedChat prepared, string answer, ChatUsage? usage)
+    public async Task<ChatDone> CompleteAsync(PreparedChat prepared, AnswerDraft answer)
     {
         if (prepared.Storage == ExchangeStorage.WhenCompleted)
         {
@@ -68,7 +67,7 @@ public sealed class ExchangeRecorder(IConversationStore conversations, AnswersIn
             {
                 // The answer is complete: store it even if the client goes away this instant.
                 await conversations.AppendExchangeAsync(
-                    prepared.ConversationId, Question(prepared), answer, prepared.Context, prepared.Place, Details(prepared, usage), CancellationToken.None);
+                    prepared.ConversationId, Question(prepared), answer.Text.ToString(), prepared.Context, prepared.Place, Details(prepared, answer), CancellationToken.None);
             }
             catch (ConversationDeletedException)
             {
@@ -82,15 +81,15 @@ public sealed class ExchangeRecorder(IConversationStore conversations, AnswersIn
             }
         }
 
-        return Completed(prepared, answer, usage);
+        return answer.Completed(prepared);
     }
 
     /// <summary>Stores how a begun answer ended: as the user saw it, completed, stopped or failed.</summary>
-    public async Task<ChatDone> FinishAsync(PreparedChat prepared, long answerId, string answer, ChatDone? ending, ChatUsage? usage)
+    public async Task<ChatDone> FinishAsync(PreparedChat prepared, long answerId, AnswerDraft draft, ChatDone? ending)
     {
-        var done = ending ?? Completed(prepared, answer, usage);
-        var state = done.Outcome;
-        var (details, error) = (Details(prepared, usage), done.Error);
+        var done = ending ?? draft.Completed(prepared);
+        var (answer, state) = (draft.Text.ToString(), done.Outcome);
+        var (details, error) = (Details(prepared, draft), done.Error);
         if (prepared.Continued is { } before && state == MessageState.Failed)
         {
             // A continuation that failed leaves the answer as it was: the failure is the done event's to tell.
@@ -115,9 +114,6 @@ public sealed class ExchangeRecorder(IConversationStore conversations, AnswersIn
     private static AskedQuestion Question(PreparedChat prepared) =>
         new(prepared.Message, prepared.Place.QuestionId is null && prepared.Images.Count > 0 ? [.. prepared.Images.Select(image => image.DataUrl)] : null);
 
-    private static ChatDone Completed(PreparedChat prepared, string answer, ChatUsage? usage) =>
-        ChatDone.Completed(prepared.Mode.Name, answer, prepared.ConversationId, prepared.Sources, prepared.Notices, usage);
-
-    private static AnswerDetails Details(PreparedChat prepared, ChatUsage? usage) =>
-        new(prepared.Mode.Name, usage?.CutOff ?? false, prepared.Sources, prepared.Remembered);
+    private static AnswerDetails Details(PreparedChat prepared, AnswerDraft answer) =>
+        new(prepared.Mode.Name, answer.CutOff, prepared.Sources, prepared.Remembered);
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.AI;
 using Edison.Core.Inference.Engine;
 
 namespace Edison.Core.Telemetry;
@@ -37,12 +38,13 @@ public sealed class EdisonMetrics
     }
 
     /// <summary>What the model read of a prompt and what the prompt cache held, for an answer or any other request (a title).</summary>
-    public void PromptRead(ChatUsage? usage)
+    public void PromptRead(UsageDetails? usage)
     {
         if (usage is not null)
         {
-            _promptEvaluated.Add(usage.PromptTokens - usage.CachedTokens);
-            _promptReused.Add(usage.CachedTokens);
+            long cached = usage.CachedInputTokenCount ?? 0;
+            _promptEvaluated.Add((usage.InputTokenCount ?? 0) - cached);
+            _promptReused.Add(cached);
         }
     }
 
@@ -50,7 +52,7 @@ public sealed class EdisonMetrics
 
     /// <param name="outcome">completed, failed or stopped.</param>
     /// <param name="usage">The answer's token counts, when the engine reported them.</param>
-    public void Answered(string outcome, string mode, int tokens, TimeSpan afterFirstToken, ChatUsage? usage)
+    public void Answered(string outcome, string mode, int tokens, TimeSpan afterFirstToken, UsageDetails? usage)
     {
         PromptRead(usage);
         _answers.Add(1, new KeyValuePair<string, object?>("outcome", outcome), new KeyValuePair<string, object?>("mode", mode));

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Edison.Core.Inference.Engine;
+using Microsoft.Extensions.AI;
 
 namespace Edison.Tests.TestSupport;
 
@@ -33,7 +34,7 @@ public sealed class ChannelEngine : IGenerationEngine
     /// <summary>Ends the current answer with a failure, as a native error would.</summary>
     public void Fail() => _tokens.Writer.TryWrite(FailureMarker);
 
-    public async IAsyncEnumerable<GenerationUpdate> GenerateAsync(GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<ChatResponseUpdate> GenerateAsync(GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         lock (Requests)
         {
@@ -56,7 +57,7 @@ public sealed class ChannelEngine : IGenerationEngine
                     throw new InvalidOperationException("the engine failed");
                 }
 
-                yield return new GenerationUpdate(token);
+                yield return new ChatResponseUpdate(ChatRole.Assistant, token);
             }
         }
         finally

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Edison.Core.Chat;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.AI;
 
 namespace Edison.Web.Endpoints;
 
@@ -24,28 +25,18 @@ public sealed class ServerSentEventWriter(HttpResponse response, TimeSpan pingIn
     private static readonly TimeSpan MaxHold = TimeSpan.FromMilliseconds(10);
 
     /// <summary>
-    /// Edison's own framing: <c>event: token</c>/<c>event: done</c>. A request Edison is too busy to take before
-    /// anything was sent is answered 503 with Retry-After instead of a stream.
+    /// Edison's own framing: an event for each content of each update (<c>event: token</c>, then <c>event: done</c>). A
+    /// request Edison is too busy to take before anything was sent is answered 503 with Retry-After instead of a stream.
     /// </summary>
-    public Task WriteAsync(IAsyncEnumerable<ChatEvent> events, CancellationToken cancellationToken) =>
-        WriteAsync(events, WriteEvent, e => e is ChatDone { RetryAfter: { } wait } done ? Busy(response.HttpContext, done.Error!, wait) : null, cancellationToken);
+    public Task WriteAsync(IAsyncEnumerable<ChatResponseUpdate> updates, CancellationToken cancellationToken) =>
+        WriteAsync(updates, (body, json, update) => WriteUpdate(body, json, update, id: null), BusyInstead, cancellationToken);
 
     /// <summary>
-    /// Edison's framing with an <c>id: N</c> line per event, so a client that reconnects can say what it saw last
-    /// (<c>Last-Event-ID</c>).
+    /// Edison's framing with an <c>id: N</c> line per update (on its last event), so a client that reconnects can say
+    /// what it saw last (<c>Last-Event-ID</c>).
     /// </summary>
-    public Task WriteAsync(IAsyncEnumerable<(int Id, ChatEvent Event)> events, CancellationToken cancellationToken) =>
-        WriteAsync(
-            events,
-            (body, json, item) =>
-            {
-                body.Write(IdPrefix);
-                body.Write(Encoding.ASCII.GetBytes(item.Id.ToString(CultureInfo.InvariantCulture)));
-                body.Write(LineEnd);
-                WriteEvent(body, json, item.Event);
-            },
-            item => item.Event is ChatDone { RetryAfter: { } wait } done ? Busy(response.HttpContext, done.Error!, wait) : null,
-            cancellationToken);
+    public Task WriteAsync(IAsyncEnumerable<(int Id, ChatResponseUpdate Update)> updates, CancellationToken cancellationToken) =>
+        WriteAsync(updates, (body, json, item) => WriteUpdate(body, json, item.Update, item.Id), item => BusyInstead(item.Update), cancellationToken);
 
     /// <summary>
     /// Any framing: <paramref name="writeItem"/> writes one whole event (its lines and the blank line after). The
@@ -169,23 +160,61 @@ public sealed class ServerSentEventWriter(HttpResponse response, TimeSpan pingIn
         return left > TimeSpan.Zero ? left : TimeSpan.Zero;
     }
 
-    private static void WriteEvent(PipeWriter body, Utf8JsonWriter json, ChatEvent chatEvent)
+    private IResult? BusyInstead(ChatResponseUpdate update) =>
+        AnswerEnd.Of(update) is { RetryAfter: { } wait } done ? Busy(response.HttpContext, done.Error!, wait) : null;
+
+    /// <summary>One event per content Edison's framing carries; a content it does not know is not sent.</summary>
+    private static void WriteUpdate(PipeWriter body, Utf8JsonWriter json, ChatResponseUpdate update, int? id)
     {
-        switch (chatEvent)
+        var contents = update.Contents;
+        int last = -1;
+        for (int i = 0; i < contents.Count; i++)
         {
-            case ChatText token:
-                body.Write(TokenPrefix);
-                JsonSerializer.Serialize(json, token, EdisonJson.Options);
-                break;
-            case ChatDone done:
-                body.Write(DonePrefix);
-                JsonSerializer.Serialize(json, done, EdisonJson.Options);
-                break;
-            default:
-                throw new InvalidOperationException($"Unknown chat event {chatEvent.GetType().Name}.");
+            last = EventNameOf(contents[i]) is null ? last : i;
         }
 
-        json.Flush();
-        body.Write(EventEnd);
+        for (int i = 0; i <= last; i++)
+        {
+            if (EventNameOf(contents[i]) is not { } name)
+            {
+                continue;
+            }
+
+            if (id is { } number && i == last)
+            {
+                body.Write(IdPrefix);
+                body.Write(Encoding.ASCII.GetBytes(number.ToString(CultureInfo.InvariantCulture)));
+                body.Write(LineEnd);
+            }
+
+            body.Write(name);
+            json.Reset(body);
+            WriteData(json, contents[i]);
+            json.Flush();
+            body.Write(EventEnd);
+        }
+    }
+
+    /// <summary>The <c>event:</c> and <c>data:</c> prefix a content is sent with; null for one Edison's framing does not carry.</summary>
+    private static byte[]? EventNameOf(AIContent content) => content switch
+    {
+        TextContent => TokenPrefix,
+        AnswerEnd => DonePrefix,
+        _ => null,
+    };
+
+    private static void WriteData(Utf8JsonWriter json, AIContent content)
+    {
+        switch (content)
+        {
+            case TextContent token:
+                json.WriteStartObject();
+                json.WriteString("t", token.Text);
+                json.WriteEndObject();
+                break;
+            case AnswerEnd end:
+                JsonSerializer.Serialize(json, end.Done, EdisonJson.Options);
+                break;
+        }
     }
 }

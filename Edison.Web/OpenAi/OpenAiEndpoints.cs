@@ -3,11 +3,11 @@ using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Edison.Core.Chat;
-using Edison.Core.Inference.Engine;
 using Edison.Core.Inference.Models;
 using Edison.Core.Inference.Prompts;
 using Edison.Web.Access;
 using Edison.Web.Endpoints;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 
 namespace Edison.Web.OpenAi;
@@ -60,7 +60,7 @@ public static class OpenAiEndpoints
             }
 
             var usage = Usage(done.Usage);
-            var choice = new OpenAiChoice(0, new OpenAiResponseMessage(ChatTurn.Assistant, done.Response!), FinishReason(done.Usage));
+            var choice = new OpenAiChoice(0, new OpenAiResponseMessage(ChatTurn.Assistant, done.Response!), done.FinishReason ?? "stop");
             return TypedResults.Json(new OpenAiCompletion(completion.Id, completion.Created, completion.Model, [choice], usage), EdisonJson.Options);
         }
 
@@ -80,19 +80,19 @@ public static class OpenAiEndpoints
     /// chunk waits for the first event: if that says Edison is too busy, it is passed on alone, to be answered 503.
     /// </summary>
     private static async IAsyncEnumerable<object> ChunksAsync(
-        IAsyncEnumerable<ChatEvent> events,
+        IAsyncEnumerable<ChatResponseUpdate> updates,
         CompletionId completion,
         bool includeUsage,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         bool opened = false;
-        await foreach (var chatEvent in events.WithCancellation(cancellationToken))
+        await foreach (var update in updates.WithCancellation(cancellationToken))
         {
             if (!opened)
             {
-                if (chatEvent is ChatDone { RetryAfter: not null })
+                if (AnswerEnd.Of(update) is { RetryAfter: not null } busy)
                 {
-                    yield return chatEvent;
+                    yield return busy;
                     yield break;
                 }
 
@@ -100,25 +100,28 @@ public static class OpenAiEndpoints
                 yield return Chunk(completion, new OpenAiDelta(ChatTurn.Assistant, string.Empty), null);
             }
 
-            switch (chatEvent)
+            foreach (var content in update.Contents)
             {
-                case ChatText token:
-                    yield return Chunk(completion, new OpenAiDelta(null, token.Text), null);
-                    break;
-                case ChatDone { Ok: true } done:
-                    yield return Chunk(completion, new OpenAiDelta(null, null), FinishReason(done.Usage));
-                    if (includeUsage)
-                    {
-                        yield return new OpenAiChunk(completion.Id, completion.Created, completion.Model, [], Usage(done.Usage));
-                    }
+                switch (content)
+                {
+                    case TextContent token:
+                        yield return Chunk(completion, new OpenAiDelta(null, token.Text), null);
+                        break;
+                    case AnswerEnd { Done: { Ok: true } done }:
+                        yield return Chunk(completion, new OpenAiDelta(null, null), done.FinishReason);
+                        if (includeUsage)
+                        {
+                            yield return new OpenAiChunk(completion.Id, completion.Created, completion.Model, [], Usage(done.Usage));
+                        }
 
-                    yield return Done.Instance;
-                    break;
-                case ChatDone { Stopped: true }:
-                    yield break;
-                case ChatDone done:
-                    yield return new OpenAiError(new OpenAiErrorBody(done.Error ?? "The answer failed.", "server_error"));
-                    break;
+                        yield return Done.Instance;
+                        break;
+                    case AnswerEnd { Done.Stopped: true }:
+                        yield break;
+                    case AnswerEnd { Done: var done }:
+                        yield return new OpenAiError(new OpenAiErrorBody(done.Error ?? "The answer failed.", "server_error"));
+                        break;
+                }
             }
         }
     }
@@ -139,8 +142,6 @@ public static class OpenAiEndpoints
 
     private static OpenAiChunk Chunk(CompletionId completion, OpenAiDelta delta, string? finishReason) =>
         new(completion.Id, completion.Created, completion.Model, [new OpenAiChunkChoice(0, delta, finishReason)]);
-
-    private static string FinishReason(ChatUsage? usage) => usage?.CutOff == true ? "length" : "stop";
 
     private static OpenAiUsage Usage(ChatUsage? usage) => new(
         usage?.PromptTokens ?? 0,

@@ -103,9 +103,9 @@ public sealed class LiveReplies(ChatPipeline pipeline, ConversationTitler titler
         try
         {
             bool announce = reply.Prepared.Storage != ExchangeStorage.None;
-            await foreach (var chatEvent in pipeline.RunAsync(reply.Prepared, stop.Token))
+            await foreach (var update in pipeline.RunAsync(reply.Prepared, stop.Token))
             {
-                reply.Add(chatEvent);
+                reply.Add(update);
                 if (announce)
                 {
                     // The question is stored before the first event: the conversation list can show it now.
@@ -125,7 +125,7 @@ public sealed class LiveReplies(ChatPipeline pipeline, ConversationTitler titler
             logger.LogError(e, "A live reply failed for conversation {ConversationId}", reply.ConversationId);
             if (reply.IsRunning)
             {
-                reply.Add(ChatDone.Failed("Something went wrong while answering. Please try again."));
+                reply.Add(AnswerEnd.Update(ChatDone.Failed("Something went wrong while answering. Please try again.")));
             }
         }
         finally

@@ -1,18 +1,19 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using Edison.Core.Chat;
+using Microsoft.Extensions.AI;
 
 namespace Edison.Web.Replies;
 
 /// <summary>
-/// One answer being written, owned by the server rather than by whoever asked: every event the pipeline produced so
+/// One answer being written, owned by the server rather than by whoever asked: every update the pipeline produced so
 /// far, numbered from 1, so that any page or client can attach, catch up and follow it to its end. Only
 /// <see cref="Stop"/> (or the server stopping) ends it early.
 /// </summary>
 public sealed class LiveReply
 {
     private readonly Lock _gate = new();
-    private readonly List<ChatEvent> _events = [];
+    private readonly List<ChatResponseUpdate> _events = [];
     private readonly StringBuilder _text = new();
     private readonly CancellationTokenSource _stop = new();
     private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -46,7 +47,7 @@ public sealed class LiveReply
 
     public PreparedChat Prepared { get; }
 
-    /// <summary>Raised after each event (a token, then the done); may be raised on any thread.</summary>
+    /// <summary>Raised after each update (a piece of the answer, then its end); may be raised on any thread.</summary>
     public event Action? Changed;
 
     /// <summary>How it ended; null while it runs.</summary>
@@ -111,27 +112,27 @@ public sealed class LiveReply
     }
 
     /// <summary>
-    /// The events after <paramref name="lastSeen"/> (0 for all), each with its number, then the rest as they come, up
-    /// to and including the done; nothing when the reply ended at or before <paramref name="lastSeen"/>. Cancelling ends
+    /// The updates after <paramref name="lastSeen"/> (0 for all), each with its number, then the rest as they come, up
+    /// to and including its end; nothing when the reply ended at or before <paramref name="lastSeen"/>. Cancelling ends
     /// the reading, not the reply.
     /// </summary>
-    public async IAsyncEnumerable<(int Id, ChatEvent Event)> ReadAsync(int lastSeen, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<(int Id, ChatResponseUpdate Update)> ReadAsync(int lastSeen, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         int next = Math.Max(0, lastSeen);
         while (!HasEndedBy(next))
         {
             Task arrival;
-            List<ChatEvent> ready;
+            List<ChatResponseUpdate> ready;
             lock (_gate)
             {
                 ready = next < _events.Count ? _events.GetRange(next, _events.Count - next) : [];
                 arrival = _next.Task;
             }
 
-            foreach (var chatEvent in ready)
+            foreach (var update in ready)
             {
-                yield return (++next, chatEvent);
-                if (chatEvent is ChatDone)
+                yield return (++next, update);
+                if (AnswerEnd.Of(update) is not null)
                 {
                     yield break;
                 }
@@ -144,20 +145,24 @@ public sealed class LiveReply
         }
     }
 
-    internal void Add(ChatEvent chatEvent)
+    internal void Add(ChatResponseUpdate update)
     {
         TaskCompletionSource arrived;
         lock (_gate)
         {
-            _events.Add(chatEvent);
-            if (chatEvent is ChatText token)
+            _events.Add(update);
+            foreach (var content in update.Contents)
             {
-                _text.Append(token.Text);
-                _textSnapshot = null;
-            }
-            else if (chatEvent is ChatDone done)
-            {
-                Done = done;
+                switch (content)
+                {
+                    case TextContent { Text: var text }:
+                        _text.Append(text);
+                        _textSnapshot = null;
+                        break;
+                    case AnswerEnd { Done: var done }:
+                        Done = done;
+                        break;
+                }
             }
 
             arrived = _next;

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Edison.Core.Inference.Models;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -53,7 +54,7 @@ public sealed class BatchedGenerationEngine(
         }
     }
 
-    public async IAsyncEnumerable<GenerationUpdate> GenerateAsync(GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<ChatResponseUpdate> GenerateAsync(GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // A caller that formatted the prompt for a model holds a lease on it; others get the current one.
         using var owned = request.Lease is null ? await host.AcquireAsync(cancellationToken) : null;

@@ -35,15 +35,8 @@ internal sealed class DecodeLoop
     /// <param name="mayEnd">Asked when the loop is idle: true ends it (the engine then no longer posts to it).</param>
     /// <param name="ended">Told when the loop ends for any reason, before it fails what is still queued in it.</param>
     public DecodeLoop(
-        ModelLease lease,
-        ISamplerFactory samplers,
-        EngineCounters counters,
-        EngineLimits limits,
-        TimeProvider time,
-        ILogger logger,
-        Func<DecodeLoop, bool> mayEnd,
-        Action<DecodeLoop> ended,
-        CancellationToken stopping)
+        ModelLease lease, ISamplerFactory samplers, EngineCounters counters, EngineLimits limits, TimeProvider time, ILogger logger,
+        Func<DecodeLoop, bool> mayEnd, Action<DecodeLoop> ended, CancellationToken stopping)
     {
         (_lease, _samplers, _counters, _limits, _logger, _mayEnd, _ended, _stopping) =
             (lease, samplers, counters, limits, logger, mayEnd, ended, stopping);

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Microsoft.Extensions.AI;
 
 namespace Edison.Core.Inference.Engine;
 
@@ -12,7 +13,7 @@ internal sealed class GenerationJob(GenerationRequest request, CancellationToken
     /// <summary>When the request joined the queue, as a <see cref="TimeProvider"/> timestamp.</summary>
     public long Enqueued { get; } = enqueued;
 
-    public Channel<GenerationUpdate> Output { get; } = Channel.CreateUnbounded<GenerationUpdate>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    public Channel<ChatResponseUpdate> Output { get; } = Channel.CreateUnbounded<ChatResponseUpdate>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
 
     public bool IsAbandoned => Volatile.Read(ref _abandoned) == 1 || cancellationToken.IsCancellationRequested;
 

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.AI;
+
 namespace Edison.Core.Inference.Engine;
 
 /// <summary>
@@ -19,8 +21,10 @@ public interface IGenerationEngine
     bool IsSettingUp { get; }
 
     /// <summary>
-    /// Streams the answer as whole UTF-8 text pieces, then its usage. Cancelling the token ends the generation before
+    /// Streams the answer as whole UTF-8 text pieces (one <see cref="TextContent"/> each), then, when it ends by itself,
+    /// one last update with its finish reason and <see cref="UsageContent"/>; a stopped or failed generation ends without
+    /// it. Cancelling the token ends the generation before
     /// the next token is decoded and frees the model for the next caller.
     /// </summary>
-    IAsyncEnumerable<GenerationUpdate> GenerateAsync(GenerationRequest request, CancellationToken cancellationToken);
+    IAsyncEnumerable<ChatResponseUpdate> GenerateAsync(GenerationRequest request, CancellationToken cancellationToken);
 }

@@ -2,6 +2,7 @@ using Edison.Core.Inference.Prompts;
 using LLama;
 using LLama.Native;
 using LLama.Sampling;
+using Microsoft.Extensions.AI;
 
 namespace Edison.Core.Inference.Engine;
 
@@ -118,7 +119,7 @@ internal sealed class Sequence(GenerationJob job, LLamaSeqId id, LLamaToken[] pr
         if (text.Length > 0)
         {
             Released.Append(text);
-            Job.Output.Writer.TryWrite(new GenerationUpdate(text));
+            Job.Output.Writer.TryWrite(new ChatResponseUpdate(ChatRole.Assistant, text));
         }
     }
 
@@ -129,7 +130,21 @@ internal sealed class Sequence(GenerationJob job, LLamaSeqId id, LLamaToken[] pr
     public void ReleaseRest(AnswerTokens answers)
     {
         Release(Stops.Flush());
-        Job.Output.Writer.TryWrite(new GenerationUpdate(string.Empty, new ChatUsage(PromptTokens, CachedTokens, Generated, CutOff)));
+        Job.Output.Writer.TryWrite(new ChatResponseUpdate
+        {
+            Role = ChatRole.Assistant,
+            FinishReason = CutOff ? ChatFinishReason.Length : ChatFinishReason.Stop,
+            Contents =
+            [
+                new UsageContent(new UsageDetails
+                {
+                    InputTokenCount = PromptTokens,
+                    CachedInputTokenCount = CachedTokens,
+                    OutputTokenCount = Generated,
+                    TotalTokenCount = PromptTokens + Generated,
+                }),
+            ],
+        });
 
         // What the caller shows (and stores) is the text without its leading white space; a stop string's tokens are
         // not the text, so that answer is not remembered.

@@ -11,6 +11,9 @@ public sealed record ChatPrompt(IReadOnlyList<ChatTurn> Turns, PromptText Format
 
     public string Text => Formatted.Text;
 
+    /// <summary>Whether it was formatted for <paramref name="model"/>: after a switch, another model reads other markup.</summary>
+    public bool WasFormattedFor(IChatModel model) => ReferenceEquals(Model, model);
+
     /// <summary>The turns as chat messages, for a chat client; the images go with the user's last message.</summary>
     public List<ChatMessage> ToMessages(IReadOnlyList<DataContent> images)
     {

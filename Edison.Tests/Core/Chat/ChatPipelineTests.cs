@@ -3,6 +3,7 @@ using Edison.Core.Conversations;
 using Edison.Core.Modes;
 using Edison.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.AI;
 
 namespace Edison.Tests.Core.Chat;
 
@@ -27,7 +28,7 @@ public sealed class ChatPipelineTests : IAsyncLifetime
     {
         var prepared = await _pipeline.PrepareAsync(new ChatRequest("go", MaxTokens: 3000), CancellationToken.None);
         using var stop = new CancellationTokenSource();
-        var events = new List<ChatEvent>();
+        var events = new List<ChatResponseUpdate>();
 
         await foreach (var chatEvent in _pipeline.RunAsync(prepared, stop.Token))
         {
@@ -38,8 +39,8 @@ public sealed class ChatPipelineTests : IAsyncLifetime
             }
         }
 
-        Assert.Equal(3, events.Count(e => e is ChatText));
-        Assert.Equal(ChatDone.WasStopped(), Assert.IsType<ChatDone>(events[^1]));
+        Assert.Equal(3, events.Count(e => e.Contents is [TextContent]));
+        Assert.Equal(ChatDone.WasStopped(), AnswerEnd.Of(events[^1]));
         Assert.Null(await _store.GetAsync(prepared.ConversationId, CancellationToken.None));
     }
 

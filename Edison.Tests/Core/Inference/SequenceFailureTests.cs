@@ -6,6 +6,7 @@ using LLama.Native;
 using LLama.Sampling;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.AI;
 
 namespace Edison.Tests.Core.Inference;
 
@@ -49,7 +50,7 @@ public sealed class SequenceFailureTests
         {
             await foreach (var piece in engine.GenerateAsync(new GenerationRequest(PromptText.Content("User: go\nAssistant:"), 200, 0f, 1f, seed, []), CancellationToken.None))
             {
-                pieces += piece.Usage is null ? 1 : 0;
+                pieces += piece.Contents.OfType<UsageContent>().Any() ? 0 : 1;
                 text.Append(piece.Text);
             }
 

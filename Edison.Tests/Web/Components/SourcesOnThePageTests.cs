@@ -66,7 +66,9 @@ public sealed class SourcesOnThePageTests : ChatPageContext
                 ChatSource.Web("Rust 1.99 released", "https://blog.example.org/rust", "Faster builds."),
                 ChatSource.Web("<b>bold</b> trap", "javascript:alert(1)", "<img src=x onerror=alert(1)>"),
             ],
-            ["Web search did not answer within 5 s; this answer was written without it."]));
+            ["Web search did not answer within 5 s; this answer was written without it."],
+            usage: null,
+            cutOff: false));
         answer.Show(answer.Content, BubbleState.Completed);
 
         var item = Render<ChatMessageItem>(p => p.Add(c => c.Message, answer));

@@ -5,6 +5,7 @@ using Edison.Core.Inference.Models;
 using Edison.Tests.TestSupport;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.AI;
 
 namespace Edison.Tests.Web.Endpoints;
 
@@ -127,11 +128,11 @@ public sealed class FailureTests(FailureTests.Host host) : IClassFixture<Failure
 
         public bool IsSettingUp => false;
 
-        public async IAsyncEnumerable<GenerationUpdate> GenerateAsync(GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+        public async IAsyncEnumerable<ChatResponseUpdate> GenerateAsync(GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
         {
-            yield return new GenerationUpdate("Once");
+            yield return new ChatResponseUpdate(ChatRole.Assistant, "Once");
             await Task.Yield();
-            yield return new GenerationUpdate(" upon");
+            yield return new ChatResponseUpdate(ChatRole.Assistant, " upon");
             throw new InvalidOperationException("native decoder exploded");
         }
     }

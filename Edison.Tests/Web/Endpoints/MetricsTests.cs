@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Edison.Core.Chat;
 using Edison.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.AI;
 
 namespace Edison.Tests.Web.Endpoints;
 
@@ -80,7 +81,7 @@ public sealed partial class MetricsTests(MetricsTests.Host host) : IClassFixture
         int tokens = 0;
         await foreach (var chatEvent in pipeline.RunAsync(prepared, stop.Token))
         {
-            if (chatEvent is ChatText && ++tokens == 3)
+            if (chatEvent.Contents is [TextContent] && ++tokens == 3)
             {
                 await stop.CancelAsync();
             }

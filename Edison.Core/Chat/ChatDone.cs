@@ -1,18 +1,14 @@
 using System.Text.Json.Serialization;
 using Edison.Core.Context;
 using Edison.Core.Conversations;
-using Edison.Core.Inference.Engine;
 
 namespace Edison.Core.Chat;
 
-/// <summary>What the pipeline streams: tokens, then exactly one <see cref="ChatDone"/>.</summary>
-public abstract record ChatEvent;
-
-/// <summary>A piece of the answer: whole UTF-8 text, never half a character.</summary>
-public sealed record ChatText([property: JsonPropertyName("t")] string Text) : ChatEvent;
-
-/// <summary>The end of an answer: completed (ok), failed (error) or stopped by the client.</summary>
-public sealed record ChatDone : ChatEvent
+/// <summary>
+/// The end of an answer: completed (ok), failed (error) or stopped by the client; on the wire, the <c>done</c> event and
+/// <c>/chat</c>'s answer.
+/// </summary>
+public sealed record ChatDone
 {
     public required bool Ok { get; init; }
 
@@ -55,13 +51,14 @@ public sealed record ChatDone : ChatEvent
     [JsonIgnore]
     public string Outcome => Ok ? MessageState.Completed : Stopped == true ? MessageState.Stopped : MessageState.Failed;
 
-    public static ChatDone Completed(string mode, string response, Guid conversationId, IReadOnlyList<ChatSource> sources, IReadOnlyList<string> notices, ChatUsage? usage = null) =>
+    public static ChatDone Completed(
+        string mode, string response, Guid conversationId, IReadOnlyList<ChatSource> sources, IReadOnlyList<string> notices, ChatUsage? usage, bool cutOff) =>
         new()
         {
             Ok = true,
             ModeUsed = mode,
             Response = response,
-            FinishReason = usage?.CutOff == true ? "length" : "stop",
+            FinishReason = cutOff ? "length" : "stop",
             ConversationId = conversationId,
             Sources = sources,
             Notices = notices.Count == 0 ? null : notices,

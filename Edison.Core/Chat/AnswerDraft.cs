@@ -1,0 +1,59 @@
+using System.Text;
+using Microsoft.Extensions.AI;
+
+namespace Edison.Core.Chat;
+
+/// <summary>
+/// An answer as the model writes it, read from its chat client's updates: the text so far, what it took and whether
+/// the length limit cut it off. What the store keeps and the done event reports; each kind of content is read here once.
+/// </summary>
+public sealed class AnswerDraft(string? continued)
+{
+    /// <summary>The answer so far (a continued answer starts from what it said before).</summary>
+    public StringBuilder Text { get; } = new(continued);
+
+    /// <summary>The token counts, once the client reported them (usually with its last update).</summary>
+    public UsageDetails? Usage { get; private set; }
+
+    public bool CutOff { get; private set; }
+
+    /// <summary>How many pieces of text were added: the answer's tokens when the client reports no usage.</summary>
+    public int Pieces { get; private set; }
+
+    /// <summary>
+    /// Takes one update from the model; returns what the answer's followers get of it, or null when nothing (usage and
+    /// the finish reason go into the done event instead).
+    /// </summary>
+    public ChatResponseUpdate? Take(ChatResponseUpdate update)
+    {
+        if (update.FinishReason is { } reason)
+        {
+            CutOff = reason == ChatFinishReason.Length;
+        }
+
+        List<AIContent>? shown = null;
+        foreach (var content in update.Contents)
+        {
+            switch (content)
+            {
+                case TextContent { Text: var text } when Visible(text) is { Length: > 0 } piece:
+                    Text.Append(piece);
+                    Pieces++;
+                    (shown ??= []).Add(piece == text ? content : new TextContent(piece));
+                    break;
+                case UsageContent { Details: var details }:
+                    Usage = details;
+                    break;
+            }
+        }
+
+        return shown is null ? null : new ChatResponseUpdate(ChatRole.Assistant, shown);
+    }
+
+    /// <summary>The done event of a completed answer.</summary>
+    public ChatDone Completed(PreparedChat prepared) =>
+        ChatDone.Completed(prepared.Mode.Name, Text.ToString(), prepared.ConversationId, prepared.Sources, prepared.Notices, ChatUsage.From(Usage), CutOff);
+
+    /// <summary>The answer starts at its first visible character: models often open with a space or newline.</summary>
+    private string Visible(string text) => Text.Length == 0 ? text.TrimStart() : text;
+}

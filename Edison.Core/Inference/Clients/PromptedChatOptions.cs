@@ -1,0 +1,20 @@
+using Edison.Core.Inference.Prompts;
+using Microsoft.Extensions.AI;
+
+namespace Edison.Core.Inference.Clients;
+
+/// <summary>
+/// Chat options that carry the prompt Edison built (fitted to the context, formatted for one model), so that the local
+/// client reads it as built instead of formatting the messages again; any other client reads the messages.
+/// </summary>
+public sealed class PromptedChatOptions : ChatOptions
+{
+    public PromptedChatOptions(ChatPrompt prompt) => Prompt = prompt;
+
+    private PromptedChatOptions(PromptedChatOptions other)
+        : base(other) => Prompt = other.Prompt;
+
+    public ChatPrompt Prompt { get; }
+
+    public override ChatOptions Clone() => new PromptedChatOptions(this);
+}
