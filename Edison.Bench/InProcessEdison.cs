@@ -77,7 +77,7 @@ public sealed class InProcessEdison(BenchOptions options, string dataPath, int m
         var pipeline = _services!.GetRequiredService<ChatPipeline>();
         var timing = new TimingRecorder();
         var prepared = await pipeline.PrepareAsync(
-            new ChatRequest(message, ChatMode.Chat.Name, Remember: false, MaxTokens: maxTokens, Temperature: 0),
+            new ChatRequest(message, ChatMode.Chat.Name, Remember: false, MaxTokens: maxTokens, Temperature: 0), AnswerOwner.Client,
             CancellationToken.None);
         ChatUsage? usage = null;
         await foreach (var update in pipeline.RunAsync(prepared, CancellationToken.None))

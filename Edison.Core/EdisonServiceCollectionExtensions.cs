@@ -5,6 +5,7 @@ using Edison.Core.Inference.Engine;
 using Edison.Core.Memory;
 using Edison.Core.ModelFiles;
 using Edison.Core.Modes;
+using Edison.Core.Replies;
 using Edison.Core.Search;
 using Edison.Core.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
@@ -38,7 +39,10 @@ public static class EdisonServiceCollectionExtensions
             .AddEdisonChat();
     }
 
-    /// <summary>The one pipeline every transport runs, with the limits on what a client may send and the mode detector.</summary>
+    /// <summary>
+    /// The one pipeline every transport runs, with the limits on what a client may send and the mode detector, and the
+    /// answers it runs.
+    /// </summary>
     private static IServiceCollection AddEdisonChat(this IServiceCollection services)
     {
         services.AddOptions<ChatLimits>().BindConfiguration(ChatLimits.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -50,6 +54,8 @@ public static class EdisonServiceCollectionExtensions
         services.AddSingleton<TurnContext>();
         services.AddSingleton<ChatPipeline>();
         services.AddSingleton<ConversationTitler>();
+        services.AddSingleton<Answers>();
+        services.AddSingleton<ConversationLibrary>();
         return services;
     }
 

@@ -1,13 +1,13 @@
 using Edison.Core.Chat;
 using Edison.Core.Conversations;
+using Edison.Core.Replies;
 using Edison.Core.Telemetry;
-using OpenTelemetry.Metrics;
 using Edison.Web.Components.Chat;
 using Edison.Web.Endpoints;
 using Edison.Web.Markdown;
-using Edison.Web.Replies;
 using Microsoft.AspNetCore.Diagnostics;
 using MudBlazor.Services;
+using OpenTelemetry.Metrics;
 
 namespace Edison.Web;
 
@@ -39,8 +39,6 @@ public static class EdisonWebExtensions
         builder.Services.AddSingleton<MarkdownRenderer>();
         builder.Services.AddScoped<BrowserSettings>();
         builder.Services.AddScoped<ChatSession>();
-        builder.Services.AddSingleton<LiveReplies>();
-        builder.Services.AddSingleton<ConversationLibrary>();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(EdisonMetrics.MeterName)
             .AddAspNetCoreInstrumentation()

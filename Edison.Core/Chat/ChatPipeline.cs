@@ -2,8 +2,8 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using Edison.Core.Context;
 using Edison.Core.Conversations;
-using Edison.Core.Inference.Engine;
 using Edison.Core.Inference.Clients;
+using Edison.Core.Inference.Engine;
 using Edison.Core.Inference.Models;
 using Edison.Core.Inference.Prompts;
 using Edison.Core.Memory;
@@ -37,8 +37,11 @@ public sealed class ChatPipeline(
 {
     private const string GenerationFailed = "The model failed while writing the answer. Please try again.";
 
-    /// <summary>Checks the request and builds its prompt; a request Edison will not run throws <see cref="ChatRequestException"/>.</summary>
-    public async Task<PreparedChat> PrepareAsync(ChatRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Checks the request and builds its prompt, for an answer <paramref name="owner"/> owns (which decides when it is
+    /// stored); a request Edison will not run throws <see cref="ChatRequestException"/>.
+    /// </summary>
+    public async Task<PreparedChat> PrepareAsync(ChatRequest request, AnswerOwner owner, CancellationToken cancellationToken)
     {
         var defaults = generation.Value;
         var (message, conversationId, sent) = validator.Validate(request);
@@ -81,7 +84,7 @@ public sealed class ChatPipeline(
             StopSequences = [.. prompt.StopStrings, .. request.StopStrings ?? []],
         };
 
-        var storage = StorageFor(request, start);
+        var storage = StorageFor(request, start, owner);
         return new PreparedChat(
             conversationId,
             mode,
@@ -264,11 +267,11 @@ public sealed class ChatPipeline(
     /// A client that keeps the conversation itself gets no stored copy of it. An answer continued is stored already: it
     /// is reopened at the start, and put back as it was if the continuation fails.
     /// </summary>
-    private static ExchangeStorage StorageFor(ChatRequest request, StartingPoint start) => (start.Continued, request) switch
+    private static ExchangeStorage StorageFor(ChatRequest request, StartingPoint start, AnswerOwner owner) => (start.Continued, request, owner) switch
     {
-        ({ }, _) => ExchangeStorage.FromTheStart,
-        (_, { History: not null }) => ExchangeStorage.None,
-        (_, { StoresFromTheStart: true }) => ExchangeStorage.FromTheStart,
+        ({ }, _, _) => ExchangeStorage.FromTheStart,
+        (_, { History: not null }, _) => ExchangeStorage.None,
+        (_, _, AnswerOwner.Server) => ExchangeStorage.FromTheStart,
         _ => ExchangeStorage.WhenCompleted,
     };
 

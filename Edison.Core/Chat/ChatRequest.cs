@@ -17,13 +17,6 @@ public sealed record ChatRequest(
     IReadOnlyList<string>? Images = null)
 {
     /// <summary>
-    /// <c>/chat/stream</c> only: the answer is owned by Edison instead of the connection. Events carry ids, a disconnect
-    /// does not stop it, <c>GET /chat/stream/{conversation_id}</c> resumes it and <c>POST /chat/stop/{conversation_id}</c>
-    /// stops it.
-    /// </summary>
-    public bool? Resumable { get; init; }
-
-    /// <summary>
     /// Where in the stored conversation to answer from (regenerate, edit), instead of after the answer shown last: an
     /// answer's id asks <see cref="Message"/> after it, a question's id answers that question again (send no message),
     /// and 0 asks <see cref="Message"/> as the conversation's first question. Earlier versions are kept beside the new one.
@@ -58,11 +51,4 @@ public sealed record ChatRequest(
     /// <summary>Top-p for this request instead of the mode's. Not part of <c>/chat</c>'s JSON.</summary>
     [JsonIgnore]
     public float? TopP { get; init; }
-
-    /// <summary>
-    /// For answers that outlive their client (the page, resumable streams): the question is stored when the answer
-    /// starts and the answer however it ends. Not part of <c>/chat</c>'s JSON.
-    /// </summary>
-    [JsonIgnore]
-    public bool StoresFromTheStart { get; init; }
 }

@@ -4,6 +4,8 @@ namespace Edison.Core.Chat;
 public sealed class ChatRequestException(string message, int statusCode = ChatRequestException.BadRequest) : Exception(message)
 {
     public const int BadRequest = 400;
+    public const int NotFound = 404;
+    public const int Conflict = 409;
     public const int Unavailable = 503;
 
     public int StatusCode { get; } = statusCode;

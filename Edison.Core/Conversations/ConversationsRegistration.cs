@@ -15,6 +15,7 @@ internal static class ConversationsRegistration
                 ? ActivatorUtilities.CreateInstance<PostgresConversationStore>(sp)
                 : ActivatorUtilities.CreateInstance<SqliteConversationStore>(sp));
         services.AddSingleton<AnswersInProgress>();
+        services.AddSingleton<ConversationEvents>();
         services.AddSingleton<DatabaseInitializer>();
         services.AddHostedService(sp => sp.GetRequiredService<DatabaseInitializer>());
         return services;

@@ -3,9 +3,9 @@ using Edison.Core;
 using Edison.Core.Conversations;
 using Edison.Core.Inference.Engine;
 using Edison.Core.Inference.Models;
+using Edison.Core.Replies;
 using Edison.Web.Components.Chat;
 using Edison.Web.Markdown;
-using Edison.Web.Replies;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -50,8 +50,6 @@ public abstract class ChatPageContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<MarkdownRenderer>();
         Services.AddScoped<BrowserSettings>();
         Services.AddScoped<ChatSession>();
-        Services.AddSingleton<LiveReplies>();
-        Services.AddSingleton<ConversationLibrary>();
     }
 
     public FakeTimeProvider Clock { get; } = new();

@@ -1,14 +1,14 @@
-using Edison.Core.Chat;
 using System.Globalization;
+using Edison.Core.Chat;
+using Edison.Core.Replies;
 using Edison.Web.Access;
-using Edison.Web.Replies;
 using Microsoft.Extensions.Options;
 
 namespace Edison.Web.Endpoints;
 
 /// <summary>
-/// <c>POST /chat</c> (the whole answer as JSON) and <c>POST /chat/stream</c> (Server-Sent Events), both on the one
-/// <see cref="ChatPipeline"/>. The SSE framing is a public contract: <c>event: token</c> with <c>{"t":"..."}</c>
+/// <c>POST /chat</c> (the whole answer as JSON) and <c>POST /chat/stream</c> (Server-Sent Events), both following an
+/// <see cref="Answer"/> started by <see cref="Answers"/>. The SSE framing is a public contract: <c>event: token</c> with <c>{"t":"..."}</c>
 /// per token, then exactly one <c>event: done</c>.
 /// </summary>
 public static class ChatEndpoints
@@ -29,10 +29,10 @@ public static class ChatEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> AnswerAsync(HttpContext http, ChatRequestReader reader, ChatPipeline pipeline)
+    private static async Task<IResult> AnswerAsync(HttpContext http, ChatRequestReader reader, Answers answers)
     {
-        var prepared = await pipeline.PrepareAsync(await reader.ReadAsync(http.Request, http.RequestAborted), http.RequestAborted);
-        var done = await pipeline.AnswerAsync(prepared, http.RequestAborted);
+        var answer = await answers.StartAsync(await reader.ReadAsync(http.Request, http.RequestAborted), AnswerOwner.Client, http.RequestAborted);
+        var done = await answer.Ended;
         if (done.RetryAfter is { } wait)
         {
             return ServerSentEventWriter.Busy(http, done.Error!, wait);
@@ -45,21 +45,19 @@ public static class ChatEndpoints
     private static async Task<IResult> StreamAsync(
         HttpContext http,
         ChatRequestReader reader,
-        ChatPipeline pipeline,
-        LiveReplies replies,
+        Answers answers,
         IOptions<ChatLimits> options,
         TimeProvider time)
     {
-        var request = await reader.ReadAsync(http.Request, http.RequestAborted);
+        var (request, stream) = await reader.ReadStreamRequestAsync(http.Request, http.RequestAborted);
+        var answer = await answers.StartAsync(request, stream.Resumable == true ? AnswerOwner.Server : AnswerOwner.Client, http.RequestAborted);
         var writer = new ServerSentEventWriter(http.Response, options.Value.PingInterval, time);
-        if (request.Resumable == true)
+        if (answer.Owner == AnswerOwner.Server)
         {
-            var reply = await replies.StartAsync(request, http.RequestAborted);
-            return await FollowAsync(http, writer, reply, lastSeen: 0);
+            return await FollowAsync(http, writer, answer, lastSeen: 0);
         }
 
-        var prepared = await pipeline.PrepareAsync(request, http.RequestAborted);
-        await writer.WriteAsync(pipeline.RunAsync(prepared, http.RequestAborted), http.RequestAborted);
+        await writer.WriteAsync(answer.ReadAsync(0, http.RequestAborted).Select(numbered => numbered.Update), http.RequestAborted);
         return TypedResults.Empty;
     }
 
@@ -71,11 +69,11 @@ public static class ChatEndpoints
     private static async Task<IResult> ResumeAsync(
         HttpContext http,
         string conversationId,
-        LiveReplies replies,
+        Answers answers,
         IOptions<ChatLimits> options,
         TimeProvider time)
     {
-        var reply = FindReply(conversationId, replies);
+        var answer = FindAnswer(conversationId, answers);
         var lastSeen = http.Request.Headers["Last-Event-ID"].ToString() is { Length: > 0 } header ? header : http.Request.Query["last_event_id"].ToString();
         long seen = 0;
         if (lastSeen.Length > 0 && !long.TryParse(lastSeen, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out seen))
@@ -83,22 +81,22 @@ public static class ChatEndpoints
             throw new ChatRequestException($"Last-Event-ID \"{lastSeen}\" is not an event id (a whole number).");
         }
 
-        // An id past any event a reply can have was read up to the end, as one just past its last.
+        // An id past any event an answer can have was read up to the end, as one just past its last.
         int lastSeenId = (int)Math.Clamp(seen, int.MinValue, int.MaxValue);
-        if (reply.HasEndedBy(lastSeenId))
+        if (answer.HasEndedBy(lastSeenId))
         {
             return TypedResults.NoContent();
         }
 
         var writer = new ServerSentEventWriter(http.Response, options.Value.PingInterval, time);
-        return await FollowAsync(http, writer, reply, lastSeenId);
+        return await FollowAsync(http, writer, answer, lastSeenId);
     }
 
     /// <summary>Stops a resumable (or the page's) answer: it is stored as far as it got, marked stopped.</summary>
-    private static IResult Stop(string conversationId, LiveReplies replies)
+    private static IResult Stop(string conversationId, Answers answers)
     {
         var id = ConversationIdOf(conversationId);
-        if (!replies.Stop(id))
+        if (!answers.Stop(id))
         {
             throw new ChatRequestException($"Conversation {id} has no answer being written.", StatusCodes.Status409Conflict);
         }
@@ -106,19 +104,19 @@ public static class ChatEndpoints
         return TypedResults.Json(new { ok = true, stopped = true }, EdisonJson.Options);
     }
 
-    private static LiveReply FindReply(string conversationId, LiveReplies replies)
+    private static Answer FindAnswer(string conversationId, Answers answers)
     {
         var id = ConversationIdOf(conversationId);
-        return replies.Find(id) ?? throw new ChatRequestException($"Conversation {id} has no answer being written.", StatusCodes.Status404NotFound);
+        return answers.Find(id) ?? throw new ChatRequestException($"Conversation {id} has no answer being written.", StatusCodes.Status404NotFound);
     }
 
     private static Guid ConversationIdOf(string conversationId) =>
         Guid.TryParse(conversationId, out var id) ? id : throw new ChatRequestException($"\"{conversationId}\" is not a conversation id (a GUID).");
 
-    /// <summary>Follows a live reply; the client leaving ends the following, not the reply.</summary>
-    private static async Task<IResult> FollowAsync(HttpContext http, ServerSentEventWriter writer, LiveReply reply, int lastSeen)
+    /// <summary>Follows an answer Edison owns, with event ids; the client leaving ends the following, not the answer.</summary>
+    private static async Task<IResult> FollowAsync(HttpContext http, ServerSentEventWriter writer, Answer answer, int lastSeen)
     {
-        await writer.WriteAsync(reply.ReadAsync(lastSeen, http.RequestAborted), http.RequestAborted);
+        await writer.WriteAsync(answer.ReadAsync(lastSeen, http.RequestAborted), http.RequestAborted);
         return TypedResults.Empty;
     }
 }

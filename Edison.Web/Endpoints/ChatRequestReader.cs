@@ -12,7 +12,19 @@ public sealed class ChatRequestReader(IOptions<ChatLimits> options)
 
     /// <summary>Any JSON request body, with the same limit and errors.</summary>
     public async Task<T> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)
-        where T : class
+        where T : class => Parse<T>(await ReadBodyAsync(request, cancellationToken));
+
+    /// <summary>
+    /// A <c>/chat/stream</c> body: the request, and how the client wants it streamed (fields of the same JSON object).
+    /// </summary>
+    public async Task<(ChatRequest Request, ChatStreamOptions Stream)> ReadStreamRequestAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var body = await ReadBodyAsync(request, cancellationToken);
+        return (Parse<ChatRequest>(body), Parse<ChatStreamOptions>(body));
+    }
+
+    /// <summary>The body's bytes: JSON, within the size limit, not empty, and UTF-8 throughout.</summary>
+    private async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         // A browser sends text/plain or a form across sites without asking first; JSON it must ask for (CORS).
         if (!request.HasJsonContentType())
@@ -29,7 +41,7 @@ public sealed class ChatRequestReader(IOptions<ChatLimits> options)
         }
 
         // Read with a hard cap: a chunked body has no Content-Length to check up front.
-        using var body = new MemoryStream();
+        var body = new MemoryStream();
         var buffer = new byte[16 * 1024];
         int read;
         while ((read = await request.Body.ReadAsync(buffer, cancellationToken)) > 0)
@@ -48,10 +60,15 @@ public sealed class ChatRequestReader(IOptions<ChatLimits> options)
         }
 
         NonUnicodeText.Refuse(body.GetBuffer().AsSpan(0, (int)body.Length));
-        body.Position = 0;
+        return body.GetBuffer().AsMemory(0, (int)body.Length);
+    }
+
+    private static T Parse<T>(ReadOnlyMemory<byte> body)
+        where T : class
+    {
         try
         {
-            return JsonSerializer.Deserialize<T>(body, EdisonJson.Options)
+            return JsonSerializer.Deserialize<T>(body.Span, EdisonJson.Options)
                 ?? throw new ChatRequestException("The request body must be a JSON object, not null.");
         }
         catch (JsonException e)

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Edison.Core.Chat;
 using Edison.Core.Conversations;
+using Edison.Core.Replies;
 using Edison.Core.Transfer;
-using Edison.Web.Replies;
 
 namespace Edison.Web.Endpoints;
 
@@ -51,7 +51,7 @@ public static class ConversationEndpoints
 
     /// <summary>Shows another version of a message (<c>{"message_id":...}</c>) and the branch that follows it; returns the conversation as it now shows.</summary>
     private static async Task<IResult> ShowAsync(
-        string id, HttpRequest http, ChatRequestReader reader, IConversationStore store, LiveReplies replies, CancellationToken cancellationToken)
+        string id, HttpRequest http, ChatRequestReader reader, IConversationStore store, ConversationLibrary library, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var key))
         {
@@ -64,12 +64,7 @@ public static class ConversationEndpoints
             return ErrorResponse.Result("\"message_id\" is required: the id of the message to show.", StatusCodes.Status400BadRequest);
         }
 
-        var shown = await store.ShowBranchAsync(key, messageId, cancellationToken);
-        if (shown is not null)
-        {
-            replies.AnnounceBranchShown(shown);
-        }
-
+        var shown = await library.ShowBranchAsync(key, messageId, cancellationToken);
         return shown is not null ? TypedResults.Json(shown, EdisonJson.Options)
             : await store.GetAsync(key, cancellationToken) is null ? NotFound(key)
             : ErrorResponse.Result($"Conversation {key} has no message {messageId}.", StatusCodes.Status400BadRequest);

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Edison.Core.Chat;
 using Edison.Core.Inference.Models;
 using Edison.Core.Inference.Prompts;
+using Edison.Core.Replies;
 using Edison.Web.Access;
 using Edison.Web.Endpoints;
 using Microsoft.Extensions.AI;
@@ -13,8 +14,8 @@ using Microsoft.Extensions.Options;
 namespace Edison.Web.OpenAi;
 
 /// <summary>
-/// OpenAI-compatible <c>GET /v1/models</c> and <c>POST /v1/chat/completions</c> (streamed and not), on the same
-/// <see cref="ChatPipeline"/> as Edison's own endpoints, so tools that speak OpenAI's API work unchanged.
+/// OpenAI-compatible <c>GET /v1/models</c> and <c>POST /v1/chat/completions</c> (streamed and not), following the same
+/// <see cref="Answer"/> as Edison's own endpoints, so tools that speak OpenAI's API work unchanged.
 /// </summary>
 public static class OpenAiEndpoints
 {
@@ -38,17 +39,17 @@ public static class OpenAiEndpoints
     private static async Task<IResult> CompleteAsync(
         HttpContext http,
         ChatRequestReader reader,
-        ChatPipeline pipeline,
+        Answers answers,
         IChatModelSource models,
         IOptions<ChatLimits> options,
         TimeProvider time)
     {
         var request = await reader.ReadAsync<OpenAiChatRequest>(http.Request, http.RequestAborted);
-        var prepared = await pipeline.PrepareAsync(OpenAiRequestMapper.ToChatRequest(request), http.RequestAborted);
+        var answer = await answers.StartAsync(OpenAiRequestMapper.ToChatRequest(request), AnswerOwner.Client, http.RequestAborted);
         var completion = new CompletionId($"chatcmpl-{Guid.NewGuid():N}", time.GetUtcNow().ToUnixTimeSeconds(), models.Model?.Name ?? "edison");
         if (request.Stream != true)
         {
-            var done = await pipeline.AnswerAsync(prepared, http.RequestAborted);
+            var done = await answer.Ended;
             if (done.RetryAfter is { } wait)
             {
                 return ServerSentEventWriter.Busy(http, done.Error!, wait);
@@ -65,7 +66,8 @@ public static class OpenAiEndpoints
         }
 
         var writer = new ServerSentEventWriter(http.Response, options.Value.PingInterval, time);
-        var chunks = ChunksAsync(pipeline.RunAsync(prepared, http.RequestAborted), completion, request.StreamOptions?.IncludeUsage == true, http.RequestAborted);
+        var updates = answer.ReadAsync(0, http.RequestAborted).Select(numbered => numbered.Update);
+        var chunks = ChunksAsync(updates, completion, request.StreamOptions?.IncludeUsage == true, http.RequestAborted);
         await writer.WriteAsync(
             chunks,
             WriteFrame,

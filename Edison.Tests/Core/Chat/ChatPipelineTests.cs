@@ -2,8 +2,8 @@ using Edison.Core.Chat;
 using Edison.Core.Conversations;
 using Edison.Core.Modes;
 using Edison.Tests.TestSupport;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Edison.Tests.Core.Chat;
 
@@ -26,7 +26,7 @@ public sealed class ChatPipelineTests : IAsyncLifetime
     [Fact]
     public async Task Stopping_mid_answer_ends_with_one_stopped_event_and_stores_nothing()
     {
-        var prepared = await _pipeline.PrepareAsync(new ChatRequest("go", MaxTokens: 3000), CancellationToken.None);
+        var prepared = await _pipeline.PrepareAsync(new ChatRequest("go", MaxTokens: 3000), AnswerOwner.Client, CancellationToken.None);
         using var stop = new CancellationTokenSource();
         var events = new List<ChatResponseUpdate>();
 
@@ -47,9 +47,9 @@ public sealed class ChatPipelineTests : IAsyncLifetime
     [Fact]
     public async Task Each_mode_answers_with_its_own_profile_and_the_request_temperature_wins()
     {
-        var chat = await _pipeline.PrepareAsync(new ChatRequest("hello", Mode: "chat"), CancellationToken.None);
-        var code = await _pipeline.PrepareAsync(new ChatRequest("hello", Mode: "code"), CancellationToken.None);
-        var chosen = await _pipeline.PrepareAsync(new ChatRequest("hello", Mode: "code", Temperature: 1.3f), CancellationToken.None);
+        var chat = await _pipeline.PrepareAsync(new ChatRequest("hello", Mode: "chat"), AnswerOwner.Client, CancellationToken.None);
+        var code = await _pipeline.PrepareAsync(new ChatRequest("hello", Mode: "code"), AnswerOwner.Client, CancellationToken.None);
+        var chosen = await _pipeline.PrepareAsync(new ChatRequest("hello", Mode: "code", Temperature: 1.3f), AnswerOwner.Client, CancellationToken.None);
 
         Assert.True(code.Options.Temperature < chat.Options.Temperature, "code samples more conservatively than chat");
         Assert.Contains(ChatMode.Code.SystemPrompt, code.Prompt.Text);
@@ -60,7 +60,7 @@ public sealed class ChatPipelineTests : IAsyncLifetime
     [Fact]
     public async Task A_completed_answer_is_stored_with_the_user_message()
     {
-        var prepared = await _pipeline.PrepareAsync(new ChatRequest("count to five", MaxTokens: 5), CancellationToken.None);
+        var prepared = await _pipeline.PrepareAsync(new ChatRequest("count to five", MaxTokens: 5), AnswerOwner.Client, CancellationToken.None);
 
         var done = await _pipeline.AnswerAsync(prepared, CancellationToken.None);
 
@@ -72,11 +72,11 @@ public sealed class ChatPipelineTests : IAsyncLifetime
     [Fact]
     public async Task The_history_of_a_conversation_goes_into_the_prompt()
     {
-        var first = await _pipeline.PrepareAsync(new ChatRequest("my dog is called Rex", MaxTokens: 4), CancellationToken.None);
+        var first = await _pipeline.PrepareAsync(new ChatRequest("my dog is called Rex", MaxTokens: 4), AnswerOwner.Client, CancellationToken.None);
         await _pipeline.AnswerAsync(first, CancellationToken.None);
 
         var second = await _pipeline.PrepareAsync(
-            new ChatRequest("what is my dog called?", ConversationId: first.ConversationId.ToString(), MaxTokens: 4),
+            new ChatRequest("what is my dog called?", ConversationId: first.ConversationId.ToString(), MaxTokens: 4), AnswerOwner.Client,
             CancellationToken.None);
 
         Assert.Contains("my dog is called Rex", second.Prompt.Text);

@@ -1,4 +1,5 @@
 using Bunit;
+using Edison.Core.Replies;
 using Edison.Tests.TestSupport;
 using Edison.Web.Components.Chat;
 using Microsoft.Extensions.DependencyInjection;
@@ -202,12 +203,12 @@ public sealed class ChatPageComponentTests : ChatPageContext
     }
 
     /// <summary>
-    /// Waits until the conversation's live reply holds every token written (<paramref name="taken"/> says when), so a
+    /// Waits until the conversation's answer holds every token written (<paramref name="taken"/> says when), so a
     /// render count read after it counts what those tokens caused.
     /// </summary>
     private async Task ReplyHasTakenAsync(Func<string, bool> taken)
     {
-        var replies = Services.GetRequiredService<Edison.Web.Replies.LiveReplies>();
+        var replies = Services.GetRequiredService<Answers>();
         var id = Services.GetRequiredService<ChatSession>().ConversationId!.Value;
         await Eventually.WaitUntilAsync(() => replies.Find(id)?.Text is { } text && taken(text));
     }

@@ -1,7 +1,7 @@
 using Edison.Core.Conversations;
+using Edison.Core.Replies;
 using Edison.Tests.TestSupport;
 using Edison.Web.Components.Chat;
-using Edison.Web.Replies;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Edison.Tests.Web.Components;
@@ -196,7 +196,7 @@ public sealed class ChatSessionTests : ChatPageContext
         await session.SendAsync("plan my week", new ChatSettings());
         await Eventually.WaitUntilAsync(() => Engine.ActiveGenerations == 1);
 
-        var prepared = Services.GetRequiredService<Edison.Web.Replies.LiveReplies>().Find(session.ConversationId!.Value)!.Prepared;
+        var prepared = Services.GetRequiredService<Answers>().Find(session.ConversationId!.Value)!.Prepared;
         Assert.Same(prepared.Prompt.Formatted, Engine.Requests[0].Prompt);
         Engine.EndAnswer();
     }
@@ -208,7 +208,7 @@ public sealed class ChatSessionTests : ChatPageContext
         var left = await ImportAsync(library, "asked in the conversation left");
         var opened = await ImportAsync(library, "asked in the conversation opened");
         var store = ControlledConversationStore.Wrap(Services.GetRequiredService<IConversationStore>(), out var gate);
-        using var page = new ChatSession(Services.GetRequiredService<LiveReplies>(), store, library, Clock);
+        using var page = new ChatSession(Services.GetRequiredService<Answers>(), Services.GetRequiredService<ConversationEvents>(), store, library, Clock);
         var other = NewSession();
         await page.OpenAsync(left, CancellationToken.None);
         await other.OpenAsync(left, CancellationToken.None);

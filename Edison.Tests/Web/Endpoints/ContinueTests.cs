@@ -30,7 +30,7 @@ public sealed class ContinueTests(ContinueTests.Host host) : IClassFixture<Conti
         var before = await MessagesAsync(id);
         long answerId = before[1].GetProperty("id").GetInt64();
         var prompt = (await _edison.Services.GetRequiredService<ChatPipeline>()
-            .PrepareAsync(new ChatRequest(null, ConversationId: id) { ContinueId = answerId }, CancellationToken.None)).Prompt.Text;
+            .PrepareAsync(new ChatRequest(null, ConversationId: id) { ContinueId = answerId }, AnswerOwner.Client, CancellationToken.None)).Prompt.Text;
 
         var response = await _client.PostAsync("/chat/stream", Sse.Json(new { conversation_id = id, continue_id = answerId }));
         var events = await Sse.ParseAsync(await response.Content.ReadAsStreamAsync());
@@ -65,7 +65,7 @@ public sealed class ContinueTests(ContinueTests.Host host) : IClassFixture<Conti
         await store.AppendExchangeAsync(id, "tell me a story", "Once", context: null, ExchangePlace.AnswerAgain(stored[0].Id), second, CancellationToken.None);
 
         var prepared = await _edison.Services.GetRequiredService<ChatPipeline>()
-            .PrepareAsync(new ChatRequest(null, ConversationId: id.ToString()) { ContinueId = stored[1].Id }, CancellationToken.None);
+            .PrepareAsync(new ChatRequest(null, ConversationId: id.ToString()) { ContinueId = stored[1].Id }, AnswerOwner.Client, CancellationToken.None);
 
         Assert.Equal("Otters", Assert.Single(prepared.Sources).Title);
     }

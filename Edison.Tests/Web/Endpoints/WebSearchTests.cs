@@ -77,7 +77,7 @@ public sealed class WebSearchTests : IClassFixture<WebSearchTests.Host>
     public async Task The_results_are_in_the_prompt_the_model_reads()
     {
         var prepared = await _edison.Services.GetRequiredService<ChatPipeline>()
-            .PrepareAsync(new ChatRequest("Search the web for the latest Rust release"), CancellationToken.None);
+            .PrepareAsync(new ChatRequest("Search the web for the latest Rust release"), AnswerOwner.Client, CancellationToken.None);
 
         Assert.Equal("agent", prepared.Mode.Name);
         Assert.Contains("Rust 1.99 released (https://blog.example.org/rust-1-99): The Rust team announces version 1.99", prepared.Prompt.Text);

@@ -1,15 +1,15 @@
 using Edison.Core.Chat;
 using Edison.Core.Conversations;
 using Edison.Core.Inference.Prompts;
-using Edison.Web.Replies;
+using Edison.Core.Replies;
 
 namespace Edison.Web.Components.Chat;
 
 /// <summary>
 /// What one page (one Blazor circuit) shows: a conversation's stored messages and, when it is being answered, the
-/// live reply, followed as it grows. The answers themselves belong to <see cref="LiveReplies"/>: leaving, reloading or
-/// losing the page does not stop them, and every page on the conversation shows the same reply; Stop from any of them
-/// stops it. A growing answer is published at most every <see cref="PublishInterval"/>, always on its end.
+/// answer, followed as it grows. The page's answers belong to Edison (<see cref="AnswerOwner.Server"/>): leaving,
+/// reloading or losing the page does not stop them, and every page on the conversation shows the same answer; Stop from
+/// any of them stops it. A growing answer is published at most every <see cref="PublishInterval"/>, always on its end.
 /// </summary>
 public sealed class ChatSession : IDisposable
 {
@@ -18,7 +18,8 @@ public sealed class ChatSession : IDisposable
     /// <summary>What an action that does not apply to the message returns: nothing refused, nothing sent.</summary>
     private static readonly Task<string?> Nothing = Task.FromResult<string?>(null);
 
-    private readonly LiveReplies _replies;
+    private readonly Answers _answers;
+    private readonly ConversationEvents _events;
     private readonly IConversationStore _conversations;
     private readonly ConversationLibrary _library;
     private readonly TimeProvider _time;
@@ -26,13 +27,13 @@ public sealed class ChatSession : IDisposable
     private readonly Lock _followingGate = new();
     private ReplyFollower? _following;
 
-    public ChatSession(LiveReplies replies, IConversationStore conversations, ConversationLibrary library, TimeProvider time)
+    public ChatSession(Answers answers, ConversationEvents events, IConversationStore conversations, ConversationLibrary library, TimeProvider time)
     {
-        (_replies, _conversations, _library, _time) = (replies, conversations, library, time);
-        _replies.Started += OnReplyStarted;
-        _replies.ConversationsChanged += OnConversationsChanged;
-        _replies.BranchShown += OnBranchShown;
-        _replies.Deleted += OnDeleted;
+        (_answers, _events, _conversations, _library, _time) = (answers, events, conversations, library, time);
+        _answers.Started += OnAnswerStarted;
+        _events.Changed += OnConversationsChanged;
+        _events.BranchShown += OnBranchShown;
+        _events.Deleted += OnDeleted;
     }
 
     /// <summary>Messages were added or removed, a reply started or ended, or the conversation changed; may be raised on any thread.</summary>
@@ -89,10 +90,7 @@ public sealed class ChatSession : IDisposable
         }
 
         // Every page on the conversation shows the new branch, this one through the same announcement.
-        if (await _conversations.ShowBranchAsync(id, stored.SiblingIds[at], cancellationToken) is { } shown)
-        {
-            _replies.AnnounceBranchShown(shown);
-        }
+        await _library.ShowBranchAsync(id, stored.SiblingIds[at], cancellationToken);
     }
 
     /// <summary>
@@ -114,10 +112,10 @@ public sealed class ChatSession : IDisposable
             ContinueId = continueId,
         };
         StreamResponses = settings.StreamResponses;
-        LiveReply reply;
+        Answer reply;
         try
         {
-            reply = await _replies.StartAsync(request, CancellationToken.None);
+            reply = await _answers.StartAsync(request, AnswerOwner.Server, CancellationToken.None);
         }
         catch (ChatRequestException e)
         {
@@ -150,7 +148,7 @@ public sealed class ChatSession : IDisposable
     {
         if (ConversationId is { } id)
         {
-            _replies.Stop(id);
+            _answers.Stop(id);
         }
     }
 
@@ -168,7 +166,7 @@ public sealed class ChatSession : IDisposable
         bool answering = messages.Count >= 2 && messages[^1].State == MessageState.Answering;
 
         // A reply that ended just after the conversation was read still shows, from the reply, how it ended.
-        var live = _replies.Find(conversationId) is { } reply && (reply.IsRunning || answering) ? reply : null;
+        var live = _answers.Find(conversationId) is { } reply && (reply.IsRunning || answering) ? reply : null;
         lock (_followingGate)
         {
             // While the conversation was read the page still showed the one it leaves, and followed any answer started
@@ -212,10 +210,10 @@ public sealed class ChatSession : IDisposable
     /// <summary>The page is gone: it stops following, the answer goes on.</summary>
     public void Dispose()
     {
-        _replies.Started -= OnReplyStarted;
-        _replies.ConversationsChanged -= OnConversationsChanged;
-        _replies.BranchShown -= OnBranchShown;
-        _replies.Deleted -= OnDeleted;
+        _answers.Started -= OnAnswerStarted;
+        _events.Changed -= OnConversationsChanged;
+        _events.BranchShown -= OnBranchShown;
+        _events.Deleted -= OnDeleted;
         Unfollow();
     }
 
@@ -236,8 +234,8 @@ public sealed class ChatSession : IDisposable
         }
     }
 
-    /// <summary>Another page started a reply in the conversation shown here: show it too.</summary>
-    private void OnReplyStarted(LiveReply reply) => ShowReply(reply);
+    /// <summary>Another page started an answer in the conversation shown here: show it too.</summary>
+    private void OnAnswerStarted(Answer answer) => ShowReply(answer);
 
     private void OnConversationsChanged() => ConversationsChanged?.Invoke();
 
@@ -260,7 +258,7 @@ public sealed class ChatSession : IDisposable
         }
     }
 
-    private void ShowReply(LiveReply reply)
+    private void ShowReply(Answer reply)
     {
         var question = new ChatBubble(ChatTurn.User, reply.Question, images: reply.Images);
         var answer = new ChatBubble(ChatTurn.Assistant, reply.Text, BubbleState.Waiting);

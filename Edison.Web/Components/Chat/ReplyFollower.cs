@@ -1,5 +1,5 @@
 using Edison.Core.Chat;
-using Edison.Web.Replies;
+using Edison.Core.Replies;
 
 namespace Edison.Web.Components.Chat;
 
@@ -20,14 +20,14 @@ internal sealed class ReplyFollower : IDisposable
     private bool _published;
     private bool _finished;
 
-    public ReplyFollower(LiveReply reply, ChatBubble answer, TimeProvider time, bool streaming, Action ended)
+    public ReplyFollower(Answer reply, ChatBubble answer, TimeProvider time, bool streaming, Action ended)
     {
         (Reply, _answer, _time, _streaming, _ended) = (reply, answer, time, streaming, ended);
         reply.Changed += OnChanged;
         OnChanged();
     }
 
-    public LiveReply Reply { get; }
+    public Answer Reply { get; }
 
     public void Dispose()
     {

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Edison.Web.Replies;
+namespace Edison.Core.Replies;
 
 /// <summary>
 /// Who may start the answer in a conversation: at most one start at a time, and none while an answer runs there.

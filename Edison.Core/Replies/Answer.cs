@@ -3,30 +3,32 @@ using System.Text;
 using Edison.Core.Chat;
 using Microsoft.Extensions.AI;
 
-namespace Edison.Web.Replies;
+namespace Edison.Core.Replies;
 
 /// <summary>
-/// One answer being written, owned by the server rather than by whoever asked: every update the pipeline produced so
-/// far, numbered from 1, so that any page or client can attach, catch up and follow it to its end. Only
-/// <see cref="Stop"/> (or the server stopping) ends it early.
+/// One answer, from its start to its stored end, and the one thing every transport follows: every update the pipeline
+/// produced so far, numbered from 1, so that whoever follows it can attach, catch up and follow it to its end.
+/// <see cref="Stop"/> ends it early, as does the server stopping and, for an answer its client owns, the client leaving.
 /// </summary>
-public sealed class LiveReply
+public sealed class Answer
 {
     private readonly Lock _gate = new();
     private readonly List<ChatResponseUpdate> _events = [];
     private readonly StringBuilder _text = new();
     private readonly CancellationTokenSource _stop = new();
     private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<ChatDone> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _titleStop = new();
 
-    // Set by the reply's own run, read by the next question's start on another thread.
+    // Set by the answer's own run, read by the next question's start on another thread.
     private volatile Task _titling = Task.CompletedTask;
     private string? _textSnapshot;
 
-    internal LiveReply(PreparedChat prepared, IReadOnlyList<string> images)
+    internal Answer(PreparedChat prepared, IReadOnlyList<string> images, AnswerOwner owner)
     {
         Prepared = prepared;
         Images = images;
+        Owner = owner;
 
         // A continued answer is shown whole as it grows, from what it said before.
         _text.Append(prepared.Continued?.Content);
@@ -34,9 +36,11 @@ public sealed class LiveReply
 
     public Guid ConversationId => Prepared.ConversationId;
 
+    public AnswerOwner Owner { get; }
+
     /// <summary>
     /// Whether the conversation still waits for its title from the model: the title asked for after an earlier answer
-    /// gave way to this reply's question.
+    /// gave way to this answer's question.
     /// </summary>
     internal bool WantsTitle { get; init; }
 
@@ -54,6 +58,9 @@ public sealed class LiveReply
     public ChatDone? Done { get; private set; }
 
     public bool IsRunning => Done is null;
+
+    /// <summary>Completes with how the answer ended.</summary>
+    public Task<ChatDone> Ended => _ended.Task;
 
     /// <summary>The answer so far.</summary>
     public string Text
@@ -102,7 +109,7 @@ public sealed class LiveReply
         }
     }
 
-    /// <summary>Whether a reader that saw event <paramref name="lastSeen"/> has seen the whole reply: it ended at or before that event.</summary>
+    /// <summary>Whether a reader that saw update <paramref name="lastSeen"/> has seen the whole answer: it ended at or before that update.</summary>
     public bool HasEndedBy(int lastSeen)
     {
         lock (_gate)
@@ -113,8 +120,8 @@ public sealed class LiveReply
 
     /// <summary>
     /// The updates after <paramref name="lastSeen"/> (0 for all), each with its number, then the rest as they come, up
-    /// to and including its end; nothing when the reply ended at or before <paramref name="lastSeen"/>. Cancelling ends
-    /// the reading, not the reply.
+    /// to and including its end; nothing when the answer ended at or before <paramref name="lastSeen"/>. Cancelling ends
+    /// the reading, not the answer (unless its client owns it and that was its client leaving).
     /// </summary>
     public async IAsyncEnumerable<(int Id, ChatResponseUpdate Update)> ReadAsync(int lastSeen, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -161,6 +168,7 @@ public sealed class LiveReply
                         break;
                     case AnswerEnd { Done: var done }:
                         Done = done;
+                        _ended.TrySetResult(done);
                         break;
                 }
             }

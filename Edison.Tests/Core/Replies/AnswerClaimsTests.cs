@@ -1,6 +1,6 @@
-using Edison.Web.Replies;
+using Edison.Core.Replies;
 
-namespace Edison.Tests.Web.Replies;
+namespace Edison.Tests.Core.Replies;
 
 /// <summary>Two questions in one conversation: one is answered, the other is told to wait, however their starts interleave.</summary>
 public sealed class AnswerClaimsTests

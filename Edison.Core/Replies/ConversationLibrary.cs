@@ -4,14 +4,21 @@ using Edison.Core.Conversations;
 using Edison.Core.Transfer;
 using Microsoft.Extensions.Options;
 
-namespace Edison.Web.Replies;
+namespace Edison.Core.Replies;
 
 /// <summary>
 /// The changes to the stored conversations that pages and the API make besides answering: an import, a branch copied
-/// to a new conversation, a deletion. Every open page's list learns of each at once, wherever it was made, and a
-/// conversation deleted while it is being answered stops being answered.
+/// to a new conversation, another branch shown, a deletion. Every open page learns of each at once
+/// (<see cref="ConversationEvents"/>), wherever it was made, and a conversation deleted while it is being answered stops
+/// being answered.
 /// </summary>
-public sealed class ConversationLibrary(IConversationStore store, LiveReplies replies, AnswersInProgress answers, IOptions<ChatLimits> limits, TimeProvider time)
+public sealed class ConversationLibrary(
+    IConversationStore store,
+    Answers answers,
+    AnswersInProgress inProgress,
+    ConversationEvents events,
+    IOptions<ChatLimits> limits,
+    TimeProvider time)
 {
     /// <summary>Stores a conversation file (see <see cref="ConversationFile"/>) as a new conversation; a bad file throws <see cref="ChatRequestException"/>.</summary>
     public async Task<Guid> ImportAsync(Stream file, CancellationToken cancellationToken) =>
@@ -25,18 +32,31 @@ public sealed class ConversationLibrary(IConversationStore store, LiveReplies re
     public async Task<Guid?> CopyBranchAsync(Conversation conversation, long messageId, CancellationToken cancellationToken) =>
         await store.CopyBranchAsync(conversation, messageId, cancellationToken) is { } copy ? Announced(copy) : null;
 
+    /// <summary>Shows another version of a message and the branch that follows it; null when the conversation has no such message.</summary>
+    public async Task<Conversation?> ShowBranchAsync(Guid id, long messageId, CancellationToken cancellationToken)
+    {
+        var shown = await store.ShowBranchAsync(id, messageId, cancellationToken);
+        if (shown is not null)
+        {
+            events.AnnounceBranchShown(shown);
+        }
+
+        return shown;
+    }
+
     /// <summary>
     /// Stops the conversation's answers, if any are being written (the page's and every API caller's), and deletes it;
     /// false when there was no such conversation.
     /// </summary>
     public async Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken)
     {
-        replies.Stop(id);
-        answers.StopAll(id);
+        answers.Stop(id);
+        inProgress.StopAll(id);
         bool deleted = await store.DeleteAsync(id, cancellationToken);
         if (deleted)
         {
-            replies.AnnounceDeleted(id);
+            answers.Forget(id);
+            events.AnnounceDeleted(id);
         }
 
         return deleted;
@@ -44,7 +64,7 @@ public sealed class ConversationLibrary(IConversationStore store, LiveReplies re
 
     private Guid Announced(Guid id)
     {
-        replies.AnnounceConversationsChanged();
+        events.AnnounceChanged();
         return id;
     }
 }
