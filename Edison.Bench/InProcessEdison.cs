@@ -76,7 +76,7 @@ public sealed class InProcessEdison(BenchOptions options, string dataPath, int m
     {
         var pipeline = _services!.GetRequiredService<ChatPipeline>();
         var timing = new TimingRecorder();
-        var prepared = await pipeline.PrepareAsync(
+        var prepared = await _services!.GetRequiredService<TurnPreparation>().PrepareAsync(
             new ChatRequest(message, ChatMode.Chat.Name, Remember: false, MaxTokens: maxTokens, Temperature: 0), AnswerOwner.Client,
             CancellationToken.None);
         ChatUsage? usage = null;

@@ -51,7 +51,10 @@ public static class EdisonServiceCollectionExtensions
         services.AddSingleton<ModeDetector>();
         services.AddSingleton<ChatRequestValidator>();
         services.AddSingleton<ExchangeRecorder>();
+        services.AddSingleton<StartingPoints>();
+        services.AddSingleton<ModeChoice>();
         services.AddSingleton<TurnContext>();
+        services.AddSingleton<TurnPreparation>();
         services.AddSingleton<ChatPipeline>();
         services.AddSingleton<ConversationTitler>();
         services.AddSingleton<Answers>();

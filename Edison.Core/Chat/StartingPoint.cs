@@ -14,6 +14,12 @@ public sealed record StartingPoint(string Text, ExchangePlace Place, IReadOnlyLi
     /// <summary>The answer written more of, if one is.</summary>
     public StoredMessage? Continued { get; init; }
 
+    /// <summary>Whether no stored conversation was found to start in: the exchange, if stored, is its first.</summary>
+    public bool IsNewConversation { get; init; }
+
+    /// <summary>The images the question is asked with (see <see cref="StartingPoints"/>).</summary>
+    public IReadOnlyList<ImageAttachment> Images { get; init; } = [];
+
     /// <summary>
     /// The sources of what is taken up again: an answer continued keeps its own, a question answered again those it was
     /// answered from before; null for a new question, which finds its own.

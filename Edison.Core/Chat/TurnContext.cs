@@ -18,7 +18,27 @@ public sealed class TurnContext(MemoryRetriever memory, WebSearch search, ChatPr
     /// <summary>Nothing added, nothing to say.</summary>
     public static readonly GatheredContext None = new(null, [], []);
 
-    public async Task<GatheredContext> GatherAsync(ContextQuestion question, CancellationToken cancellationToken)
+    /// <summary>
+    /// What goes with the turn's message (the fourth step of preparing it). A question answered again goes with what it
+    /// went with before; memories and web results go with the new message, not into the system prompt, so that the
+    /// system prompt and the history read the same every turn and the prompt cache holds them from one turn to the next.
+    /// </summary>
+    public async Task<GatheredContext> ForTurnAsync(StartingPoint start, bool clientKeepsHistory, ContextQuestion question, CancellationToken cancellationToken)
+    {
+        if (start.Question is { } again)
+        {
+            return new GatheredContext(again.Context, start.Sources ?? [], []);
+        }
+
+        if (clientKeepsHistory)
+        {
+            return None;
+        }
+
+        return await GatherAsync(question, cancellationToken);
+    }
+
+    private async Task<GatheredContext> GatherAsync(ContextQuestion question, CancellationToken cancellationToken)
     {
         bool remembers = question.Mode.UsesMemory;
         bool searches = search.Wants(question.Mode, question.Text);

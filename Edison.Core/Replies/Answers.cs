@@ -8,13 +8,14 @@ namespace Edison.Core.Replies;
 
 /// <summary>
 /// Starts every answer and runs it to its stored end, whichever transport asked: checks the request, builds its prompt
-/// (<see cref="ChatPipeline.PrepareAsync"/>) and runs it in the background as an <see cref="Answer"/> that the
+/// (<see cref="TurnPreparation"/>) and runs it (<see cref="ChatPipeline"/>) in the background as an <see cref="Answer"/> that the
 /// transport follows. An answer Edison owns (<see cref="AnswerOwner.Server"/>) is one per conversation at most: closing
 /// the page that asked, reloading it or losing its connection does not stop it, pages and resumable streams attach to it
 /// by conversation, and once ended it stays here for <see cref="Retention"/> so that a client that reconnects late can
 /// still read its end.
 /// </summary>
 public sealed class Answers(
+    TurnPreparation preparation,
     ChatPipeline pipeline,
     ConversationTitler titler,
     ConversationEvents conversations,
@@ -59,7 +60,7 @@ public sealed class Answers(
 
     private async Task<Answer> StartForClientAsync(ChatRequest request, CancellationToken clientGone)
     {
-        var prepared = await pipeline.PrepareAsync(request, AnswerOwner.Client, clientGone);
+        var prepared = await preparation.PrepareAsync(request, AnswerOwner.Client, clientGone);
         var answer = new Answer(prepared, request.Images ?? [], AnswerOwner.Client);
         _ = Task.Run(() => RunForClientAsync(answer, clientGone), CancellationToken.None);
         return answer;
@@ -78,7 +79,7 @@ public sealed class Answers(
             // A title being written gives way to the question, which is answered at once from the cached conversation;
             // the title is asked for again after its answer.
             bool wantsTitle = Find(id) is { } previous && await previous.StopTitleAsync();
-            var prepared = await pipeline.PrepareAsync(request with { ConversationId = id.ToString() }, AnswerOwner.Server, cancellationToken);
+            var prepared = await preparation.PrepareAsync(request with { ConversationId = id.ToString() }, AnswerOwner.Server, cancellationToken);
             var answer = new Answer(prepared, request.Images ?? [], AnswerOwner.Server) { WantsTitle = wantsTitle };
             _owned[id] = answer;
             _ = Task.Run(() => RunOwnedAsync(answer), CancellationToken.None);

@@ -12,12 +12,14 @@ public sealed class ChatPipelineTests : IAsyncLifetime
 {
     private readonly EdisonFactory _edison = new(TestModels.Endless, contextSize: 4096);
     private ChatPipeline _pipeline = null!;
+    private TurnPreparation _turns = null!;
     private IConversationStore _store = null!;
 
     public async Task InitializeAsync()
     {
         await _edison.CreateReadyClientAsync();
         _pipeline = _edison.Services.GetRequiredService<ChatPipeline>();
+        _turns = _edison.Services.GetRequiredService<TurnPreparation>();
         _store = _edison.Services.GetRequiredService<IConversationStore>();
     }
 
@@ -26,7 +28,7 @@ public sealed class ChatPipelineTests : IAsyncLifetime
     [Fact]
     public async Task Stopping_mid_answer_ends_with_one_stopped_event_and_stores_nothing()
     {
-        var prepared = await _pipeline.PrepareAsync(new ChatRequest("go", MaxTokens: 3000), AnswerOwner.Client, CancellationToken.None);
+        var prepared = await _turns.PrepareAsync(new ChatRequest("go", MaxTokens: 3000), AnswerOwner.Client, CancellationToken.None);
         using var stop = new CancellationTokenSource();
         var events = new List<ChatResponseUpdate>();
 
@@ -47,9 +49,9 @@ public sealed class ChatPipelineTests : IAsyncLifetime
     [Fact]
     public async Task Each_mode_answers_with_its_own_profile_and_the_request_temperature_wins()
     {
-        var chat = await _pipeline.PrepareAsync(new ChatRequest("hello", Mode: "chat"), AnswerOwner.Client, CancellationToken.None);
-        var code = await _pipeline.PrepareAsync(new ChatRequest("hello", Mode: "code"), AnswerOwner.Client, CancellationToken.None);
-        var chosen = await _pipeline.PrepareAsync(new ChatRequest("hello", Mode: "code", Temperature: 1.3f), AnswerOwner.Client, CancellationToken.None);
+        var chat = await _turns.PrepareAsync(new ChatRequest("hello", Mode: "chat"), AnswerOwner.Client, CancellationToken.None);
+        var code = await _turns.PrepareAsync(new ChatRequest("hello", Mode: "code"), AnswerOwner.Client, CancellationToken.None);
+        var chosen = await _turns.PrepareAsync(new ChatRequest("hello", Mode: "code", Temperature: 1.3f), AnswerOwner.Client, CancellationToken.None);
 
         Assert.True(code.Options.Temperature < chat.Options.Temperature, "code samples more conservatively than chat");
         Assert.Contains(ChatMode.Code.SystemPrompt, code.Prompt.Text);
@@ -60,9 +62,9 @@ public sealed class ChatPipelineTests : IAsyncLifetime
     [Fact]
     public async Task A_completed_answer_is_stored_with_the_user_message()
     {
-        var prepared = await _pipeline.PrepareAsync(new ChatRequest("count to five", MaxTokens: 5), AnswerOwner.Client, CancellationToken.None);
+        var prepared = await _turns.PrepareAsync(new ChatRequest("count to five", MaxTokens: 5), AnswerOwner.Client, CancellationToken.None);
 
-        var done = await _pipeline.AnswerAsync(prepared, CancellationToken.None);
+        var done = await AnswerAsync(prepared, CancellationToken.None);
 
         var stored = await _store.GetAsync(prepared.ConversationId, CancellationToken.None);
         Assert.NotNull(stored);
@@ -72,10 +74,10 @@ public sealed class ChatPipelineTests : IAsyncLifetime
     [Fact]
     public async Task The_history_of_a_conversation_goes_into_the_prompt()
     {
-        var first = await _pipeline.PrepareAsync(new ChatRequest("my dog is called Rex", MaxTokens: 4), AnswerOwner.Client, CancellationToken.None);
-        await _pipeline.AnswerAsync(first, CancellationToken.None);
+        var first = await _turns.PrepareAsync(new ChatRequest("my dog is called Rex", MaxTokens: 4), AnswerOwner.Client, CancellationToken.None);
+        await AnswerAsync(first, CancellationToken.None);
 
-        var second = await _pipeline.PrepareAsync(
+        var second = await _turns.PrepareAsync(
             new ChatRequest("what is my dog called?", ConversationId: first.ConversationId.ToString(), MaxTokens: 4), AnswerOwner.Client,
             CancellationToken.None);
 
@@ -83,5 +85,16 @@ public sealed class ChatPipelineTests : IAsyncLifetime
         Assert.True(
             second.Prompt.Text.IndexOf("my dog is called Rex", StringComparison.Ordinal)
             < second.Prompt.Text.IndexOf("what is my dog called?", StringComparison.Ordinal));
+    }
+
+    private async Task<ChatDone> AnswerAsync(PreparedChat prepared, CancellationToken cancellationToken)
+    {
+        ChatDone? done = null;
+        await foreach (var update in _pipeline.RunAsync(prepared, cancellationToken))
+        {
+            done = AnswerEnd.Of(update) ?? done;
+        }
+
+        return done!;
     }
 }

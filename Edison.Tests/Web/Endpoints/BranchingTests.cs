@@ -140,7 +140,7 @@ public sealed class BranchingTests(BranchingTests.Host host) : IClassFixture<Bra
     }
 
     private Task<PreparedChat> PrepareAsync(ChatRequest request) =>
-        _edison.Services.GetRequiredService<ChatPipeline>().PrepareAsync(request, AnswerOwner.Client, CancellationToken.None);
+        _edison.Services.GetRequiredService<TurnPreparation>().PrepareAsync(request, AnswerOwner.Client, CancellationToken.None);
 
     private static IEnumerable<string?> Contents(List<JsonElement> messages) => messages.Select(m => m.GetProperty("content").GetString());
 }

@@ -29,7 +29,7 @@ public sealed class ContinueTests(ContinueTests.Host host) : IClassFixture<Conti
         var partial = cut.GetProperty("response").GetString()!;
         var before = await MessagesAsync(id);
         long answerId = before[1].GetProperty("id").GetInt64();
-        var prompt = (await _edison.Services.GetRequiredService<ChatPipeline>()
+        var prompt = (await _edison.Services.GetRequiredService<TurnPreparation>()
             .PrepareAsync(new ChatRequest(null, ConversationId: id) { ContinueId = answerId }, AnswerOwner.Client, CancellationToken.None)).Prompt.Text;
 
         var response = await _client.PostAsync("/chat/stream", Sse.Json(new { conversation_id = id, continue_id = answerId }));
@@ -64,7 +64,7 @@ public sealed class ContinueTests(ContinueTests.Host host) : IClassFixture<Conti
         var stored = (await store.GetAsync(id, CancellationToken.None))!.Messages;
         await store.AppendExchangeAsync(id, "tell me a story", "Once", context: null, ExchangePlace.AnswerAgain(stored[0].Id), second, CancellationToken.None);
 
-        var prepared = await _edison.Services.GetRequiredService<ChatPipeline>()
+        var prepared = await _edison.Services.GetRequiredService<TurnPreparation>()
             .PrepareAsync(new ChatRequest(null, ConversationId: id.ToString()) { ContinueId = stored[1].Id }, AnswerOwner.Client, CancellationToken.None);
 
         Assert.Equal("Otters", Assert.Single(prepared.Sources).Title);

@@ -33,7 +33,7 @@ public sealed class MemoryTests(MemoryTests.Host host) : IClassFixture<MemoryTes
         Assert.Contains("Rex loves chasing squirrels", source.GetProperty("snippet").GetString());
 
         // What the model reads: the remembered exchange is in the prompt of the new question.
-        var prepared = await Pipeline.PrepareAsync(new ChatRequest("Tell me about my dogs"), AnswerOwner.Client, CancellationToken.None);
+        var prepared = await Turns.PrepareAsync(new ChatRequest("Tell me about my dogs"), AnswerOwner.Client, CancellationToken.None);
         Assert.Contains("My dog Rex loves chasing squirrels in the park", prepared.Prompt.Text);
         Assert.DoesNotContain("sourdough", prepared.Prompt.Text);
     }
@@ -49,7 +49,7 @@ public sealed class MemoryTests(MemoryTests.Host host) : IClassFixture<MemoryTes
         // Both are stored; only the remembered one comes back as a memory.
         Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync($"/api/conversations/{kept}")).StatusCode);
         Assert.Equal(told, Assert.Single(asked.GetProperty("sources").EnumerateArray()).GetProperty("conversation_id").GetString());
-        var prepared = await Pipeline.PrepareAsync(new ChatRequest("Kiwi the parrot"), AnswerOwner.Client, CancellationToken.None);
+        var prepared = await Turns.PrepareAsync(new ChatRequest("Kiwi the parrot"), AnswerOwner.Client, CancellationToken.None);
         Assert.Contains("loves grapes", prepared.Prompt.Text);
         Assert.DoesNotContain("French", prepared.Prompt.Text);
     }
@@ -67,7 +67,7 @@ public sealed class MemoryTests(MemoryTests.Host host) : IClassFixture<MemoryTes
         var asked = await ChatAsync(new { message = "What does my tortoise Gus eat?" });
 
         Assert.Empty(asked.GetProperty("sources").EnumerateArray());
-        Assert.DoesNotContain("dandelions", (await Pipeline.PrepareAsync(new ChatRequest("Gus the tortoise"), AnswerOwner.Client, CancellationToken.None)).Prompt.Text);
+        Assert.DoesNotContain("dandelions", (await Turns.PrepareAsync(new ChatRequest("Gus the tortoise"), AnswerOwner.Client, CancellationToken.None)).Prompt.Text);
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public sealed class MemoryTests(MemoryTests.Host host) : IClassFixture<MemoryTes
         Assert.DoesNotContain(
             asked.GetProperty("sources").EnumerateArray(),
             s => s.GetProperty("conversation_id").GetString() == told);
-        Assert.DoesNotContain("sleeps on the piano", (await Pipeline.PrepareAsync(new ChatRequest("my cat and the piano"), AnswerOwner.Client, CancellationToken.None)).Prompt.Text);
+        Assert.DoesNotContain("sleeps on the piano", (await Turns.PrepareAsync(new ChatRequest("my cat and the piano"), AnswerOwner.Client, CancellationToken.None)).Prompt.Text);
     }
 
     [Fact]
@@ -154,7 +154,7 @@ public sealed class MemoryTests(MemoryTests.Host host) : IClassFixture<MemoryTes
         Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ok").GetBoolean());
     }
 
-    private ChatPipeline Pipeline => _edison.Services.GetRequiredService<ChatPipeline>();
+    private TurnPreparation Turns => _edison.Services.GetRequiredService<TurnPreparation>();
 
     private static string ConversationId(JsonElement answer) => answer.GetProperty("conversation_id").GetString()!;
 

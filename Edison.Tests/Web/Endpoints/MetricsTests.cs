@@ -76,7 +76,7 @@ public sealed partial class MetricsTests(MetricsTests.Host host) : IClassFixture
     private async Task StopAfterThreeTokensAsync()
     {
         var pipeline = _edison.Services.GetRequiredService<ChatPipeline>();
-        var prepared = await pipeline.PrepareAsync(new ChatRequest("go", MaxTokens: 3000), AnswerOwner.Client, CancellationToken.None);
+        var prepared = await _edison.Services.GetRequiredService<TurnPreparation>().PrepareAsync(new ChatRequest("go", MaxTokens: 3000), AnswerOwner.Client, CancellationToken.None);
         using var stop = new CancellationTokenSource();
         int tokens = 0;
         await foreach (var chatEvent in pipeline.RunAsync(prepared, stop.Token))

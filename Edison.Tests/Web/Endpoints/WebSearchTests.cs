@@ -76,7 +76,7 @@ public sealed class WebSearchTests : IClassFixture<WebSearchTests.Host>
     [Fact]
     public async Task The_results_are_in_the_prompt_the_model_reads()
     {
-        var prepared = await _edison.Services.GetRequiredService<ChatPipeline>()
+        var prepared = await _edison.Services.GetRequiredService<TurnPreparation>()
             .PrepareAsync(new ChatRequest("Search the web for the latest Rust release"), AnswerOwner.Client, CancellationToken.None);
 
         Assert.Equal("agent", prepared.Mode.Name);

@@ -1,0 +1,44 @@
+using System.Text;
+using Edison.Core.Inference.Models;
+
+namespace Edison.Core.Chat;
+
+/// <summary>What a turn must fit in the model it is asked of: whether it sees images, how long the answer may be, how long the message.</summary>
+public static class ModelFit
+{
+    /// <summary>Checks that the model sees the images and returns the answer's length limit.</summary>
+    public static int MaxTokens(IChatModel model, GenerationOptions generation, ChatRequest request, IReadOnlyList<ImageAttachment> images)
+    {
+        if (images.Count > 0 && !model.CanSeeImages)
+        {
+            throw new ChatRequestException($"This model ({model.Name}) cannot see images; send the message without \"images\", or configure a vision model.");
+        }
+
+        int maxTokens = generation.MaxTokensFor(request.MaxTokens, model.ContextSize);
+        if (maxTokens < 1 || maxTokens > model.ContextSize)
+        {
+            throw new ChatRequestException($"\"max_tokens\" must be between 1 and {model.ContextSize} (this model's context size).");
+        }
+
+        return maxTokens;
+    }
+
+    /// <summary>Room kept for the answer when fitting history: all of it for short answers, at most a quarter of the context.</summary>
+    public static int AnswerRoom(int maxTokens, int contextSize) => Math.Min(maxTokens, contextSize / 4);
+
+    /// <summary>
+    /// Refuses a message that cannot fit however it tokenizes: more bytes than the room left for the prompt could hold
+    /// at the vocabulary's longest token. Counting bytes is cheap; reading such a message (mode cues, the tokenizer)
+    /// costs far more than the refusal is worth.
+    /// </summary>
+    public static void RefuseUnfittable(IChatModel model, string message, int answerRoom)
+    {
+        int room = model.ContextSize - answerRoom;
+        long bytes = Encoding.UTF8.GetByteCount(message);
+        if (bytes > (long)room * model.LongestTokenBytes)
+        {
+            throw new ChatRequestException(
+                $"The message is too long for this model: its {bytes} bytes of text need more than the {room} tokens of the context's {model.ContextSize} that are left for it once the answer has room.");
+        }
+    }
+}
