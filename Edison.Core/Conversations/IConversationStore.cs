@@ -23,14 +23,24 @@ public interface IConversationStore
     /// writes the answer only. Throws <see cref="ConversationDeletedException"/>, writing nothing, when the conversation
     /// it goes on in no longer exists.
     /// </summary>
-    Task AppendExchangeAsync(Guid id, AskedQuestion question, string answer, string? context, ExchangePlace place, AnswerDetails? details, CancellationToken cancellationToken);
+    Task AppendExchangeAsync(Guid id, AskedQuestion question, string answer, string? context, ExchangePlace place, AnswerDetails? details, CancellationToken cancellationToken) =>
+        WriteExchangeAsync(id, question, context, place, answer, MessageState.Completed, details, cancellationToken);
 
     /// <summary>
     /// Stores the user's message and an answer still being written (<see cref="MessageState.Answering"/>), creating the
     /// conversation if new, so that the question is kept whatever happens to the answer; the answer becomes the one
     /// shown. Returns the answer's id. Like <see cref="AppendExchangeAsync"/>, refuses a conversation that no longer exists.
     /// </summary>
-    Task<long> BeginExchangeAsync(Guid id, AskedQuestion question, string? context, ExchangePlace place, CancellationToken cancellationToken);
+    Task<long> BeginExchangeAsync(Guid id, AskedQuestion question, string? context, ExchangePlace place, CancellationToken cancellationToken) =>
+        WriteExchangeAsync(id, question, context, place, string.Empty, MessageState.Answering, details: null, cancellationToken);
+
+    /// <summary>
+    /// The question (unless one is answered again) and its answer in <paramref name="state"/>, in one transaction; the
+    /// answer becomes the one shown and, once completed, joins the memory index. Returns the answer's id. What
+    /// <see cref="AppendExchangeAsync"/> and <see cref="BeginExchangeAsync"/> write; each store has only its SQL for it.
+    /// </summary>
+    Task<long> WriteExchangeAsync(
+        Guid id, AskedQuestion question, string? context, ExchangePlace place, string answer, string state, AnswerDetails? details, CancellationToken cancellationToken);
 
     /// <summary>Shows the branch ending at <paramref name="leafId"/>, a message of the conversation; false when there is none such.</summary>
     Task<bool> ShowAsync(Guid id, long leafId, CancellationToken cancellationToken);

@@ -59,20 +59,7 @@ public sealed class PostgresConversationStore : IConversationStore, IAsyncDispos
         return await StoredMessageRow.ReadConversationAsync(reader, id, (row, column) => row.GetFieldValue<DateTimeOffset>(column), cancellationToken);
     }
 
-    public async Task AppendExchangeAsync(
-        Guid id, AskedQuestion question, string answer, string? context, ExchangePlace place, AnswerDetails? details, CancellationToken cancellationToken)
-    {
-        await WriteExchangeAsync(id, question, context, place, answer, MessageState.Completed, details, cancellationToken);
-    }
-
-    public Task<long> BeginExchangeAsync(Guid id, AskedQuestion question, string? context, ExchangePlace place, CancellationToken cancellationToken) =>
-        WriteExchangeAsync(id, question, context, place, string.Empty, MessageState.Answering, details: null, cancellationToken);
-
-    /// <summary>
-    /// The question (unless one is answered again) and its answer, which becomes the one shown and, once completed,
-    /// joins the memory index; returns the answer's id.
-    /// </summary>
-    private async Task<long> WriteExchangeAsync(
+    public async Task<long> WriteExchangeAsync(
         Guid id, AskedQuestion asked, string? context, ExchangePlace place, string answer, string state, AnswerDetails? details, CancellationToken cancellationToken)
     {
         var now = Now();

@@ -5,22 +5,29 @@ using Edison.Core.Inference.Models;
 using Edison.Core.Inference.Prompts;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenAI;
 
 namespace Edison.Core.Inference;
 
-internal static class InferenceRegistration
+public static class InferenceRegistration
 {
-    /// <summary>What writes the text: the local model and its engine, or a remote OpenAI-compatible server, and the prompt formatting.</summary>
+    /// <summary>
+    /// What writes the text: the local model and its engine, or a remote OpenAI-compatible server, and the prompt
+    /// formatting. Whole on its own: a host with only these (and a configuration) loads the model and generates.
+    /// </summary>
     public static IServiceCollection AddEdisonInference(this IServiceCollection services)
     {
+        services.AddOptions<EdisonOptions>().BindConfiguration(EdisonOptions.Section);
+        services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<EngineOptions>().BindConfiguration(EngineOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.Section);
         services.AddSingleton<IValidateOptions<EngineOptions>, EngineOptionsValidator>();
 
         services.AddSingleton<NativeLog>();
+        services.AddSingleton<ModelSelection>();
         services.AddSingleton<ModelLoader>();
         services.AddSingleton<ModelHost>();
         services.AddHostedService<LocalModelLoader>();

@@ -1,4 +1,3 @@
-using Edison.Core.Inference.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -11,7 +10,6 @@ internal static class ModelFilesRegistration
     {
         services.AddOptions<DownloadOptions>().BindConfiguration(DownloadOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<DownloadOptions>, DownloadOptionsValidator>();
-        services.AddSingleton<ModelSelection>();
 
         // A download may take hours: no client timeout (the downloader stops on its own stall timer), and redirects
         // only where the downloader follows them itself. The one client lives as long as ModelDownloads, which holds

@@ -10,14 +10,14 @@ namespace Edison.Tests.Core.Chat;
 /// <summary>The one pipeline, driven directly on the real model as the page's ChatSession will drive it.</summary>
 public sealed class ChatPipelineTests : IAsyncLifetime
 {
-    private readonly EdisonFactory _edison = new(TestModels.Endless, contextSize: 4096);
+    private LayerHost _edison = null!;
     private ChatPipeline _pipeline = null!;
     private TurnPreparation _turns = null!;
     private IConversationStore _store = null!;
 
     public async Task InitializeAsync()
     {
-        await _edison.CreateReadyClientAsync();
+        _edison = await LayerHost.CoreAsync(TestModels.Endless, contextSize: 4096);
         _pipeline = _edison.Services.GetRequiredService<ChatPipeline>();
         _turns = _edison.Services.GetRequiredService<TurnPreparation>();
         _store = _edison.Services.GetRequiredService<IConversationStore>();

@@ -4,7 +4,6 @@ using Edison.Core.Inference.Engine;
 using Edison.Core.Inference.Models;
 using Edison.Core.Inference.Prompts;
 using Edison.Tests.TestSupport;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Edison.Tests.Core.Inference;
 
@@ -14,8 +13,8 @@ public sealed class BatchedGenerationEngineTests
     [Fact]
     public async Task Four_prompts_at_once_get_the_same_answers_as_one_at_a_time()
     {
-        await using var edison = new EdisonFactory(TestModels.Story);
-        var engine = await StartAsync(edison);
+        await using var inference = await LayerHost.InferenceAsync(TestModels.Story);
+        var engine = inference.Engine;
 
         // A prompt ending inside the script continues it from there: four prompts, four different answers.
         GenerationRequest[] requests =
@@ -50,8 +49,8 @@ public sealed class BatchedGenerationEngineTests
     [InlineData("Edison:Model:SeparateSteps", "off")]
     public async Task With_a_model_whose_attention_matters_answers_alone_and_together_are_the_same(string setting, string value)
     {
-        await using var edison = new EdisonFactory(TestModels.Attentive, contextSize: 1024, settings: new Dictionary<string, string?> { [setting] = value });
-        var engine = await StartAsync(edison);
+        await using var inference = await LayerHost.InferenceAsync(TestModels.Attentive, contextSize: 1024, settings: new Dictionary<string, string?> { [setting] = value });
+        var engine = inference.Engine;
         var requests = new[] { "a story about a cat", "tell me about the sea", "why is the sky blue?", "write a poem" }
             .Select(m => Request($"User: {m}\nAssistant:", 60))
             .ToList();
@@ -74,8 +73,8 @@ public sealed class BatchedGenerationEngineTests
         var answers = new List<List<string>>();
         foreach (var flashAttention in new[] { "on", "off" })
         {
-            await using var edison = new EdisonFactory(TestModels.Attentive, contextSize: 1024, settings: new Dictionary<string, string?> { ["Edison:Model:FlashAttention"] = flashAttention });
-            var engine = await StartAsync(edison);
+            await using var inference = await LayerHost.InferenceAsync(TestModels.Attentive, contextSize: 1024, settings: new Dictionary<string, string?> { ["Edison:Model:FlashAttention"] = flashAttention });
+            var engine = inference.Engine;
             answers.Add([.. await Task.WhenAll(prompts.Select(m => Task.Run(() => CollectAsync(engine, Request($"User: {m}\nAssistant:", 60)))))]);
         }
 
@@ -86,11 +85,11 @@ public sealed class BatchedGenerationEngineTests
     [Fact]
     public async Task An_image_prompt_read_through_the_projector_while_others_stream_leaves_every_answer_as_it_is_alone()
     {
-        await using var edison = new EdisonFactory(TestModels.Attentive, contextSize: 1024, settings: new Dictionary<string, string?>
+        await using var inference = await LayerHost.InferenceAsync(TestModels.Attentive, contextSize: 1024, settings: new Dictionary<string, string?>
         {
             ["Edison:Model:MultimodalProjectorPath"] = TestModels.Projector,
         });
-        var engine = await StartAsync(edison);
+        var engine = inference.Engine;
         var plain = new[] { "a story about a cat", "tell me about the sea" }.Select(m => Request($"User: {m}\nAssistant:", 250)).ToList();
         var image = Request($"User: {LoadedModel.ImageMarker}\nwhat is this?\nAssistant:", 60) with { Images = [TestImages.Png(40, 30, (200, 120, 40))] };
         var plainAlone = new List<string>();
@@ -116,8 +115,8 @@ public sealed class BatchedGenerationEngineTests
     [Fact]
     public async Task Beyond_MaxParallel_requests_wait_and_start_in_arrival_order()
     {
-        await using var edison = new EdisonFactory(TestModels.Endless, contextSize: 4096, settings: Parallel(2));
-        var engine = await StartAsync(edison);
+        await using var inference = await LayerHost.InferenceAsync(TestModels.Endless, contextSize: 4096, settings: Parallel(2));
+        var engine = inference.Engine;
         var started = new ConcurrentQueue<int>();
         int maxActive = 0;
 
@@ -158,8 +157,8 @@ public sealed class BatchedGenerationEngineTests
     [Fact]
     public async Task A_caller_that_gives_up_in_the_queue_leaves_it_at_once()
     {
-        await using var edison = new EdisonFactory(TestModels.Endless, contextSize: 8192, settings: Parallel(1));
-        var engine = await StartAsync(edison);
+        await using var inference = await LayerHost.InferenceAsync(TestModels.Endless, contextSize: 8192, settings: Parallel(1));
+        var engine = inference.Engine;
         using var stopFirst = new CancellationTokenSource();
         using var giveUp = new CancellationTokenSource();
         var running = Task.Run(() => CollectAsync(engine, Request("User: go\nAssistant:", 8000), stopFirst.Token));
@@ -179,8 +178,8 @@ public sealed class BatchedGenerationEngineTests
     [Fact]
     public async Task Cancelling_one_stream_leaves_the_others_streaming()
     {
-        await using var edison = new EdisonFactory(TestModels.Endless, contextSize: 8192);
-        var engine = await StartAsync(edison);
+        await using var inference = await LayerHost.InferenceAsync(TestModels.Endless, contextSize: 8192);
+        var engine = inference.Engine;
         using var cancelOne = new CancellationTokenSource();
         var cancelled = Task.Run(() => CollectAsync(engine, Request("User: go\nAssistant:", 8000), cancelOne.Token));
         var others = Enumerable.Range(0, 2).Select(_ => Task.Run(() => CollectAsync(engine, Request("User: go\nAssistant:", 1500)))).ToList();
@@ -199,8 +198,8 @@ public sealed class BatchedGenerationEngineTests
         // Batches of 512 (the default), but 32 prompt tokens a batch while anything streams.
         var settings = Parallel(2);
         settings["Edison:Model:PromptChunkWhileStreaming"] = "32";
-        await using var edison = new EdisonFactory(TestModels.Endless, contextSize: 8192, settings: settings);
-        var engine = await StartAsync(edison);
+        await using var inference = await LayerHost.InferenceAsync(TestModels.Endless, contextSize: 8192, settings: settings);
+        var engine = inference.Engine;
         int streamed = 0;
         using var stop = new CancellationTokenSource();
         var streaming = Task.Run(async () =>
@@ -223,56 +222,7 @@ public sealed class BatchedGenerationEngineTests
         Assert.True(during >= 100, $"only {during} tokens streamed while the long prompt was read");
     }
 
-    [Fact]
-    public async Task Stop_strings_end_the_answer_and_are_not_part_of_it()
-    {
-        await using var edison = new EdisonFactory(TestModels.Talkative);
-        var client = await edison.CreateReadyClientAsync();
-
-        var response = await client.PostAsync("/chat", Sse.Json(new { message = "hi" }));
-
-        Assert.Contains("\"response\":\"Sure.\"", await response.Content.ReadAsStringAsync());
-    }
-
-    [Fact]
-    public async Task Four_streams_started_at_once_all_write_at_the_same_time()
-    {
-        await using var edison = new EdisonFactory(TestModels.Endless, contextSize: 4096);
-        var client = await edison.CreateReadyClientAsync();
-        var firstTokens = new ConcurrentBag<DateTime>();
-        var dones = new ConcurrentBag<DateTime>();
-
-        await Task.WhenAll(Enumerable.Range(0, 4).Select(i => Task.Run(async () =>
-        {
-            var request = new HttpRequestMessage(HttpMethod.Post, "/chat/stream") { Content = Sse.Json(new { message = $"stream {i}", max_tokens = 600 }) };
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
-            bool first = true;
-            while (await reader.ReadLineAsync() is { } line)
-            {
-                if (line == "event: token" && first)
-                {
-                    firstTokens.Add(DateTime.UtcNow);
-                    first = false;
-                }
-                else if (line == "event: done")
-                {
-                    dones.Add(DateTime.UtcNow);
-                }
-            }
-        })));
-
-        Assert.Equal(4, firstTokens.Count);
-        Assert.True(firstTokens.Max() < dones.Min(), "every stream had started before the first one finished");
-    }
-
     private static Dictionary<string, string?> Parallel(int count) => new() { ["Edison:Model:MaxParallel"] = count.ToString() };
-
-    private static async Task<IGenerationEngine> StartAsync(EdisonFactory edison)
-    {
-        await edison.CreateReadyClientAsync();
-        return edison.Services.GetRequiredService<IGenerationEngine>();
-    }
 
     private static GenerationRequest Request(string prompt, int maxTokens) => new(PromptText.Content(prompt), maxTokens, 0f, 1f, 1, []);
 

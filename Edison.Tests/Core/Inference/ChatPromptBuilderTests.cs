@@ -14,8 +14,8 @@ public sealed class ChatPromptBuilderTests
     [Fact]
     public async Task A_model_with_a_chat_template_gets_its_own_format()
     {
-        await using var edison = new EdisonFactory(TestModels.Greeting);
-        var model = await LoadAsync(edison);
+        await using var inference = await LayerHost.InferenceAsync(TestModels.Greeting);
+        var model = await LoadAsync(inference);
 
         var prompt = Builder.Build(model, "Be brief.", [new(ChatTurn.User, "hello"), new(ChatTurn.Assistant, "hi!")], "how are you?", 64);
 
@@ -29,8 +29,8 @@ public sealed class ChatPromptBuilderTests
     [Fact]
     public async Task A_model_without_a_template_gets_the_documented_fallback()
     {
-        await using var edison = new EdisonFactory(TestModels.Story);
-        var model = await LoadAsync(edison);
+        await using var inference = await LayerHost.InferenceAsync(TestModels.Story);
+        var model = await LoadAsync(inference);
 
         var prompt = Builder.Build(model, "Be brief.", [new(ChatTurn.User, "hello"), new(ChatTurn.Assistant, "hi!")], "how are you?", 64);
 
@@ -41,8 +41,8 @@ public sealed class ChatPromptBuilderTests
     [Fact]
     public async Task An_answer_to_continue_is_left_open_in_either_format_for_the_model_to_go_on()
     {
-        await using var templated = new EdisonFactory(TestModels.Greeting);
-        await using var plain = new EdisonFactory(TestModels.Story);
+        await using var templated = await LayerHost.InferenceAsync(TestModels.Greeting);
+        await using var plain = await LayerHost.InferenceAsync(TestModels.Story);
 
         var withTemplate = Builder.Build(await LoadAsync(templated), "Be brief.", [], "count to five", 64, answerSoFar: "One, two,");
         var withFallback = Builder.Build(await LoadAsync(plain), "Be brief.", [], "count to five", 64, answerSoFar: "One, two,");
@@ -56,8 +56,8 @@ public sealed class ChatPromptBuilderTests
     [Fact]
     public async Task History_that_does_not_fit_is_dropped_oldest_first()
     {
-        await using var edison = new EdisonFactory(TestModels.Story, contextSize: 256);
-        var model = await LoadAsync(edison);
+        await using var inference = await LayerHost.InferenceAsync(TestModels.Story, contextSize: 256);
+        var model = await LoadAsync(inference);
         var history = new List<ChatTurn>();
         for (int i = 0; i < 10; i++)
         {
@@ -77,8 +77,8 @@ public sealed class ChatPromptBuilderTests
     [Fact]
     public async Task A_client_kept_history_of_odd_length_is_trimmed_too()
     {
-        await using var edison = new EdisonFactory(TestModels.Story, contextSize: 256);
-        var model = await LoadAsync(edison);
+        await using var inference = await LayerHost.InferenceAsync(TestModels.Story, contextSize: 256);
+        var model = await LoadAsync(inference);
         // Three turns: dropping the first exchange still leaves a turn too long to keep.
         List<ChatTurn> history =
         [
@@ -97,8 +97,8 @@ public sealed class ChatPromptBuilderTests
     [Fact]
     public async Task A_message_that_cannot_fit_even_alone_is_refused()
     {
-        await using var edison = new EdisonFactory(TestModels.Story, contextSize: 256);
-        var model = await LoadAsync(edison);
+        await using var inference = await LayerHost.InferenceAsync(TestModels.Story, contextSize: 256);
+        var model = await LoadAsync(inference);
 
         var error = Assert.Throws<PromptTooLongException>(() => Builder.Build(model, "sys", [], new string('x', 400), 64));
 
@@ -106,9 +106,8 @@ public sealed class ChatPromptBuilderTests
         Assert.Contains("192 of the context's 256 are left for it", error.Message);
     }
 
-    private static async Task<LoadedModel> LoadAsync(EdisonFactory edison)
+    private static async Task<LoadedModel> LoadAsync(LayerHost inference)
     {
-        _ = edison.Server;
-        return await edison.Services.GetRequiredService<ModelHost>().WhenReadyAsync(CancellationToken.None);
+        return await inference.Services.GetRequiredService<ModelHost>().WhenReadyAsync(CancellationToken.None);
     }
 }

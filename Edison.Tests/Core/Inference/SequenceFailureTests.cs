@@ -4,7 +4,6 @@ using Edison.Core.Inference.Prompts;
 using Edison.Tests.TestSupport;
 using LLama.Native;
 using LLama.Sampling;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.AI;
 
@@ -20,12 +19,11 @@ public sealed class SequenceFailureTests
     [Fact]
     public async Task A_failure_while_starting_or_running_one_of_four_answers_fails_that_one_alone()
     {
-        await using var edison = new EdisonFactory(
+        await using var inference = await LayerHost.InferenceAsync(
             TestModels.Endless,
             contextSize: 4096,
-            host: host => host.ConfigureServices(services => services.AddSingleton<ISamplerFactory, FailingSamplers>()));
-        await edison.CreateReadyClientAsync();
-        var engine = edison.Services.GetRequiredService<IGenerationEngine>();
+            services: services => services.AddSingleton<ISamplerFactory, FailingSamplers>());
+        var engine = inference.Engine;
 
         var outcomes = await Task.WhenAll(new uint[] { 1, FailsWhileRunning, FailsAtStart, 2 }.Select(seed => Task.Run(() => RunAsync(engine, seed))));
 

@@ -5,7 +5,7 @@ using Edison.Core.Chat;
 using Edison.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Edison.Tests.Web.Endpoints;
+namespace Edison.Tests.Features.Branching;
 
 /// <summary>
 /// Regenerating and editing from a client: <c>parent_id</c> answers from a point of the stored conversation, every

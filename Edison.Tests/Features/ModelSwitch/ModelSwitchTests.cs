@@ -5,7 +5,7 @@ using Edison.Core.ModelFiles;
 using Edison.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Edison.Tests.Web.Endpoints;
+namespace Edison.Tests.Features.ModelSwitch;
 
 /// <summary>A model switched live is the model that answers, and answers already running finish on the old one.</summary>
 public sealed class ModelSwitchTests

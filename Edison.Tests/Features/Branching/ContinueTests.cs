@@ -7,7 +7,7 @@ using Edison.Core.Conversations;
 using Edison.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Edison.Tests.Web.Endpoints;
+namespace Edison.Tests.Features.Branching;
 
 /// <summary>
 /// Continue from a client: an answer the length limit cut off is written on from its last word, stored as one answer,

@@ -5,7 +5,7 @@ using Edison.Tests.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
-namespace Edison.Tests.Web.Endpoints;
+namespace Edison.Tests.Features.Images;
 
 /// <summary>
 /// A question sent with images keeps them: stored with it, shown by the API and the export, and sent to the model

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Edison.Tests.TestSupport;
 using Microsoft.Data.Sqlite;
 
-namespace Edison.Tests.Core.Memory;
+namespace Edison.Tests.Features.Memory;
 
 /// <summary>
 /// A database written by the first schema is upgraded in place on the first start: its exchanges are indexed as

@@ -6,7 +6,7 @@ using Edison.Core.Chat;
 using Edison.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Edison.Tests.Web.Endpoints;
+namespace Edison.Tests.Features.WebSearch;
 
 /// <summary>Web search through a SearXNG-compatible server on loopback: sources shown, failures never fail the chat.</summary>
 public sealed class WebSearchTests : IClassFixture<WebSearchTests.Host>

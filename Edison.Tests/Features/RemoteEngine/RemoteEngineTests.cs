@@ -2,7 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Edison.Tests.TestSupport;
 
-namespace Edison.Tests.Web.Endpoints;
+namespace Edison.Tests.Features.RemoteEngine;
 
 /// <summary>Edison with a remote engine: another Edison's OpenAI-compatible endpoint on loopback writes the answers.</summary>
 public sealed class RemoteEngineTests(RemoteEngineTests.Host host) : IClassFixture<RemoteEngineTests.Host>

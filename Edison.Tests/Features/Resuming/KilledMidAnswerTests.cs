@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Edison.Tests.TestSupport;
 
-namespace Edison.Tests.Web.Endpoints;
+namespace Edison.Tests.Features.Resuming;
 
 /// <summary>Edison killed (<c>kill -9</c>) while a person reads an answer: after a restart the answer is there as far as they saw it.</summary>
 public sealed class KilledMidAnswerTests

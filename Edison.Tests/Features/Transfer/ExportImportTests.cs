@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Edison.Tests.TestSupport;
 
-namespace Edison.Tests.Web.Endpoints;
+namespace Edison.Tests.Features.Transfer;
 
 /// <summary>A conversation taken out of Edison and brought back, and a branch copied to a new chat.</summary>
 public sealed class ExportImportTests(ExportImportTests.Host host) : IClassFixture<ExportImportTests.Host>

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Edison.Tests.TestSupport;
 
-namespace Edison.Tests.Web.Endpoints;
+namespace Edison.Tests.Features.Images;
 
 /// <summary>
 /// Images through a real projector: a PNG sent to <c>/chat/stream</c> or to <c>/v1</c> as an <c>image_url</c> is

@@ -4,7 +4,7 @@ using System.Net.ServerSentEvents;
 using System.Text.Json;
 using Edison.Tests.TestSupport;
 
-namespace Edison.Tests.Web.Endpoints;
+namespace Edison.Tests.Features.Resuming;
 
 /// <summary>
 /// <c>"resumable": true</c>: the answer belongs to Edison, not to the connection. A client that drops reconnects with

@@ -5,7 +5,7 @@ using Edison.Core.Chat;
 using Edison.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Edison.Tests.Web.Endpoints;
+namespace Edison.Tests.Features.Memory;
 
 /// <summary>Memory as a client sees it: remembered exchanges from other conversations ground new answers, and say so.</summary>
 public sealed class MemoryTests(MemoryTests.Host host) : IClassFixture<MemoryTests.Host>

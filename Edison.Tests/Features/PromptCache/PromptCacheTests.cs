@@ -2,7 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Edison.Tests.TestSupport;
 
-namespace Edison.Tests.Web.Endpoints;
+namespace Edison.Tests.Features.PromptCache;
 
 /// <summary>
 /// The prompt cache: a conversation's next turn reads only what is new, answers are the same as without the cache (on
