@@ -36,6 +36,19 @@ public sealed class PostgresTestDatabase : IAsyncDisposable
         await using var admin = new NpgsqlConnection(Server);
         await admin.OpenAsync();
         await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_name} WITH (FORCE);", admin);
-        await drop.ExecuteNonQueryAsync();
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await drop.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 20)
+            {
+                // An autovacuum worker (a superuser's process) that has just started on the database cannot be
+                // terminated by the test's role; it is done in a moment.
+                await Task.Delay(100);
+            }
+        }
     }
 }
