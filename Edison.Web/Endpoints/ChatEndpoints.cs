@@ -14,6 +14,7 @@ namespace Edison.Web.Endpoints;
 public static class ChatEndpoints
 {
     public const string TokenEvent = "token";
+    public const string ReasoningEvent = "reasoning";
     public const string DoneEvent = "done";
 
     public static IEndpointRouteBuilder MapEdisonChat(this IEndpointRouteBuilder endpoints)
@@ -31,7 +32,9 @@ public static class ChatEndpoints
 
     private static async Task<IResult> AnswerAsync(HttpContext http, ChatRequestReader reader, Answers answers)
     {
-        var answer = await answers.StartAsync(await reader.ReadAsync(http.Request, http.RequestAborted), AnswerOwner.Client, http.RequestAborted);
+        // The body is /chat/stream's, its streaming fields checked though a whole answer has no use for them.
+        var (request, _) = await reader.ReadChatRequestAsync(http.Request, http.RequestAborted);
+        var answer = await answers.StartAsync(request, AnswerOwner.Client, http.RequestAborted);
         var done = await answer.Ended;
         if (done.RetryAfter is { } wait)
         {
@@ -49,7 +52,7 @@ public static class ChatEndpoints
         IOptions<ChatLimits> options,
         TimeProvider time)
     {
-        var (request, stream) = await reader.ReadStreamRequestAsync(http.Request, http.RequestAborted);
+        var (request, stream) = await reader.ReadChatRequestAsync(http.Request, http.RequestAborted);
         var answer = await answers.StartAsync(request, stream.Resumable == true ? AnswerOwner.Server : AnswerOwner.Client, http.RequestAborted);
         var writer = new ServerSentEventWriter(http.Response, options.Value.PingInterval, time);
         if (answer.Owner == AnswerOwner.Server)

@@ -7,17 +7,15 @@ namespace Edison.Web.Endpoints;
 /// <summary>Reads a chat request body within the size limit, turning every client mistake into a clear error.</summary>
 public sealed class ChatRequestReader(IOptions<ChatLimits> options)
 {
-    public Task<ChatRequest> ReadAsync(HttpRequest request, CancellationToken cancellationToken) =>
-        ReadAsync<ChatRequest>(request, cancellationToken);
-
     /// <summary>Any JSON request body, with the same limit and errors.</summary>
     public async Task<T> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)
         where T : class => Parse<T>(await ReadBodyAsync(request, cancellationToken));
 
     /// <summary>
-    /// A <c>/chat/stream</c> body: the request, and how the client wants it streamed (fields of the same JSON object).
+    /// A <c>/chat</c> or <c>/chat/stream</c> body: the request, and how the client wants it streamed (fields of the same
+    /// JSON object, checked alike on both).
     /// </summary>
-    public async Task<(ChatRequest Request, ChatStreamOptions Stream)> ReadStreamRequestAsync(HttpRequest request, CancellationToken cancellationToken)
+    public async Task<(ChatRequest Request, ChatStreamOptions Stream)> ReadChatRequestAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var body = await ReadBodyAsync(request, cancellationToken);
         return (Parse<ChatRequest>(body), Parse<ChatStreamOptions>(body));

@@ -32,6 +32,7 @@ public sealed class BadInputTests(BadInputTests.Host host) : IClassFixture<BadIn
         { "max_tokens of the wrong type", "{\"message\":\"hi\",\"max_tokens\":\"lots\"}", "\"max_tokens\" must be a whole number" },
         { "max_tokens past any whole number Edison reads", "{\"message\":\"hi\",\"max_tokens\":99999999999}", "\"max_tokens\" must be a whole number (at most 2147483647)" },
         { "remember of the wrong type", "{\"message\":\"hi\",\"remember\":\"yes\"}", "\"remember\" must be true or false" },
+        { "resumable of the wrong type", "{\"message\":\"hi\",\"resumable\":\"yes\"}", "\"resumable\" must be true or false" },
         { "temperature of the wrong type", "{\"message\":\"hi\",\"temperature\":\"warm\"}", "\"temperature\" must be a number" },
         { "unknown mode", "{\"message\":\"hi\",\"mode\":\"poetry\"}", "Unknown mode \"poetry\"" },
         { "max_tokens zero", "{\"message\":\"hi\",\"max_tokens\":0}", "\"max_tokens\" must be between 1 and 512" },
