@@ -4,8 +4,8 @@ using Microsoft.Extensions.AI;
 namespace Edison.Core.Chat;
 
 /// <summary>
-/// An answer as the model writes it, read from its chat client's updates: the text so far, what it took and whether
-/// the length limit cut it off. What the store keeps and the done event reports; each kind of content is read here once.
+/// An answer as the model writes it, read from its chat client's updates: the text so far, a thinking model's thinking,
+/// what it took and whether the length limit cut it off. What the store keeps and the done event reports; each kind of content is read here once.
 /// </summary>
 public sealed class AnswerDraft(string? continued)
 {
@@ -16,6 +16,9 @@ public sealed class AnswerDraft(string? continued)
     public UsageDetails? Usage { get; private set; }
 
     public bool CutOff { get; private set; }
+
+    /// <summary>A thinking model's thinking so far: its own channel, never part of <see cref="Text"/>.</summary>
+    public StringBuilder Reasoning { get; } = new();
 
     /// <summary>How many pieces of text were added: the answer's tokens when the client reports no usage.</summary>
     public int Pieces { get; private set; }
@@ -41,6 +44,10 @@ public sealed class AnswerDraft(string? continued)
                     Pieces++;
                     (shown ??= []).Add(piece == text ? content : new TextContent(piece));
                     break;
+                case TextReasoningContent { Text: var thought } when VisibleThought(thought) is { Length: > 0 } piece:
+                    Reasoning.Append(piece);
+                    (shown ??= []).Add(piece == thought ? content : new TextReasoningContent(piece));
+                    break;
                 case UsageContent { Details: var details }:
                     Usage = details;
                     break;
@@ -50,10 +57,16 @@ public sealed class AnswerDraft(string? continued)
         return shown is null ? null : new ChatResponseUpdate(ChatRole.Assistant, shown);
     }
 
+    /// <summary>The whole thinking, or null when the model did not think.</summary>
+    public string? ThoughtOrNull => Reasoning.Length == 0 ? null : Reasoning.ToString().TrimEnd();
+
     /// <summary>The done event of a completed answer.</summary>
     public ChatDone Completed(PreparedChat prepared) =>
-        ChatDone.Completed(prepared.Mode.Name, Text.ToString(), prepared.ConversationId, prepared.Sources, prepared.Notices, ChatUsage.From(Usage), CutOff);
+        ChatDone.Completed(prepared.Mode.Name, Text.ToString(), prepared.ConversationId, prepared.Sources, prepared.Notices, ChatUsage.From(Usage), CutOff)
+            with { Reasoning = ThoughtOrNull };
 
     /// <summary>The answer starts at its first visible character: models often open with a space or newline.</summary>
     private string Visible(string text) => Text.Length == 0 ? text.TrimStart() : text;
+
+    private string VisibleThought(string text) => Reasoning.Length == 0 ? text.TrimStart() : text;
 }

@@ -18,6 +18,10 @@ public sealed record ChatDone
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Response { get; init; }
 
+    /// <summary>A thinking model's whole thinking, apart from <see cref="Response"/>; absent when it did not think.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Reasoning { get; init; }
+
     /// <summary>Why a completed answer ended: <c>"stop"</c> (the model finished) or <c>"length"</c> (the length limit cut it).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? FinishReason { get; init; }

@@ -24,6 +24,15 @@ public sealed record ChatRequest(
     public long? ParentId { get; init; }
 
     /// <summary>
+    /// For a thinking model: false answers without thinking where the model can be told so (a 400 where it cannot),
+    /// true asks a model that thinks to think (a 400 for one that does not); unset, the model's own way.
+    /// </summary>
+    public bool? Think { get; init; }
+
+    /// <summary>How many tokens a thinking model may think before Edison closes its thinking and it answers.</summary>
+    public int? MaxReasoningTokens { get; init; }
+
+    /// <summary>
     /// A stored answer to write more of (Continue, for one the length limit cut off): the model goes on from its last
     /// word and the answer is stored as one, longer. It must be the last message of its branch; send no message.
     /// </summary>

@@ -51,6 +51,11 @@ public sealed class ChatRequestValidator(IOptions<ChatLimits> limits)
             throw new ChatRequestException($"\"temperature\" must be between {SamplingLimits.MinTemperature} and {SamplingLimits.MaxTemperature}.");
         }
 
+        if (request.MaxReasoningTokens is < 1 or > 1 << 20)
+        {
+            throw new ChatRequestException($"\"max_reasoning_tokens\" must be between 1 and {1 << 20}.");
+        }
+
         if (request.TopP is { } topP && !SamplingLimits.IsTopP(topP))
         {
             throw new ChatRequestException("\"top_p\" must be greater than 0 and at most 1.");

@@ -114,6 +114,7 @@ public sealed class ExchangeRecorder(IConversationStore conversations, AnswersIn
     private static AskedQuestion Question(PreparedChat prepared) =>
         new(prepared.Message, prepared.Place.QuestionId is null && prepared.Images.Count > 0 ? [.. prepared.Images.Select(image => image.DataUrl)] : null);
 
+    /// <summary>How the answer was made; a continued answer keeps the thinking it was written after.</summary>
     private static AnswerDetails Details(PreparedChat prepared, AnswerDraft answer) =>
-        new(prepared.Mode.Name, answer.CutOff, prepared.Sources, prepared.Remembered);
+        new(prepared.Mode.Name, answer.CutOff, prepared.Sources, prepared.Remembered, answer.ThoughtOrNull ?? prepared.Continued?.Details?.Reasoning);
 }

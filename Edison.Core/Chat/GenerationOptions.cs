@@ -20,6 +20,16 @@ public sealed class GenerationOptions
     [Range(0.0, 1.0)]
     public float? TopP { get; set; }
 
+    /// <summary>
+    /// Unset: a thinking model thinks as it was made to. False: it answers without thinking where its template can ask it
+    /// to (the others think anyway). A request's own <c>think</c> wins.
+    /// </summary>
+    public bool? Think { get; set; }
+
+    /// <summary>How many tokens a thinking model may think before Edison closes its thinking; a request's own wins.</summary>
+    [Range(1, 1 << 20)]
+    public int MaxReasoningTokens { get; set; } = 1024;
+
     /// <summary>The sampling seed; unset means a new random seed for every answer.</summary>
     public uint? Seed { get; set; }
 

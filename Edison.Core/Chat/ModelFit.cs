@@ -23,6 +23,26 @@ public static class ModelFit
         return maxTokens;
     }
 
+    /// <summary>
+    /// How the model thinks for this request: whether it is told not to, and its thinking's budget (null for a model
+    /// that does not think, or does not now). A request that asks what the model cannot do is refused; a setting that
+    /// asks it is not, and the model thinks its own way.
+    /// </summary>
+    public static (bool Off, int? Budget) Thinking(IChatModel model, GenerationOptions generation, ChatRequest request)
+    {
+        switch (request.Think, model.Thinking)
+        {
+            case (true, null):
+                throw new ChatRequestException($"This model ({model.Name}) does not think; send no \"think\", or load a model that thinks.");
+            case (false, { Off: null }):
+                throw new ChatRequestException(
+                    $"This model ({model.Name}) cannot be told not to think: its template opens the thinking itself. Send no \"think\", or a smaller \"max_reasoning_tokens\".");
+        }
+
+        bool off = (request.Think ?? generation.Think) == false && model.Thinking is { Off: not null };
+        return (off, model.Thinking is null || off ? null : request.MaxReasoningTokens ?? generation.MaxReasoningTokens);
+    }
+
     /// <summary>Room kept for the answer when fitting history: all of it for short answers, at most a quarter of the context.</summary>
     public static int AnswerRoom(int maxTokens, int contextSize) => Math.Min(maxTokens, contextSize / 4);
 

@@ -38,6 +38,7 @@ public sealed class TurnPreparation(
         int maxTokens = ModelFit.MaxTokens(model, generation.Value, request, start.Images);
         int answerRoom = ModelFit.AnswerRoom(maxTokens, model.ContextSize);
         ModelFit.RefuseUnfittable(model, start.Text, answerRoom);
+        var thinking = ModelFit.Thinking(model, generation.Value, request);
 
         var mode = modes.For(request, start);
         var systemPrompt = request.SystemPrompt ?? mode.SystemPrompt;
@@ -45,7 +46,8 @@ public sealed class TurnPreparation(
         var question = new ContextQuestion(model, mode, systemPrompt, start.Text, asked.ConversationId, history, answerRoom);
         var gathered = await context.ForTurnAsync(start, clientKeepsHistory: request.History is not null, question, cancellationToken);
 
-        var prompt = TurnContext.Fit(() => prompts.Build(model, systemPrompt, history, start.Text, answerRoom, gathered.Text, start.Continued?.Content));
+        var prompt = TurnContext.Fit(() => prompts.Build(
+            model, systemPrompt, history, start.Text, answerRoom, gathered.Text, start.Continued?.Content, thinking.Off));
         var storage = StorageFor(request, start, owner);
         return new PreparedChat(
             asked.ConversationId,
@@ -55,7 +57,7 @@ public sealed class TurnPreparation(
             storage != ExchangeStorage.None && start.IsNewConversation,
             prompt,
             prompt.ToMessages([.. start.Images.Select(image => new DataContent(image.Data, image.MediaType))]),
-            OptionsFor(request, mode, prompt, maxTokens),
+            OptionsFor(request, mode, prompt, maxTokens, thinking),
             gathered.Sources,
             gathered.Notices)
         {
@@ -74,7 +76,7 @@ public sealed class TurnPreparation(
         ChatRequestException.Unavailable);
 
     /// <summary>The sampling and limits of the answer; the local model reads the prompt as built here, formatted once.</summary>
-    private PromptedChatOptions OptionsFor(ChatRequest request, ChatMode mode, ChatPrompt prompt, int maxTokens)
+    private PromptedChatOptions OptionsFor(ChatRequest request, ChatMode mode, ChatPrompt prompt, int maxTokens, (bool Off, int? Budget) thinking)
     {
         var sampling = generation.Value.SamplingFor(mode, request.Temperature, request.TopP, request.Seed);
         return new PromptedChatOptions(prompt)
@@ -84,6 +86,10 @@ public sealed class TurnPreparation(
             TopP = sampling.TopP,
             Seed = sampling.Seed,
             StopSequences = [.. prompt.StopStrings, .. request.StopStrings ?? []],
+            MaxReasoningTokens = thinking.Budget,
+
+            // How any chat client is asked not to think; the local model reads it in the prompt already.
+            Reasoning = thinking.Off ? new ReasoningOptions { Effort = ReasoningEffort.None } : null,
         };
     }
 

@@ -15,11 +15,16 @@ namespace Edison.Core.Conversations;
 /// False when it was asked with <c>remember: false</c>: it is stored and found by search like any other, but never
 /// recalled as a memory in another conversation. Answers stored before this was kept were all remembered.
 /// </param>
+/// <param name="Reasoning">
+/// A thinking model's thinking before the answer: shown (folded) with it, exported with it, but never read back into a
+/// later prompt, as the models' own templates leave it out. Null for an answer without thinking.
+/// </param>
 public sealed record AnswerDetails(
     string? Mode,
     [property: JsonPropertyName("cut_off")] bool CutOff,
     IReadOnlyList<ChatSource> Sources,
-    bool Remembered = true)
+    bool Remembered = true,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reasoning = null)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -40,9 +45,10 @@ public sealed record AnswerDetails(
     /// <summary>Whether an answer that ended in <paramref name="state"/> with these details joins the memory index.</summary>
     public static bool JoinsMemory(string state, AnswerDetails? details) => state == MessageState.Completed && details?.Remembered != false;
 
-    /// <summary>The same mode, marks and sources: two reads of one stored answer are equal.</summary>
+    /// <summary>The same mode, marks, sources and thinking: two reads of one stored answer are equal.</summary>
     public bool Equals(AnswerDetails? other) =>
-        other is not null && Mode == other.Mode && CutOff == other.CutOff && Remembered == other.Remembered && Sources.SequenceEqual(other.Sources);
+        other is not null && Mode == other.Mode && CutOff == other.CutOff && Remembered == other.Remembered && Reasoning == other.Reasoning
+        && Sources.SequenceEqual(other.Sources);
 
     public override int GetHashCode() => HashCode.Combine(Mode, CutOff, Remembered, Sources.Count);
 

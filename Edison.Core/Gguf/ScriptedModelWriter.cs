@@ -25,7 +25,7 @@ public static class ScriptedModelWriter
 
     public static GgufWriter Build(ScriptedModelSpec spec)
     {
-        var vocabulary = new Vocabulary(spec.ControlTokens ?? []);
+        var vocabulary = new Vocabulary(spec.ControlTokens ?? [], spec.MarkerTokens ?? []);
         var script = Segment(spec.Script, vocabulary);
         if (script.Count == 0)
         {
@@ -108,11 +108,39 @@ public static class ScriptedModelWriter
     }
 
     /// <summary>
-    /// Cuts the script into tokens, each used once so that the bigram chain is unambiguous. Words become
-    /// SentencePiece pieces with "▁" for their leading space; the first time a non-ASCII character appears it is
-    /// written as its UTF-8 byte tokens, so answers exercise characters split across tokens.
+    /// Cuts the script into tokens, each used once so that the bigram chain is unambiguous: a marker token wherever the
+    /// script writes one, and the text between them as <see cref="SegmentText"/> cuts it.
     /// </summary>
     private static List<int> Segment(string script, Vocabulary vocabulary)
+    {
+        var tokens = new List<int>();
+        int at = 0;
+        while (at < script.Length)
+        {
+            var (marker, index) = vocabulary.Markers
+                .Select(m => (Marker: m, Index: script.IndexOf(m, at, StringComparison.Ordinal)))
+                .Where(found => found.Index >= 0)
+                .OrderBy(found => found.Index)
+                .FirstOrDefault();
+            int end = marker is null ? script.Length : index;
+            tokens.AddRange(SegmentText(script[at..end], vocabulary));
+            if (marker is null)
+            {
+                break;
+            }
+
+            tokens.Add(vocabulary.IdOf(marker));
+            at = end + marker.Length;
+        }
+
+        return tokens;
+    }
+
+    /// <summary>
+    /// Words become SentencePiece pieces with "▁" for their leading space; the first time a non-ASCII character appears
+    /// it is written as its UTF-8 byte tokens, so answers exercise characters split across tokens.
+    /// </summary>
+    private static List<int> SegmentText(string script, Vocabulary vocabulary)
     {
         var pieces = new List<string>();
         var bytePieces = new HashSet<int>();
@@ -201,12 +229,14 @@ public static class ScriptedModelWriter
         private const int Normal = 1;
         private const int Unknown = 2;
         private const int Control = 3;
+        private const int UserDefined = 4;
         private const int Byte = 6;
 
         private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
 
-        public Vocabulary(IReadOnlyList<string> controlTokens)
+        public Vocabulary(IReadOnlyList<string> controlTokens, IReadOnlyList<string> markerTokens)
         {
+            Markers = markerTokens;
             Add("<unk>", Unknown, 0f);
             Add("<s>", Control, 0f);
             Add("</s>", Control, 0f);
@@ -219,7 +249,14 @@ public static class ScriptedModelWriter
             {
                 Add(token, Control, 0f);
             }
+
+            foreach (var token in markerTokens)
+            {
+                Add(token, UserDefined, 0f);
+            }
         }
+
+        public IReadOnlyList<string> Markers { get; }
 
         public List<string> Texts { get; } = [];
 

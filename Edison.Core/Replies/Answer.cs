@@ -15,6 +15,7 @@ public sealed class Answer
     private readonly Lock _gate = new();
     private readonly List<ChatResponseUpdate> _events = [];
     private readonly StringBuilder _text = new();
+    private readonly StringBuilder _reasoning = new();
     private readonly CancellationTokenSource _stop = new();
     private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<ChatDone> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -70,6 +71,18 @@ public sealed class Answer
             lock (_gate)
             {
                 return _textSnapshot ??= _text.ToString();
+            }
+        }
+    }
+
+    /// <summary>A thinking model's thinking so far; empty when it does not think.</summary>
+    public string Reasoning
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _reasoning.ToString();
             }
         }
     }
@@ -165,6 +178,9 @@ public sealed class Answer
                     case TextContent { Text: var text }:
                         _text.Append(text);
                         _textSnapshot = null;
+                        break;
+                    case TextReasoningContent { Text: var thought }:
+                        _reasoning.Append(thought);
                         break;
                     case AnswerEnd { Done: var done }:
                         Done = done;

@@ -49,7 +49,14 @@ public static class ConversationFile
                 text.Append(images.Count == 1 ? " · with 1 image" : $" · with {images.Count} images");
             }
 
-            text.Append("\n\n").Append(message.Content.TrimEnd()).Append("\n\n");
+            text.Append("\n\n");
+            if (message.Details?.Reasoning is { } thought)
+            {
+                // Folded where Markdown folds (GitHub and most readers), as the page shows it.
+                text.Append("<details><summary>Thought</summary>\n\n").Append(thought.TrimEnd()).Append("\n\n</details>\n\n");
+            }
+
+            text.Append(message.Content.TrimEnd()).Append("\n\n");
         }
 
         return text.ToString();

@@ -12,6 +12,7 @@ namespace Edison.Tests.TestSupport;
 public sealed class ChannelEngine : IGenerationEngine
 {
     private const string FailureMarker = "\u0000fail";
+    private const string ThoughtMarker = "\u0000thought:";
 
     private readonly Channel<string?> _tokens = Channel.CreateUnbounded<string?>();
     private int _active;
@@ -30,6 +31,9 @@ public sealed class ChannelEngine : IGenerationEngine
     public void Write(string token) => _tokens.Writer.TryWrite(token);
 
     public void EndAnswer() => _tokens.Writer.TryWrite(null);
+
+    /// <summary>A piece of thinking, as a thinking model's engine streams it (reasoning, not answer text).</summary>
+    public void WriteThought(string thought) => _tokens.Writer.TryWrite(ThoughtMarker + thought);
 
     /// <summary>Ends the current answer with a failure, as a native error would.</summary>
     public void Fail() => _tokens.Writer.TryWrite(FailureMarker);
@@ -57,7 +61,9 @@ public sealed class ChannelEngine : IGenerationEngine
                     throw new InvalidOperationException("the engine failed");
                 }
 
-                yield return new ChatResponseUpdate(ChatRole.Assistant, token);
+                yield return token.StartsWith(ThoughtMarker, StringComparison.Ordinal)
+                    ? new ChatResponseUpdate(ChatRole.Assistant, [new TextReasoningContent(token[ThoughtMarker.Length..])])
+                    : new ChatResponseUpdate(ChatRole.Assistant, token);
             }
         }
         finally

@@ -24,6 +24,27 @@ public static class TestModels
     public static string Greeting => Write(new ScriptedModelSpec(
         "greeting", GreetingAnswer, ChatTemplate: ChatMl.Template, ControlTokens: ChatMl.Tokens));
 
+    /// <summary>What the thinking models think before they answer <see cref="ThoughtAnswer"/>.</summary>
+    public const string Thought = "The user asks about a capital. I recall it: Paris.";
+
+    public const string ThoughtAnswer = "France's capital is Paris!";
+
+    /// <summary>A model that thinks as Qwen3 does: it opens its thinking with &lt;think&gt; itself, then answers.</summary>
+    public static string Thinking => Write(new ScriptedModelSpec(
+        "thinking",
+        $"<think>\n{Thought}\n</think>\n\n{ThoughtAnswer}",
+        ChatTemplate: ChatMl.ThinkingTemplate,
+        ControlTokens: ChatMl.Tokens,
+        MarkerTokens: ChatMl.ThinkTokens));
+
+    /// <summary>A model that thinks as QwQ and the R1 distills do: its template opens the thinking, the model closes it.</summary>
+    public static string ThinkingOpened => Write(new ScriptedModelSpec(
+        "thinking-opened",
+        $"{Thought}\n</think>\n\n{ThoughtAnswer}",
+        ChatTemplate: ChatMl.ThinkingOpenedTemplate,
+        ControlTokens: ChatMl.Tokens,
+        MarkerTokens: ChatMl.ThinkTokens));
+
     /// <summary>A model without a chat template (the plain fallback prompt) that answers <see cref="StoryAnswer"/>.</summary>
     public static string Story => Write(new ScriptedModelSpec("story", StoryAnswer));
 

@@ -19,6 +19,7 @@ public sealed class ServerSentEventWriter(HttpResponse response, TimeSpan pingIn
     private static readonly byte[] Ping = ": ping\n\n"u8.ToArray();
     private static readonly byte[] TokenPrefix = Encoding.UTF8.GetBytes($"event: {ChatEndpoints.TokenEvent}\ndata: ");
     private static readonly byte[] DonePrefix = Encoding.UTF8.GetBytes($"event: {ChatEndpoints.DoneEvent}\ndata: ");
+    private static readonly byte[] ReasoningPrefix = Encoding.UTF8.GetBytes($"event: {ChatEndpoints.ReasoningEvent}\ndata: ");
     private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
     private static readonly byte[] IdPrefix = "id: "u8.ToArray();
     private static readonly byte[] LineEnd = "\n"u8.ToArray();
@@ -199,6 +200,7 @@ public sealed class ServerSentEventWriter(HttpResponse response, TimeSpan pingIn
     private static byte[]? EventNameOf(AIContent content) => content switch
     {
         TextContent => TokenPrefix,
+        TextReasoningContent => ReasoningPrefix,
         AnswerEnd => DonePrefix,
         _ => null,
     };
@@ -210,6 +212,11 @@ public sealed class ServerSentEventWriter(HttpResponse response, TimeSpan pingIn
             case TextContent token:
                 json.WriteStartObject();
                 json.WriteString("t", token.Text);
+                json.WriteEndObject();
+                break;
+            case TextReasoningContent thought:
+                json.WriteStartObject();
+                json.WriteString("r", thought.Text);
                 json.WriteEndObject();
                 break;
             case AnswerEnd end:

@@ -61,7 +61,7 @@ public static class OpenAiEndpoints
             }
 
             var usage = Usage(done.Usage);
-            var choice = new OpenAiChoice(0, new OpenAiResponseMessage(ChatTurn.Assistant, done.Response!), done.FinishReason ?? "stop");
+            var choice = new OpenAiChoice(0, new OpenAiResponseMessage(ChatTurn.Assistant, done.Response!, done.Reasoning), done.FinishReason ?? "stop");
             return TypedResults.Json(new OpenAiCompletion(completion.Id, completion.Created, completion.Model, [choice], usage), EdisonJson.Options);
         }
 
@@ -109,6 +109,9 @@ public static class OpenAiEndpoints
                     case TextContent token:
                         yield return Chunk(completion, new OpenAiDelta(null, token.Text), null);
                         break;
+                    case TextReasoningContent thought:
+                        yield return Chunk(completion, new OpenAiDelta(null, null, thought.Text), null);
+                        break;
                     case AnswerEnd { Done: { Ok: true } done }:
                         yield return Chunk(completion, new OpenAiDelta(null, null), done.FinishReason);
                         if (includeUsage)
@@ -149,7 +152,8 @@ public static class OpenAiEndpoints
         usage?.PromptTokens ?? 0,
         usage?.CompletionTokens ?? 0,
         (usage?.PromptTokens ?? 0) + (usage?.CompletionTokens ?? 0),
-        new OpenAiPromptTokensDetails(usage?.CachedTokens ?? 0));
+        new OpenAiPromptTokensDetails(usage?.CachedTokens ?? 0),
+        usage?.ReasoningTokens is { } reasoning ? new OpenAiCompletionTokensDetails(reasoning) : null);
 
     /// <summary>An OpenAI error object; its type follows from the status, as OpenAI's do.</summary>
     internal static IResult Error(string message, int status, string? code = null) =>

@@ -67,8 +67,21 @@ public static class OpenAiRequestMapper
             StopStrings = ReadStop(request.Stop),
             TopP = request.TopP,
             Seed = request.Seed,
+            Think = request.Think ?? ThinkFor(request.ReasoningEffort),
+            MaxReasoningTokens = request.MaxReasoningTokens,
         };
     }
+
+    /// <summary>
+    /// OpenAI's <c>reasoning_effort</c> as Edison can honour it: "none" answers without thinking, any other effort is
+    /// the model's own (a local model's thinking has a budget, <c>max_reasoning_tokens</c>, not levels).
+    /// </summary>
+    private static bool? ThinkFor(string? effort) => effort switch
+    {
+        null or "minimal" or "low" or "medium" or "high" => null,
+        "none" => false,
+        _ => throw new ChatRequestException($"\"reasoning_effort\" must be one of none, minimal, low, medium, high; \"{effort}\" is not one."),
+    };
 
     private static (string Text, IReadOnlyList<string> Images) ReadContent(JsonElement? content, string name)
     {

@@ -16,7 +16,10 @@ public sealed record OpenAiChatRequest(
     float? TopP = null,
     JsonElement? Stop = null,
     int? N = null,
-    uint? Seed = null);
+    uint? Seed = null,
+    string? ReasoningEffort = null,
+    bool? Think = null,
+    int? MaxReasoningTokens = null);
 
 /// <param name="Content">A string, or a list of parts: <c>{"type":"text","text":...}</c> and <c>{"type":"image_url","image_url":{"url":...}}</c>.</param>
 public sealed record OpenAiMessage(string? Role, JsonElement? Content);
@@ -30,9 +33,20 @@ public sealed record OpenAiCompletion(string Id, long Created, string Model, IRe
 
 public sealed record OpenAiChoice(int Index, OpenAiResponseMessage Message, string FinishReason);
 
-public sealed record OpenAiResponseMessage(string Role, string Content);
+public sealed record OpenAiResponseMessage(
+    string Role,
+    string Content,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ReasoningContent = null);
 
-public sealed record OpenAiUsage(int PromptTokens, int CompletionTokens, int TotalTokens, OpenAiPromptTokensDetails PromptTokensDetails);
+public sealed record OpenAiUsage(
+    int PromptTokens,
+    int CompletionTokens,
+    int TotalTokens,
+    OpenAiPromptTokensDetails PromptTokensDetails,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] OpenAiCompletionTokensDetails? CompletionTokensDetails = null);
+
+/// <param name="ReasoningTokens">Of the completion tokens, those a thinking model thought in.</param>
+public sealed record OpenAiCompletionTokensDetails(int ReasoningTokens);
 
 /// <param name="CachedTokens">Prompt tokens Edison's prompt cache already held, as OpenAI reports its own cache.</param>
 public sealed record OpenAiPromptTokensDetails(int CachedTokens);
@@ -50,7 +64,8 @@ public sealed record OpenAiChunkChoice(int Index, OpenAiDelta Delta, string? Fin
 
 public sealed record OpenAiDelta(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Role,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Content);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Content,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ReasoningContent = null);
 
 public sealed record OpenAiModelList(IReadOnlyList<OpenAiModel> Data)
 {

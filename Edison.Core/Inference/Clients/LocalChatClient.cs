@@ -30,8 +30,9 @@ public sealed class LocalChatClient(ModelHost host, IGenerationEngine engine, IG
         List<byte[]> images = lastUser < 0 ? [] : [.. conversation[lastUser].Contents.OfType<DataContent>().Select(d => d.Data.ToArray())];
         // The pipeline sets every number; a caller that leaves one out gets the defaults.
         var sampling = defaults.SamplingFor(options?.Temperature, options?.TopP, options?.Seed);
+        var prompt = PromptFor(model, conversation, options, lastUser, images.Count);
         var request = new GenerationRequest(
-            PromptFor(model, conversation, options, lastUser, images.Count),
+            prompt,
             defaults.MaxTokensFor(options?.MaxOutputTokens, model.ContextSize),
             sampling.Temperature,
             sampling.TopP,
@@ -40,6 +41,9 @@ public sealed class LocalChatClient(ModelHost host, IGenerationEngine engine, IG
             images)
         {
             Lease = lease,
+            Thinking = model.Thinking,
+            StartsThinking = model.Thinking?.IsOpenAtEndOf(prompt) == true,
+            MaxReasoningTokens = (options as PromptedChatOptions)?.MaxReasoningTokens,
         };
         string id = $"edison-{Guid.NewGuid():N}";
         await foreach (var update in engine.GenerateAsync(request, cancellationToken))
@@ -70,9 +74,11 @@ public sealed class LocalChatClient(ModelHost host, IGenerationEngine engine, IG
             return prompt.Formatted;
         }
 
+        // Reasoning effort "none" is how a chat client asks a model not to think.
+        bool thinkingOff = options?.Reasoning?.Effort == ReasoningEffort.None;
         return images == 0
-            ? model.Format([.. conversation.Select(m => new ChatTurn(m.Role.Value, m.Text))])
-            : model.Format([.. conversation.Select((m, i) => new ChatTurn(m.Role.Value, WithImageMarkers(LoadedModel.WithoutImageMarkers(m.Text), i == lastUser ? images : 0)))]);
+            ? model.Format([.. conversation.Select(m => new ChatTurn(m.Role.Value, m.Text))], thinkingOff)
+            : model.Format([.. conversation.Select((m, i) => new ChatTurn(m.Role.Value, WithImageMarkers(LoadedModel.WithoutImageMarkers(m.Text), i == lastUser ? images : 0)))], thinkingOff);
     }
 
     /// <summary>The message's text after one image marker per image: the projector puts each image where its marker stands.</summary>

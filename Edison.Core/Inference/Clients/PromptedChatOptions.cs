@@ -12,9 +12,12 @@ public sealed class PromptedChatOptions : ChatOptions
     public PromptedChatOptions(ChatPrompt prompt) => Prompt = prompt;
 
     private PromptedChatOptions(PromptedChatOptions other)
-        : base(other) => Prompt = other.Prompt;
+        : base(other) => (Prompt, MaxReasoningTokens) = (other.Prompt, other.MaxReasoningTokens);
 
     public ChatPrompt Prompt { get; }
+
+    /// <summary>How many tokens a thinking model may think before Edison closes its thinking for it; null for no limit.</summary>
+    public int? MaxReasoningTokens { get; init; }
 
     public override ChatOptions Clone() => new PromptedChatOptions(this);
 }

@@ -44,7 +44,10 @@ public sealed class RemoteChatModel(IOptions<EngineOptions> options, TimeProvide
 
     public int CountTokens(PromptText prompt) => CountTokens(prompt.Text);
 
-    public PromptText Format(IReadOnlyList<ChatTurn> turns) => PromptText.Content(string.Join("\n", turns.Select(t => $"{t.Role}: {t.Content}")));
+    /// <summary>A remote server's model keeps its thinking to itself until it answers: Edison reads it from the reply.</summary>
+    public ThinkingFormat? Thinking => null;
+
+    public PromptText Format(IReadOnlyList<ChatTurn> turns, bool thinkingOff = false) => PromptText.Content(string.Join("\n", turns.Select(t => $"{t.Role}: {t.Content}")));
 
     public Task<IChatModel> WhenModelReadyAsync(CancellationToken cancellationToken) => Task.FromResult<IChatModel>(this);
 

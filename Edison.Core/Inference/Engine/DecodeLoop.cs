@@ -225,7 +225,10 @@ internal sealed class DecodeLoop
         var sampler = _samplers.Create(job.Request);
         var (id, reused, _) = _slots.Take(prompt).PrepareCells(_context.NativeHandle);
         _counters.Started();
-        return new Sequence(job, id, prompt, sampler, new StreamingTokenDecoder(_context)) { PromptFed = reused, Position = reused, CachedTokens = reused, Keepable = keepable };
+        return new Sequence(job, id, prompt, sampler, new StreamingTokenDecoder(_context), Model.ThinkingCloseTokens)
+        {
+            PromptFed = reused, Position = reused, CachedTokens = reused, Keepable = keepable,
+        };
     }
 
     /// <summary>Moves a sequence past the decoded batch: samples its next token when it has one, and streams the text.</summary>
@@ -238,7 +241,7 @@ internal sealed class DecodeLoop
         }
         else if (sequence.LogitIndex >= 0)
         {
-            Accept(sequence, sequence.Sampler.Sample(_context.NativeHandle, sequence.LogitIndex));
+            Accept(sequence, sequence.Next(_context.NativeHandle, sequence.LogitIndex));
         }
     }
 

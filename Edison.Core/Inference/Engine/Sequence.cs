@@ -7,7 +7,9 @@ using Microsoft.Extensions.AI;
 namespace Edison.Core.Inference.Engine;
 
 /// <summary>One generation being decoded: its KV sequence, where it stands in its prompt and its answer.</summary>
-internal sealed class Sequence(GenerationJob job, LLamaSeqId id, LLamaToken[] prompt, ISamplingPipeline sampler, StreamingTokenDecoder decoder)
+/// <param name="closeThinking">The tokens that close a thinking model's thinking, written when its budget is spent.</param>
+internal sealed class Sequence(
+    GenerationJob job, LLamaSeqId id, LLamaToken[] prompt, ISamplingPipeline sampler, StreamingTokenDecoder decoder, LLamaToken[] closeThinking)
 {
     public GenerationJob Job { get; } = job;
 
@@ -20,6 +22,15 @@ internal sealed class Sequence(GenerationJob job, LLamaSeqId id, LLamaToken[] pr
     public StreamingTokenDecoder Decoder { get; } = decoder;
 
     public StopStringFilter Stops { get; } = new(job.Request.StopStrings);
+
+    /// <summary>Parts a thinking model's text into thinking and answer; null for a model that does not think.</summary>
+    public ThinkingSplitter? Thinking { get; } = job.Request.Thinking is { } format ? new(format, job.Request.StartsThinking) : null;
+
+    /// <summary>The tokens of the thinking, its markup included.</summary>
+    public int ThinkingTokens { get; private set; }
+
+    /// <summary>Tokens Edison writes into the answer instead of sampling (the thinking's close, past its budget).</summary>
+    public Queue<LLamaToken> Forced { get; } = new();
 
     /// <summary>The position in the sequence of the next token put into a batch.</summary>
     public int Position { get; set; }
@@ -52,7 +63,7 @@ internal sealed class Sequence(GenerationJob job, LLamaSeqId id, LLamaToken[] pr
     /// <summary>Every answer token sampled, in order; all but the last are in the cells (see <see cref="CellTokens"/>).</summary>
     public List<LLamaToken> Sampled { get; } = [];
 
-    /// <summary>The text released to the caller so far.</summary>
+    /// <summary>The answer's text released to the caller so far (without its thinking).</summary>
     public System.Text.StringBuilder Released { get; } = new();
 
     /// <summary>True when max tokens or the context ended the answer, not the model or a stop string.</summary>
@@ -68,6 +79,18 @@ internal sealed class Sequence(GenerationJob job, LLamaSeqId id, LLamaToken[] pr
     public long Admitted { get; set; }
 
     public bool Finished { get; private set; }
+
+    /// <summary>The next token: one Edison writes, if any waits, else the sampler's pick from the logits at <paramref name="index"/>.</summary>
+    public LLamaToken Next(SafeLLamaContextHandle context, int index)
+    {
+        if (Forced.TryDequeue(out var forced))
+        {
+            Sampler.Accept(forced);
+            return forced;
+        }
+
+        return Sampler.Sample(context, index);
+    }
 
     /// <summary>Moves past a decoded step: the prompt tokens it read there, or the answer token it put in.</summary>
     public void MovePastStep()
@@ -97,13 +120,27 @@ internal sealed class Sequence(GenerationJob job, LLamaSeqId id, LLamaToken[] pr
 
         Decoder.Add(token);
         Sampled.Add(token);
+        bool thinking = Thinking?.IsThinking == true;
         Release(Stops.Push(Decoder.Read()));
+        if (thinking || Thinking?.IsThinking == true)
+        {
+            ThinkingTokens++;
+            if (Thinking!.IsThinking && Forced.Count == 0 && ThinkingTokens == Job.Request.MaxReasoningTokens)
+            {
+                foreach (var close in closeThinking)
+                {
+                    Forced.Enqueue(close);
+                }
+            }
+        }
+
         if (Stops.Stopped)
         {
             return false;
         }
 
-        if (Generated >= Job.Request.MaxTokens || Position + 1 >= contextSize)
+        // The answer's limit is the answer's: a thinking model's thinking has a budget of its own.
+        if (Generated - ThinkingTokens >= Job.Request.MaxTokens || Position + 1 >= contextSize)
         {
             CutOff = true;
             return false;
@@ -113,14 +150,36 @@ internal sealed class Sequence(GenerationJob job, LLamaSeqId id, LLamaToken[] pr
         return true;
     }
 
-    /// <summary>Streams text to the caller.</summary>
+    /// <summary>Streams text to the caller: the answer as text, a thinking model's thinking as reasoning.</summary>
     public void Release(string text)
     {
-        if (text.Length > 0)
+        if (Thinking is null)
         {
-            Released.Append(text);
-            Job.Output.Writer.TryWrite(new ChatResponseUpdate(ChatRole.Assistant, text));
+            Write(text, thinking: false);
+            return;
         }
+
+        foreach (var (piece, thinking) in Thinking.Push(text))
+        {
+            Write(piece, thinking);
+        }
+    }
+
+    private void Write(string text, bool thinking)
+    {
+        if (text.Length == 0)
+        {
+            return;
+        }
+
+        if (thinking)
+        {
+            Job.Output.Writer.TryWrite(new ChatResponseUpdate(ChatRole.Assistant, [new TextReasoningContent(text)]));
+            return;
+        }
+
+        Released.Append(text);
+        Job.Output.Writer.TryWrite(new ChatResponseUpdate(ChatRole.Assistant, text));
     }
 
     /// <summary>
@@ -130,6 +189,11 @@ internal sealed class Sequence(GenerationJob job, LLamaSeqId id, LLamaToken[] pr
     public void ReleaseRest(AnswerTokens answers)
     {
         Release(Stops.Flush());
+        foreach (var (piece, thinking) in Thinking?.Flush() ?? [])
+        {
+            Write(piece, thinking);
+        }
+
         Job.Output.Writer.TryWrite(new ChatResponseUpdate
         {
             Role = ChatRole.Assistant,
@@ -142,13 +206,14 @@ internal sealed class Sequence(GenerationJob job, LLamaSeqId id, LLamaToken[] pr
                     CachedInputTokenCount = CachedTokens,
                     OutputTokenCount = Generated,
                     TotalTokenCount = PromptTokens + Generated,
+                    ReasoningTokenCount = Thinking is null ? null : ThinkingTokens,
                 }),
             ],
         });
 
         // What the caller shows (and stores) is the text without its leading white space; a stop string's tokens are
-        // not the text, so that answer is not remembered.
-        if (!Stops.Stopped && !Job.IsAbandoned)
+        // not the text, and a thinking answer's tokens hold its thinking too, so those answers are not remembered.
+        if (!Stops.Stopped && !Job.IsAbandoned && ThinkingTokens == 0)
         {
             answers.Remember(Released.ToString().TrimStart(), [.. Sampled]);
         }

@@ -31,8 +31,14 @@ public interface IChatModel
     /// <summary>Tokens of a whole prompt, as the model will read it.</summary>
     int CountTokens(PromptText prompt);
 
-    /// <summary>The conversation as the model reads it, for counting its tokens.</summary>
-    PromptText Format(IReadOnlyList<ChatTurn> turns);
+    /// <summary>How the model marks its thinking; null for a model that does not think (or one Edison cannot see into).</summary>
+    ThinkingFormat? Thinking { get; }
+
+    /// <summary>
+    /// The conversation as the model reads it, for counting its tokens; <paramref name="thinkingOff"/> asks a thinking
+    /// model that can be told so (<see cref="ThinkingFormat.Off"/>) to answer without thinking.
+    /// </summary>
+    PromptText Format(IReadOnlyList<ChatTurn> turns, bool thinkingOff = false);
 }
 
 /// <summary>The model Edison answers with, and whether it is there yet.</summary>

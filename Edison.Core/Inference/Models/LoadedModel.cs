@@ -12,6 +12,7 @@ public sealed class LoadedModel(LLamaWeights weights, ModelParams parameters, st
     private const string ChatTemplateKey = "tokenizer.chat_template";
 
     private readonly ControlTokens _controlTokens = new(weights, new AnswerTokens());
+    private LLamaToken[]? _thinkingClose;
 
     public LLamaWeights Weights { get; } = weights;
 
@@ -49,9 +50,22 @@ public sealed class LoadedModel(LLamaWeights weights, ModelParams parameters, st
 
     public bool HasChatTemplate => Weights.Metadata.ContainsKey(ChatTemplateKey);
 
+    /// <summary>How the model marks its thinking; null for a model that does not think.</summary>
+    public ThinkingFormat? Thinking { get; } = ThinkingFormat.Read(
+        weights.Metadata.GetValueOrDefault(ChatTemplateKey),
+        text => weights.Tokenize(text, add_bos: false, special: true, System.Text.Encoding.UTF8).Length == 1);
+
     public IReadOnlyList<string> StopStrings => HasChatTemplate ? [] : ChatPromptBuilder.FallbackStopStrings;
 
-    public PromptText Format(IReadOnlyList<ChatTurn> turns) => ChatPromptBuilder.Format(this, turns);
+    /// <summary>
+    /// What Edison writes to close the thinking when its budget is spent: the close's own token (a thinking model's
+    /// vocabulary holds it whole), after which the model goes on as it does after closing it itself.
+    /// </summary>
+    public LLamaToken[] ThinkingCloseTokens => _thinkingClose ??= Thinking is { } format
+        ? Weights.Tokenize(format.Close, add_bos: false, special: true, System.Text.Encoding.UTF8)
+        : [];
+
+    public PromptText Format(IReadOnlyList<ChatTurn> turns, bool thinkingOff = false) => ChatPromptBuilder.Format(this, turns, thinkingOff);
 
     /// <summary>The prompt's tokens: control tokens from the template's markup only, content always as text.</summary>
     public LLamaToken[] Tokenize(PromptText prompt) => _controlTokens.Tokenize(prompt);

@@ -32,8 +32,16 @@ public sealed partial class ChatPromptBuilder
     /// <param name="answerTokens">Room to leave in the context for the answer.</param>
     /// <param name="context">Memories and web results for this message, put just before it in its turn.</param>
     /// <param name="answerSoFar">An answer to the message that the model writes more of (Continue): its turn is left open.</param>
+    /// <param name="thinkingOff">Asks a thinking model that can be told so to answer without thinking.</param>
     public ChatPrompt Build(
-        IChatModel model, string systemPrompt, IReadOnlyList<ChatTurn> history, string message, int answerTokens, string? context = null, string? answerSoFar = null)
+        IChatModel model,
+        string systemPrompt,
+        IReadOnlyList<ChatTurn> history,
+        string message,
+        int answerTokens,
+        string? context = null,
+        string? answerSoFar = null,
+        bool thinkingOff = false)
     {
         message = WithContext(message, context);
 
@@ -41,7 +49,7 @@ public sealed partial class ChatPromptBuilder
 
         // Exchanges are dropped whole, oldest first; the last candidate drops the whole history.
         var skips = Enumerable.Range(0, history.Count / 2 + 1).Select(i => i * 2).Append(history.Count).Distinct().ToList();
-        var fewest = Fit(model, systemPrompt, history, message, answerSoFar, skips[^1]);
+        var fewest = Fit(model, systemPrompt, history, message, answerSoFar, thinkingOff, skips[^1]);
         if (fewest.Tokens > budget)
         {
             throw new PromptTooLongException(fewest.Tokens, budget, model.ContextSize);
@@ -55,7 +63,7 @@ public sealed partial class ChatPromptBuilder
         while (low < high)
         {
             int middle = (low + high) / 2;
-            var candidate = Fit(model, systemPrompt, history, message, answerSoFar, skips[middle]);
+            var candidate = Fit(model, systemPrompt, history, message, answerSoFar, thinkingOff, skips[middle]);
             if (candidate.Tokens <= budget)
             {
                 best = candidate;
@@ -70,7 +78,8 @@ public sealed partial class ChatPromptBuilder
         return best;
     }
 
-    private static ChatPrompt Fit(IChatModel model, string systemPrompt, IReadOnlyList<ChatTurn> history, string message, string? answerSoFar, int skip)
+    private static ChatPrompt Fit(
+        IChatModel model, string systemPrompt, IReadOnlyList<ChatTurn> history, string message, string? answerSoFar, bool thinkingOff, int skip)
     {
         var turns = new List<ChatTurn>(history.Count - skip + 3) { new(ChatTurn.System, systemPrompt) };
         turns.AddRange(history.Skip(skip));
@@ -80,7 +89,7 @@ public sealed partial class ChatPromptBuilder
             turns.Add(new ChatTurn(ChatTurn.Assistant, answerSoFar));
         }
 
-        var prompt = model.Format(turns);
+        var prompt = model.Format(turns, thinkingOff);
         return new ChatPrompt(turns, prompt, model.CountTokens(prompt), model.StopStrings) { Model = model };
     }
 
@@ -89,10 +98,10 @@ public sealed partial class ChatPromptBuilder
     /// plain fallback format when the model has none. A conversation that ends with an answer leaves that answer open,
     /// for the model to write more of (as llama.cpp's server prefills a last assistant message).
     /// </summary>
-    public static PromptText Format(LoadedModel model, IReadOnlyList<ChatTurn> turns)
+    public static PromptText Format(LoadedModel model, IReadOnlyList<ChatTurn> turns, bool thinkingOff = false)
     {
         bool continues = turns.Count > 0 && turns[^1].Role == ChatTurn.Assistant;
-        return model.HasChatTemplate ? FormatWithTemplate(model, turns, continues) : FormatPlain(turns, continues);
+        return model.HasChatTemplate ? FormatWithTemplate(model, turns, continues, thinkingOff) : FormatPlain(turns, continues);
     }
 
     /// <summary>
@@ -100,7 +109,7 @@ public sealed partial class ChatPromptBuilder
     /// template changes (private-use characters around its index); the template's output is its markup with the
     /// placeholders marking where each message's content belongs.
     /// </summary>
-    private static PromptText FormatWithTemplate(LoadedModel model, IReadOnlyList<ChatTurn> turns, bool continues)
+    private static PromptText FormatWithTemplate(LoadedModel model, IReadOnlyList<ChatTurn> turns, bool continues, bool thinkingOff)
     {
         var template = new LLamaTemplate(model.Weights, strict: false) { AddAssistant = !continues };
         for (int i = 0; i < turns.Count; i++)
@@ -120,8 +129,11 @@ public sealed partial class ChatPromptBuilder
             at = placeholder.Index + placeholder.Length;
         }
 
-        // What the template writes after an answer it continues closes the turn: it is left out.
-        return (continues ? prompt : prompt.Markup(applied[at..])).Build();
+        // What the template writes after an answer it continues closes the turn: it is left out. llama.cpp writes the
+        // template's own generation prompt but for what it says of thinking there: the thinking it opens (QwQ's, the R1
+        // distills'), or the empty thinking that turns it off (Qwen3's).
+        var thinking = (thinkingOff ? model.Thinking?.Off : null) ?? model.Thinking?.Opening ?? string.Empty;
+        return (continues ? prompt : prompt.Markup(applied[at..]).Markup(thinking)).Build();
     }
 
     private static PromptText FormatPlain(IReadOnlyList<ChatTurn> turns, bool continues)

@@ -128,7 +128,9 @@ public sealed class ConversationTitlerTests : IAsyncLifetime
 
         public int CountTokens(PromptText prompt) => CountTokens(prompt.Text);
 
-        public PromptText Format(IReadOnlyList<ChatTurn> turns)
+        public ThinkingFormat? Thinking => null;
+
+        public PromptText Format(IReadOnlyList<ChatTurn> turns, bool thinkingOff = false)
         {
             source.Tokenizing();
             return PromptText.Content(string.Join("\n", turns.Select(t => $"{t.Role}: {t.Content}")));

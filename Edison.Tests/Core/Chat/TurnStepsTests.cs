@@ -76,6 +76,8 @@ public sealed class TurnStepsTests
 
         public int CountTokens(PromptText prompt) => throw new NotSupportedException();
 
-        public PromptText Format(IReadOnlyList<ChatTurn> turns) => throw new NotSupportedException();
+        public ThinkingFormat? Thinking => null;
+
+        public PromptText Format(IReadOnlyList<ChatTurn> turns, bool thinkingOff = false) => throw new NotSupportedException();
     }
 }

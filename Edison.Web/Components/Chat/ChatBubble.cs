@@ -23,6 +23,7 @@ public sealed class ChatBubble(string role, string content = "", BubbleState sta
     private readonly Lock _gate = new();
     private volatile string _content = content;
     private volatile string? _error = error;
+    private volatile string _reasoning = string.Empty;
     private int _version;
 
     /// <summary>Raised after the visible content or state changed; may be raised on any thread.</summary>
@@ -40,6 +41,12 @@ public sealed class ChatBubble(string role, string content = "", BubbleState sta
     public BubbleState State { get; private set; } = state;
 
     public string? Error => _error;
+
+    /// <summary>A thinking model's thinking before the answer; empty when it did not think. Never part of <see cref="Content"/>.</summary>
+    public string Reasoning => _reasoning;
+
+    /// <summary>Whether the model is thinking now: thinking shown, no answer yet, still being written.</summary>
+    public bool IsThinking => IsInProgress && _reasoning.Length > 0 && _content.Length == 0;
 
     /// <summary>The memories and web results the answer was written with; shown under it.</summary>
     public IReadOnlyList<ChatSource> Sources { get; private set; } = [];
@@ -64,13 +71,14 @@ public sealed class ChatBubble(string role, string content = "", BubbleState sta
 
     public bool IsInProgress => State is BubbleState.Waiting or BubbleState.Streaming;
 
-    /// <summary>Shows the answer as it now stands and tells the views.</summary>
-    public void Show(string text, BubbleState state, string? error = null)
+    /// <summary>Shows the answer (and the thinking, when given) as it now stands and tells the views.</summary>
+    public void Show(string text, BubbleState state, string? error = null, string? reasoning = null)
     {
         lock (_gate)
         {
             _content = text;
             _error = error;
+            _reasoning = reasoning ?? _reasoning;
             State = state;
             _version++;
         }
@@ -95,6 +103,7 @@ public sealed class ChatBubble(string role, string content = "", BubbleState sta
             {
                 Sources = details.Sources;
                 CutOff = details.CutOff;
+                _reasoning = details.Reasoning ?? _reasoning;
             }
 
             _version++;

@@ -48,7 +48,7 @@ internal sealed class ReplyFollower : IDisposable
             return;
         }
 
-        if (!_streaming || Reply.Text.Length == 0)
+        if (!_streaming || Reply.Text.Length == 0 && Reply.Reasoning.Length == 0)
         {
             return;
         }
@@ -87,7 +87,7 @@ internal sealed class ReplyFollower : IDisposable
 
         _answer.Ground(done);
         var state = done.Ok ? BubbleState.Completed : done.Stopped == true ? BubbleState.Stopped : BubbleState.Failed;
-        _answer.Show(done.Response ?? Reply.Text, state, done.Error);
+        _answer.Show(done.Response ?? Reply.Text, state, done.Error, Reply.Reasoning.Trim());
         _ended();
     }
 
@@ -108,6 +108,6 @@ internal sealed class ReplyFollower : IDisposable
     {
         _published = true;
         _lastPublished = _time.GetTimestamp();
-        _answer.Show(Reply.Text, BubbleState.Streaming);
+        _answer.Show(Reply.Text, BubbleState.Streaming, reasoning: Reply.Reasoning.TrimStart());
     }
 }

@@ -1,0 +1,105 @@
+using Edison.Core.Inference.Prompts;
+
+namespace Edison.Core.Inference.Engine;
+
+/// <summary>
+/// Parts a thinking model's streamed text into its thinking and its answer, by the format's markup, which reaches
+/// neither: thinking opened at the start (after white space) or by the prompt runs to its close, and everything after
+/// it is the answer. Text that might be the start of the markup is held back until it is sure, as stop strings are.
+/// </summary>
+public sealed class ThinkingSplitter(ThinkingFormat format, bool startsThinking)
+{
+    private string _held = string.Empty;
+    private State _state = startsThinking ? State.Thinking : State.Before;
+
+    private enum State
+    {
+        /// <summary>Nothing but white space yet: the model may still open its thinking.</summary>
+        Before,
+        Thinking,
+        Answering,
+    }
+
+    /// <summary>Whether what the model writes now is thinking.</summary>
+    public bool IsThinking => _state == State.Thinking;
+
+    /// <summary>Adds streamed text; returns what can be released now, each piece marked thinking or not.</summary>
+    public IReadOnlyList<(string Text, bool IsThinking)> Push(string text)
+    {
+        var pending = _held + text;
+        _held = string.Empty;
+        var pieces = new List<(string, bool)>();
+        while (pending.Length > 0)
+        {
+            switch (_state)
+            {
+                case State.Before:
+                    var start = pending.TrimStart();
+                    if (start.StartsWith(format.Open, StringComparison.Ordinal))
+                    {
+                        _state = State.Thinking;
+                        pending = start[format.Open.Length..];
+                    }
+                    else if (format.Open.StartsWith(start, StringComparison.Ordinal))
+                    {
+                        _held = pending;
+                        return pieces;
+                    }
+                    else
+                    {
+                        _state = State.Answering;
+                    }
+
+                    break;
+                case State.Thinking:
+                    int close = pending.IndexOf(format.Close, StringComparison.Ordinal);
+                    if (close >= 0)
+                    {
+                        Add(pieces, pending[..close], thinking: true);
+                        _state = State.Answering;
+                        pending = pending[(close + format.Close.Length)..];
+                        break;
+                    }
+
+                    int keep = PartialCloseAtEnd(pending);
+                    Add(pieces, pending[..^keep], thinking: true);
+                    _held = pending[^keep..];
+                    return pieces;
+                default:
+                    Add(pieces, pending, thinking: false);
+                    return pieces;
+            }
+        }
+
+        return pieces;
+    }
+
+    /// <summary>Releases what is still held when the text ends: thinking that never closed stays thinking.</summary>
+    public IReadOnlyList<(string Text, bool IsThinking)> Flush()
+    {
+        var rest = _held;
+        _held = string.Empty;
+        return rest.Length == 0 ? [] : [(rest, _state == State.Thinking)];
+    }
+
+    private static void Add(List<(string, bool)> pieces, string text, bool thinking)
+    {
+        if (text.Length > 0)
+        {
+            pieces.Add((text, thinking));
+        }
+    }
+
+    private int PartialCloseAtEnd(string text)
+    {
+        for (int length = Math.Min(format.Close.Length - 1, text.Length); length > 0; length--)
+        {
+            if (format.Close.StartsWith(text[^length..], StringComparison.Ordinal))
+            {
+                return length;
+            }
+        }
+
+        return 0;
+    }
+}

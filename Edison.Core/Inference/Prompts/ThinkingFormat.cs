@@ -1,0 +1,77 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Edison.Core.Inference.Prompts;
+
+/// <summary>
+/// How a model that thinks marks its thinking, read from its GGUF (its chat template and its vocabulary), never from its
+/// file name: thinking between <see cref="Open"/> and <see cref="Close"/>, as Qwen3, QwQ, SmolLM3 and the DeepSeek-R1
+/// distills write it.
+/// </summary>
+/// <param name="Opening">
+/// Markup the template's generation prompt adds to open the thinking itself (QwQ, the R1 distills: the answer starts
+/// inside it and only closes it); null when the model opens it.
+/// </param>
+/// <param name="Off">
+/// Markup after the generation prompt that skips the thinking (Qwen3's empty think block); null when the template has
+/// no way to turn thinking off.
+/// </param>
+public sealed partial record ThinkingFormat(string Open, string Close, string? Opening, string? Off)
+{
+    private const string ThinkOpen = "<think>";
+    private const string ThinkClose = "</think>";
+
+    /// <summary>The model's format, or null for a model that does not think.</summary>
+    /// <param name="isOneToken">Whether the vocabulary holds the text as one token.</param>
+    public static ThinkingFormat? Read(string? template, Func<string, bool> isOneToken)
+    {
+        if (template is null || !template.Contains(ThinkOpen, StringComparison.Ordinal) || !isOneToken(ThinkOpen) || !isOneToken(ThinkClose))
+        {
+            return null;
+        }
+
+        // What the template writes for the answer's own turn: the strings after its last test of add_generation_prompt.
+        int generation = template.LastIndexOf("add_generation_prompt", StringComparison.Ordinal);
+        var written = generation < 0 ? [] : Literals(template[generation..]);
+        var opening = written.FirstOrDefault(s => s.Contains(ThinkOpen, StringComparison.Ordinal) && !s.Contains(ThinkClose, StringComparison.Ordinal));
+        var off = written.FirstOrDefault(s => s.Contains(ThinkOpen, StringComparison.Ordinal) && s.Contains(ThinkClose, StringComparison.Ordinal));
+        return new ThinkingFormat(
+            ThinkOpen,
+            ThinkClose,
+            opening?[opening.IndexOf(ThinkOpen, StringComparison.Ordinal)..],
+            off?[off.IndexOf(ThinkOpen, StringComparison.Ordinal)..]);
+    }
+
+    /// <summary>Whether a prompt leaves the thinking open: the model's first words are thinking.</summary>
+    public bool IsOpenAtEndOf(PromptText prompt) => prompt.Text.TrimEnd().EndsWith(Open, StringComparison.Ordinal);
+
+    /// <summary>The Jinja string literals in <paramref name="template"/>, unescaped.</summary>
+    private static List<string> Literals(string template) =>
+        [.. Literal().Matches(template).Select(m => Unescape(m.Groups["single"].Success ? m.Groups["single"].Value : m.Groups["double"].Value))];
+
+    private static string Unescape(string literal)
+    {
+        var text = new StringBuilder(literal.Length);
+        for (int i = 0; i < literal.Length; i++)
+        {
+            if (literal[i] != '\\' || i + 1 == literal.Length)
+            {
+                text.Append(literal[i]);
+                continue;
+            }
+
+            text.Append(literal[++i] switch
+            {
+                'n' => '\n',
+                't' => '\t',
+                'r' => '\r',
+                var escaped => escaped,
+            });
+        }
+
+        return text.ToString();
+    }
+
+    [GeneratedRegex(@"'(?<single>(?:[^'\\]|\\.)*)'|""(?<double>(?:[^""\\]|\\.)*)""")]
+    private static partial Regex Literal();
+}

@@ -1,0 +1,98 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Edison.Core.Chat;
+using Edison.Core.Inference.Models;
+using Edison.Tests.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Edison.Tests.Features.Thinking;
+
+/// <summary>Thinking can be turned off where the model allows it, refused clearly where it does not, and kept to a budget.</summary>
+public sealed class ThinkingControlTests
+{
+    [Fact]
+    public async Task Think_false_asks_a_Qwen3_style_model_with_its_own_empty_think_block()
+    {
+        await using var edison = new EdisonFactory(TestModels.Thinking);
+        var client = await edison.CreateReadyClientAsync();
+        var turns = edison.Services.GetRequiredService<TurnPreparation>();
+
+        var off = await turns.PrepareAsync(new ChatRequest("hi") { Think = false }, AnswerOwner.Client, CancellationToken.None);
+        var own = await turns.PrepareAsync(new ChatRequest("hi"), AnswerOwner.Client, CancellationToken.None);
+        var response = await client.PostAsync("/chat", Sse.Json(new { message = "hi", think = false }));
+
+        Assert.EndsWith("<|im_start|>assistant\n<think>\n\n</think>\n\n", off.Prompt.Text);
+        Assert.EndsWith("<|im_start|>assistant\n", own.Prompt.Text);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_switch_the_model_cannot_honour_is_a_clear_400_on_every_transport()
+    {
+        await using var opened = new EdisonFactory(TestModels.ThinkingOpened);
+        await using var plain = new EdisonFactory(TestModels.Greeting);
+        var thinks = await opened.CreateReadyClientAsync();
+        var doesNot = await plain.CreateReadyClientAsync();
+
+        var cannotStop = await thinks.PostAsync("/chat/stream", Sse.Json(new { message = "hi", think = false }));
+        var effortNone = await thinks.PostAsync("/v1/chat/completions", Sse.Json(new { messages = new[] { new { role = "user", content = "hi" } }, reasoning_effort = "none" }));
+        var cannotThink = await doesNot.PostAsync("/chat", Sse.Json(new { message = "hi", think = true }));
+        var badEffort = await doesNot.PostAsync("/v1/chat/completions", Sse.Json(new { messages = new[] { new { role = "user", content = "hi" } }, reasoning_effort = "ultra" }));
+        var badBudget = await thinks.PostAsync("/chat", Sse.Json(new { message = "hi", max_reasoning_tokens = 0 }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, cannotStop.StatusCode);
+        Assert.Contains("cannot be told not to think", (await cannotStop.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, effortNone.StatusCode);
+        Assert.Contains("cannot be told not to think", (await effortNone.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetProperty("message").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, cannotThink.StatusCode);
+        Assert.Contains("does not think", (await cannotThink.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, badEffort.StatusCode);
+        Assert.Contains("\"reasoning_effort\" must be one of", (await badEffort.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetProperty("message").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, badBudget.StatusCode);
+    }
+
+    [Fact]
+    public async Task Past_its_budget_the_thinking_is_closed_for_the_model_and_the_answer_is_still_written()
+    {
+        await using var edison = new EdisonFactory(TestModels.ThinkingOpened);
+        var client = await edison.CreateReadyClientAsync();
+
+        var done = await (await client.PostAsync("/chat", Sse.Json(new { message = "What is the capital of France?", max_reasoning_tokens = 3 })))
+            .Content.ReadFromJsonAsync<JsonElement>();
+
+        var thought = done.GetProperty("reasoning").GetString()!;
+        Assert.Equal("The user asks", thought);
+        Assert.True(thought.Length < TestModels.Thought.Length / 2, $"the thinking was cut short: \"{thought}\"");
+        Assert.Equal(TestModels.ThoughtAnswer, done.GetProperty("response").GetString());
+        int closing = edison.Services.GetRequiredService<ModelHost>().Model!.ThinkingCloseTokens.Length;
+        Assert.InRange(done.GetProperty("usage").GetProperty("reasoning_tokens").GetInt32(), 3, 3 + closing);
+    }
+
+    [Fact]
+    public async Task The_budget_setting_holds_when_a_request_names_none()
+    {
+        await using var edison = new EdisonFactory(
+            TestModels.Thinking, settings: new Dictionary<string, string?> { ["Edison:Generation:MaxReasoningTokens"] = "4" });
+        var client = await edison.CreateReadyClientAsync();
+
+        var done = await (await client.PostAsync("/chat", Sse.Json(new { message = "What is the capital of France?" }))).Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.NotEqual(TestModels.Thought, done.GetProperty("reasoning").GetString());
+        Assert.Equal(TestModels.ThoughtAnswer, done.GetProperty("response").GetString());
+    }
+
+    [Fact]
+    public async Task Max_tokens_is_the_answers_own_and_does_not_count_the_thinking()
+    {
+        await using var edison = new EdisonFactory(TestModels.Thinking);
+        var client = await edison.CreateReadyClientAsync();
+
+        var done = await (await client.PostAsync("/chat", Sse.Json(new { message = "What is the capital of France?", max_tokens = 6 })))
+            .Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(TestModels.ThoughtAnswer, done.GetProperty("response").GetString());
+        Assert.Equal("stop", done.GetProperty("finish_reason").GetString());
+        Assert.True(done.GetProperty("usage").GetProperty("completion_tokens").GetInt32() > 6, "the thinking's tokens came on top");
+    }
+}
