@@ -1,4 +1,5 @@
 using System.Text;
+using Edison.Core.Modes;
 using Edison.Core.Inference.Models;
 
 namespace Edison.Core.Chat;
@@ -28,7 +29,7 @@ public static class ModelFit
     /// that does not think, or does not now). A request that asks what the model cannot do is refused; a setting that
     /// asks it is not, and the model thinks its own way.
     /// </summary>
-    public static (bool Off, int? Budget) Thinking(IChatModel model, GenerationOptions generation, ChatRequest request)
+    public static (bool Off, int? Budget) Thinking(IChatModel model, GenerationOptions generation, ChatRequest request, ChatMode mode)
     {
         switch (request.Think, model.Thinking)
         {
@@ -39,7 +40,7 @@ public static class ModelFit
                     $"This model ({model.Name}) cannot be told not to think: its template opens the thinking itself. Send no \"think\", or a smaller \"max_reasoning_tokens\".");
         }
 
-        bool off = (request.Think ?? generation.Think) == false && model.Thinking is { Off: not null };
+        bool off = (request.Think ?? (mode.ThinkingSystemPrompt is not null ? true : generation.Think)) == false && model.Thinking is { Off: not null };
         return (off, model.Thinking is null || off ? null : request.MaxReasoningTokens ?? generation.MaxReasoningTokens);
     }
 

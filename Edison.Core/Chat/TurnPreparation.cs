@@ -38,10 +38,10 @@ public sealed class TurnPreparation(
         int maxTokens = ModelFit.MaxTokens(model, generation.Value, request, start.Images);
         int answerRoom = ModelFit.AnswerRoom(maxTokens, model.ContextSize);
         ModelFit.RefuseUnfittable(model, start.Text, answerRoom);
-        var thinking = ModelFit.Thinking(model, generation.Value, request);
 
         var mode = modes.For(request, start);
-        var systemPrompt = request.SystemPrompt ?? mode.SystemPrompt;
+        var thinking = ModelFit.Thinking(model, generation.Value, request, mode);
+        var systemPrompt = request.SystemPrompt ?? mode.SystemPromptFor(thinking: model.Thinking is not null && !thinking.Off);
         var history = request.History ?? start.History();
         var question = new ContextQuestion(model, mode, systemPrompt, start.Text, asked.ConversationId, history, answerRoom);
         var gathered = await context.ForTurnAsync(start, clientKeepsHistory: request.History is not null, question, cancellationToken);

@@ -18,6 +18,15 @@ public sealed record ChatMode(string Name, string SystemPrompt, float Temperatur
 {
     public const string Auto = "auto";
 
+    /// <summary>
+    /// For a model that thinks: the mode has it think (whatever the thinking setting says) and asks with this system
+    /// prompt instead; null for a mode that leaves thinking to the model and the settings.
+    /// </summary>
+    public string? ThinkingSystemPrompt { get; init; }
+
+    /// <summary>The system prompt for a model that thinks now, or for one that does not.</summary>
+    public string SystemPromptFor(bool thinking) => thinking && ThinkingSystemPrompt is { } own ? own : SystemPrompt;
+
     public static readonly ChatMode Chat = new(
         "chat",
         "You are Edison, a helpful assistant. Answer clearly and concisely.",
@@ -41,7 +50,11 @@ public sealed record ChatMode(string Name, string SystemPrompt, float Temperatur
     public static readonly ChatMode Reasoning = new(
         "reasoning",
         "You are Edison. Think the problem through step by step, check each step, then give the final answer on its own line.",
-        Temperature: 0.3f, TopP: 0.9f, UsesMemory: false, SearchUse.WhenAsked);
+        Temperature: 0.3f, TopP: 0.9f, UsesMemory: false, SearchUse.WhenAsked)
+    {
+        // A model that thinks works the steps out in its thinking: the mode asks it to think, not to write steps.
+        ThinkingSystemPrompt = "You are Edison. Check your reasoning before you answer, then give the final answer on its own line.",
+    };
 
     public static IReadOnlyList<ChatMode> All { get; } = [Chat, Code, Agent, Work, Reasoning];
 

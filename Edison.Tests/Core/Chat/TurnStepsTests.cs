@@ -59,8 +59,25 @@ public sealed class TurnStepsTests
         Assert.Contains("384 tokens", refused.Message);
     }
 
+    [Fact]
+    public void Thinking_is_off_only_where_the_model_can_be_told_so_and_the_reasoning_mode_keeps_it_on()
+    {
+        var canStop = new SizedModel(512, false, new ThinkingFormat("<think>", "</think>", Opening: null, Off: "<think>\n\n</think>\n\n"));
+        var cannotStop = new SizedModel(512, false, new ThinkingFormat("<think>", "</think>", Opening: "<think>\n", Off: null));
+        var offByDefault = new GenerationOptions { Think = false, MaxReasoningTokens = 99 };
+
+        Assert.Equal((true, null), ModelFit.Thinking(canStop, offByDefault, new ChatRequest("hi"), ChatMode.Chat));
+        Assert.Equal((false, 99), ModelFit.Thinking(canStop, offByDefault, new ChatRequest("hi"), ChatMode.Reasoning));
+        Assert.Equal((true, null), ModelFit.Thinking(canStop, offByDefault, new ChatRequest("hi") { Think = false }, ChatMode.Reasoning));
+        Assert.Equal((false, 99), ModelFit.Thinking(cannotStop, offByDefault, new ChatRequest("hi"), ChatMode.Chat));
+        Assert.Equal((false, 7), ModelFit.Thinking(cannotStop, offByDefault, new ChatRequest("hi") { MaxReasoningTokens = 7 }, ChatMode.Chat));
+        Assert.Equal((false, null), ModelFit.Thinking(new SizedModel(512, false), offByDefault, new ChatRequest("hi"), ChatMode.Chat));
+        Assert.Throws<ChatRequestException>(() => ModelFit.Thinking(cannotStop, offByDefault, new ChatRequest("hi") { Think = false }, ChatMode.Chat));
+        Assert.Throws<ChatRequestException>(() => ModelFit.Thinking(new SizedModel(512, false), offByDefault, new ChatRequest("hi") { Think = true }, ChatMode.Chat));
+    }
+
     /// <summary>A model as far as a turn's limits read it: its name, context, vision and longest token; it formats nothing.</summary>
-    private sealed record SizedModel(int ContextSize, bool CanSeeImages) : IChatModel
+    private sealed record SizedModel(int ContextSize, bool CanSeeImages, ThinkingFormat? Thinking = null) : IChatModel
     {
         public string Name => "sized";
 
@@ -75,8 +92,6 @@ public sealed class TurnStepsTests
         public int CountTokens(string text) => throw new NotSupportedException();
 
         public int CountTokens(PromptText prompt) => throw new NotSupportedException();
-
-        public ThinkingFormat? Thinking => null;
 
         public PromptText Format(IReadOnlyList<ChatTurn> turns, bool thinkingOff = false) => throw new NotSupportedException();
     }

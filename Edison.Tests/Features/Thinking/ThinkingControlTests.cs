@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Edison.Core.Chat;
 using Edison.Core.Inference.Models;
+using Edison.Core.Modes;
 using Edison.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -94,5 +95,22 @@ public sealed class ThinkingControlTests
         Assert.Equal(TestModels.ThoughtAnswer, done.GetProperty("response").GetString());
         Assert.Equal("stop", done.GetProperty("finish_reason").GetString());
         Assert.True(done.GetProperty("usage").GetProperty("completion_tokens").GetInt32() > 6, "the thinking's tokens came on top");
+    }
+
+    [Fact]
+    public async Task The_reasoning_mode_has_a_thinking_model_think_instead_of_asking_it_for_steps()
+    {
+        await using var edison = new EdisonFactory(
+            TestModels.Thinking, settings: new Dictionary<string, string?> { ["Edison:Generation:Think"] = "false" });
+        await edison.CreateReadyClientAsync();
+        var turns = edison.Services.GetRequiredService<TurnPreparation>();
+
+        var reasoning = await turns.PrepareAsync(new ChatRequest("prove it", Mode: "reasoning"), AnswerOwner.Client, CancellationToken.None);
+        var chat = await turns.PrepareAsync(new ChatRequest("hi", Mode: "chat"), AnswerOwner.Client, CancellationToken.None);
+
+        Assert.Contains(ChatMode.Reasoning.ThinkingSystemPrompt!, reasoning.Prompt.Text);
+        Assert.DoesNotContain("step by step", reasoning.Prompt.Text);
+        Assert.EndsWith("<|im_start|>assistant\n", reasoning.Prompt.Text);
+        Assert.EndsWith("<think>\n\n</think>\n\n", chat.Prompt.Text);
     }
 }

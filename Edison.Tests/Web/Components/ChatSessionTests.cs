@@ -1,4 +1,5 @@
 using Edison.Core.Conversations;
+using Edison.Core.Inference.Models;
 using Edison.Core.Replies;
 using Edison.Tests.TestSupport;
 using Edison.Web.Components.Chat;
@@ -208,7 +209,8 @@ public sealed class ChatSessionTests : ChatPageContext
         var left = await ImportAsync(library, "asked in the conversation left");
         var opened = await ImportAsync(library, "asked in the conversation opened");
         var store = ControlledConversationStore.Wrap(Services.GetRequiredService<IConversationStore>(), out var gate);
-        using var page = new ChatSession(Services.GetRequiredService<Answers>(), Services.GetRequiredService<ConversationEvents>(), store, library, Clock);
+        using var page = new ChatSession(
+            Services.GetRequiredService<Answers>(), Services.GetRequiredService<IChatModelSource>(), Services.GetRequiredService<ConversationEvents>(), store, library, Clock);
         var other = NewSession();
         await page.OpenAsync(left, CancellationToken.None);
         await other.OpenAsync(left, CancellationToken.None);

@@ -1,5 +1,6 @@
 using Edison.Core.Chat;
 using Edison.Core.Conversations;
+using Edison.Core.Inference.Models;
 using Edison.Core.Inference.Prompts;
 using Edison.Core.Replies;
 
@@ -19,6 +20,7 @@ public sealed class ChatSession : IDisposable
     private static readonly Task<string?> Nothing = Task.FromResult<string?>(null);
 
     private readonly Answers _answers;
+    private readonly IChatModelSource _models;
     private readonly ConversationEvents _events;
     private readonly IConversationStore _conversations;
     private readonly ConversationLibrary _library;
@@ -27,9 +29,10 @@ public sealed class ChatSession : IDisposable
     private readonly Lock _followingGate = new();
     private ReplyFollower? _following;
 
-    public ChatSession(Answers answers, ConversationEvents events, IConversationStore conversations, ConversationLibrary library, TimeProvider time)
+    public ChatSession(
+        Answers answers, IChatModelSource models, ConversationEvents events, IConversationStore conversations, ConversationLibrary library, TimeProvider time)
     {
-        (_answers, _events, _conversations, _library, _time) = (answers, events, conversations, library, time);
+        (_answers, _models, _events, _conversations, _library, _time) = (answers, models, events, conversations, library, time);
         _answers.Started += OnAnswerStarted;
         _events.Changed += OnConversationsChanged;
         _events.BranchShown += OnBranchShown;
@@ -110,6 +113,10 @@ public sealed class ChatSession : IDisposable
         {
             ParentId = parentId,
             ContinueId = continueId,
+
+            // "Off" is a wish the model may not be able to grant: the page asks only a model that can answer without thinking.
+            Think = settings.Think || _models.Model?.Thinking?.Off is null ? null : false,
+            MaxReasoningTokens = settings.MaxReasoningTokens,
         };
         StreamResponses = settings.StreamResponses;
         Answer reply;

@@ -20,4 +20,10 @@ public sealed record ChatSettings
 
     /// <summary>False: the answers are stored all the same, but never recalled as memories in other conversations.</summary>
     public bool Remember { get; init; } = true;
+
+    /// <summary>False: a thinking model that can be told so answers without thinking (one that cannot thinks anyway).</summary>
+    public bool Think { get; init; } = true;
+
+    /// <summary>Null: the server's <c>Edison:Generation:MaxReasoningTokens</c>.</summary>
+    public int? MaxReasoningTokens { get; init; }
 }
