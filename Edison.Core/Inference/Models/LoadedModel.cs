@@ -51,9 +51,8 @@ public sealed class LoadedModel(LLamaWeights weights, ModelParams parameters, st
     public bool HasChatTemplate => Weights.Metadata.ContainsKey(ChatTemplateKey);
 
     /// <summary>How the model marks its thinking; null for a model that does not think.</summary>
-    public ThinkingFormat? Thinking { get; } = ThinkingFormat.Read(
-        weights.Metadata.GetValueOrDefault(ChatTemplateKey),
-        text => weights.Tokenize(text, add_bos: false, special: true, System.Text.Encoding.UTF8).Length == 1);
+    public ThinkingFormat? Thinking => _controlTokens.Thinking;
+
 
     public IReadOnlyList<string> StopStrings => HasChatTemplate ? [] : ChatPromptBuilder.FallbackStopStrings;
 

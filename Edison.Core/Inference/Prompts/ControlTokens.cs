@@ -10,10 +10,13 @@ namespace Edison.Core.Inference.Prompts;
 /// tokenised as plain text, except an earlier answer the model wrote, which is read as the tokens it was written in
 /// (<see cref="AnswerTokens"/>). For a prompt whose content holds no control-token text and no remembered answer the
 /// result is what llama.cpp gives for the whole string with special tokens parsed: it, too, reads the text between
-/// control tokens piece by piece.
+/// control tokens piece by piece. A thinking model's thinking markup (<see cref="ThinkingFormat"/>) counts as control
+/// tokens here: its vocabulary may read <c>&lt;think&gt;</c> as the token in any text, but only the template writes it.
 /// </summary>
 public sealed class ControlTokens
 {
+    private const string ChatTemplateKey = "tokenizer.chat_template";
+
     private readonly LLamaWeights _weights;
     private readonly (string Text, LLamaToken Token)[] _byLength;
     private readonly SentencePieceCuts? _cuts;
@@ -24,6 +27,11 @@ public sealed class ControlTokens
         Answers = answers;
         var vocabulary = weights.Vocab;
         var found = new List<(string, LLamaToken)>();
+        Thinking = ThinkingFormat.Read(weights.Metadata.GetValueOrDefault(ChatTemplateKey), text => OneToken(weights, text) is not null);
+        foreach (var marker in Thinking is { } format ? [format.Open, format.Close] : Array.Empty<string>())
+        {
+            found.Add((marker, OneToken(weights, marker)!.Value));
+        }
 
         // Only a SentencePiece vocabulary is read in pieces: any other's texts are not kept.
         List<string>? pieces = vocabulary.Type == LLamaVocabType.SentencePiece ? new(vocabulary.Count) : null;
@@ -49,6 +57,9 @@ public sealed class ControlTokens
     }
 
     public AnswerTokens Answers { get; }
+
+    /// <summary>How the model marks its thinking; null for a model that does not think.</summary>
+    public ThinkingFormat? Thinking { get; }
 
     /// <summary>The most UTF-8 bytes one token of text stands for (see <see cref="IChatModel.LongestTokenBytes"/>).</summary>
     public int LongestPieceBytes { get; }
@@ -77,7 +88,7 @@ public sealed class ControlTokens
 
             if (!part.IsMarkup)
             {
-                text.Append(part.Lead).Append(part.Text);
+                text.Append(part.IsAnswer ? part.Lead + part.Text : WithoutMarkers(part.Lead + part.Text));
                 continue;
             }
 
@@ -132,6 +143,18 @@ public sealed class ControlTokens
 
         return text.ToString();
     }
+
+    /// <summary>The token a text is whole, if the vocabulary reads it as one (special tokens included).</summary>
+    private static LLamaToken? OneToken(LLamaWeights weights, string text) =>
+        weights.Tokenize(text, add_bos: false, special: true, Encoding.UTF8) is [var token] ? token : null;
+
+    /// <summary>
+    /// Content with the thinking markup it spells out broken: a vocabulary whose markers are user-defined tokens reads
+    /// them even in text tokenised as plain (llama.cpp matches those regardless), and a message must not open or close
+    /// the model's thinking.
+    /// </summary>
+    private string WithoutMarkers(string content) =>
+        Thinking is { } format ? Broken(Broken(content, format.Open), format.Close) : content;
 
     /// <summary>The text with every <paramref name="word"/> in it broken by a word joiner after its first character, so that no reader takes it for that word.</summary>
     public static string Broken(string text, string word) =>
