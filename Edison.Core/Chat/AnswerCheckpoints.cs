@@ -9,7 +9,9 @@ namespace Edison.Core.Chat;
 /// that Edison killed in the middle of an answer keeps what was shown of it, less its last moments: at most one write
 /// every <see cref="Interval"/>, one at a time, and off the thread that streams the answer.
 /// </summary>
-public sealed class AnswerCheckpoints(IConversationStore store, Guid conversationId, long answerId, TimeProvider time, ILogger logger)
+/// <param name="details">How the answer is being made, from the draft: a thinking model's thinking so far goes with it.</param>
+public sealed class AnswerCheckpoints(
+    IConversationStore store, Guid conversationId, long answerId, Func<AnswerDraft, AnswerDetails> details, TimeProvider time, ILogger logger)
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
 
@@ -17,7 +19,7 @@ public sealed class AnswerCheckpoints(IConversationStore store, Guid conversatio
     private long _lastWrite = time.GetTimestamp();
 
     /// <summary>Writes the answer so far when the last write is done and at least <see cref="Interval"/> old; otherwise nothing.</summary>
-    public void Offer(StringBuilder answer)
+    public void Offer(AnswerDraft answer)
     {
         if (!_writing.IsCompleted || time.GetElapsedTime(_lastWrite) < Interval)
         {
@@ -25,20 +27,23 @@ public sealed class AnswerCheckpoints(IConversationStore store, Guid conversatio
         }
 
         _lastWrite = time.GetTimestamp();
-        var text = answer.ToString();
+        var text = answer.Text.ToString();
+
+        // Only thinking moves the details while an answer is written: without it they are stored once, at the end.
+        var made = answer.Reasoning.Length > 0 ? details(answer) : null;
 
         // SQLite's "async" commands run on the caller's thread: the answer's next token must not wait for the disk.
-        _writing = Task.Run(() => WriteAsync(text));
+        _writing = Task.Run(() => WriteAsync(text, made));
     }
 
     /// <summary>Waits for the write under way, if any, so that the answer's last word is stored after it.</summary>
     public Task WhenWrittenAsync() => _writing;
 
-    private async Task WriteAsync(string text)
+    private async Task WriteAsync(string text, AnswerDetails? made)
     {
         try
         {
-            await store.SaveAnswerSoFarAsync(conversationId, answerId, text, CancellationToken.None);
+            await store.SaveAnswerSoFarAsync(conversationId, answerId, text, made, CancellationToken.None);
         }
         catch (Exception e)
         {

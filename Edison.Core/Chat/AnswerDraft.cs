@@ -7,8 +7,11 @@ namespace Edison.Core.Chat;
 /// An answer as the model writes it, read from its chat client's updates: the text so far, a thinking model's thinking,
 /// what it took and whether the length limit cut it off. What the store keeps and the done event reports; each kind of content is read here once.
 /// </summary>
-public sealed class AnswerDraft(string? continued)
+public sealed class AnswerDraft(string? continued, TimeProvider time)
 {
+    private long _thinkingSince;
+    private TimeSpan? _thoughtFor;
+
     /// <summary>The answer so far (a continued answer starts from what it said before).</summary>
     public StringBuilder Text { get; } = new(continued);
 
@@ -19,6 +22,9 @@ public sealed class AnswerDraft(string? continued)
 
     /// <summary>A thinking model's thinking so far: its own channel, never part of <see cref="Text"/>.</summary>
     public StringBuilder Reasoning { get; } = new();
+
+    /// <summary>How long the model thought: from its first thought to its answer's first word (or its end); null when it did not think.</summary>
+    public TimeSpan? ThinkingTime => _thinkingSince == 0 ? null : _thoughtFor ?? time.GetElapsedTime(_thinkingSince);
 
     /// <summary>How many pieces of text were added: the answer's tokens when the client reports no usage.</summary>
     public int Pieces { get; private set; }
@@ -40,11 +46,13 @@ public sealed class AnswerDraft(string? continued)
             switch (content)
             {
                 case TextContent { Text: var text } when Visible(text) is { Length: > 0 } piece:
+                    _thoughtFor ??= _thinkingSince == 0 ? null : time.GetElapsedTime(_thinkingSince);
                     Text.Append(piece);
                     Pieces++;
                     (shown ??= []).Add(piece == text ? content : new TextContent(piece));
                     break;
                 case TextReasoningContent { Text: var thought } when VisibleThought(thought) is { Length: > 0 } piece:
+                    _thinkingSince = _thinkingSince == 0 ? time.GetTimestamp() : _thinkingSince;
                     Reasoning.Append(piece);
                     (shown ??= []).Add(piece == thought ? content : new TextReasoningContent(piece));
                     break;

@@ -27,7 +27,7 @@ public sealed class ChatPipeline(IChatClient answers, ExchangeRecorder exchanges
         using var running = exchanges.Track(prepared, cancellationToken);
         cancellationToken = running.Token;
 
-        var draft = new AnswerDraft(prepared.Continued?.Content);
+        var draft = new AnswerDraft(prepared.Continued?.Content, time);
         long started = time.GetTimestamp();
         long firstPiece = 0;
 
@@ -63,7 +63,7 @@ public sealed class ChatPipeline(IChatClient answers, ExchangeRecorder exchanges
                         metrics.FirstToken(time.GetElapsedTime(started, firstPiece));
                     }
 
-                    checkpoints?.Offer(draft.Text);
+                    checkpoints?.Offer(draft);
                     yield return shown;
                 }
             }

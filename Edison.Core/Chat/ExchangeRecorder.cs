@@ -56,7 +56,7 @@ public sealed class ExchangeRecorder(IConversationStore conversations, AnswersIn
 
     /// <summary>What keeps a begun answer's text as it grows; null for an answer that was not begun in the store.</summary>
     public AnswerCheckpoints? CheckpointsFor(PreparedChat prepared, long? answerId) =>
-        answerId is { } id ? new AnswerCheckpoints(conversations, prepared.ConversationId, id, time, logger) : null;
+        answerId is { } id ? new AnswerCheckpoints(conversations, prepared.ConversationId, id, draft => Details(prepared, draft), time, logger) : null;
 
     /// <summary>Stores a completed answer kept until it completed (<see cref="ExchangeStorage.WhenCompleted"/>) with its question; returns the done event.</summary>
     public async Task<ChatDone> CompleteAsync(PreparedChat prepared, AnswerDraft answer)
@@ -116,5 +116,7 @@ public sealed class ExchangeRecorder(IConversationStore conversations, AnswersIn
 
     /// <summary>How the answer was made; a continued answer keeps the thinking it was written after.</summary>
     private static AnswerDetails Details(PreparedChat prepared, AnswerDraft answer) =>
-        new(prepared.Mode.Name, answer.CutOff, prepared.Sources, prepared.Remembered, answer.ThoughtOrNull ?? prepared.Continued?.Details?.Reasoning);
+        answer.ThoughtOrNull is { } thought
+            ? new(prepared.Mode.Name, answer.CutOff, prepared.Sources, prepared.Remembered, thought, ThoughtSeconds.Of(answer.ThinkingTime))
+            : new(prepared.Mode.Name, answer.CutOff, prepared.Sources, prepared.Remembered, prepared.Continued?.Details?.Reasoning, prepared.Continued?.Details?.ThoughtSeconds);
 }

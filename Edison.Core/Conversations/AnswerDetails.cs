@@ -19,12 +19,14 @@ namespace Edison.Core.Conversations;
 /// A thinking model's thinking before the answer: shown (folded) with it, exported with it, but never read back into a
 /// later prompt, as the models' own templates leave it out. Null for an answer without thinking.
 /// </param>
+/// <param name="ThoughtSeconds">How long the model thought, in whole seconds (at least 1); null without thinking.</param>
 public sealed record AnswerDetails(
     string? Mode,
     [property: JsonPropertyName("cut_off")] bool CutOff,
     IReadOnlyList<ChatSource> Sources,
     bool Remembered = true,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reasoning = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reasoning = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? ThoughtSeconds = null)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {

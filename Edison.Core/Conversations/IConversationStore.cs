@@ -50,7 +50,8 @@ public interface IConversationStore
     /// survives Edison being killed (read back as the answer's content); one cheap write, outside the full-text index,
     /// which changes nothing once the answer has ended.
     /// </summary>
-    Task SaveAnswerSoFarAsync(Guid id, long answerId, string answer, CancellationToken cancellationToken);
+    /// <param name="details">How it is being made, a thinking model's thinking so far with it; null leaves them as they are.</param>
+    Task SaveAnswerSoFarAsync(Guid id, long answerId, string answer, AnswerDetails? details, CancellationToken cancellationToken);
 
     /// <summary>
     /// Stores how a begun answer ended: its text as far as it got, completed, stopped or failed (with the error). A

@@ -136,10 +136,11 @@ public sealed class PostgresConversationStore : IConversationStore, IAsyncDispos
         return answerId;
     }
 
-    public async Task SaveAnswerSoFarAsync(Guid id, long answerId, string answer, CancellationToken cancellationToken)
+    public async Task SaveAnswerSoFarAsync(Guid id, long answerId, string answer, AnswerDetails? details, CancellationToken cancellationToken)
     {
-        await using var command = _source.CreateCommand("UPDATE messages SET draft = $1 WHERE id = $2 AND conversation_id = $3 AND state = $4;");
-        Add(command.Parameters, answer, answerId, id, MessageState.Answering);
+        await using var command = _source.CreateCommand(
+            "UPDATE messages SET draft = $1, details = COALESCE($5::text, details) WHERE id = $2 AND conversation_id = $3 AND state = $4;");
+        Add(command.Parameters, answer, answerId, id, MessageState.Answering, (object?)details?.ToJson() ?? DBNull.Value);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

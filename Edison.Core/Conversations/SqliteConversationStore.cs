@@ -140,11 +140,13 @@ public sealed class SqliteConversationStore : IConversationStore
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
 
-    public async Task SaveAnswerSoFarAsync(Guid id, long answerId, string answer, CancellationToken cancellationToken)
+    public async Task SaveAnswerSoFarAsync(Guid id, long answerId, string answer, AnswerDetails? details, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE messages SET draft = $answer WHERE id = $answerId AND conversation_id = $id AND state = $answering;";
+        command.CommandText =
+            "UPDATE messages SET draft = $answer, details = COALESCE($details, details) WHERE id = $answerId AND conversation_id = $id AND state = $answering;";
+        command.Parameters.AddWithValue("$details", (object?)details?.ToJson() ?? DBNull.Value);
         command.Parameters.AddWithValue("$id", Key(id));
         command.Parameters.AddWithValue("$answerId", answerId);
         command.Parameters.AddWithValue("$answer", answer);

@@ -52,7 +52,7 @@ public sealed class ThinkingInTheBrowserTests(BrowserFixture fixture)
     private static async Task AssertFoldedAsync(ILocator answer)
     {
         await Assertions.Expect(answer.Locator(".markdown")).ToHaveTextAsync(TestModels.ThoughtAnswer);
-        await Assertions.Expect(answer.GetByTestId("reasoning-summary")).ToHaveTextAsync("Thought");
+        await Assertions.Expect(answer.GetByTestId("reasoning-summary")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^Thought for \d+ s$"));
         await Assertions.Expect(answer.Locator(".reasoning-text")).Not.ToBeVisibleAsync();
         Assert.DoesNotContain("<think>", await answer.InnerTextAsync());
     }

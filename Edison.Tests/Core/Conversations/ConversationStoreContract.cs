@@ -51,14 +51,32 @@ public abstract class ConversationStoreContract : IAsyncLifetime
         var id = Guid.NewGuid();
         long answer = await Store.BeginExchangeAsync(id, "Tell me about tides", context: null, ExchangePlace.AfterShown, CancellationToken.None);
 
-        await Store.SaveAnswerSoFarAsync(id, answer, "The moon pulls", CancellationToken.None);
+        await Store.SaveAnswerSoFarAsync(id, answer, "The moon pulls", details: null, CancellationToken.None);
         var whileWritten = (await Store.GetAsync(id, CancellationToken.None))!.Messages[^1];
         await Store.FinishExchangeAsync(id, answer, "Tell me about tides", "The moon pulls the sea.", MessageState.Completed, null, details: null, CancellationToken.None);
-        await Store.SaveAnswerSoFarAsync(id, answer, "The moon pulls the", CancellationToken.None);
+        await Store.SaveAnswerSoFarAsync(id, answer, "The moon pulls the", details: null, CancellationToken.None);
         var ended = (await Store.GetAsync(id, CancellationToken.None))!.Messages[^1];
 
         Assert.Equal(("The moon pulls", MessageState.Answering), (whileWritten.Content, whileWritten.State));
         Assert.Equal(("The moon pulls the sea.", MessageState.Completed), (ended.Content, ended.State));
+    }
+
+    [SkippableFact]
+    public async Task A_thinking_answer_being_written_keeps_its_thinking_so_far_and_edison_restarting_keeps_it_too()
+    {
+        Skip.If(MissingReason is not null, MissingReason);
+        var id = Guid.NewGuid();
+        long answer = await Store.BeginExchangeAsync(id, "Why is the sky blue?", context: null, ExchangePlace.AfterShown, CancellationToken.None);
+        var thinking = new AnswerDetails("chat", CutOff: false, [], Reasoning: "Light scatters; blue scatters");
+
+        await Store.SaveAnswerSoFarAsync(id, answer, string.Empty, thinking, CancellationToken.None);
+        await Store.SaveAnswerSoFarAsync(id, answer, "Rayleigh", details: null, CancellationToken.None);
+        var whileWritten = (await Store.GetAsync(id, CancellationToken.None))!.Messages[^1];
+        await Store.InitializeAsync(CancellationToken.None);
+        var afterRestart = (await Store.GetAsync(id, CancellationToken.None))!.Messages[^1];
+
+        Assert.Equal(("Rayleigh", "Light scatters; blue scatters"), (whileWritten.Content, whileWritten.Details?.Reasoning));
+        Assert.Equal("Light scatters; blue scatters", afterRestart.Details?.Reasoning);
     }
 
     [SkippableFact]

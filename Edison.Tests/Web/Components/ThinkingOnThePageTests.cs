@@ -20,11 +20,15 @@ public sealed class ThinkingOnThePageTests : ChatPageContext
         Assert.Equal("Thinking…", Reasoning(page)!.QuerySelector("summary")!.TextContent);
         Assert.Null(Answer(page).QuerySelector(".markdown"));
 
-        Clock.Advance(ChatSession.PublishInterval);
+        Clock.Advance(TimeSpan.FromSeconds(3));
+        Engine.WriteThought(" It is Paris.");
+        page.WaitForAssertion(() => Assert.Equal("Thinking… 3 s", Reasoning(page)!.QuerySelector("summary")!.TextContent));
+
+        Clock.Advance(TimeSpan.FromSeconds(2));
         Engine.Write("Paris!");
         page.WaitForAssertion(() => Assert.Equal("Paris!", Answer(page).QuerySelector(".markdown")?.TextContent.Trim()));
         Assert.False(Reasoning(page)!.HasAttribute("open"), "folded once the answer starts");
-        Assert.Equal("Thought", Reasoning(page)!.QuerySelector("summary")!.TextContent);
+        Assert.Equal("Thought for 5 s", Reasoning(page)!.QuerySelector("summary")!.TextContent);
         Engine.EndAnswer();
         page.WaitForAssertion(() => Assert.Equal("completed", Answer(page).GetAttribute("data-state")));
 
@@ -33,8 +37,9 @@ public sealed class ThinkingOnThePageTests : ChatPageContext
         var id = session.ConversationId!.Value;
         await page.InvokeAsync(session.NewChat);
         await page.InvokeAsync(() => session.OpenAsync(id, CancellationToken.None));
-        page.WaitForAssertion(() => Assert.Equal("The user asks about a capital.", Reasoning(page)?.QuerySelector(".reasoning-text")?.TextContent));
+        page.WaitForAssertion(() => Assert.Equal("The user asks about a capital. It is Paris.", Reasoning(page)?.QuerySelector(".reasoning-text")?.TextContent));
         Assert.False(Reasoning(page)!.HasAttribute("open"));
+        Assert.Equal("Thought for 5 s", Reasoning(page)!.QuerySelector("summary")!.TextContent);
         Assert.Equal("Paris!", Answer(page).QuerySelector(".markdown")?.TextContent.Trim());
     }
 

@@ -45,6 +45,12 @@ public sealed class ChatBubble(string role, string content = "", BubbleState sta
     /// <summary>A thinking model's thinking before the answer; empty when it did not think. Never part of <see cref="Content"/>.</summary>
     public string Reasoning => _reasoning;
 
+    /// <summary>
+    /// Whole seconds the model has thought so far (while it thinks) or thought in all (once the answer started); null
+    /// when unknown, as for an answer stored before Edison kept it.
+    /// </summary>
+    public int? ThinkingSeconds { get; private set; }
+
     /// <summary>Whether the model is thinking now: thinking shown, no answer yet, still being written.</summary>
     public bool IsThinking => IsInProgress && _reasoning.Length > 0 && _content.Length == 0;
 
@@ -72,13 +78,14 @@ public sealed class ChatBubble(string role, string content = "", BubbleState sta
     public bool IsInProgress => State is BubbleState.Waiting or BubbleState.Streaming;
 
     /// <summary>Shows the answer (and the thinking, when given) as it now stands and tells the views.</summary>
-    public void Show(string text, BubbleState state, string? error = null, string? reasoning = null)
+    public void Show(string text, BubbleState state, string? error = null, string? reasoning = null, int? thinkingSeconds = null)
     {
         lock (_gate)
         {
             _content = text;
             _error = error;
             _reasoning = reasoning ?? _reasoning;
+            ThinkingSeconds = thinkingSeconds ?? ThinkingSeconds;
             State = state;
             _version++;
         }
@@ -104,6 +111,7 @@ public sealed class ChatBubble(string role, string content = "", BubbleState sta
                 Sources = details.Sources;
                 CutOff = details.CutOff;
                 _reasoning = details.Reasoning ?? _reasoning;
+                ThinkingSeconds = details.ThoughtSeconds ?? ThinkingSeconds;
             }
 
             _version++;

@@ -19,6 +19,8 @@ internal sealed class ReplyFollower : IDisposable
     private ITimer? _timer;
     private bool _published;
     private bool _finished;
+    private long _thinkingSince;
+    private int? _thoughtSeconds;
 
     public ReplyFollower(Answer reply, ChatBubble answer, TimeProvider time, bool streaming, Action ended)
     {
@@ -87,8 +89,32 @@ internal sealed class ReplyFollower : IDisposable
 
         _answer.Ground(done);
         var state = done.Ok ? BubbleState.Completed : done.Stopped == true ? BubbleState.Stopped : BubbleState.Failed;
-        _answer.Show(done.Response ?? Reply.Text, state, done.Error, Reply.Reasoning.Trim());
+        _answer.Show(done.Response ?? Reply.Text, state, done.Error, Reply.Reasoning.Trim(), ThinkingSeconds());
         _ended();
+    }
+
+    /// <summary>
+    /// How long the model has thought, as this page saw it: counted up while it thinks, then the whole of it once the
+    /// answer starts; null before any thinking (and for a model that does not think).
+    /// </summary>
+    private int? ThinkingSeconds()
+    {
+        if (Reply.Reasoning.Length == 0)
+        {
+            return null;
+        }
+
+        if (_thinkingSince == 0)
+        {
+            _thinkingSince = _time.GetTimestamp();
+        }
+
+        if (Reply.Text.Length > 0 || Reply.Done is not null)
+        {
+            return _thoughtSeconds ??= ThoughtSeconds.Of(_time.GetElapsedTime(_thinkingSince));
+        }
+
+        return (int)_time.GetElapsedTime(_thinkingSince).TotalSeconds is > 0 and var seconds ? seconds : null;
     }
 
     private void OnTimer()
@@ -108,6 +134,6 @@ internal sealed class ReplyFollower : IDisposable
     {
         _published = true;
         _lastPublished = _time.GetTimestamp();
-        _answer.Show(Reply.Text, BubbleState.Streaming, reasoning: Reply.Reasoning.TrimStart());
+        _answer.Show(Reply.Text, BubbleState.Streaming, reasoning: Reply.Reasoning.TrimStart(), thinkingSeconds: ThinkingSeconds());
     }
 }
