@@ -4,8 +4,9 @@ namespace Edison.Core.Inference.Engine;
 
 /// <summary>
 /// Parts a thinking model's streamed text into its thinking and its answer, by the format's markup, which reaches
-/// neither: thinking opened at the start (after white space) or by the prompt runs to its close, and everything after
-/// it is the answer. Text that might be the start of the markup is held back until it is sure, as stop strings are.
+/// neither: thinking opened by the prompt or by the model runs to its close, and what lies outside it is the answer
+/// (a model that opens its thinking again later thinks again, its markup never in the answer). Text that might be the
+/// start of the markup is held back until it is sure, as stop strings are.
 /// </summary>
 public sealed class ThinkingSplitter(ThinkingFormat format, bool startsThinking)
 {
@@ -61,12 +62,23 @@ public sealed class ThinkingSplitter(ThinkingFormat format, bool startsThinking)
                         break;
                     }
 
-                    int keep = PartialCloseAtEnd(pending);
+                    int keep = PartialAtEnd(pending, format.Close);
                     Add(pieces, pending[..^keep], thinking: true);
                     _held = pending[^keep..];
                     return pieces;
                 default:
-                    Add(pieces, pending, thinking: false);
+                    int open = pending.IndexOf(format.Open, StringComparison.Ordinal);
+                    if (open >= 0)
+                    {
+                        Add(pieces, pending[..open], thinking: false);
+                        _state = State.Thinking;
+                        pending = pending[(open + format.Open.Length)..];
+                        break;
+                    }
+
+                    int held = PartialAtEnd(pending, format.Open);
+                    Add(pieces, pending[..^held], thinking: false);
+                    _held = pending[^held..];
                     return pieces;
             }
         }
@@ -90,11 +102,12 @@ public sealed class ThinkingSplitter(ThinkingFormat format, bool startsThinking)
         }
     }
 
-    private int PartialCloseAtEnd(string text)
+    /// <summary>How much of the text's end could be the start of <paramref name="markup"/>.</summary>
+    private static int PartialAtEnd(string text, string markup)
     {
-        for (int length = Math.Min(format.Close.Length - 1, text.Length); length > 0; length--)
+        for (int length = Math.Min(markup.Length - 1, text.Length); length > 0; length--)
         {
-            if (format.Close.StartsWith(text[^length..], StringComparison.Ordinal))
+            if (markup.StartsWith(text[^length..], StringComparison.Ordinal))
             {
                 return length;
             }

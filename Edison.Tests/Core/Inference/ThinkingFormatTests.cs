@@ -70,16 +70,16 @@ public sealed class ThinkingFormatTests
     }
 
     [Fact]
-    public void A_model_that_answers_without_opening_its_thinking_only_answers_and_unclosed_thinking_stays_thinking()
+    public void A_model_that_answers_without_opening_its_thinking_answers_and_thinking_opened_later_is_thinking_too()
     {
         var format = new ThinkingFormat("<think>", "</think>", null, null);
         var answering = new ThinkingSplitter(format, startsThinking: false);
         var opened = new ThinkingSplitter(format, startsThinking: true);
 
-        var answer = answering.Push("  <b>Hello</b> <think> is a tag").Concat(answering.Flush()).ToList();
+        var answer = answering.Push("  <b>Hello</b> <thi").Concat(answering.Push("nk>second thoughts</think> Bye")).Concat(answering.Flush()).ToList();
         var thought = opened.Push("cut off while thinking </th").Concat(opened.Flush()).ToList();
 
-        Assert.Equal([("  <b>Hello</b> <think> is a tag", false)], answer);
+        Assert.Equal([("  <b>Hello</b> ", false), ("second thoughts", true), (" Bye", false)], answer);
         Assert.Equal("cut off while thinking </th", string.Concat(thought.Select(p => p.Text)));
         Assert.All(thought, p => Assert.True(p.IsThinking));
     }
