@@ -41,7 +41,9 @@ public static class ModelFit
         }
 
         bool off = (request.Think ?? (mode.ThinkingSystemPrompt is not null ? true : generation.Think)) == false && model.Thinking is { Off: not null };
-        return (off, model.Thinking is null || off ? null : request.MaxReasoningTokens ?? generation.MaxReasoningTokens);
+
+        // A model told not to think may think all the same: the budget holds for it too.
+        return (off, model.Thinking is null ? null : request.MaxReasoningTokens ?? generation.MaxReasoningTokens);
     }
 
     /// <summary>Room kept for the answer when fitting history: all of it for short answers, at most a quarter of the context.</summary>

@@ -45,6 +45,15 @@ public static class TestModels
         ControlTokens: ChatMl.Tokens,
         MarkerTokens: ChatMl.ThinkTokens));
 
+    /// <summary>A Qwen3-style model that never stops: it thinks, answers "Done.", and opens its thinking again.</summary>
+    public static string ThinkingEndless => Write(new ScriptedModelSpec(
+        "thinking-endless",
+        "<think>\nI keep thinking about rivers and seas and clouds\n</think>\n\nDone.",
+        Repeat: true,
+        ChatTemplate: ChatMl.ThinkingTemplate,
+        ControlTokens: ChatMl.Tokens,
+        MarkerTokens: ChatMl.ThinkTokens));
+
     /// <summary>A model without a chat template (the plain fallback prompt) that answers <see cref="StoryAnswer"/>.</summary>
     public static string Story => Write(new ScriptedModelSpec("story", StoryAnswer));
 

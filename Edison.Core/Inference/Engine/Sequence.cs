@@ -125,7 +125,8 @@ internal sealed class Sequence(
         if (thinking || Thinking?.IsThinking == true)
         {
             ThinkingTokens++;
-            if (Thinking!.IsThinking && Forced.Count == 0 && ThinkingTokens == Job.Request.MaxReasoningTokens)
+            // Once the budget is spent, thinking the model opens again is closed at once too.
+            if (Thinking!.IsThinking && Forced.Count == 0 && ThinkingTokens >= Job.Request.MaxReasoningTokens)
             {
                 foreach (var close in closeThinking)
                 {

@@ -42,6 +42,13 @@ public sealed partial record ThinkingFormat(string Open, string Close, string? O
             off?[off.IndexOf(ThinkOpen, StringComparison.Ordinal)..]);
     }
 
+    /// <summary>
+    /// An earlier answer as the model's own template reads it back: without the thinking a client kept in it (what
+    /// follows the last close, as Qwen3's and the R1 distills' templates cut it).
+    /// </summary>
+    public string AnswerOf(string content) =>
+        content.LastIndexOf(Close, StringComparison.Ordinal) is var close and >= 0 ? content[(close + Close.Length)..].TrimStart('\n') : content;
+
     /// <summary>Whether a prompt leaves the thinking open: the model's first words are thinking.</summary>
     public bool IsOpenAtEndOf(PromptText prompt) => prompt.Text.TrimEnd().EndsWith(Open, StringComparison.Ordinal);
 

@@ -66,9 +66,9 @@ public sealed class TurnStepsTests
         var cannotStop = new SizedModel(512, false, new ThinkingFormat("<think>", "</think>", Opening: "<think>\n", Off: null));
         var offByDefault = new GenerationOptions { Think = false, MaxReasoningTokens = 99 };
 
-        Assert.Equal((true, null), ModelFit.Thinking(canStop, offByDefault, new ChatRequest("hi"), ChatMode.Chat));
+        Assert.Equal((true, 99), ModelFit.Thinking(canStop, offByDefault, new ChatRequest("hi"), ChatMode.Chat));
         Assert.Equal((false, 99), ModelFit.Thinking(canStop, offByDefault, new ChatRequest("hi"), ChatMode.Reasoning));
-        Assert.Equal((true, null), ModelFit.Thinking(canStop, offByDefault, new ChatRequest("hi") { Think = false }, ChatMode.Reasoning));
+        Assert.Equal((true, 99), ModelFit.Thinking(canStop, offByDefault, new ChatRequest("hi") { Think = false }, ChatMode.Reasoning));
         Assert.Equal((false, 99), ModelFit.Thinking(cannotStop, offByDefault, new ChatRequest("hi"), ChatMode.Chat));
         Assert.Equal((false, 7), ModelFit.Thinking(cannotStop, offByDefault, new ChatRequest("hi") { MaxReasoningTokens = 7 }, ChatMode.Chat));
         Assert.Equal((false, null), ModelFit.Thinking(new SizedModel(512, false), offByDefault, new ChatRequest("hi"), ChatMode.Chat));

@@ -113,4 +113,45 @@ public sealed class ThinkingControlTests
         Assert.EndsWith("<|im_start|>assistant\n", reasoning.Prompt.Text);
         Assert.EndsWith("<think>\n\n</think>\n\n", chat.Prompt.Text);
     }
+
+    [Fact]
+    public async Task Thinking_opened_again_after_the_budget_is_spent_is_closed_at_once()
+    {
+        await using var edison = new EdisonFactory(TestModels.ThinkingEndless);
+        var client = await edison.CreateReadyClientAsync();
+
+        var done = await (await client.PostAsync("/chat", Sse.Json(new { message = "go", max_reasoning_tokens = 4, max_tokens = 5 })))
+            .Content.ReadFromJsonAsync<JsonElement>();
+
+        // Five answers of one token each, each after a thinking block the model opens and Edison closes: two tokens.
+        Assert.Equal("length", done.GetProperty("finish_reason").GetString());
+        Assert.InRange(done.GetProperty("usage").GetProperty("reasoning_tokens").GetInt32(), 4, 4 + 1 + 5 * 2);
+    }
+
+    [Fact]
+    public async Task Thinking_a_client_kept_in_its_history_is_not_read_back()
+    {
+        await using var edison = new EdisonFactory(TestModels.Thinking);
+        var client = await edison.CreateReadyClientAsync();
+
+        async Task<int> PromptTokensAsync(string earlierAnswer)
+        {
+            var completion = await (await client.PostAsync("/v1/chat/completions", Sse.Json(new
+            {
+                max_tokens = 1,
+                messages = new[]
+                {
+                    new { role = "user", content = "What is the capital of France?" },
+                    new { role = "assistant", content = earlierAnswer },
+                    new { role = "user", content = "And of Italy?" },
+                },
+            }))).Content.ReadFromJsonAsync<JsonElement>();
+            return completion.GetProperty("usage").GetProperty("prompt_tokens").GetInt32();
+        }
+
+        int kept = await PromptTokensAsync($"<think>\n{string.Concat(Enumerable.Repeat("Long thoughts. ", 100))}\n</think>\n\n{TestModels.ThoughtAnswer}");
+        int answerOnly = await PromptTokensAsync(TestModels.ThoughtAnswer);
+
+        Assert.Equal(answerOnly, kept);
+    }
 }
