@@ -17,6 +17,7 @@ public sealed class AnswerCheckpoints(
 
     private Task _writing = Task.CompletedTask;
     private long _lastWrite = time.GetTimestamp();
+    private int _thinkingWritten;
 
     /// <summary>Writes the answer so far when the last write is done and at least <see cref="Interval"/> old; otherwise nothing.</summary>
     public void Offer(AnswerDraft answer)
@@ -29,8 +30,14 @@ public sealed class AnswerCheckpoints(
         _lastWrite = time.GetTimestamp();
         var text = answer.Text.ToString();
 
-        // Only thinking moves the details while an answer is written: without it they are stored once, at the end.
-        var made = answer.Reasoning.Length > 0 ? details(answer) : null;
+        // Only thinking moves the details while an answer is written, and only until the answer starts: without new
+        // thinking they stay as last written, and are stored whole at the end.
+        AnswerDetails? made = null;
+        if (answer.Reasoning.Length > _thinkingWritten)
+        {
+            _thinkingWritten = answer.Reasoning.Length;
+            made = details(answer);
+        }
 
         // SQLite's "async" commands run on the caller's thread: the answer's next token must not wait for the disk.
         _writing = Task.Run(() => WriteAsync(text, made));

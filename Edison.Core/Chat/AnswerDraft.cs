@@ -30,8 +30,8 @@ public sealed class AnswerDraft(string? continued, TimeProvider time)
     public int Pieces { get; private set; }
 
     /// <summary>
-    /// Takes one update from the model; returns what the answer's followers get of it, or null when nothing (usage and
-    /// the finish reason go into the done event instead).
+    /// Takes one update from the model; returns what the answer's followers get of it (the update itself when it is all
+    /// theirs, as almost every token's is), or null when nothing (usage and the finish reason go into the done event).
     /// </summary>
     public ChatResponseUpdate? Take(ChatResponseUpdate update)
     {
@@ -41,28 +41,44 @@ public sealed class AnswerDraft(string? continued, TimeProvider time)
         }
 
         List<AIContent>? shown = null;
+        bool whole = true;
         foreach (var content in update.Contents)
         {
-            switch (content)
+            var piece = Read(content);
+            whole &= ReferenceEquals(piece, content);
+            if (piece is not null)
             {
-                case TextContent { Text: var text } when Visible(text) is { Length: > 0 } piece:
-                    _thoughtFor ??= _thinkingSince == 0 ? null : time.GetElapsedTime(_thinkingSince);
-                    Text.Append(piece);
-                    Pieces++;
-                    (shown ??= []).Add(piece == text ? content : new TextContent(piece));
-                    break;
-                case TextReasoningContent { Text: var thought } when VisibleThought(thought) is { Length: > 0 } piece:
-                    _thinkingSince = _thinkingSince == 0 ? time.GetTimestamp() : _thinkingSince;
-                    Reasoning.Append(piece);
-                    (shown ??= []).Add(piece == thought ? content : new TextReasoningContent(piece));
-                    break;
-                case UsageContent { Details: var details }:
-                    Usage = details;
-                    break;
+                (shown ??= []).Add(piece);
             }
         }
 
-        return shown is null ? null : new ChatResponseUpdate(ChatRole.Assistant, shown);
+        return shown is null ? null : whole ? update : new ChatResponseUpdate(ChatRole.Assistant, shown);
+    }
+
+    /// <summary>Takes one content into the draft; returns what followers see of it (trimmed at the start), or null for none.</summary>
+    private AIContent? Read(AIContent content)
+    {
+        switch (content)
+        {
+            case TextContent { Text: var text } when Visible(text) is { Length: > 0 } piece:
+                _thoughtFor ??= _thinkingSince == 0 ? null : time.GetElapsedTime(_thinkingSince);
+                Text.Append(piece);
+                Pieces++;
+                return piece == text ? content : new TextContent(piece);
+            case TextReasoningContent { Text: var thought } when VisibleThought(thought) is { Length: > 0 } piece:
+                if (_thinkingSince == 0)
+                {
+                    _thinkingSince = time.GetTimestamp();
+                }
+
+                Reasoning.Append(piece);
+                return piece == thought ? content : new TextReasoningContent(piece);
+            case UsageContent { Details: var details }:
+                Usage = details;
+                return null;
+            default:
+                return null;
+        }
     }
 
     /// <summary>The whole thinking, or null when the model did not think.</summary>

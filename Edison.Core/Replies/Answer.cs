@@ -24,6 +24,7 @@ public sealed class Answer
     // Set by the answer's own run, read by the next question's start on another thread.
     private volatile Task _titling = Task.CompletedTask;
     private string? _textSnapshot;
+    private string? _reasoningSnapshot;
 
     internal Answer(PreparedChat prepared, IReadOnlyList<string> images, AnswerOwner owner)
     {
@@ -56,7 +57,7 @@ public sealed class Answer
     public event Action? Changed;
 
     /// <summary>How it ended; null while it runs.</summary>
-    public ChatDone? Done { get; private set; }
+    public ChatDone? Done => _ended.Task.IsCompletedSuccessfully ? _ended.Task.Result : null;
 
     public bool IsRunning => Done is null;
 
@@ -82,7 +83,31 @@ public sealed class Answer
         {
             lock (_gate)
             {
-                return _reasoning.ToString();
+                return _reasoningSnapshot ??= _reasoning.ToString();
+            }
+        }
+    }
+
+    /// <summary>Whether any of the answer's text is there yet; asked for every update, so it copies nothing.</summary>
+    public bool HasText
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _text.Length > 0;
+            }
+        }
+    }
+
+    /// <summary>Whether the model has thought yet; asked for every update, so it copies nothing.</summary>
+    public bool HasThinking
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _reasoning.Length > 0;
             }
         }
     }
@@ -181,9 +206,9 @@ public sealed class Answer
                         break;
                     case TextReasoningContent { Text: var thought }:
                         _reasoning.Append(thought);
+                        _reasoningSnapshot = null;
                         break;
                     case AnswerEnd { Done: var done }:
-                        Done = done;
                         _ended.TrySetResult(done);
                         break;
                 }

@@ -50,7 +50,7 @@ public sealed partial record ThinkingFormat(string Open, string Close, string? O
         content.LastIndexOf(Close, StringComparison.Ordinal) is var close and >= 0 ? content[(close + Close.Length)..].TrimStart('\n') : content;
 
     /// <summary>Whether a prompt leaves the thinking open: the model's first words are thinking.</summary>
-    public bool IsOpenAtEndOf(PromptText prompt) => prompt.Text.TrimEnd().EndsWith(Open, StringComparison.Ordinal);
+    public bool IsOpenAtEndOf(PromptText prompt) => prompt.Text.AsSpan().TrimEnd().EndsWith(Open, StringComparison.Ordinal);
 
     /// <summary>The Jinja string literals in <paramref name="template"/>, unescaped.</summary>
     private static List<string> Literals(string template) =>

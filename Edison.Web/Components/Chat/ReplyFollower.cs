@@ -50,7 +50,7 @@ internal sealed class ReplyFollower : IDisposable
             return;
         }
 
-        if (!_streaming || Reply.Text.Length == 0 && Reply.Reasoning.Length == 0)
+        if (!_streaming || !Reply.HasText && !Reply.HasThinking)
         {
             return;
         }
@@ -99,7 +99,7 @@ internal sealed class ReplyFollower : IDisposable
     /// </summary>
     private int? ThinkingSeconds()
     {
-        if (Reply.Reasoning.Length == 0)
+        if (!Reply.HasThinking)
         {
             return null;
         }
@@ -109,7 +109,7 @@ internal sealed class ReplyFollower : IDisposable
             _thinkingSince = _time.GetTimestamp();
         }
 
-        if (Reply.Text.Length > 0 || Reply.Done is not null)
+        if (Reply.HasText || Reply.Done is not null)
         {
             return _thoughtSeconds ??= ThoughtSeconds.Of(_time.GetElapsedTime(_thinkingSince));
         }
@@ -134,6 +134,6 @@ internal sealed class ReplyFollower : IDisposable
     {
         _published = true;
         _lastPublished = _time.GetTimestamp();
-        _answer.Show(Reply.Text, BubbleState.Streaming, reasoning: Reply.Reasoning.TrimStart(), thinkingSeconds: ThinkingSeconds());
+        _answer.Show(Reply.Text, BubbleState.Streaming, reasoning: Reply.Reasoning, thinkingSeconds: ThinkingSeconds());
     }
 }
