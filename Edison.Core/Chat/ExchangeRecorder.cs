@@ -115,8 +115,16 @@ public sealed class ExchangeRecorder(IConversationStore conversations, AnswersIn
         new(prepared.Message, prepared.Place.QuestionId is null && prepared.Images.Count > 0 ? [.. prepared.Images.Select(image => image.DataUrl)] : null);
 
     /// <summary>How the answer was made; a continued answer keeps the thinking it was written after.</summary>
-    private static AnswerDetails Details(PreparedChat prepared, AnswerDraft answer) =>
-        answer.ThoughtOrNull is { } thought
-            ? new(prepared.Mode.Name, answer.CutOff, prepared.Sources, prepared.Remembered, thought, ThoughtSeconds.Of(answer.ThinkingTime))
-            : new(prepared.Mode.Name, answer.CutOff, prepared.Sources, prepared.Remembered, prepared.Continued?.Details?.Reasoning, prepared.Continued?.Details?.ThoughtSeconds);
+    private static AnswerDetails Details(PreparedChat prepared, AnswerDraft answer)
+    {
+        var thought = answer.ThoughtOrNull;
+        var earlier = thought is null ? prepared.Continued?.Details : null;
+        return new(
+            prepared.Mode.Name,
+            answer.CutOff,
+            prepared.Sources,
+            prepared.Remembered,
+            thought ?? earlier?.Reasoning,
+            earlier is null ? ThoughtSeconds.Of(answer.ThinkingTime) : earlier.ThoughtSeconds);
+    }
 }

@@ -41,8 +41,6 @@ public sealed class LocalChatClient(ModelHost host, IGenerationEngine engine, IG
             images)
         {
             Lease = lease,
-            Thinking = model.Thinking,
-            StartsThinking = model.Thinking?.IsOpenAtEndOf(prompt) == true,
             MaxReasoningTokens = (options as PromptedChatOptions)?.MaxReasoningTokens,
         };
         string id = $"edison-{Guid.NewGuid():N}";

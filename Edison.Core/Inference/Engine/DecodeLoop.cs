@@ -225,7 +225,7 @@ internal sealed class DecodeLoop
         var sampler = _samplers.Create(job.Request);
         var (id, reused, _) = _slots.Take(prompt).PrepareCells(_context.NativeHandle);
         _counters.Started();
-        return new Sequence(job, id, prompt, sampler, new StreamingTokenDecoder(_context), Model.ThinkingCloseTokens)
+        return new Sequence(job, id, prompt, sampler, new StreamingTokenDecoder(_context), Model.Thinking, Model.ThinkingClose)
         {
             PromptFed = reused, Position = reused, CachedTokens = reused, Keepable = keepable,
         };

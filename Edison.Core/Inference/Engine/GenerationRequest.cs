@@ -21,12 +21,6 @@ public sealed record GenerationRequest(
     /// </summary>
     public ModelLease? Lease { get; init; }
 
-    /// <summary>How the model marks its thinking, for a model that thinks: its text is parted into thinking and answer.</summary>
-    public ThinkingFormat? Thinking { get; init; }
-
-    /// <summary>Whether the prompt leaves the thinking open, so that the model's first words are thinking.</summary>
-    public bool StartsThinking { get; init; }
-
     /// <summary>
     /// The thinking's budget: past it Edison writes the thinking's close into the sequence and the model answers. The
     /// answer's own <see cref="MaxTokens"/> does not count the thinking. Null for no budget.

@@ -7,10 +7,19 @@ using Microsoft.Extensions.AI;
 namespace Edison.Core.Inference.Engine;
 
 /// <summary>One generation being decoded: its KV sequence, where it stands in its prompt and its answer.</summary>
-/// <param name="closeThinking">The tokens that close a thinking model's thinking, written when its budget is spent.</param>
+/// <param name="thinking">How the model marks its thinking; null for a model that does not think.</param>
+/// <param name="closeThinking">The token that closes the thinking, written when its budget is spent.</param>
 internal sealed class Sequence(
-    GenerationJob job, LLamaSeqId id, LLamaToken[] prompt, ISamplingPipeline sampler, StreamingTokenDecoder decoder, LLamaToken[] closeThinking)
+    GenerationJob job,
+    LLamaSeqId id,
+    LLamaToken[] prompt,
+    ISamplingPipeline sampler,
+    StreamingTokenDecoder decoder,
+    ThinkingFormat? thinking,
+    LLamaToken? closeThinking)
 {
+    private LLamaToken? _forced;
+
     public GenerationJob Job { get; } = job;
 
     public LLamaSeqId Id { get; } = id;
@@ -24,13 +33,10 @@ internal sealed class Sequence(
     public StopStringFilter Stops { get; } = new(job.Request.StopStrings);
 
     /// <summary>Parts a thinking model's text into thinking and answer; null for a model that does not think.</summary>
-    public ThinkingSplitter? Thinking { get; } = job.Request.Thinking is { } format ? new(format, job.Request.StartsThinking) : null;
+    public ThinkingSplitter? Thinking { get; } = thinking is null ? null : new(thinking, startsThinking: thinking.IsOpenAtEndOf(job.Request.Prompt));
 
     /// <summary>The tokens of the thinking, its markup included.</summary>
     public int ThinkingTokens { get; private set; }
-
-    /// <summary>Tokens Edison writes into the answer instead of sampling (the thinking's close, past its budget).</summary>
-    public Queue<LLamaToken> Forced { get; } = new();
 
     /// <summary>The position in the sequence of the next token put into a batch.</summary>
     public int Position { get; set; }
@@ -80,11 +86,12 @@ internal sealed class Sequence(
 
     public bool Finished { get; private set; }
 
-    /// <summary>The next token: one Edison writes, if any waits, else the sampler's pick from the logits at <paramref name="index"/>.</summary>
+    /// <summary>The next token: the one Edison writes, if one waits (the thinking's close), else the sampler's pick from the logits at <paramref name="index"/>.</summary>
     public LLamaToken Next(SafeLLamaContextHandle context, int index)
     {
-        if (Forced.TryDequeue(out var forced))
+        if (_forced is { } forced)
         {
+            _forced = null;
             Sampler.Accept(forced);
             return forced;
         }
@@ -126,12 +133,9 @@ internal sealed class Sequence(
         {
             ThinkingTokens++;
             // Once the budget is spent, thinking the model opens again is closed at once too.
-            if (Thinking!.IsThinking && Forced.Count == 0 && ThinkingTokens >= Job.Request.MaxReasoningTokens)
+            if (Thinking!.IsThinking && _forced is null && ThinkingTokens >= Job.Request.MaxReasoningTokens)
             {
-                foreach (var close in closeThinking)
-                {
-                    Forced.Enqueue(close);
-                }
+                _forced = closeThinking;
             }
         }
 

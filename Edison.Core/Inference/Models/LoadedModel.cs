@@ -12,7 +12,6 @@ public sealed class LoadedModel(LLamaWeights weights, ModelParams parameters, st
     private const string ChatTemplateKey = "tokenizer.chat_template";
 
     private readonly ControlTokens _controlTokens = new(weights, new AnswerTokens());
-    private LLamaToken[]? _thinkingClose;
 
     public LLamaWeights Weights { get; } = weights;
 
@@ -53,16 +52,13 @@ public sealed class LoadedModel(LLamaWeights weights, ModelParams parameters, st
     /// <summary>How the model marks its thinking; null for a model that does not think.</summary>
     public ThinkingFormat? Thinking => _controlTokens.Thinking;
 
-
     public IReadOnlyList<string> StopStrings => HasChatTemplate ? [] : ChatPromptBuilder.FallbackStopStrings;
 
     /// <summary>
-    /// What Edison writes to close the thinking when its budget is spent: the close's own token (a thinking model's
-    /// vocabulary holds it whole), after which the model goes on as it does after closing it itself.
+    /// What Edison writes to close the thinking when its budget is spent: the close's own token, after which the model
+    /// goes on as it does after closing it itself; null for a model that does not think.
     /// </summary>
-    public LLamaToken[] ThinkingCloseTokens => _thinkingClose ??= Thinking is { } format
-        ? Weights.Tokenize(format.Close, add_bos: false, special: true, System.Text.Encoding.UTF8)
-        : [];
+    public LLamaToken? ThinkingClose => _controlTokens.ThinkingClose;
 
     public PromptText Format(IReadOnlyList<ChatTurn> turns, bool thinkingOff = false) => ChatPromptBuilder.Format(this, turns, thinkingOff);
 

@@ -28,9 +28,11 @@ public sealed class ControlTokens
         var vocabulary = weights.Vocab;
         var found = new List<(string, LLamaToken)>();
         Thinking = ThinkingFormat.Read(weights.Metadata.GetValueOrDefault(ChatTemplateKey), text => OneToken(weights, text) is not null);
-        foreach (var marker in Thinking is { } format ? [format.Open, format.Close] : Array.Empty<string>())
+        if (Thinking is { } format)
         {
-            found.Add((marker, OneToken(weights, marker)!.Value));
+            ThinkingClose = OneToken(weights, format.Close)!.Value;
+            found.Add((format.Open, OneToken(weights, format.Open)!.Value));
+            found.Add((format.Close, ThinkingClose.Value));
         }
 
         // Only a SentencePiece vocabulary is read in pieces: any other's texts are not kept.
@@ -60,6 +62,9 @@ public sealed class ControlTokens
 
     /// <summary>How the model marks its thinking; null for a model that does not think.</summary>
     public ThinkingFormat? Thinking { get; }
+
+    /// <summary>The token that closes the thinking (the format's close is one token); null for a model that does not think.</summary>
+    public LLamaToken? ThinkingClose { get; }
 
     /// <summary>The most UTF-8 bytes one token of text stands for (see <see cref="IChatModel.LongestTokenBytes"/>).</summary>
     public int LongestPieceBytes { get; }
