@@ -42,7 +42,7 @@ public sealed class TurnPreparation(
         var mode = modes.For(request, start);
         var thinking = ModelFit.Thinking(model, generation.Value, request, mode);
         var systemPrompt = request.SystemPrompt ?? mode.SystemPromptFor(thinking: model.Thinking is not null && !thinking.Off);
-        var history = request.History is { } kept ? WithoutThinking(kept, model) : start.History();
+        var history = request.History ?? start.History();
         var question = new ContextQuestion(model, mode, systemPrompt, start.Text, asked.ConversationId, history, answerRoom);
         var gathered = await context.ForTurnAsync(start, clientKeepsHistory: request.History is not null, question, cancellationToken);
 
@@ -70,11 +70,6 @@ public sealed class TurnPreparation(
             Remembered = start.Continued?.Details?.Remembered ?? request.Remember ?? true,
         };
     }
-
-    /// <summary>A client's history as a thinking model's template reads it: its answers without the thinking the client kept in them.</summary>
-    private static IReadOnlyList<ChatTurn> WithoutThinking(IReadOnlyList<ChatTurn> history, IChatModel model) => model.Thinking is { } format
-        ? [.. history.Select(turn => turn.Role == ChatTurn.Assistant ? turn with { Content = format.AnswerOf(turn.Content) } : turn)]
-        : history;
 
     private IModelLease AcquireModel() => models.Acquire() ?? throw new ChatRequestException(
         models.State == ModelState.Failed ? $"The model could not be loaded: {models.Failure}" : "The model is still loading; try again in a moment.",

@@ -125,8 +125,17 @@ public sealed partial class ChatPromptBuilder
             int index = int.Parse(placeholder.Groups[1].ValueSpan, CultureInfo.InvariantCulture);
             var turn = turns[index];
             prompt.Markup(applied[at..placeholder.Index]);
-            _ = turn.Role == ChatTurn.Assistant ? prompt.Answer(turn.Content, open: continues && index == turns.Count - 1) : prompt.Content(turn.Content);
             at = placeholder.Index + placeholder.Length;
+            if (turn.Role != ChatTurn.Assistant)
+            {
+                prompt.Content(turn.Content);
+                continue;
+            }
+
+            // An earlier answer is read without any thinking kept in it, as a thinking model's own template cuts it;
+            // the answer the model writes more of is its own so far.
+            bool open = continues && index == turns.Count - 1;
+            prompt.Answer(open ? turn.Content : model.Thinking?.AnswerOf(turn.Content) ?? turn.Content, open: open);
         }
 
         // What the template writes after an answer it continues closes the turn: it is left out. llama.cpp writes the
