@@ -21,17 +21,25 @@ public sealed class EdisonFactory : WebApplicationFactory<Program>
         _host = host;
         _ownsDataFolder = dataPath is null;
         DataPath = dataPath ?? Directory.CreateTempSubdirectory("edison-test-data-").FullName;
-        _settings = new Dictionary<string, string?>
+        _settings = Settings(modelPath ?? string.Empty, DataPath, contextSize, settings);
+    }
+
+    /// <summary>What every Edison under test runs with: its model, its own data folder, two threads; then the test's own.</summary>
+    public static Dictionary<string, string?> Settings(string modelPath, string dataPath, int contextSize, IDictionary<string, string?>? own)
+    {
+        var settings = new Dictionary<string, string?>
         {
-            ["Edison:DataPath"] = DataPath,
-            ["Edison:Model:Path"] = modelPath ?? string.Empty,
+            ["Edison:DataPath"] = dataPath,
+            ["Edison:Model:Path"] = modelPath,
             ["Edison:Model:ContextSize"] = contextSize.ToString(),
             ["Edison:Model:Threads"] = "2",
         };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        foreach (var (key, value) in own ?? new Dictionary<string, string?>())
         {
-            _settings[key] = value;
+            settings[key] = value;
         }
+
+        return settings;
     }
 
     public string DataPath { get; }

@@ -42,14 +42,7 @@ public sealed class LayerHost : IAsyncDisposable
     {
         var dataPath = Directory.CreateTempSubdirectory("edison-inference-").FullName;
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Edison:DataPath"] = dataPath,
-            ["Edison:Model:Path"] = modelPath,
-            ["Edison:Model:ContextSize"] = contextSize.ToString(),
-            ["Edison:Model:Threads"] = "2",
-        });
-        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
+        builder.Configuration.AddInMemoryCollection(EdisonFactory.Settings(modelPath, dataPath, contextSize, settings));
         builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Warning);
         layer(builder.Services);
         services?.Invoke(builder.Services);
