@@ -39,7 +39,7 @@ internal sealed class DecodeBatch(int promptChunkWhileStreaming)
             }
 
             int take = Math.Min(sequence.PromptRemaining, budget);
-            bool last = take == sequence.PromptRemaining;
+            bool last = take == sequence.PromptRemaining && !sequence.RewritesCells;
             int index = _batch.AddRange(sequence.Prompt.AsSpan(sequence.PromptFed, take), sequence.Position, sequence.Id, logitsLast: last);
             sequence.LogitIndex = last ? index : -1;
             sequence.PendingPrompt = take;

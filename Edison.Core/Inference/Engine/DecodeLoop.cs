@@ -109,7 +109,9 @@ internal sealed class DecodeLoop
     {
         while (!_stopping.IsCancellationRequested)
         {
-            _waiting.Admit(() => _slots.HasFree, Start);
+            // A request waits while an answer's cells are rewritten: it may be that conversation's next turn, which
+            // must find them rewritten.
+            _waiting.Admit(() => _slots.HasFree && !_running.RewritesCells, Start);
             if (_running.Count == 0)
             {
                 // This thread has nothing else to do; blocking it keeps the decode calls on one thread.
@@ -135,7 +137,7 @@ internal sealed class DecodeLoop
                 DecodeAndStep(_running.All, _running.Newest);
             }
 
-            _running.RemoveFinished();
+            _running.EndStep();
         }
     }
 
@@ -235,7 +237,14 @@ internal sealed class DecodeLoop
     private void Step(Sequence sequence)
     {
         sequence.MovePastStep();
-        if (sequence.Job.IsAbandoned)
+        if (sequence.RewritesCells)
+        {
+            if (sequence.PromptRemaining == 0)
+            {
+                End(sequence, null);
+            }
+        }
+        else if (sequence.Job.IsAbandoned)
         {
             End(sequence, null);
         }
@@ -256,7 +265,8 @@ internal sealed class DecodeLoop
     /// <summary>
     /// Ends a sequence, the one way any sequence ends: the rest of its text and its usage (when it ended well), its
     /// caller's stream completed, its tokens remembered for when the answer comes back as history, and its cells kept
-    /// for the prompt cache (unless it failed) or freed.
+    /// for the prompt cache (unless it failed), rewritten first when the next turn will not read them as they are, or
+    /// freed.
     /// </summary>
     private void End(Sequence sequence, Exception? error)
     {
@@ -265,7 +275,9 @@ internal sealed class DecodeLoop
             return;
         }
 
-        if (error is null)
+        // Asked before the caller hears of the end: a caller that has its answer may leave at once.
+        bool answered = error is null && !sequence.Job.IsAbandoned;
+        if (error is null && !sequence.RewritesCells)
         {
             sequence.ReleaseRest(Model.Answers);
         }
@@ -275,16 +287,54 @@ internal sealed class DecodeLoop
             _counters.Ended();
         }
 
+        if (answered && RewriteOf(sequence) is { } rewrite)
+        {
+            _running.AddAfterStep(rewrite);
+            return;
+        }
+
         var keep = error is null && sequence.Keepable ? sequence.CellTokens() : null;
-        foreach (var emptied in _slots.Release(sequence.Id, keep, sequence.PromptFed))
+        // Rewritten cells hold an answer too: their prompt is what they had in common with the answer's own.
+        int prompt = sequence.RewritesCells ? sequence.CachedTokens : sequence.PromptFed;
+        foreach (var emptied in _slots.Release(sequence.Id, keep, prompt))
         {
             _context.NativeHandle.MemorySequenceRemove(emptied, -1, -1);
         }
     }
 
+    /// <summary>
+    /// A thinking model's next turn reads this answer without its thinking (and without the markup that opened or
+    /// skipped it), so its cells, which hold both, would be read again from where the thinking began. Rewritten while
+    /// the person reads, as the next turn will read them (the thinking's cells dropped, the answer read again), they
+    /// let the follow-up read only what is new, as after any other answer. Null when the cells are right as they are.
+    /// An answer the caller stopped is not rewritten: what was kept of it is not known here.
+    /// </summary>
+    private Sequence? RewriteOf(Sequence ended)
+    {
+        if (ended.RewritesCells || !ended.Keepable || _limits.KeptSequences == 0 || Model.Thinking is not { } thinking)
+        {
+            return null;
+        }
+
+        var target = Model.Tokenize(thinking.AsHistory(ended.Job.Request.Prompt, ended.Released.ToString().TrimStart()));
+        int common = SequenceSlots.CommonPrefix(ended.CellTokens(), target);
+        if (common == target.Length || target.Length >= Model.ContextSize)
+        {
+            return null;
+        }
+
+        _context.NativeHandle.MemorySequenceRemove(ended.Id, common, -1);
+        var job = new GenerationJob(ended.Job.Request, CancellationToken.None, ended.Job.Enqueued);
+        return new Sequence(job, ended.Id, target, _samplers.Create(job.Request), new StreamingTokenDecoder(_context), thinking: null, closeThinking: null)
+        {
+            PromptFed = common, Position = common, CachedTokens = common, RewritesCells = true,
+        };
+    }
+
     /// <summary>The loop is over (shut-down, a failure): every request it holds ends with the reason.</summary>
     private void EndAll(Exception reason)
     {
+        _running.EndStep();
         foreach (var sequence in _running)
         {
             if (sequence.Complete(reason))
@@ -293,7 +343,7 @@ internal sealed class DecodeLoop
             }
         }
 
-        _running.RemoveFinished();
+        _running.EndStep();
         _waiting.FailAll(reason);
     }
 }

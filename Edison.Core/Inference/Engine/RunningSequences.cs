@@ -7,6 +7,7 @@ namespace Edison.Core.Inference.Engine;
 internal sealed class RunningSequences
 {
     private readonly List<Sequence> _sequences = [];
+    private readonly List<Sequence> _next = [];
     private long _admissions;
 
     public int Count => _sequences.Count;
@@ -15,6 +16,9 @@ internal sealed class RunningSequences
 
     /// <summary>How many have read their prompt and are streaming their answer.</summary>
     public int Streaming => _sequences.Count(sequence => sequence.PromptRemaining == 0);
+
+    /// <summary>Whether a sequence rewrites its cells (see <see cref="Sequence.RewritesCells"/>), or will from the next step.</summary>
+    public bool RewritesCells => _sequences.Any(sequence => sequence.RewritesCells && !sequence.Finished) || _next.Count > 0;
 
     /// <summary>The sequence admitted last.</summary>
     public Sequence Newest => _sequences.MaxBy(sequence => sequence.Admitted)!;
@@ -26,7 +30,20 @@ internal sealed class RunningSequences
         _sequences.Insert(at < 0 ? _sequences.Count : at, sequence);
     }
 
-    public void RemoveFinished() => _sequences.RemoveAll(sequence => sequence.Finished);
+    /// <summary>Adds a sequence once the step being decoded is over (it may be taking the place of one that ends in it).</summary>
+    public void AddAfterStep(Sequence sequence) => _next.Add(sequence);
+
+    /// <summary>The step is over: the sequences that finished in it leave, those added during it join.</summary>
+    public void EndStep()
+    {
+        _sequences.RemoveAll(sequence => sequence.Finished);
+        foreach (var sequence in _next)
+        {
+            Add(sequence);
+        }
+
+        _next.Clear();
+    }
 
     public List<Sequence>.Enumerator GetEnumerator() => _sequences.GetEnumerator();
 }

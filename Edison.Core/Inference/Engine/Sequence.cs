@@ -81,6 +81,12 @@ internal sealed class Sequence(
     /// </summary>
     public List<LLamaToken> CellTokens() => [.. Prompt.Take(PromptFed), .. Sampled.Take(Position - PromptFed)];
 
+    /// <summary>
+    /// True for a sequence that only reads its prompt into its cells and answers nobody: a thinking model's answer
+    /// rewritten as the next turn will read it (see <see cref="DecodeLoop"/>).
+    /// </summary>
+    public bool RewritesCells { get; init; }
+
     /// <summary>Admission order: the newest gives way when the KV cache is full.</summary>
     public long Admitted { get; set; }
 
@@ -224,7 +230,10 @@ internal sealed class Sequence(
         }
     }
 
-    /// <summary>Completes the caller's stream, with the error if there is one; true the first time only.</summary>
+    /// <summary>
+    /// Completes the caller's stream, with the error if there is one; true the first time only, and only for a sequence
+    /// that answers a caller (one the engine counts as active).
+    /// </summary>
     public bool Complete(Exception? error)
     {
         if (Finished)
@@ -235,6 +244,6 @@ internal sealed class Sequence(
         Finished = true;
         Job.Output.Writer.TryComplete(error);
         Sampler.Dispose();
-        return true;
+        return !RewritesCells;
     }
 }

@@ -130,7 +130,8 @@ internal sealed class SequenceSlots
         return [oldest.Id];
     }
 
-    private static int CommonPrefix(IReadOnlyList<LLamaToken> kept, ReadOnlySpan<LLamaToken> prompt)
+    /// <summary>How many tokens <paramref name="prompt"/> starts with that <paramref name="kept"/> starts with too.</summary>
+    public static int CommonPrefix(IReadOnlyList<LLamaToken> kept, ReadOnlySpan<LLamaToken> prompt)
     {
         int length = Math.Min(kept.Count, prompt.Length);
         int common = 0;

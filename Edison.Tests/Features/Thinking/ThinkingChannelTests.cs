@@ -102,5 +102,5 @@ public sealed class ThinkingChannelTests
         Assert.DoesNotContain("reasoning", completion);
     }
 
-    private static string PathOf(string model) => model == nameof(TestModels.Thinking) ? TestModels.Thinking : TestModels.ThinkingOpened;
+    internal static string PathOf(string model) => model == nameof(TestModels.Thinking) ? TestModels.Thinking : TestModels.ThinkingOpened;
 }
