@@ -3,7 +3,7 @@ using Edison.Core.Inference.Models;
 namespace Edison.Bench;
 
 /// <summary>
-/// What to measure: <c>--model PATH|synthetic-300m --tokens N --runs R --message TEXT --threads T --flash-attention auto|on|off
+/// What to measure: <c>--model PATH|synthetic-300m|synthetic-1.7b --tokens N --runs R --message TEXT --threads T --flash-attention auto|on|off
 /// --prompt-tokens P --turns T --turn-tokens N --prompt-chunk C --only single,concurrent,reading,turns,during,depth</c>.
 /// Threads 0 and flash attention auto (the defaults) are what Edison runs with when neither is configured.
 /// </summary>
@@ -48,9 +48,9 @@ public sealed record BenchOptions(string ModelPath, bool IsDemo, int MaxTokens, 
         string? Value(string name) => BenchOptions.Value(args, name);
 
         var model = Value("--model");
-        if (model == SyntheticModel.Name)
+        if (model is not null)
         {
-            model = SyntheticModel.EnsureWritten(Value("--cache") ?? SyntheticModel.DefaultCacheFolder());
+            model = SyntheticModel.EnsureWritten(model, Value("--cache") ?? SyntheticModel.DefaultCacheFolder()) ?? model;
         }
 
         int threads = int.Parse(Value("--threads") ?? "0");

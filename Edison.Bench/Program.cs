@@ -6,7 +6,7 @@ using Edison.Core.ModelFiles;
 using Edison.Core.Gguf;
 
 // Edison's benchmark: the same model, prompt and settings measured several ways in one run.
-//   dotnet run -c Release --project Edison.Bench -- [--model file.gguf|synthetic-300m] [--tokens 256] [--runs 15]
+//   dotnet run -c Release --project Edison.Bench -- [--model file.gguf|synthetic-300m|synthetic-1.7b] [--tokens 256] [--runs 15]
 //       [--threads N] [--flash-attention auto|on|off] [--prompt-tokens 2000] [--turns 10] [--turn-tokens 64]
 //       [--prompt-chunk C] [--only single,concurrent,reading,turns,during]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;

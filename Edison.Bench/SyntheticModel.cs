@@ -3,25 +3,37 @@ using Edison.Core.Gguf;
 namespace Edison.Bench;
 
 /// <summary>
-/// The benchmark's model of realistic size, for measuring what per-token compute and sampling cost on a real small
-/// model: 1024-wide, 24 layers, 16 heads, feed-forward 2816, context 4096, Q8_0 weights (about 370M parameters,
-/// 400 MB) and a 32,000-piece vocabulary, written by <see cref="RandomModelWriter"/> once into a cache folder; never
-/// committed and never needed by the tests.
+/// The benchmark's models of realistic size, written by <see cref="RandomModelWriter"/> once into a cache folder; never
+/// committed and never needed by the tests. <c>synthetic-300m</c> measures what per-token compute and sampling cost on
+/// a real small model: 1024-wide, 24 layers, 16 heads, feed-forward 2816, Q8_0 weights (about 370M parameters, 400 MB)
+/// and a 32,000-piece vocabulary. <c>synthetic-1.7b</c> has the shape of the 1.7B thinking models people run on a CPU
+/// (Qwen3-1.7B's width, depth and feed-forward, about 1.7B parameters, 1.8 GB; its vocabulary is the writer's largest,
+/// smaller than Qwen3's, so its output layer costs a little less), for budgets that are about time, such as the
+/// thinking's.
 /// </summary>
 public static class SyntheticModel
 {
     public const string Name = "synthetic-300m";
 
-    public static readonly RandomModelSpec Spec = new(Name, Embedding: 1024, Layers: 24, Heads: 16, FeedForward: 2816, ContextLength: 4096, VocabularySize: 32_000);
+    public static readonly IReadOnlyList<RandomModelSpec> Specs =
+    [
+        new(Name, Embedding: 1024, Layers: 24, Heads: 16, FeedForward: 2816, ContextLength: 4096, VocabularySize: 32_000),
+        new("synthetic-1.7b", Embedding: 2048, Layers: 28, Heads: 16, FeedForward: 6144, ContextLength: 4096, VocabularySize: 32_000),
+    ];
 
-    /// <summary>The model's file in the cache folder, written first if it is not there yet.</summary>
-    public static string EnsureWritten(string cacheFolder)
+    /// <summary>The file of the synthetic model of that name in the cache folder, written first if it is not there yet; null for other names.</summary>
+    public static string? EnsureWritten(string name, string cacheFolder)
     {
-        var path = Path.Combine(cacheFolder, Name + ".gguf");
+        if (Specs.FirstOrDefault(spec => spec.Name == name) is not { } spec)
+        {
+            return null;
+        }
+
+        var path = Path.Combine(cacheFolder, name + ".gguf");
         if (!File.Exists(path))
         {
-            Console.WriteLine($"writing {Name} to {path} (once)...");
-            RandomModelWriter.Write(Spec, path);
+            Console.WriteLine($"writing {name} to {path} (once)...");
+            RandomModelWriter.Write(spec, path);
         }
 
         return path;
