@@ -31,6 +31,9 @@ public sealed class LocalChatClient(ModelHost host, IGenerationEngine engine, IG
         // The pipeline sets every number; a caller that leaves one out gets the defaults.
         var sampling = defaults.SamplingFor(options?.Temperature, options?.TopP, options?.Seed);
         var prompt = PromptFor(model, conversation, options, lastUser, images.Count);
+        IReadOnlyList<ChatTurn> turns = options is PromptedChatOptions prompted
+            ? prompted.Prompt.Turns
+            : [.. conversation.Select(m => new ChatTurn(m.Role.Value, m.Text))];
         var request = new GenerationRequest(
             prompt,
             defaults.MaxTokensFor(options?.MaxOutputTokens, model.ContextSize),
@@ -42,6 +45,7 @@ public sealed class LocalChatClient(ModelHost host, IGenerationEngine engine, IG
         {
             Lease = lease,
             MaxReasoningTokens = (options as PromptedChatOptions)?.MaxReasoningTokens,
+            NextTurn = answer => model.Format(WithAnswer(turns, answer)),
         };
         string id = $"edison-{Guid.NewGuid():N}";
         await foreach (var update in engine.GenerateAsync(request, cancellationToken))
@@ -78,6 +82,15 @@ public sealed class LocalChatClient(ModelHost host, IGenerationEngine engine, IG
             ? model.Format([.. conversation.Select(m => new ChatTurn(m.Role.Value, m.Text))], thinkingOff)
             : model.Format([.. conversation.Select((m, i) => new ChatTurn(m.Role.Value, WithImageMarkers(LoadedModel.WithoutImageMarkers(m.Text), i == lastUser ? images : 0)))], thinkingOff);
     }
+
+    /// <summary>
+    /// The conversation with the answer as it is kept: an answer on its own without its leading white space, an answer
+    /// continued as the one it continues with the new text after it.
+    /// </summary>
+    private static List<ChatTurn> WithAnswer(IReadOnlyList<ChatTurn> turns, string answer) =>
+        turns is [.., { Role: ChatTurn.Assistant } continued]
+            ? [.. turns.Take(turns.Count - 1), continued with { Content = continued.Content + answer }]
+            : [.. turns, new ChatTurn(ChatTurn.Assistant, answer.TrimStart())];
 
     /// <summary>The message's text after one image marker per image: the projector puts each image where its marker stands.</summary>
     private static string WithImageMarkers(string text, int images) =>

@@ -311,12 +311,12 @@ internal sealed class DecodeLoop
     /// </summary>
     private Sequence? RewriteOf(Sequence ended)
     {
-        if (ended.RewritesCells || !ended.Keepable || _limits.KeptSequences == 0 || Model.Thinking is not { } thinking)
+        if (ended.RewritesCells || !ended.Keepable || _limits.KeptSequences == 0 || Model.Thinking is null || ended.Job.Request.NextTurn is not { } nextTurn)
         {
             return null;
         }
 
-        var target = Model.Tokenize(thinking.AsHistory(ended.Job.Request.Prompt, ended.Released.ToString().TrimStart()));
+        var target = Model.Tokenize(nextTurn(ended.Released.ToString()));
         int common = SequenceSlots.CommonPrefix(ended.CellTokens(), target);
         if (common == target.Length || target.Length >= Model.ContextSize)
         {

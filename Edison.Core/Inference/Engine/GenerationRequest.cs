@@ -26,4 +26,10 @@ public sealed record GenerationRequest(
     /// answer's own <see cref="MaxTokens"/> does not count the thinking. Null for no budget.
     /// </summary>
     public int? MaxReasoningTokens { get; init; }
+
+    /// <summary>
+    /// How the next turn's prompt reads this one with its answer (the text the engine released, thinking left out), up
+    /// to the answer's end (left open, as <see cref="ChatPromptBuilder.Format"/> leaves one); null when not known.
+    /// </summary>
+    public Func<string, PromptText>? NextTurn { get; init; }
 }

@@ -49,23 +49,6 @@ public sealed partial record ThinkingFormat(string Open, string Close, string? O
     public string AnswerOf(string content) =>
         content.LastIndexOf(Close, StringComparison.Ordinal) is var close and >= 0 ? content[(close + Close.Length)..].TrimStart('\n') : content;
 
-    /// <summary>
-    /// A prompt and the answer written to it as the next turn reads them: the generation prompt without what it said of
-    /// thinking (the <see cref="Opening"/> or <see cref="Off"/> Edison added), then the answer alone, as every earlier
-    /// answer is read. It is what the next turn's prompt starts with, up to the markup that closes the answer.
-    /// </summary>
-    public PromptText AsHistory(PromptText prompt, string answer)
-    {
-        var parts = prompt.Parts.ToList();
-        if (parts is [.., { IsMarkup: true } last])
-        {
-            var said = new[] { Off, Opening }.FirstOrDefault(markup => markup is not null && last.Text.EndsWith(markup, StringComparison.Ordinal));
-            parts[^1] = said is null ? last : last with { Text = last.Text[..^said.Length] };
-        }
-
-        return new PromptText([.. parts.Where(part => part.Text.Length > 0), new PromptPart(answer, IsMarkup: false, IsAnswer: true)]);
-    }
-
     /// <summary>Whether a prompt leaves the thinking open: the model's first words are thinking.</summary>
     public bool IsOpenAtEndOf(PromptText prompt) => prompt.Text.AsSpan().TrimEnd().EndsWith(Open, StringComparison.Ordinal);
 
