@@ -38,6 +38,7 @@ public sealed class ConversationTitler(
                 TopP = 1,
                 Seed = 0,
                 StopSequences = [.. prompt.StopStrings, "\n"],
+                MaxReasoningTokens = 0,
             };
             var title = new StringBuilder();
             UsageDetails? usage = null;
@@ -75,7 +76,8 @@ public sealed class ConversationTitler(
         // sent the moment the answer ends does not wait behind it.
         // A continued answer's prompt ends with the answer as it was: the whole answer takes its place.
         var asked = prepared.Prompt.Turns[^1].Role == ChatTurn.Assistant ? prepared.Prompt.Turns.SkipLast(1).ToList() : prepared.Prompt.Turns;
-        var prompt = prompts.Build(model, asked[0].Content, [.. asked.Skip(1), new ChatTurn(ChatTurn.Assistant, answer)], TitleInstruction, TitleTokens);
+        // A thinking model names it without thinking: told so where it can be, its thinking closed at once where not.
+        var prompt = prompts.Build(model, asked[0].Content, [.. asked.Skip(1), new ChatTurn(ChatTurn.Assistant, answer)], TitleInstruction, TitleTokens, thinkingOff: true);
 
         // Fitting left out part of what was said: the model would name less than the conversation, from a prompt the
         // cache does not hold.

@@ -134,7 +134,7 @@ internal sealed class Sequence(
         Decoder.Add(token);
         Sampled.Add(token);
         bool thinking = Thinking?.IsThinking == true;
-        Release(Stops.Push(Decoder.Read()));
+        Release(Decoder.Read());
         if (thinking || Thinking?.IsThinking == true)
         {
             ThinkingTokens++;
@@ -161,18 +161,26 @@ internal sealed class Sequence(
         return true;
     }
 
-    /// <summary>Streams text to the caller: the answer as text, a thinking model's thinking as reasoning.</summary>
+    /// <summary>
+    /// Streams text to the caller: the answer as text, held back where it might start a stop string (which only the
+    /// answer can hold), and a thinking model's thinking as reasoning.
+    /// </summary>
     public void Release(string text)
     {
         if (Thinking is null)
         {
-            Write(text, thinking: false);
+            Write(Stops.Push(text), thinking: false);
             return;
         }
 
-        foreach (var (piece, thinking) in Thinking.Push(text))
+        Release(Thinking.Push(text));
+    }
+
+    private void Release(IReadOnlyList<(string Text, bool IsThinking)> pieces)
+    {
+        foreach (var (piece, thinking) in pieces)
         {
-            Write(piece, thinking);
+            Write(thinking ? piece : Stops.Push(piece), thinking);
         }
     }
 
@@ -199,11 +207,8 @@ internal sealed class Sequence(
     /// </summary>
     public void ReleaseRest(AnswerTokens answers)
     {
-        Release(Stops.Flush());
-        foreach (var (piece, thinking) in Thinking?.Flush() ?? [])
-        {
-            Write(piece, thinking);
-        }
+        Release(Thinking?.Flush() ?? []);
+        Write(Stops.Flush(), thinking: false);
 
         Job.Output.Writer.TryWrite(new ChatResponseUpdate
         {

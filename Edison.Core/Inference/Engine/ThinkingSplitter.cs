@@ -15,7 +15,10 @@ public sealed class ThinkingSplitter(ThinkingFormat format, bool startsThinking)
 
     private enum State
     {
-        /// <summary>Nothing but white space yet: the model may still open its thinking.</summary>
+        /// <summary>
+        /// Nothing but white space yet, at the start or since the thinking closed: the model may still open its
+        /// thinking, and the white space is the markup's, not the answer's.
+        /// </summary>
         Before,
         Thinking,
         Answering,
@@ -49,6 +52,7 @@ public sealed class ThinkingSplitter(ThinkingFormat format, bool startsThinking)
                     else
                     {
                         _state = State.Answering;
+                        pending = start;
                     }
 
                     break;
@@ -57,7 +61,7 @@ public sealed class ThinkingSplitter(ThinkingFormat format, bool startsThinking)
                     if (close >= 0)
                     {
                         Add(pieces, pending[..close], thinking: true);
-                        _state = State.Answering;
+                        _state = State.Before;
                         pending = pending[(close + format.Close.Length)..];
                         break;
                     }
@@ -89,7 +93,7 @@ public sealed class ThinkingSplitter(ThinkingFormat format, bool startsThinking)
     /// <summary>Releases what is still held when the text ends: thinking that never closed stays thinking.</summary>
     public IReadOnlyList<(string Text, bool IsThinking)> Flush()
     {
-        var rest = _held;
+        var rest = _state == State.Before ? _held.TrimStart() : _held;
         _held = string.Empty;
         return rest.Length == 0 ? [] : [(rest, _state == State.Thinking)];
     }

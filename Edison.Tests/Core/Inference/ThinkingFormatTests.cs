@@ -65,7 +65,7 @@ public sealed class ThinkingFormatTests
             var pieces = splitter.Push(text[..cut]).Concat(splitter.Push(text[cut..])).Concat(splitter.Flush()).ToList();
 
             Assert.Equal("\nI should say hello.\n", string.Concat(pieces.Where(p => p.IsThinking).Select(p => p.Text)));
-            Assert.Equal("\n\nHello!", string.Concat(pieces.Where(p => !p.IsThinking).Select(p => p.Text)));
+            Assert.Equal("Hello!", string.Concat(pieces.Where(p => !p.IsThinking).Select(p => p.Text)));
         }
     }
 
@@ -79,7 +79,7 @@ public sealed class ThinkingFormatTests
         var answer = answering.Push("  <b>Hello</b> <thi").Concat(answering.Push("nk>second thoughts</think> Bye")).Concat(answering.Flush()).ToList();
         var thought = opened.Push("cut off while thinking </th").Concat(opened.Flush()).ToList();
 
-        Assert.Equal([("  <b>Hello</b> ", false), ("second thoughts", true), (" Bye", false)], answer);
+        Assert.Equal([("<b>Hello</b> ", false), ("second thoughts", true), ("Bye", false)], answer);
         Assert.Equal("cut off while thinking </th", string.Concat(thought.Select(p => p.Text)));
         Assert.All(thought, p => Assert.True(p.IsThinking));
     }
