@@ -28,7 +28,7 @@ public sealed class GenerationOptions
 
     /// <summary>How many tokens a thinking model may think before Edison closes its thinking; a request's own wins.</summary>
     [Range(1, 1 << 20)]
-    public int MaxReasoningTokens { get; set; } = 1024;
+    public int MaxReasoningTokens { get; set; } = 512;
 
     /// <summary>The sampling seed; unset means a new random seed for every answer.</summary>
     public uint? Seed { get; set; }

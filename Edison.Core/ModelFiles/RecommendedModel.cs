@@ -3,13 +3,18 @@ namespace Edison.Core.ModelFiles;
 /// <summary>A small instruct model Edison suggests, with its approximate download size and its licence.</summary>
 public sealed record RecommendedModel(string Name, string Repo, string File, double ApproximateGigabytes, string Licence, string Note)
 {
-    /// <summary>Q4_K_M quantisations that run on a CPU with a few GB of memory; sizes as published on the hub.</summary>
+    /// <summary>
+    /// Q4_K_M quantisations of current small models that this llama.cpp loads, smallest first; repository, file, size
+    /// and licence as published on the hub. The thinking ones (Qwen3, the R1 distill, gpt-oss) show their thinking
+    /// apart from the answer.
+    /// </summary>
     public static IReadOnlyList<RecommendedModel> All { get; } =
     [
-        new("Qwen2.5 0.5B Instruct", "Qwen/Qwen2.5-0.5B-Instruct-GGUF", "qwen2.5-0.5b-instruct-q4_k_m.gguf", 0.49, "Apache-2.0", "the smallest; quick on any CPU"),
-        new("Llama 3.2 1B Instruct", "bartowski/Llama-3.2-1B-Instruct-GGUF", "Llama-3.2-1B-Instruct-Q4_K_M.gguf", 0.81, "Llama 3.2 Community License", "good all-rounder for its size"),
-        new("Qwen2.5 1.5B Instruct", "Qwen/Qwen2.5-1.5B-Instruct-GGUF", "qwen2.5-1.5b-instruct-q4_k_m.gguf", 1.12, "Apache-2.0", "better answers, still fast"),
-        new("SmolLM2 1.7B Instruct", "bartowski/SmolLM2-1.7B-Instruct-GGUF", "SmolLM2-1.7B-Instruct-Q4_K_M.gguf", 1.06, "Apache-2.0", "fully open data"),
-        new("Phi-3.5 mini Instruct", "bartowski/Phi-3.5-mini-instruct-GGUF", "Phi-3.5-mini-instruct-Q4_K_M.gguf", 2.39, "MIT", "strongest here; needs ~4 GB of memory"),
+        new("Gemma 3 1B Instruct", "unsloth/gemma-3-1b-it-GGUF", "gemma-3-1b-it-Q4_K_M.gguf", 0.81, "Gemma Terms of Use", "the smallest; quick on any CPU"),
+        new("DeepSeek-R1 Distill Qwen 1.5B", "unsloth/DeepSeek-R1-Distill-Qwen-1.5B-GGUF", "DeepSeek-R1-Distill-Qwen-1.5B-Q4_K_M.gguf", 1.12, "MIT", "thinks before every answer"),
+        new("Qwen3 1.7B", "ggml-org/Qwen3-1.7B-GGUF", "Qwen3-1.7B-Q4_K_M.gguf", 1.28, "Apache-2.0", "thinks, or answers at once when told not to"),
+        new("Llama 3.2 3B Instruct", "bartowski/Llama-3.2-3B-Instruct-GGUF", "Llama-3.2-3B-Instruct-Q4_K_M.gguf", 2.02, "Llama 3.2 Community License", "good all-rounder; needs ~4 GB of memory"),
+        new("Gemma 3 4B Instruct", "ggml-org/gemma-3-4b-it-GGUF", "gemma-3-4b-it-Q4_K_M.gguf", 2.49, "Gemma Terms of Use", "strongest of the small ones; needs ~5 GB of memory"),
+        new("gpt-oss 20B", "unsloth/gpt-oss-20b-GGUF", "gpt-oss-20b-Q4_K_M.gguf", 11.6, "Apache-2.0", "large: thinks at length; needs ~16 GB of memory"),
     ];
 }

@@ -48,12 +48,12 @@ public sealed class PullCommandTests : IAsyncLifetime
 
         Assert.Equal(2, exit);
         Assert.Contains("usage: dotnet run --project Edison.Web -- pull <hf-repo> <file.gguf>", output);
-        Assert.Contains("Qwen/Qwen2.5-0.5B-Instruct-GGUF qwen2.5-0.5b-instruct-q4_k_m.gguf", output);
+        Assert.Contains("ggml-org/Qwen3-1.7B-GGUF Qwen3-1.7B-Q4_K_M.gguf", output);
     }
 
     [Theory]
-    [InlineData("only a repository", "pull needs the file to download as well as the repository \"Qwen/Qwen2.5-0.5B-Instruct-GGUF\"", "Qwen/Qwen2.5-0.5B-Instruct-GGUF")]
-    [InlineData("an extra argument", "these are extra: please", "Qwen/Qwen2.5-0.5B-Instruct-GGUF", "model.gguf", "please")]
+    [InlineData("only a repository", "pull needs the file to download as well as the repository \"ggml-org/Qwen3-1.7B-GGUF\"", "ggml-org/Qwen3-1.7B-GGUF")]
+    [InlineData("an extra argument", "these are extra: please", "ggml-org/Qwen3-1.7B-GGUF", "model.gguf", "please")]
     public async Task Pull_with_missing_or_extra_arguments_says_what_is_wrong(string what, string expected, params string[] arguments)
     {
         var (exit, output) = await PullAsync(arguments);

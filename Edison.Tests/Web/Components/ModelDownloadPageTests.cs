@@ -31,16 +31,16 @@ public sealed class ModelDownloadPageTests : ChatPageContext
 
         await page.Find("[data-testid=get-model]").ClickAsync(new());
         dialogs.WaitForAssertion(() => Assert.Equal(RecommendedModel.All.Count, dialogs.FindAll("[data-testid=recommended-model]").Count));
-        Assert.Contains("Apache-2.0", dialogs.Find("[data-testid=recommended-model]").TextContent);
+        Assert.Contains("Gemma Terms of Use", dialogs.Find("[data-testid=recommended-model]").TextContent);
         await dialogs.FindAll("[data-testid=download]")[0].ClickAsync(new());
 
         page.WaitForAssertion(() => Assert.Matches(@"\d+% · [\d.]+ MB of [\d.]+ MB · [\d.]+ MB/s", page.Find("[data-testid=download-progress]").TextContent));
-        page.WaitForAssertion(() => Assert.Equal("qwen2.5-0.5b-instruct-q4_k_m", models.Model!.Name), TimeSpan.FromSeconds(20));
+        page.WaitForAssertion(() => Assert.Equal("gemma-3-1b-it-Q4_K_M", models.Model!.Name), TimeSpan.FromSeconds(20));
         page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=get-model]")));
         page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=download-banner]")));
         Assert.False(models.Model!.IsDemo);
         Assert.Equal(
-            Path.Combine(Services.GetRequiredService<ModelDownloader>().Folder, "qwen2.5-0.5b-instruct-q4_k_m.gguf"),
+            Path.Combine(Services.GetRequiredService<ModelDownloader>().Folder, "gemma-3-1b-it-Q4_K_M.gguf"),
             Services.GetRequiredService<ModelSelection>().SelectedPath);
 
         // The next message is answered by the downloaded model.
@@ -51,7 +51,7 @@ public sealed class ModelDownloadPageTests : ChatPageContext
         Engine.Write("Hello from the new model.");
         Engine.EndAnswer();
         page.WaitForAssertion(() => Assert.Equal("completed", page.FindAll("[data-testid=message][data-role=assistant]")[^1].GetAttribute("data-state")));
-        Assert.Equal("qwen2.5-0.5b-instruct-q4_k_m", Engine.Requests[0].Lease!.Model.Name);
+        Assert.Equal("gemma-3-1b-it-Q4_K_M", Engine.Requests[0].Lease!.Model.Name);
         Assert.Contains("Hello from the new model.", page.FindAll("[data-testid=message][data-role=assistant]")[^1].TextContent);
     }
 
@@ -66,7 +66,7 @@ public sealed class ModelDownloadPageTests : ChatPageContext
         _hub.Sha256 = good;
         await page.Find("[data-testid=download-retry]").ClickAsync(new());
 
-        page.WaitForAssertion(() => Assert.Equal("Llama-3.2-1B-Instruct-Q4_K_M", Services.GetRequiredService<ModelHost>().Model!.Name), TimeSpan.FromSeconds(20));
+        page.WaitForAssertion(() => Assert.Equal("DeepSeek-R1-Distill-Qwen-1.5B-Q4_K_M", Services.GetRequiredService<ModelHost>().Model!.Name), TimeSpan.FromSeconds(20));
     }
 
     [Fact]
