@@ -108,16 +108,20 @@ public static class ScriptedModelWriter
     }
 
     /// <summary>
-    /// Cuts the script into tokens, each used once so that the bigram chain is unambiguous: a marker token wherever the
-    /// script writes one, and the text between them as <see cref="SegmentText"/> cuts it.
+    /// Cuts the script into tokens, each used once so that the bigram chain is unambiguous: a marker token where the
+    /// script first writes it, and the text between them as <see cref="SegmentText"/> cuts it. A marker written again
+    /// (harmony's <c>&lt;|channel|&gt;</c> opens the thinking and then the answer) is text the second time: the same
+    /// text, in a piece of its own, as no token can follow two others in a bigram chain.
     /// </summary>
     private static List<int> Segment(string script, Vocabulary vocabulary)
     {
         var tokens = new List<int>();
+        var written = new HashSet<string>(StringComparer.Ordinal);
         int at = 0;
         while (at < script.Length)
         {
             var (marker, index) = vocabulary.Markers
+                .Where(m => !written.Contains(m))
                 .Select(m => (Marker: m, Index: script.IndexOf(m, at, StringComparison.Ordinal)))
                 .Where(found => found.Index >= 0)
                 .OrderBy(found => found.Index)
@@ -130,6 +134,7 @@ public static class ScriptedModelWriter
             }
 
             tokens.Add(vocabulary.IdOf(marker));
+            written.Add(marker);
             at = end + marker.Length;
         }
 

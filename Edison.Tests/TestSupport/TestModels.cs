@@ -45,6 +45,14 @@ public static class TestModels
         ControlTokens: ChatMl.Tokens,
         MarkerTokens: ChatMl.ThinkTokens));
 
+    /// <summary>A model that thinks as gpt-oss does: its analysis channel, then its answer in the final channel.</summary>
+    public static string ThinkingHarmony => Write(new ScriptedModelSpec(
+        "thinking-harmony",
+        $"<|channel|>analysis<|message|>{Thought}<|end|><|start|>assistant<|channel|>final<|message|>{ThoughtAnswer}",
+        ChatTemplate: Harmony.Template,
+        ControlTokens: Harmony.Tokens,
+        MarkerTokens: Harmony.Markers));
+
     /// <summary>A Qwen3-style model that never stops: it thinks, answers "Done.", and opens its thinking again.</summary>
     public static string ThinkingEndless => Write(new ScriptedModelSpec(
         "thinking-endless",

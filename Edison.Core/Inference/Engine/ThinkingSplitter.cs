@@ -5,11 +5,14 @@ namespace Edison.Core.Inference.Engine;
 /// <summary>
 /// Parts a thinking model's streamed text into its thinking and its answer, by the format's markup, which reaches
 /// neither: thinking opened by the prompt or by the model runs to its close, and what lies outside it is the answer
-/// (a model that opens its thinking again later thinks again, its markup never in the answer). Text that might be the
-/// start of the markup is held back until it is sure, as stop strings are.
+/// (a model that opens its thinking again later thinks again, its markup never in the answer; markup that only opens
+/// the answer, as harmony's final channel, is dropped). Text that might be the start of the markup is held back until
+/// it is sure, as stop strings are.
 /// </summary>
 public sealed class ThinkingSplitter(ThinkingFormat format, bool startsThinking)
 {
+    /// <summary>What the answer is watched for: the thinking opening again, and markup that is not the answer.</summary>
+    private readonly string[] _watched = [format.Open, .. format.AnswerMarkup];
     private string _held = string.Empty;
     private State _state = startsThinking ? State.Thinking : State.Before;
 
@@ -44,7 +47,11 @@ public sealed class ThinkingSplitter(ThinkingFormat format, bool startsThinking)
                         _state = State.Thinking;
                         pending = start[format.Open.Length..];
                     }
-                    else if (format.Open.StartsWith(start, StringComparison.Ordinal))
+                    else if (format.AnswerMarkup.FirstOrDefault(markup => start.StartsWith(markup, StringComparison.Ordinal)) is { } markup)
+                    {
+                        pending = start[markup.Length..];
+                    }
+                    else if (_watched.Any(watched => watched.StartsWith(start, StringComparison.Ordinal)))
                     {
                         _held = pending;
                         return pieces;
@@ -71,16 +78,20 @@ public sealed class ThinkingSplitter(ThinkingFormat format, bool startsThinking)
                     _held = pending[^keep..];
                     return pieces;
                 default:
-                    int open = pending.IndexOf(format.Open, StringComparison.Ordinal);
-                    if (open >= 0)
+                    var (at, found) = _watched
+                        .Select(watched => (At: pending.IndexOf(watched, StringComparison.Ordinal), Found: watched))
+                        .Where(match => match.At >= 0)
+                        .OrderBy(match => match.At)
+                        .FirstOrDefault();
+                    if (found is not null)
                     {
-                        Add(pieces, pending[..open], thinking: false);
-                        _state = State.Thinking;
-                        pending = pending[(open + format.Open.Length)..];
+                        Add(pieces, pending[..at], thinking: false);
+                        _state = found == format.Open ? State.Thinking : State.Answering;
+                        pending = pending[(at + found.Length)..];
                         break;
                     }
 
-                    int held = PartialAtEnd(pending, format.Open);
+                    int held = _watched.Max(watched => PartialAtEnd(pending, watched));
                     Add(pieces, pending[..^held], thinking: false);
                     _held = pending[^held..];
                     return pieces;

@@ -31,8 +31,7 @@ public sealed class ControlTokens
         if (Thinking is { } format)
         {
             ThinkingClose = OneToken(weights, format.Close)!.Value;
-            found.Add((format.Open, OneToken(weights, format.Open)!.Value));
-            found.Add((format.Close, ThinkingClose.Value));
+            found.AddRange(format.Markers.Select(marker => (marker, OneToken(weights, marker)!.Value)));
         }
 
         // Only a SentencePiece vocabulary is read in pieces: any other's texts are not kept.
@@ -159,7 +158,7 @@ public sealed class ControlTokens
     /// the model's thinking.
     /// </summary>
     private string WithoutMarkers(string content) =>
-        Thinking is { } format ? Broken(Broken(content, format.Open), format.Close) : content;
+        Thinking?.Markers.Aggregate(content, Broken) ?? content;
 
     /// <summary>The text with every <paramref name="word"/> in it broken by a word joiner after its first character, so that no reader takes it for that word.</summary>
     public static string Broken(string text, string word) =>

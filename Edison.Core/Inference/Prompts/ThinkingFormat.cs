@@ -6,7 +6,8 @@ namespace Edison.Core.Inference.Prompts;
 /// <summary>
 /// How a model that thinks marks its thinking, read from its GGUF (its chat template and its vocabulary), never from its
 /// file name: thinking between <see cref="Open"/> and <see cref="Close"/>, as Qwen3, QwQ, SmolLM3 and the DeepSeek-R1
-/// distills write it.
+/// distills write it, or as gpt-oss writes its harmony channels (its <c>analysis</c> channel is the thinking, its
+/// <c>final</c> channel the answer).
 /// </summary>
 /// <param name="Opening">
 /// Markup the template's generation prompt adds to open the thinking itself (QwQ, the R1 distills: the answer starts
@@ -20,11 +21,41 @@ public sealed partial record ThinkingFormat(string Open, string Close, string? O
 {
     private const string ThinkOpen = "<think>";
     private const string ThinkClose = "</think>";
+    private const string HarmonyStart = "<|start|>";
+    private const string HarmonyChannel = "<|channel|>";
+    private const string HarmonyMessage = "<|message|>";
+    private const string HarmonyEnd = "<|end|>";
+
+    /// <summary>
+    /// gpt-oss's harmony: the model writes <c>&lt;|channel|&gt;analysis&lt;|message|&gt;</c>, its thinking and
+    /// <c>&lt;|end|&gt;</c>, then starts its answer's message in the <c>final</c> channel (or answers there at once).
+    /// Its thinking cannot be turned off.
+    /// </summary>
+    public static readonly ThinkingFormat Harmony = new($"{HarmonyChannel}analysis{HarmonyMessage}", HarmonyEnd, Opening: null, Off: null)
+    {
+        Markers = [HarmonyStart, HarmonyChannel, HarmonyMessage, HarmonyEnd],
+        AnswerMarkup = [$"{HarmonyStart}assistant", $"{HarmonyChannel}final{HarmonyMessage}"],
+    };
+
+    /// <summary>
+    /// The single tokens the format's markup is made of: control tokens in a prompt's markup, and broken in its content
+    /// (their vocabulary reads them in any text), so that no message can open or close the model's thinking.
+    /// </summary>
+    public IReadOnlyList<string> Markers { get; init; } = [Open, Close];
+
+    /// <summary>Markup the model writes before its answer that is not the answer (harmony's final channel): dropped.</summary>
+    public IReadOnlyList<string> AnswerMarkup { get; init; } = [];
 
     /// <summary>The model's format, or null for a model that does not think.</summary>
     /// <param name="isOneToken">Whether the vocabulary holds the text as one token.</param>
     public static ThinkingFormat? Read(string? template, Func<string, bool> isOneToken)
     {
+        if (template is not null && template.Contains(HarmonyChannel, StringComparison.Ordinal) && template.Contains(HarmonyStart, StringComparison.Ordinal)
+            && Harmony.Markers.All(isOneToken))
+        {
+            return Harmony;
+        }
+
         if (template is null || !template.Contains(ThinkOpen, StringComparison.Ordinal) || !isOneToken(ThinkOpen) || !isOneToken(ThinkClose))
         {
             return null;
@@ -44,10 +75,18 @@ public sealed partial record ThinkingFormat(string Open, string Close, string? O
 
     /// <summary>
     /// An earlier answer as the model's own template reads it back: without the thinking a client kept in it (what
-    /// follows the last close, as Qwen3's and the R1 distills' templates cut it).
+    /// follows the last close, as Qwen3's and the R1 distills' templates cut it, without markup that opened it).
     /// </summary>
-    public string AnswerOf(string content) =>
-        content.LastIndexOf(Close, StringComparison.Ordinal) is var close and >= 0 ? content[(close + Close.Length)..].TrimStart('\n') : content;
+    public string AnswerOf(string content)
+    {
+        var answer = content.LastIndexOf(Close, StringComparison.Ordinal) is var close and >= 0 ? content[(close + Close.Length)..].TrimStart('\n') : content;
+        while (AnswerMarkup.FirstOrDefault(markup => answer.StartsWith(markup, StringComparison.Ordinal)) is { } markup)
+        {
+            answer = answer[markup.Length..];
+        }
+
+        return answer;
+    }
 
     /// <summary>Whether a prompt leaves the thinking open: the model's first words are thinking.</summary>
     public bool IsOpenAtEndOf(PromptText prompt) => prompt.Text.AsSpan().TrimEnd().EndsWith(Open, StringComparison.Ordinal);

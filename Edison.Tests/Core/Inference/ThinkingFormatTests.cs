@@ -19,6 +19,11 @@ public sealed class ThinkingFormatTests
         "{% for message in messages %}{% if message['role'] == 'assistant' %}{% set content = message['content'].split('</think>')[-1] %}{{'<｜Assistant｜>' + content + '<｜end▁of▁sentence｜>'}}{% endif %}{% endfor %}" +
         "{% if add_generation_prompt and not ns.is_tool %}{{'<｜Assistant｜><think>\\n'}}{% endif %}";
 
+    // gpt-oss's template, where it writes an earlier answer and the answer's turn.
+    private const string GptOss =
+        "{%- if message.role == 'assistant' -%}{{- \"<|start|>assistant<|channel|>final<|message|>\" + message.content + \"<|end|>\" }}{%- endif -%}\n" +
+        "{#- Generation prompt #}\n{%- if add_generation_prompt -%}\n<|start|>assistant\n{%- endif -%}";
+
     private const string Llama3 =
         "{% for message in messages %}{{ '<|start_header_id|>' + message['role'] + '<|end_header_id|>\\n\\n' + message['content'] | trim + '<|eot_id|>' }}{% endfor %}" +
         "{% if add_generation_prompt %}{{ '<|start_header_id|>assistant<|end_header_id|>\\n\\n' }}{% endif %}";
@@ -82,5 +87,33 @@ public sealed class ThinkingFormatTests
         Assert.Equal([("<b>Hello</b> ", false), ("second thoughts", true), ("Bye", false)], answer);
         Assert.Equal("cut off while thinking </th", string.Concat(thought.Select(p => p.Text)));
         Assert.All(thought, p => Assert.True(p.IsThinking));
+    }
+
+    [Fact]
+    public void Gpt_oss_is_known_by_its_channels_and_cannot_turn_its_thinking_off()
+    {
+        var format = ThinkingFormat.Read(GptOss, _ => true);
+
+        Assert.NotNull(format);
+        Assert.Equal("<|channel|>analysis<|message|>", format.Open);
+        Assert.Equal("<|end|>", format.Close);
+        Assert.Null(format.Off);
+        Assert.Null(format.Opening);
+        Assert.Null(ThinkingFormat.Read(GptOss, text => text != "<|channel|>"));
+    }
+
+    [Theory]
+    [InlineData("<|channel|>analysis<|message|>I should say hello.<|end|><|start|>assistant<|channel|>final<|message|>Hello!", "I should say hello.")]
+    [InlineData("<|channel|>final<|message|>Hello!", "")]
+    public void Harmony_cut_anywhere_parts_the_analysis_channel_from_the_final_one(string text, string thought)
+    {
+        for (int cut = 1; cut < text.Length; cut++)
+        {
+            var splitter = new ThinkingSplitter(ThinkingFormat.Harmony, startsThinking: false);
+            var pieces = splitter.Push(text[..cut]).Concat(splitter.Push(text[cut..])).Concat(splitter.Flush()).ToList();
+
+            Assert.Equal(thought, string.Concat(pieces.Where(p => p.IsThinking).Select(p => p.Text)));
+            Assert.Equal("Hello!", string.Concat(pieces.Where(p => !p.IsThinking).Select(p => p.Text)));
+        }
     }
 }

@@ -6,12 +6,12 @@ using Edison.Tests.TestSupport;
 namespace Edison.Tests.Features.Thinking;
 
 /// <summary>
-/// A model that thinks, in both ways its GGUF can say so (it opens &lt;think&gt; itself, or its template does): the
-/// thinking is a channel of its own on every transport, and never answer text.
+/// A model that thinks, in each way its GGUF can say so (it opens &lt;think&gt; itself, its template does, or it writes
+/// harmony's channels): the thinking is a channel of its own on every transport, and never answer text.
 /// </summary>
 public sealed class ThinkingChannelTests
 {
-    public static TheoryData<string> ThinkingModels => new() { nameof(TestModels.Thinking), nameof(TestModels.ThinkingOpened) };
+    public static TheoryData<string> ThinkingModels => new() { nameof(TestModels.Thinking), nameof(TestModels.ThinkingOpened), nameof(TestModels.ThinkingHarmony) };
 
     [Theory]
     [MemberData(nameof(ThinkingModels))]
@@ -102,5 +102,10 @@ public sealed class ThinkingChannelTests
         Assert.DoesNotContain("reasoning", completion);
     }
 
-    internal static string PathOf(string model) => model == nameof(TestModels.Thinking) ? TestModels.Thinking : TestModels.ThinkingOpened;
+    internal static string PathOf(string model) => model switch
+    {
+        nameof(TestModels.Thinking) => TestModels.Thinking,
+        nameof(TestModels.ThinkingOpened) => TestModels.ThinkingOpened,
+        _ => TestModels.ThinkingHarmony,
+    };
 }

@@ -52,17 +52,20 @@ public sealed class ThinkingControlTests
         Assert.Equal(HttpStatusCode.BadRequest, badBudget.StatusCode);
     }
 
-    [Fact]
-    public async Task Past_its_budget_the_thinking_is_closed_for_the_model_and_the_answer_is_still_written()
+    /// <summary>The budget counts the thinking's tokens and its markup: harmony's opening ends in a token of its own.</summary>
+    [Theory]
+    [InlineData(nameof(TestModels.ThinkingOpened), "The user asks")]
+    [InlineData(nameof(TestModels.ThinkingHarmony), "The user")]
+    public async Task Past_its_budget_the_thinking_is_closed_for_the_model_and_the_answer_is_still_written(string model, string cutShort)
     {
-        await using var edison = new EdisonFactory(TestModels.ThinkingOpened);
+        await using var edison = new EdisonFactory(ThinkingChannelTests.PathOf(model));
         var client = await edison.CreateReadyClientAsync();
 
         var done = await (await client.PostAsync("/chat", Sse.Json(new { message = "What is the capital of France?", max_reasoning_tokens = 3 })))
             .Content.ReadFromJsonAsync<JsonElement>();
 
         var thought = done.GetProperty("reasoning").GetString()!;
-        Assert.Equal("The user asks", thought);
+        Assert.Equal(cutShort, thought);
         Assert.True(thought.Length < TestModels.Thought.Length / 2, $"the thinking was cut short: \"{thought}\"");
         Assert.Equal(TestModels.ThoughtAnswer, done.GetProperty("response").GetString());
         // The budget's tokens, and the one close Edison wrote.

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text;
@@ -13,17 +14,22 @@ namespace Edison.Tests.Features.Thinking;
 /// </summary>
 public sealed class ThinkingPromptCacheTests
 {
-    /// <summary>A thinking model, whether it thinks, and the markup its template writes after the new message (ChatML's, then what it says of thinking).</summary>
+    /// <summary>
+    /// A thinking model, whether it thinks, and what its format writes from the end of an answer to the start of the
+    /// next (ChatML's turns and what the generation prompt says of thinking; harmony's messages as llama.cpp writes
+    /// them), around the follow-up <c>{0}</c>.
+    /// </summary>
     public static TheoryData<string, bool, string> Conversations => new()
     {
-        { nameof(TestModels.Thinking), true, "<|im_start|>assistant\n" },
-        { nameof(TestModels.ThinkingOpened), true, "<|im_start|>assistant\n<think>\n" },
-        { nameof(TestModels.Thinking), false, "<|im_start|>assistant\n<think>\n\n</think>\n\n" },
+        { nameof(TestModels.Thinking), true, "<|im_end|>\n<|im_start|>user\n{0}<|im_end|>\n<|im_start|>assistant\n" },
+        { nameof(TestModels.ThinkingOpened), true, "<|im_end|>\n<|im_start|>user\n{0}<|im_end|>\n<|im_start|>assistant\n<think>\n" },
+        { nameof(TestModels.Thinking), false, "<|im_end|>\n<|im_start|>user\n{0}<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\n" },
+        { nameof(TestModels.ThinkingHarmony), true, "<|return|><|start|>user<|message|>{0}<|end|><|start|>assistant" },
     };
 
     [Theory]
     [MemberData(nameof(Conversations))]
-    public async Task A_follow_up_after_a_thinking_answer_reads_only_what_is_new(string model, bool think, string generationPrompt)
+    public async Task A_follow_up_after_a_thinking_answer_reads_only_what_is_new(string model, bool think, string newTurn)
     {
         await using var edison = new EdisonFactory(ThinkingChannelTests.PathOf(model));
         var client = await edison.CreateReadyClientAsync();
@@ -36,7 +42,7 @@ public sealed class ThinkingPromptCacheTests
         // What is new: the first answer's end, the follow-up's turn and the generation prompt. The answer before it
         // was in the cells, read without its thinking as the follow-up reads it.
         var loaded = await edison.Services.GetRequiredService<ModelHost>().WhenReadyAsync(CancellationToken.None);
-        int newTokens = loaded.Weights.Tokenize($"<|im_end|>\n<|im_start|>user\n{followUp}<|im_end|>\n{generationPrompt}", add_bos: false, special: true, Encoding.UTF8).Length;
+        int newTokens = loaded.Weights.Tokenize(string.Format(CultureInfo.InvariantCulture, newTurn, followUp), add_bos: false, special: true, Encoding.UTF8).Length;
         var usage = second.GetProperty("usage");
         int read = usage.GetProperty("prompt_tokens").GetInt32() - usage.GetProperty("cached_tokens").GetInt32();
         Assert.Equal(TestModels.ThoughtAnswer, first.GetProperty("response").GetString());
