@@ -26,6 +26,9 @@ public sealed class Answers(
     public static readonly TimeSpan Retention = TimeSpan.FromMinutes(2);
 
     private readonly ConcurrentDictionary<Guid, Answer> _owned = new();
+
+    /// <summary>The answers a client owns that are running, by conversation: one Edison would own waits for them.</summary>
+    private readonly ConcurrentDictionary<Guid, Answer> _forClients = new();
     private readonly AnswerClaims _claims = new();
 
     /// <summary>An answer Edison owns started in a conversation; may be raised on any thread.</summary>
@@ -62,6 +65,7 @@ public sealed class Answers(
     {
         var prepared = await preparation.PrepareAsync(request, AnswerOwner.Client, clientGone);
         var answer = new Answer(prepared, request.Images ?? [], AnswerOwner.Client);
+        _forClients.TryAdd(answer.ConversationId, answer);
         _ = Task.Run(() => RunForClientAsync(answer, clientGone), CancellationToken.None);
         return answer;
     }
@@ -69,7 +73,7 @@ public sealed class Answers(
     private async Task<Answer> StartOwnedAsync(ChatRequest request, CancellationToken cancellationToken)
     {
         var id = Guid.TryParse(request.ConversationId, out var given) ? given : Guid.NewGuid();
-        if (!_claims.TryClaim(id, isAnswering: () => Find(id) is { IsRunning: true }))
+        if (!_claims.TryClaim(id, isAnswering: () => Find(id) is { IsRunning: true } || _forClients.ContainsKey(id)))
         {
             throw AlreadyAnswering();
         }
@@ -98,7 +102,14 @@ public sealed class Answers(
     private async Task RunForClientAsync(Answer answer, CancellationToken clientGone)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(answer.StopToken, clientGone, lifetime.ApplicationStopping);
-        await RunAsync(answer, stop.Token, onFirstUpdate: null);
+        try
+        {
+            await RunAsync(answer, stop.Token, onFirstUpdate: null);
+        }
+        finally
+        {
+            _forClients.TryRemove(new KeyValuePair<Guid, Answer>(answer.ConversationId, answer));
+        }
     }
 
     private async Task RunOwnedAsync(Answer answer)

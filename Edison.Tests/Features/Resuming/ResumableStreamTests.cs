@@ -159,6 +159,37 @@ public sealed class ResumableStreamTests(ResumableStreamTests.Host host) : IClas
     }
 
     [Fact]
+    public async Task A_resumable_request_while_a_clients_own_answer_runs_in_the_conversation_is_a_409()
+    {
+        var id = Guid.NewGuid();
+        using (var first = await _client.SendAsync(
+                   new HttpRequestMessage(HttpMethod.Post, "/chat/stream") { Content = Sse.Json(new { message = "go", conversation_id = id, max_tokens = 8000 }) },
+                   HttpCompletionOption.ResponseHeadersRead))
+        {
+            await using var events = SseParser.Create(await first.Content.ReadAsStreamAsync()).EnumerateAsync().GetAsyncEnumerator();
+            Assert.True(await events.MoveNextAsync());
+
+            var second = await _client.PostAsync("/chat/stream", Sse.Json(new { message = "and again", conversation_id = id, resumable = true }));
+
+            Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+            Assert.Contains("being answered already", (await second.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
+        }
+
+        // The client left, which ended its answer: the conversation takes the resumable one.
+        HttpStatusCode status;
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        do
+        {
+            await Task.Delay(200);
+            using var again = await _client.PostAsync("/chat/stream", Sse.Json(new { message = "and again", conversation_id = id, resumable = true, max_tokens = 4 }));
+            status = again.StatusCode;
+        }
+        while (status == HttpStatusCode.Conflict && DateTime.UtcNow < deadline);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+    }
+
+    [Fact]
     public async Task Stop_where_nothing_runs_answers_409_as_the_README_says()
     {
         var never = await _client.PostAsync($"/chat/stop/{Guid.NewGuid()}", null);
