@@ -41,6 +41,12 @@ public sealed record ImageAttachment(string MediaType, byte[] Data)
 
         string? declared = null;
         var payload = value.AsSpan().Trim();
+        if (payload.StartsWith("http:", StringComparison.OrdinalIgnoreCase) || payload.StartsWith("https:", StringComparison.OrdinalIgnoreCase))
+        {
+            // Fetching it would let a request make Edison reach any address, its own network's included.
+            throw new ChatRequestException($"\"{name}\" is a web address; Edison does not fetch images: send the image itself as a base64 data URL (data:image/png;base64,...).");
+        }
+
         if (payload.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
         {
             int comma = payload.IndexOf(',');

@@ -40,8 +40,10 @@ public static class OpenAiRequestMapper
                     break;
                 case null:
                     throw new ChatRequestException($"\"messages[{i}].role\" is required.");
-                default:
+                case "tool" or "function":
                     throw new ChatRequestException($"\"messages[{i}].role\" is \"{message.Role}\"; Edison does not run tools, so only system, developer, user and assistant messages are supported.");
+                default:
+                    throw new ChatRequestException($"\"messages[{i}].role\" must be one of system, developer, user and assistant; \"{message.Role}\" is not one.");
             }
         }
 

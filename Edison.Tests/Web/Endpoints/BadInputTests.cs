@@ -42,6 +42,7 @@ public sealed class BadInputTests(BadInputTests.Host host) : IClassFixture<BadIn
         { "a PNG for a model without vision", "{\"message\":\"hi\",\"images\":[\"iVBORw0KGgo=\"]}", "cannot see images" },
         { "a WebP data URL for a model without vision", "{\"message\":\"hi\",\"images\":[\"data:image/webp;base64,UklGRhAAAABXRUJQVlA4IA==\"]}", "cannot see images" },
         { "an image that is not base64", "{\"message\":\"hi\",\"images\":[\"not base64!!\"]}", "\"images[0]\" is not valid base64" },
+        { "an image given by its web address", "{\"message\":\"hi\",\"images\":[\"https://example.com/cat.png\"]}", "\"images[0]\" is a web address; Edison does not fetch images" },
         { "bytes that are no image", "{\"message\":\"hi\",\"images\":[\"iVBORw0KGgo=\",\"aGVsbG8gd29ybGQsIG5vdCBhIHBpY3R1cmU=\"]}", "\"images[1]\" is not a PNG, JPEG or WebP image" },
         { "a data URL naming another type", "{\"message\":\"hi\",\"images\":[\"data:image/jpeg;base64,iVBORw0KGgo=\"]}", "says it is image/jpeg but its bytes are image/png" },
         { "a data URL without base64", "{\"message\":\"hi\",\"images\":[\"data:image/png,abc\"]}", "must be a base64 data URL" },

@@ -47,6 +47,7 @@ public sealed class OpenAiWireTests(OpenAiWireTests.Host host) : IClassFixture<O
     [InlineData("{\"messages\":[]}", "\"messages\" is required")]
     [InlineData("{\"messages\":[{\"role\":\"assistant\",\"content\":\"hi\"}]}", "The last message must be a user message")]
     [InlineData("{\"messages\":[{\"role\":\"tool\",\"content\":\"42\"},{\"role\":\"user\",\"content\":\"hi\"}]}", "does not run tools")]
+    [InlineData("{\"messages\":[{\"role\":\"wizard\",\"content\":\"42\"},{\"role\":\"user\",\"content\":\"hi\"}]}", "\"messages[0].role\" must be one of system, developer, user and assistant; \"wizard\" is not one")]
     [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"n\":2}", "\"n\" greater than 1")]
     [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"audio\"}]}]}", "has a part Edison cannot read")]
     [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64,iVBORw0KGgo=\"}}]}]}", "cannot see images")]
