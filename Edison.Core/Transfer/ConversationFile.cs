@@ -204,11 +204,13 @@ public static class ConversationFile
         var expected = earlier.Count % 2 == 0 ? ChatTurn.User : ChatTurn.Assistant;
         if (role != expected)
         {
-            throw Bad($"Message {index} is a {role} message where a {expected} message should be: questions and answers take turns, starting with a question.");
+            throw Bad($"Message {index} is {WithArticle(role)} message where {WithArticle(expected)} message should be: questions and answers take turns, starting with a question.");
         }
 
         return new StoredMessage(earlier.Count + 1, earlier.Count == 0 ? null : earlier.Count, role, Text(item, "content", index), now);
     }
+
+    private static string WithArticle(string role) => role == ChatTurn.Assistant ? $"an {role}" : $"a {role}";
 
     /// <summary>A question's images in a file, checked as a request's are; null for none.</summary>
     private static IReadOnlyList<string>? Images(JsonElement item, int index, string role, ChatLimits limits)

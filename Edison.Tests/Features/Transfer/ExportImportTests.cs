@@ -84,7 +84,7 @@ public sealed class ExportImportTests(ExportImportTests.Host host) : IClassFixtu
     [Theory]
     [InlineData("[1, 2]", "a JSON object with a \"messages\" array")]
     [InlineData("{\"messages\":[]}", "no user or assistant messages")]
-    [InlineData("{\"messages\":[{\"role\":\"assistant\",\"content\":\"hi\"}]}", "questions and answers take turns")]
+    [InlineData("{\"messages\":[{\"role\":\"assistant\",\"content\":\"hi\"}]}", "Message 1 is an assistant message where a user message should be: questions and answers take turns")]
     [InlineData("{\"messages\":[{\"role\":\"tool\",\"content\":\"x\"}]}", "the role \"tool\"")]
     [InlineData("{\"messages\":[{\"role\":\"user\"}]}", "no \"content\"")]
     [InlineData("{\"format\":\"edison.conversation\",\"messages\":[{\"id\":1,\"parent_id\":7,\"role\":\"user\",\"content\":\"x\"}]}", "follows message 7")]
