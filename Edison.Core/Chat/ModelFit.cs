@@ -37,7 +37,7 @@ public static class ModelFit
                 throw new ChatRequestException($"This model ({model.Name}) does not think; send no \"think\", or load a model that thinks.");
             case (false, { Off: null }):
                 throw new ChatRequestException(
-                    $"This model ({model.Name}) cannot be told not to think: its template opens the thinking itself. Send no \"think\", or a smaller \"max_reasoning_tokens\".");
+                    $"This model ({model.Name}) cannot be told not to think. Send no \"think\", or a smaller \"max_reasoning_tokens\".");
         }
 
         bool off = (request.Think ?? (mode.ThinkingSystemPrompt is not null ? true : generation.Think)) == false && model.Thinking is { Off: not null };

@@ -38,6 +38,9 @@ internal sealed class Sequence(
     /// <summary>The tokens of the thinking, its markup included.</summary>
     public int ThinkingTokens { get; private set; }
 
+    /// <summary>The tokens of the answer: not the thinking's, nor markup before or between them.</summary>
+    public int AnswerTokens { get; private set; }
+
     /// <summary>The position in the sequence of the next token put into a batch.</summary>
     public int Position { get; set; }
 
@@ -135,6 +138,11 @@ internal sealed class Sequence(
         Sampled.Add(token);
         bool thinking = Thinking?.IsThinking == true;
         Release(Decoder.Read());
+        if (Thinking?.IsAnswering != false)
+        {
+            AnswerTokens++;
+        }
+
         if (thinking || Thinking?.IsThinking == true)
         {
             ThinkingTokens++;
@@ -150,8 +158,9 @@ internal sealed class Sequence(
             return false;
         }
 
-        // The answer's limit is the answer's: a thinking model's thinking has a budget of its own.
-        if (Generated - ThinkingTokens >= Job.Request.MaxTokens || Position + 1 >= contextSize)
+        // The answer's limit is the answer's: a thinking model's thinking has a budget of its own, and its markup
+        // counts for neither.
+        if (AnswerTokens >= Job.Request.MaxTokens || Position + 1 >= contextSize)
         {
             CutOff = true;
             return false;

@@ -11,8 +11,12 @@ namespace Edison.Core.Inference.Engine;
 /// </summary>
 public sealed class ThinkingSplitter(ThinkingFormat format, bool startsThinking)
 {
-    /// <summary>What the answer is watched for: the thinking opening again, and markup that is not the answer.</summary>
-    private readonly string[] _watched = [format.Open, .. format.AnswerMarkup];
+    /// <summary>
+    /// What the answer is watched for: the thinking opening again, then markup that is never the answer (what opens
+    /// the answer, and any of the format's markers astray, such as a close with nothing open), longest first, so that
+    /// where two start at one place the longer is taken.
+    /// </summary>
+    private readonly string[] _watched = [.. new[] { format.Open }.Concat(format.AnswerMarkup).Concat(format.Markers).Distinct().OrderByDescending(markup => markup.Length)];
     private string _held = string.Empty;
     private State _state = startsThinking ? State.Thinking : State.Before;
 
@@ -30,6 +34,9 @@ public sealed class ThinkingSplitter(ThinkingFormat format, bool startsThinking)
     /// <summary>Whether what the model writes now is thinking.</summary>
     public bool IsThinking => _state == State.Thinking;
 
+    /// <summary>Whether what the model writes now is its answer (not its thinking, nor markup that may open either).</summary>
+    public bool IsAnswering => _state == State.Answering;
+
     /// <summary>Adds streamed text; returns what can be released now, each piece marked thinking or not.</summary>
     public IReadOnlyList<(string Text, bool IsThinking)> Push(string text)
     {
@@ -42,19 +49,15 @@ public sealed class ThinkingSplitter(ThinkingFormat format, bool startsThinking)
             {
                 case State.Before:
                     var start = pending.TrimStart();
-                    if (start.StartsWith(format.Open, StringComparison.Ordinal))
-                    {
-                        _state = State.Thinking;
-                        pending = start[format.Open.Length..];
-                    }
-                    else if (format.AnswerMarkup.FirstOrDefault(markup => start.StartsWith(markup, StringComparison.Ordinal)) is { } markup)
-                    {
-                        pending = start[markup.Length..];
-                    }
-                    else if (_watched.Any(watched => watched.StartsWith(start, StringComparison.Ordinal)))
+                    if (MayGrowInto(start))
                     {
                         _held = pending;
                         return pieces;
+                    }
+                    else if (_watched.FirstOrDefault(watched => start.StartsWith(watched, StringComparison.Ordinal)) is { } markup)
+                    {
+                        _state = markup == format.Open ? State.Thinking : State.Before;
+                        pending = start[markup.Length..];
                     }
                     else
                     {
@@ -82,7 +85,15 @@ public sealed class ThinkingSplitter(ThinkingFormat format, bool startsThinking)
                         .Select(watched => (At: pending.IndexOf(watched, StringComparison.Ordinal), Found: watched))
                         .Where(match => match.At >= 0)
                         .OrderBy(match => match.At)
+                        .ThenByDescending(match => match.Found.Length)
                         .FirstOrDefault();
+                    if (found is not null && MayGrowInto(pending[at..]))
+                    {
+                        Add(pieces, pending[..at], thinking: false);
+                        _held = pending[at..];
+                        return pieces;
+                    }
+
                     if (found is not null)
                     {
                         Add(pieces, pending[..at], thinking: false);
@@ -101,10 +112,19 @@ public sealed class ThinkingSplitter(ThinkingFormat format, bool startsThinking)
         return pieces;
     }
 
-    /// <summary>Releases what is still held when the text ends: thinking that never closed stays thinking.</summary>
+    /// <summary>
+    /// Releases what is still held when the text ends: thinking that never closed stays thinking; before the answer
+    /// only white space and the start of markup are held, which are no answer, and markup held in the answer (waiting
+    /// to see whether it grew) is dropped.
+    /// </summary>
     public IReadOnlyList<(string Text, bool IsThinking)> Flush()
     {
-        var rest = _state == State.Before ? _held.TrimStart() : _held;
+        var rest = _state switch
+        {
+            State.Before => string.Empty,
+            State.Answering => _watched.Aggregate(_held, (text, markup) => text.Replace(markup, string.Empty, StringComparison.Ordinal)),
+            _ => _held,
+        };
         _held = string.Empty;
         return rest.Length == 0 ? [] : [(rest, _state == State.Thinking)];
     }
@@ -116,6 +136,13 @@ public sealed class ThinkingSplitter(ThinkingFormat format, bool startsThinking)
             pieces.Add((text, thinking));
         }
     }
+
+    /// <summary>
+    /// Whether more text could still make <paramref name="text"/> (white space, or markup found there) the start of longer
+    /// markup: harmony's <c>&lt;|channel|&gt;</c> may go on to open the thinking or the answer.
+    /// </summary>
+    private bool MayGrowInto(string text) =>
+        _watched.Any(watched => watched.Length > text.Length && watched.StartsWith(text, StringComparison.Ordinal));
 
     /// <summary>How much of the text's end could be the start of <paramref name="markup"/>.</summary>
     private static int PartialAtEnd(string text, string markup)

@@ -116,4 +116,33 @@ public sealed class ThinkingFormatTests
             Assert.Equal("Hello!", string.Concat(pieces.Where(p => !p.IsThinking).Select(p => p.Text)));
         }
     }
+
+    [Theory]
+    [InlineData("Hello </think>world", "<think>", "</think>")]
+    [InlineData("Hello <|end|>world<|message|>", "<|channel|>analysis<|message|>", "<|end|>")]
+    [InlineData("Hello world<|channel|>", "<|channel|>analysis<|message|>", "<|end|>")]
+    public void A_marker_astray_in_the_answer_is_dropped_and_never_answer_text(string text, string open, string close)
+    {
+        var format = open == "<think>" ? new ThinkingFormat(open, close, null, null) : ThinkingFormat.Harmony;
+        for (int cut = 1; cut < text.Length; cut++)
+        {
+            var splitter = new ThinkingSplitter(format, startsThinking: false);
+            var pieces = splitter.Push(text[..cut]).Concat(splitter.Push(text[cut..])).Concat(splitter.Flush()).ToList();
+
+            Assert.Equal("Hello world", string.Concat(pieces.Where(p => !p.IsThinking).Select(p => p.Text)));
+            Assert.DoesNotContain(pieces, p => p.IsThinking);
+        }
+    }
+
+    [Theory]
+    [InlineData("<|channel|>analysis")]
+    [InlineData("<|channel|>analysis<|message|>I think<|end|><|start|>")]
+    public void Markup_the_text_ends_in_before_any_answer_is_no_answer(string text)
+    {
+        var splitter = new ThinkingSplitter(ThinkingFormat.Harmony, startsThinking: false);
+
+        var pieces = splitter.Push(text).Concat(splitter.Flush()).ToList();
+
+        Assert.DoesNotContain(pieces, p => !p.IsThinking);
+    }
 }

@@ -85,18 +85,33 @@ public sealed class ThinkingControlTests
         Assert.Equal(TestModels.ThoughtAnswer, done.GetProperty("response").GetString());
     }
 
-    [Fact]
-    public async Task Max_tokens_is_the_answers_own_and_does_not_count_the_thinking()
+    /// <summary>
+    /// <c>max_tokens</c> counts the answer's tokens alone: not the thinking, nor the markup around it (harmony's final
+    /// channel is opened in tokens of its own), and no markup is ever the answer however short the limit.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(ThinkingChannelTests.ThinkingModels), MemberType = typeof(ThinkingChannelTests))]
+    public async Task Max_tokens_is_the_answers_own_and_does_not_count_the_thinking(string model)
     {
-        await using var edison = new EdisonFactory(TestModels.Thinking);
+        await using var edison = new EdisonFactory(ThinkingChannelTests.PathOf(model));
         var client = await edison.CreateReadyClientAsync();
 
-        var done = await (await client.PostAsync("/chat", Sse.Json(new { message = "What is the capital of France?", max_tokens = 6 })))
-            .Content.ReadFromJsonAsync<JsonElement>();
+        var whole = await AskAsync(client, maxTokens: 4);
+        var cut = await Task.WhenAll(Enumerable.Range(1, 3).Select(limit => AskAsync(client, limit)));
 
-        Assert.Equal(TestModels.ThoughtAnswer, done.GetProperty("response").GetString());
-        Assert.Equal("stop", done.GetProperty("finish_reason").GetString());
-        Assert.True(done.GetProperty("usage").GetProperty("completion_tokens").GetInt32() > 6, "the thinking's tokens came on top");
+        Assert.Equal(TestModels.ThoughtAnswer, whole.GetProperty("response").GetString());
+        Assert.True(whole.GetProperty("usage").GetProperty("completion_tokens").GetInt32() > 4, "the thinking's tokens came on top");
+        Assert.All(cut, done =>
+        {
+            var answer = done.GetProperty("response").GetString()!;
+            Assert.True(answer.Length > 0 && TestModels.ThoughtAnswer.StartsWith(answer, StringComparison.Ordinal), $"\"{answer}\" is not the start of the answer");
+            Assert.Equal(TestModels.Thought, done.GetProperty("reasoning").GetString());
+            Assert.Equal("length", done.GetProperty("finish_reason").GetString());
+        });
+
+        static async Task<JsonElement> AskAsync(HttpClient client, int maxTokens) =>
+            await (await client.PostAsync("/chat", Sse.Json(new { message = "What is the capital of France?", max_tokens = maxTokens })))
+                .Content.ReadFromJsonAsync<JsonElement>();
     }
 
     [Fact]
