@@ -20,6 +20,9 @@ public sealed class ThinkingSplitter(ThinkingFormat format, bool startsThinking)
     private string _held = string.Empty;
     private State _state = startsThinking ? State.Thinking : State.Before;
 
+    /// <summary>True until the thinking's first words: the white space after its opening is the markup's.</summary>
+    private bool _thinkingStarts = true;
+
     private enum State
     {
         /// <summary>
@@ -67,16 +70,27 @@ public sealed class ThinkingSplitter(ThinkingFormat format, bool startsThinking)
 
                     break;
                 case State.Thinking:
+                    if (_thinkingStarts)
+                    {
+                        pending = pending.TrimStart();
+                        _thinkingStarts = pending.Length == 0;
+                        break;
+                    }
+
                     int close = pending.IndexOf(format.Close, StringComparison.Ordinal);
                     if (close >= 0)
                     {
-                        Add(pieces, pending[..close], thinking: true);
+                        Add(pieces, pending[..close].TrimEnd(), thinking: true);
                         _state = State.Before;
+                        _thinkingStarts = true;
                         pending = pending[(close + format.Close.Length)..];
                         break;
                     }
 
-                    int keep = PartialAtEnd(pending, format.Close);
+                    // White space at the end is held too: before the close it is the markup's, not the thinking's.
+                    int partial = PartialAtEnd(pending, format.Close);
+                    var thought = pending[..^partial];
+                    int keep = partial + thought.Length - thought.TrimEnd().Length;
                     Add(pieces, pending[..^keep], thinking: true);
                     _held = pending[^keep..];
                     return pieces;
@@ -123,7 +137,7 @@ public sealed class ThinkingSplitter(ThinkingFormat format, bool startsThinking)
         {
             State.Before => string.Empty,
             State.Answering => _watched.Aggregate(_held, (text, markup) => text.Replace(markup, string.Empty, StringComparison.Ordinal)),
-            _ => _held,
+            _ => _held.TrimEnd(),
         };
         _held = string.Empty;
         return rest.Length == 0 ? [] : [(rest, _state == State.Thinking)];

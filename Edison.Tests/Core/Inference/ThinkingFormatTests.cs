@@ -69,7 +69,7 @@ public sealed class ThinkingFormatTests
             var splitter = new ThinkingSplitter(format, startsThinking: false);
             var pieces = splitter.Push(text[..cut]).Concat(splitter.Push(text[cut..])).Concat(splitter.Flush()).ToList();
 
-            Assert.Equal("\nI should say hello.\n", string.Concat(pieces.Where(p => p.IsThinking).Select(p => p.Text)));
+            Assert.Equal("I should say hello.", string.Concat(pieces.Where(p => p.IsThinking).Select(p => p.Text)));
             Assert.Equal("Hello!", string.Concat(pieces.Where(p => !p.IsThinking).Select(p => p.Text)));
         }
     }
