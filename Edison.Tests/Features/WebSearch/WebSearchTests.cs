@@ -110,7 +110,8 @@ public sealed class WebSearchTests : IClassFixture<WebSearchTests.Host>
 
         var answer = await ChatAsync(new { message = "Look up the Rust release", mode = "agent" });
 
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
+        // Well short of the 10 s the search would take: the chat gave up on it at its 3 s limit.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(8), $"took {clock.Elapsed}");
         Assert.Equal(TestModels.StoryAnswer, answer.GetProperty("response").GetString());
         Assert.Empty(answer.GetProperty("sources").EnumerateArray());
         Assert.Contains("did not answer within 3 s", Assert.Single(answer.GetProperty("notices").EnumerateArray()).GetString());

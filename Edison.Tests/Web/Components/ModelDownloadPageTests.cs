@@ -34,7 +34,7 @@ public sealed class ModelDownloadPageTests : ChatPageContext
         Assert.Contains("Gemma Terms of Use", dialogs.Find("[data-testid=recommended-model]").TextContent);
         await dialogs.FindAll("[data-testid=download]")[0].ClickAsync(new());
 
-        page.WaitForAssertion(() => Assert.Matches(@"\d+% · [\d.]+ MB of [\d.]+ MB · [\d.]+ MB/s", page.Find("[data-testid=download-progress]").TextContent));
+        page.WaitForAssertion(() => Assert.Matches(@"\d+% · [\d.]+ MB of [\d.]+ MB · [\d.]+ MB/s", page.Find("[data-testid=download-progress]").TextContent), TimeSpan.FromSeconds(30));
         page.WaitForAssertion(() => Assert.Equal("gemma-3-1b-it-Q4_K_M", models.Model!.Name), TimeSpan.FromSeconds(20));
         page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=get-model]")));
         page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=download-banner]")));
