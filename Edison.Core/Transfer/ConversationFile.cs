@@ -207,7 +207,32 @@ public static class ConversationFile
             throw Bad($"Message {index} is {WithArticle(role)} message where {WithArticle(expected)} message should be: questions and answers take turns, starting with a question.");
         }
 
-        return new StoredMessage(earlier.Count + 1, earlier.Count == 0 ? null : earlier.Count, role, Text(item, "content", index), now);
+        var content = Text(item, "content", index);
+        var reasoning = role == ChatTurn.Assistant && item.TryGetProperty("reasoning_content", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
+        if (role == ChatTurn.Assistant && InlineThinking(content) is var (thought, answer))
+        {
+            (content, reasoning) = (answer, reasoning ?? thought);
+        }
+
+        return new StoredMessage(earlier.Count + 1, earlier.Count == 0 ? null : earlier.Count, role, content, now)
+        {
+            Details = string.IsNullOrWhiteSpace(reasoning) ? null : new AnswerDetails(Mode: null, CutOff: false, Sources: [], Reasoning: reasoning.Trim()),
+        };
+    }
+
+    /// <summary>
+    /// An answer a client kept with its thinking inline, as many keep a thinking model's (<c>&lt;think&gt;…&lt;/think&gt;</c>
+    /// before the answer): the thinking and the answer apart; null for any other answer.
+    /// </summary>
+    private static (string Thought, string Answer)? InlineThinking(string content)
+    {
+        const string open = "<think>";
+        const string close = "</think>";
+        var start = content.TrimStart();
+        int end = start.IndexOf(close, StringComparison.Ordinal);
+        return start.StartsWith(open, StringComparison.Ordinal) && end > 0
+            ? (start[open.Length..end], start[(end + close.Length)..].TrimStart())
+            : null;
     }
 
     private static string WithArticle(string role) => role == ChatTurn.Assistant ? $"an {role}" : $"a {role}";

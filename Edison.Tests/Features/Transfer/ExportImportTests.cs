@@ -81,6 +81,29 @@ public sealed class ExportImportTests(ExportImportTests.Host host) : IClassFixtu
             conversation.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("content").GetString()));
     }
 
+    /// <summary>Clients keep a thinking model's thinking inline or beside the answer: it comes in as the answer's thinking.</summary>
+    [Fact]
+    public async Task OpenAI_style_answers_with_their_thinking_import_it_apart_from_the_answer()
+    {
+        var file = JsonSerializer.Serialize(new
+        {
+            messages = new object[]
+            {
+                new { role = "user", content = "What is the capital of Portugal?" },
+                new { role = "assistant", content = "<think>\nThe user wants a capital.\n</think>\n\nLisbon." },
+                new { role = "user", content = "And of Spain?" },
+                new { role = "assistant", content = "Madrid.", reasoning_content = "Spain's capital is Madrid." },
+            },
+        });
+
+        var answers = (await GetAsync(await ImportAsync(file))).GetProperty("messages").EnumerateArray().Where(m => m.GetProperty("role").GetString() == "assistant").ToList();
+
+        Assert.Equal(["Lisbon.", "Madrid."], answers.Select(m => m.GetProperty("content").GetString()));
+        Assert.Equal(
+            ["The user wants a capital.", "Spain's capital is Madrid."],
+            answers.Select(m => m.GetProperty("details").GetProperty("reasoning").GetString()));
+    }
+
     [Theory]
     [InlineData("[1, 2]", "a JSON object with a \"messages\" array")]
     [InlineData("{\"messages\":[]}", "no user or assistant messages")]
