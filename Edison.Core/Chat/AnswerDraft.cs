@@ -9,8 +9,7 @@ namespace Edison.Core.Chat;
 /// </summary>
 public sealed class AnswerDraft(string? continued, TimeProvider time)
 {
-    private long _thinkingSince;
-    private TimeSpan? _thoughtFor;
+    private readonly ThinkingClock _thinking = new(time);
 
     /// <summary>The answer so far (a continued answer starts from what it said before).</summary>
     public StringBuilder Text { get; } = new(continued);
@@ -24,7 +23,7 @@ public sealed class AnswerDraft(string? continued, TimeProvider time)
     public StringBuilder Reasoning { get; } = new();
 
     /// <summary>How long the model thought: from its first thought to its answer's first word (or its end); null when it did not think.</summary>
-    public TimeSpan? ThinkingTime => _thinkingSince == 0 ? null : _thoughtFor ?? time.GetElapsedTime(_thinkingSince);
+    public TimeSpan? ThinkingTime => _thinking.Elapsed;
 
     /// <summary>How many pieces of text were added: the answer's tokens when the client reports no usage.</summary>
     public int Pieces { get; private set; }
@@ -61,16 +60,12 @@ public sealed class AnswerDraft(string? continued, TimeProvider time)
         switch (content)
         {
             case TextContent { Text: var text } when Visible(text) is { Length: > 0 } piece:
-                _thoughtFor ??= _thinkingSince == 0 ? null : time.GetElapsedTime(_thinkingSince);
+                _thinking.Answered();
                 Text.Append(piece);
                 Pieces++;
                 return piece == text ? content : new TextContent(piece);
             case TextReasoningContent { Text: var thought } when VisibleThought(thought) is { Length: > 0 } piece:
-                if (_thinkingSince == 0)
-                {
-                    _thinkingSince = time.GetTimestamp();
-                }
-
+                _thinking.Thought();
                 Reasoning.Append(piece);
                 return piece == thought ? content : new TextReasoningContent(piece);
             case UsageContent { Details: var details }:

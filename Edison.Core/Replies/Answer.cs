@@ -16,6 +16,7 @@ public sealed class Answer
     private readonly List<ChatResponseUpdate> _events = [];
     private readonly StringBuilder _text = new();
     private readonly StringBuilder _reasoning = new();
+    private readonly ThinkingClock _thinking;
     private readonly CancellationTokenSource _stop = new();
     private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<ChatDone> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -26,11 +27,12 @@ public sealed class Answer
     private string? _textSnapshot;
     private string? _reasoningSnapshot;
 
-    internal Answer(PreparedChat prepared, IReadOnlyList<string> images, AnswerOwner owner)
+    internal Answer(PreparedChat prepared, IReadOnlyList<string> images, AnswerOwner owner, TimeProvider time)
     {
         Prepared = prepared;
         Images = images;
         Owner = owner;
+        _thinking = new ThinkingClock(time);
 
         // A continued answer is shown whole as it grows, from what it said before.
         _text.Append(prepared.Continued?.Content);
@@ -84,6 +86,21 @@ public sealed class Answer
             lock (_gate)
             {
                 return _reasoningSnapshot ??= _reasoning.ToString();
+            }
+        }
+    }
+
+    /// <summary>
+    /// How long the model has thought (while it thinks) or thought (once its answer started or it ended), the same for
+    /// every page that follows the answer, however late it came; null before any thinking.
+    /// </summary>
+    public TimeSpan? ThinkingTime
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _thinking.Elapsed;
             }
         }
     }
@@ -203,12 +220,15 @@ public sealed class Answer
                     case TextContent { Text: var text }:
                         _text.Append(text);
                         _textSnapshot = null;
+                        _thinking.Answered();
                         break;
                     case TextReasoningContent { Text: var thought }:
                         _reasoning.Append(thought);
                         _reasoningSnapshot = null;
+                        _thinking.Thought();
                         break;
                     case AnswerEnd { Done: var done }:
+                        _thinking.Answered();
                         _ended.TrySetResult(done);
                         break;
                 }

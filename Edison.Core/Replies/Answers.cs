@@ -64,7 +64,7 @@ public sealed class Answers(
     private async Task<Answer> StartForClientAsync(ChatRequest request, CancellationToken clientGone)
     {
         var prepared = await preparation.PrepareAsync(request, AnswerOwner.Client, clientGone);
-        var answer = new Answer(prepared, request.Images ?? [], AnswerOwner.Client);
+        var answer = new Answer(prepared, request.Images ?? [], AnswerOwner.Client, time);
         _forClients.TryAdd(answer.ConversationId, answer);
         _ = Task.Run(() => RunForClientAsync(answer, clientGone), CancellationToken.None);
         return answer;
@@ -84,7 +84,7 @@ public sealed class Answers(
             // the title is asked for again after its answer.
             bool wantsTitle = Find(id) is { } previous && await previous.StopTitleAsync();
             var prepared = await preparation.PrepareAsync(request with { ConversationId = id.ToString() }, AnswerOwner.Server, cancellationToken);
-            var answer = new Answer(prepared, request.Images ?? [], AnswerOwner.Server) { WantsTitle = wantsTitle };
+            var answer = new Answer(prepared, request.Images ?? [], AnswerOwner.Server, time) { WantsTitle = wantsTitle };
             _owned[id] = answer;
             _ = Task.Run(() => RunOwnedAsync(answer), CancellationToken.None);
             Started?.Invoke(answer);

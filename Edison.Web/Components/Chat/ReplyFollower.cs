@@ -19,8 +19,6 @@ internal sealed class ReplyFollower : IDisposable
     private ITimer? _timer;
     private bool _published;
     private bool _finished;
-    private long _thinkingSince;
-    private int? _thoughtSeconds;
 
     public ReplyFollower(Answer reply, ChatBubble answer, TimeProvider time, bool streaming, Action ended)
     {
@@ -94,28 +92,15 @@ internal sealed class ReplyFollower : IDisposable
     }
 
     /// <summary>
-    /// How long the model has thought, as this page saw it: counted up while it thinks, then the whole of it once the
-    /// answer starts; null before any thinking (and for a model that does not think).
+    /// How long the model has thought: counted up in whole seconds while it thinks, then the whole of it once the answer
+    /// starts; null before any thinking (and for a model that does not think).
     /// </summary>
-    private int? ThinkingSeconds()
+    private int? ThinkingSeconds() => Reply.ThinkingTime switch
     {
-        if (!Reply.HasThinking)
-        {
-            return null;
-        }
-
-        if (_thinkingSince == 0)
-        {
-            _thinkingSince = _time.GetTimestamp();
-        }
-
-        if (Reply.HasText || Reply.Done is not null)
-        {
-            return _thoughtSeconds ??= ThoughtSeconds.Of(_time.GetElapsedTime(_thinkingSince));
-        }
-
-        return (int)_time.GetElapsedTime(_thinkingSince).TotalSeconds is > 0 and var seconds ? seconds : null;
-    }
+        null => null,
+        { } thought when Reply.HasText || Reply.Done is not null => ThoughtSeconds.Of(thought),
+        { } thinking => (int)thinking.TotalSeconds is > 0 and var seconds ? seconds : null,
+    };
 
     private void OnTimer()
     {
