@@ -57,7 +57,7 @@ public sealed class ThinkingSplitter(ThinkingFormat format, bool startsThinking)
                         _held = pending;
                         return pieces;
                     }
-                    else if (_watched.FirstOrDefault(watched => start.StartsWith(watched, StringComparison.Ordinal)) is { } markup)
+                    else if (FirstMarkup(start) is (0, { } markup))
                     {
                         _state = markup == format.Open ? State.Thinking : State.Before;
                         pending = start[markup.Length..];
@@ -95,12 +95,7 @@ public sealed class ThinkingSplitter(ThinkingFormat format, bool startsThinking)
                     _held = pending[^keep..];
                     return pieces;
                 default:
-                    var (at, found) = _watched
-                        .Select(watched => (At: pending.IndexOf(watched, StringComparison.Ordinal), Found: watched))
-                        .Where(match => match.At >= 0)
-                        .OrderBy(match => match.At)
-                        .ThenByDescending(match => match.Found.Length)
-                        .FirstOrDefault();
+                    var (at, found) = FirstMarkup(pending);
                     if (found is not null && MayGrowInto(pending[at..]))
                     {
                         Add(pieces, pending[..at], thinking: false);
@@ -116,7 +111,12 @@ public sealed class ThinkingSplitter(ThinkingFormat format, bool startsThinking)
                         break;
                     }
 
-                    int held = _watched.Max(watched => PartialAtEnd(pending, watched));
+                    int held = 0;
+                    foreach (var watched in _watched)
+                    {
+                        held = Math.Max(held, PartialAtEnd(pending, watched));
+                    }
+
                     Add(pieces, pending[..^held], thinking: false);
                     _held = pending[^held..];
                     return pieces;
@@ -155,8 +155,37 @@ public sealed class ThinkingSplitter(ThinkingFormat format, bool startsThinking)
     /// Whether more text could still make <paramref name="text"/> (white space, or markup found there) the start of longer
     /// markup: harmony's <c>&lt;|channel|&gt;</c> may go on to open the thinking or the answer.
     /// </summary>
-    private bool MayGrowInto(string text) =>
-        _watched.Any(watched => watched.Length > text.Length && watched.StartsWith(text, StringComparison.Ordinal));
+    private bool MayGrowInto(string text)
+    {
+        foreach (var watched in _watched)
+        {
+            if (watched.Length > text.Length && watched.StartsWith(text, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The markup that starts first in the text, and where; the longer where two start at one place (the watched
+    /// markup is in order of length). Asked for every piece of an answer, so it allocates nothing.
+    /// </summary>
+    private (int At, string? Found) FirstMarkup(string text)
+    {
+        (int At, string? Found) first = (-1, null);
+        foreach (var watched in _watched)
+        {
+            int at = text.IndexOf(watched, StringComparison.Ordinal);
+            if (at >= 0 && (first.Found is null || at < first.At))
+            {
+                first = (at, watched);
+            }
+        }
+
+        return first;
+    }
 
     /// <summary>How much of the text's end could be the start of <paramref name="markup"/>.</summary>
     private static int PartialAtEnd(string text, string markup)
