@@ -30,12 +30,9 @@ public sealed class LocalChatClient(ModelHost host, IGenerationEngine engine, IG
         List<byte[]> images = lastUser < 0 ? [] : [.. conversation[lastUser].Contents.OfType<DataContent>().Select(d => d.Data.ToArray())];
         // The pipeline sets every number; a caller that leaves one out gets the defaults.
         var sampling = defaults.SamplingFor(options?.Temperature, options?.TopP, options?.Seed);
-        var prompt = PromptFor(model, conversation, options, lastUser, images.Count);
-        IReadOnlyList<ChatTurn> turns = options is PromptedChatOptions prompted
-            ? prompted.Prompt.Turns
-            : [.. conversation.Select(m => new ChatTurn(m.Role.Value, m.Text))];
+        List<ChatTurn> turns = [.. conversation.Select(m => new ChatTurn(m.Role.Value, m.Text))];
         var request = new GenerationRequest(
-            prompt,
+            PromptFor(model, turns, conversation, options, lastUser, images.Count),
             defaults.MaxTokensFor(options?.MaxOutputTokens, model.ContextSize),
             sampling.Temperature,
             sampling.TopP,
@@ -69,7 +66,7 @@ public sealed class LocalChatClient(ModelHost host, IGenerationEngine engine, IG
     /// The pipeline's own prompt when it was built for the model answering and holds no images (their markers are this
     /// model's business); otherwise the messages, formatted for the model the lease holds (one switched to meanwhile).
     /// </summary>
-    private PromptText PromptFor(LoadedModel model, List<ChatMessage> conversation, ChatOptions? options, int lastUser, int images)
+    private PromptText PromptFor(LoadedModel model, List<ChatTurn> turns, List<ChatMessage> conversation, ChatOptions? options, int lastUser, int images)
     {
         if (images == 0 && options is PromptedChatOptions { Prompt: var prompt } && prompt.WasFormattedFor(model))
         {
@@ -79,7 +76,7 @@ public sealed class LocalChatClient(ModelHost host, IGenerationEngine engine, IG
         // Reasoning effort "none" is how a chat client asks a model not to think.
         bool thinkingOff = options?.Reasoning?.Effort == ReasoningEffort.None;
         return images == 0
-            ? model.Format([.. conversation.Select(m => new ChatTurn(m.Role.Value, m.Text))], thinkingOff)
+            ? model.Format(turns, thinkingOff)
             : model.Format([.. conversation.Select((m, i) => new ChatTurn(m.Role.Value, WithImageMarkers(LoadedModel.WithoutImageMarkers(m.Text), i == lastUser ? images : 0)))], thinkingOff);
     }
 

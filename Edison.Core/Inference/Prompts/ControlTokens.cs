@@ -30,8 +30,9 @@ public sealed class ControlTokens
         Thinking = ThinkingFormat.Read(weights.Metadata.GetValueOrDefault(ChatTemplateKey), text => OneToken(weights, text) is not null);
         if (Thinking is { } format)
         {
-            ThinkingClose = OneToken(weights, format.Close)!.Value;
-            found.AddRange(format.Markers.Select(marker => (marker, OneToken(weights, marker)!.Value)));
+            var markers = format.Markers.Select(marker => (Text: marker, Token: OneToken(weights, marker)!.Value)).ToList();
+            ThinkingClose = markers.Single(marker => marker.Text == format.Close).Token;
+            found.AddRange(markers);
         }
 
         // Only a SentencePiece vocabulary is read in pieces: any other's texts are not kept.
