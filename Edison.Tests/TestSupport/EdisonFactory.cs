@@ -24,6 +24,22 @@ public sealed class EdisonFactory : WebApplicationFactory<Program>
         _settings = Settings(modelPath ?? string.Empty, DataPath, contextSize, settings);
     }
 
+    /// <summary>An Edison with no model of its own: a server's OpenAI-compatible endpoint (<c>…/v1</c>) writes its answers.</summary>
+    public static EdisonFactory InFrontOf(string endpoint, IDictionary<string, string?> settings) =>
+        new(modelPath: null, settings: new Dictionary<string, string?>(settings)
+        {
+            ["Edison:Engine:Kind"] = "OpenAI",
+            ["Edison:Engine:Endpoint"] = endpoint,
+        });
+
+    /// <summary>An Edison whose answers another Edison writes, reached over its socket as a remote server would be.</summary>
+    public static EdisonFactory InFrontOf(HttpClient inference, string model) =>
+        InFrontOf(new Uri(inference.BaseAddress!, "/v1").ToString(), new Dictionary<string, string?>
+        {
+            ["Edison:Engine:Model"] = model,
+            ["Edison:Engine:ContextSize"] = "2048",
+        });
+
     /// <summary>What every Edison under test runs with: its model, its own data folder, two threads; then the test's own.</summary>
     public static Dictionary<string, string?> Settings(string modelPath, string dataPath, int contextSize, IDictionary<string, string?>? own)
     {

@@ -31,10 +31,8 @@ public sealed class QuestionImagesTests(QuestionImagesTests.Host host) : IClassF
         public async Task InitializeAsync()
         {
             (_model, var url) = await LoopbackServer.StartAsync(app => app.MapPost("/v1/chat/completions", AnswerAsync));
-            Edison = new EdisonFactory(modelPath: null, settings: new Dictionary<string, string?>
+            Edison = EdisonFactory.InFrontOf($"{url}/v1", new Dictionary<string, string?>
             {
-                ["Edison:Engine:Kind"] = "OpenAI",
-                ["Edison:Engine:Endpoint"] = $"{url}/v1",
                 ["Edison:Engine:CanSeeImages"] = "true",
                 ["Edison:Memory:Enabled"] = "false",
             });

@@ -23,13 +23,7 @@ public sealed class RemoteEngineTests(RemoteEngineTests.Host host) : IClassFixtu
         public async Task InitializeAsync()
         {
             var inference = await Inference.StartOnSocketAsync();
-            Front = new EdisonFactory(modelPath: null, settings: new Dictionary<string, string?>
-            {
-                ["Edison:Engine:Kind"] = "OpenAI",
-                ["Edison:Engine:Endpoint"] = new Uri(inference.BaseAddress!, "/v1").ToString(),
-                ["Edison:Engine:Model"] = "story-on-the-other-edison",
-                ["Edison:Engine:ContextSize"] = "2048",
-            });
+            Front = EdisonFactory.InFrontOf(inference, "story-on-the-other-edison");
             Client = await Front.CreateReadyClientAsync();
         }
 

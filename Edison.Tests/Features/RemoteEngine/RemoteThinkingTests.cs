@@ -17,13 +17,7 @@ public sealed class RemoteThinkingTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var inference = await _inference.StartOnSocketAsync();
-        _front = new EdisonFactory(modelPath: null, settings: new Dictionary<string, string?>
-        {
-            ["Edison:Engine:Kind"] = "OpenAI",
-            ["Edison:Engine:Endpoint"] = new Uri(inference.BaseAddress!, "/v1").ToString(),
-            ["Edison:Engine:Model"] = "thinking-on-the-other-edison",
-            ["Edison:Engine:ContextSize"] = "2048",
-        });
+        _front = EdisonFactory.InFrontOf(inference, "thinking-on-the-other-edison");
         _client = await _front.CreateReadyClientAsync();
     }
 
