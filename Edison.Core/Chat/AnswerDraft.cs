@@ -1,4 +1,5 @@
 using System.Text;
+using Edison.Core.Inference.Tools;
 using Microsoft.Extensions.AI;
 
 namespace Edison.Core.Chat;
@@ -24,6 +25,9 @@ public sealed class AnswerDraft(string? continued, TimeProvider time)
 
     /// <summary>How long the model thought: from its first thought to its answer's first word (or its end); null when it did not think.</summary>
     public TimeSpan? ThinkingTime => _thinking.Elapsed;
+
+    /// <summary>The calls the model made, in order (the client runs them, or Edison's tools do).</summary>
+    public List<ToolCall> ToolCalls { get; } = [];
 
     /// <summary>How many pieces of text were added: the answer's tokens when the client reports no usage.</summary>
     public int Pieces { get; private set; }
@@ -68,6 +72,9 @@ public sealed class AnswerDraft(string? continued, TimeProvider time)
                 _thinking.Thought();
                 Reasoning.Append(piece);
                 return piece == thought ? content : new TextReasoningContent(piece);
+            case FunctionCallContent call:
+                ToolCalls.Add(FunctionCalls.FromContent(call));
+                return content;
             case UsageContent { Details: var details }:
                 Usage = details;
                 return null;
@@ -82,7 +89,10 @@ public sealed class AnswerDraft(string? continued, TimeProvider time)
     /// <summary>The done event of a completed answer.</summary>
     public ChatDone Completed(PreparedChat prepared) =>
         ChatDone.Completed(prepared.Mode.Name, Text.ToString(), prepared.ConversationId, prepared.Sources, prepared.Notices, ChatUsage.From(Usage), CutOff)
-            with { Reasoning = ThoughtOrNull };
+            with { Reasoning = ThoughtOrNull, ToolCalls = ToolCalls.Count == 0 ? null : [.. ToolCalls], FinishReason = FinishReason };
+
+    /// <summary>Why the answer ended, as OpenAI names it: cut off by the length limit, ended with calls, or ended by the model.</summary>
+    private string FinishReason => CutOff ? "length" : ToolCalls.Count > 0 ? "tool_calls" : "stop";
 
     /// <summary>The answer starts at its first visible character: models often open with a space or newline.</summary>
     private string Visible(string text) => Text.Length == 0 ? text.TrimStart() : text;

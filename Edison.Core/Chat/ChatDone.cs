@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Edison.Core.Context;
 using Edison.Core.Conversations;
+using Edison.Core.Inference.Tools;
 
 namespace Edison.Core.Chat;
 
@@ -22,7 +23,14 @@ public sealed record ChatDone
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Reasoning { get; init; }
 
-    /// <summary>Why a completed answer ended: <c>"stop"</c> (the model finished) or <c>"length"</c> (the length limit cut it).</summary>
+    /// <summary>The calls the model made instead of (or after) answering in text; absent when it made none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<ToolCall>? ToolCalls { get; init; }
+
+    /// <summary>
+    /// Why a completed answer ended: <c>"stop"</c> (the model finished), <c>"length"</c> (the length limit cut it) or
+    /// <c>"tool_calls"</c> (the model called tools).
+    /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? FinishReason { get; init; }
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Edison.Core.Inference.Prompts;
+using Microsoft.Extensions.AI;
 
 namespace Edison.Core.Chat;
 
@@ -60,4 +61,16 @@ public sealed record ChatRequest(
     /// <summary>Top-p for this request instead of the mode's. Not part of <c>/chat</c>'s JSON.</summary>
     [JsonIgnore]
     public float? TopP { get; init; }
+
+    /// <summary>Functions the client offers the model, which the client runs (OpenAI-style). Not part of <c>/chat</c>'s JSON.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<AIFunctionDeclaration>? Tools { get; init; }
+
+    /// <summary>Whether the model must call one of <see cref="Tools"/>; null as the model likes. Not part of <c>/chat</c>'s JSON.</summary>
+    [JsonIgnore]
+    public ChatToolMode? ToolMode { get; init; }
+
+    /// <summary>Whether the model may make several calls in one answer (yes unless false). Not part of <c>/chat</c>'s JSON.</summary>
+    [JsonIgnore]
+    public bool? ParallelToolCalls { get; init; }
 }

@@ -17,8 +17,10 @@ public sealed class ChatRequestValidator(IOptions<ChatLimits> limits)
     {
         var text = request.Message ?? string.Empty;
 
-        // A question answered again (parent_id) brings its own text, and so does an answer continued.
-        if (string.IsNullOrWhiteSpace(text) && request.Images is not { Count: > 0 } && request.ParentId is null && request.ContinueId is null)
+        // A question answered again (parent_id) brings its own text, and so does an answer continued; tool results are
+        // what the model answers when a client's conversation ends with them.
+        if (string.IsNullOrWhiteSpace(text) && request.Images is not { Count: > 0 } && request.ParentId is null && request.ContinueId is null
+            && !ChatPromptBuilder.EndsWithToolResults(request.History ?? [], text))
         {
             throw new ChatRequestException("\"message\" is required and must not be empty.");
         }
@@ -61,10 +63,12 @@ public sealed class ChatRequestValidator(IOptions<ChatLimits> limits)
             throw new ChatRequestException("\"top_p\" must be greater than 0 and at most 1.");
         }
 
-        if (request.History?.FirstOrDefault(t => t.Role is not (ChatTurn.User or ChatTurn.Assistant)) is { } odd)
+        if (request.History?.FirstOrDefault(t => t.Role is not (ChatTurn.User or ChatTurn.Assistant or ChatTurn.Tool)) is { } odd)
         {
-            throw new ChatRequestException($"A message in the conversation has the role \"{odd.Role}\"; only user and assistant messages can follow the system message.");
+            throw new ChatRequestException($"A message in the conversation has the role \"{odd.Role}\"; only user, assistant and tool messages can follow the system message.");
         }
+
+        CheckToolResults(request.History ?? []);
 
         if (request.History is not null && request.ConversationId is not null)
         {
@@ -95,11 +99,48 @@ public sealed class ChatRequestValidator(IOptions<ChatLimits> limits)
             CheckOne(history[i].Content, $"Message {i + 1} of the conversation");
         }
 
-        long total = text.Length + (request.SystemPrompt?.Length ?? 0) + history.Sum(t => (long)t.Content.Length);
+        long total = text.Length + (request.SystemPrompt?.Length ?? 0) + history.Sum(t => (long)t.Content.Length + t.ToolCalls.Sum(c => c.Arguments.Length))
+            + (request.Tools ?? []).Sum(tool => (long)tool.JsonSchema.GetRawText().Length + (tool.Description?.Length ?? 0));
         if (total > most.MaxConversationCharacters)
         {
             throw new ChatRequestException(
                 $"The conversation sent is {total} characters long; Edison accepts at most {most.MaxConversationCharacters} in one request.");
+        }
+    }
+
+    /// <summary>
+    /// Each tool result answers a call of the answer just before the results, once; each call of an answer that is
+    /// followed by anything is answered before the next message.
+    /// </summary>
+    private static void CheckToolResults(IReadOnlyList<ChatTurn> history)
+    {
+        HashSet<string> open = [];
+        for (int i = 0; i < history.Count; i++)
+        {
+            var turn = history[i];
+            if (turn.Role == ChatTurn.Tool)
+            {
+                if (turn.ToolCallId is not { } id || !open.Remove(id))
+                {
+                    throw new ChatRequestException(
+                        $"Message {i + 1} of the conversation is a tool result for \"{turn.ToolCallId}\", which is not a call of the assistant message before it (or was answered already).");
+                }
+
+                continue;
+            }
+
+            RefuseUnanswered(open);
+            open = [.. turn.ToolCalls.Select(call => call.Id)];
+        }
+
+        RefuseUnanswered(open);
+    }
+
+    private static void RefuseUnanswered(HashSet<string> calls)
+    {
+        if (calls.Count > 0)
+        {
+            throw new ChatRequestException($"The tool calls {string.Join(", ", calls.Select(id => $"\"{id}\""))} have no results: each call of an assistant message needs a tool message after it.");
         }
     }
 

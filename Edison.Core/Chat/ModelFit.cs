@@ -1,4 +1,7 @@
 using System.Text;
+using Edison.Core.Inference.Prompts;
+using Edison.Core.Inference.Tools;
+using Microsoft.Extensions.AI;
 using Edison.Core.Modes;
 using Edison.Core.Inference.Models;
 
@@ -62,6 +65,23 @@ public static class ModelFit
         {
             throw new ChatRequestException(
                 $"The message is too long for this model: its {bytes} bytes of text need more than the {room} tokens of the context's {model.ContextSize} that are left for it once the answer has room.");
+        }
+    }
+
+    /// <summary>The functions the model is offered: none when the client says none, only the one it names when it names one.</summary>
+    public static IReadOnlyList<AIFunctionDeclaration> Tools(ChatRequest request) => request switch
+    {
+        { Tools: null } or { ToolMode: NoneChatToolMode } => [],
+        { ToolMode: RequiredChatToolMode { RequiredFunctionName: { } name } } => [.. request.Tools.Where(tool => tool.Name == name)],
+        _ => request.Tools,
+    };
+
+    /// <summary>Refuses tools, or a conversation with calls in it, for a model that cannot call tools.</summary>
+    public static void RefuseTools(IChatModel model, ChatRequest request)
+    {
+        if (!model.CanCallTools && (Tools(request).Count > 0 || (request.History ?? []).Any(ChatPromptBuilder.HasToolCalls)))
+        {
+            throw new ChatRequestException(new ToolCallsUnsupportedException(model.Name).Message);
         }
     }
 }

@@ -38,6 +38,7 @@ public sealed class TurnPreparation(
         int maxTokens = ModelFit.MaxTokens(model, generation.Value, request, start.Images);
         int answerRoom = ModelFit.AnswerRoom(maxTokens, model.ContextSize);
         ModelFit.RefuseUnfittable(model, start.Text, answerRoom);
+        ModelFit.RefuseTools(model, request);
 
         var mode = modes.For(request, start);
         var thinking = ModelFit.Thinking(model, generation.Value, request, mode);
@@ -47,7 +48,7 @@ public sealed class TurnPreparation(
         var gathered = await context.ForTurnAsync(start, clientKeepsHistory: request.History is not null, question, cancellationToken);
 
         var prompt = TurnContext.Fit(() => prompts.Build(
-            model, systemPrompt, history, start.Text, answerRoom, gathered.Text, start.Continued?.Content, thinking.Off));
+            model, systemPrompt, history, start.Text, answerRoom, gathered.Text, start.Continued?.Content, thinking.Off, ModelFit.Tools(request)));
         var storage = StorageFor(request, start, owner);
         return new PreparedChat(
             asked.ConversationId,
@@ -87,6 +88,9 @@ public sealed class TurnPreparation(
             Seed = sampling.Seed,
             StopSequences = [.. prompt.StopStrings, .. request.StopStrings ?? []],
             MaxReasoningTokens = thinking.Budget,
+            Tools = request.Tools is { Count: > 0 } tools ? [.. tools] : null,
+            ToolMode = request.ToolMode,
+            AllowMultipleToolCalls = request.ParallelToolCalls,
 
             // How any chat client is asked not to think; the local model reads it in the prompt already.
             Reasoning = thinking.Off ? new ReasoningOptions { Effort = ReasoningEffort.None } : null,

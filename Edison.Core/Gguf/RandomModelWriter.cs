@@ -1,7 +1,18 @@
 namespace Edison.Core.Gguf;
 
 /// <summary>The shape of a <see cref="RandomModelWriter"/> model; every width a multiple of 32 (Q8_0 rows).</summary>
-public sealed record RandomModelSpec(string Name, int Embedding, int Layers, int Heads, int FeedForward, int ContextLength, int VocabularySize);
+/// <param name="ChatTemplate">The chat template to store; ChatML's when null.</param>
+/// <param name="MarkerTokens">Tokens that stand whole wherever they are written and read as their text (llama.cpp's user-defined tokens), such as a template's tool-call tags.</param>
+public sealed record RandomModelSpec(
+    string Name,
+    int Embedding,
+    int Layers,
+    int Heads,
+    int FeedForward,
+    int ContextLength,
+    int VocabularySize,
+    string? ChatTemplate = null,
+    IReadOnlyList<string>? MarkerTokens = null);
 
 /// <summary>
 /// A llama-architecture model with deterministic random Q8_0 weights, a SentencePiece vocabulary of the size asked
@@ -20,7 +31,7 @@ public static class RandomModelWriter
     public static GgufWriter Build(RandomModelSpec spec)
     {
         var (embedding, layers, heads, feedForward) = (spec.Embedding, spec.Layers, spec.Heads, spec.FeedForward);
-        var vocabulary = Vocabulary.Create(spec.VocabularySize);
+        var vocabulary = Vocabulary.Create(spec.VocabularySize, spec.MarkerTokens ?? []);
         var writer = new GgufWriter()
             .Add("general.architecture", GgufValue.String("llama"))
             .Add("general.name", GgufValue.String(spec.Name))
@@ -42,7 +53,7 @@ public static class RandomModelWriter
             .Add("tokenizer.ggml.unknown_token_id", GgufValue.UInt32(Vocabulary.Unknown))
             .Add("tokenizer.ggml.add_bos_token", GgufValue.Bool(true))
             .Add("tokenizer.ggml.add_eos_token", GgufValue.Bool(false))
-            .Add("tokenizer.chat_template", GgufValue.String(ChatMl.Template));
+            .Add("tokenizer.chat_template", GgufValue.String(spec.ChatTemplate ?? ChatMl.Template));
 
         var random = new Xorshift(0x300F);
         void Random(BinaryWriter output, long row) => WriteRandomRow(output, random, embedding);
@@ -119,6 +130,7 @@ public static class RandomModelWriter
         public const int Begin = 1;
         public const int End = 2;
         public const int ControlType = 3;
+        public const int UserDefinedType = 4;
 
         private const string Boundary = "\u2581";
 
@@ -130,7 +142,7 @@ public static class RandomModelWriter
 
         public List<int> Types { get; } = [];
 
-        public static Vocabulary Create(int size)
+        public static Vocabulary Create(int size, IReadOnlyList<string> markers)
         {
             var vocabulary = new Vocabulary();
             vocabulary.Add("<unk>", 2, 0);
@@ -144,6 +156,11 @@ public static class RandomModelWriter
             foreach (var marker in ChatMl.Tokens)
             {
                 vocabulary.Add(marker, ControlType, 0);
+            }
+
+            foreach (var marker in markers)
+            {
+                vocabulary.Add(marker, UserDefinedType, 0);
             }
 
             vocabulary.AddNormal(Boundary);

@@ -62,6 +62,30 @@ public static class TestModels
         ControlTokens: ChatMl.Tokens,
         MarkerTokens: ChatMl.ThinkTokens));
 
+    /// <summary>The call <see cref="ToolCalling"/> makes, as Qwen writes one: a JSON object with the function's name and arguments.</summary>
+    public const string WeatherCall = "{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Paris\", \"unit\": \"celsius\"}}";
+
+    /// <summary>A model with Qwen 2.5's template for tools that answers any message by calling get_weather for Paris.</summary>
+    public static string ToolCalling => Write(new ScriptedModelSpec(
+        "tool-calling",
+        $"<tool_call>\n{WeatherCall}\n</tool_call>",
+        ChatTemplate: ChatMl.ToolsTemplate,
+        ControlTokens: ChatMl.Tokens,
+        MarkerTokens: ChatMl.ToolCallTokens));
+
+    /// <summary>
+    /// A small model with random weights and Qwen 2.5's template for tools: it writes nonsense, so whatever it calls is
+    /// well formed only because the grammar holds it to that.
+    /// </summary>
+    public static string NonsenseWithTools => Written.GetOrAdd("nonsense-tools", name => new Lazy<string>(() =>
+    {
+        var path = Path.Combine(Folder, name + ".gguf");
+        RandomModelWriter.Write(
+            new RandomModelSpec(name, Embedding: 128, Layers: 2, Heads: 4, FeedForward: 256, ContextLength: 4096, VocabularySize: 1200, ChatMl.ToolsTemplate, ChatMl.ToolCallTokens),
+            path);
+        return path;
+    })).Value;
+
     /// <summary>A model without a chat template (the plain fallback prompt) that answers <see cref="StoryAnswer"/>.</summary>
     public static string Story => Write(new ScriptedModelSpec("story", StoryAnswer));
 

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Edison.Core.Chat;
 using Edison.Core.Inference.Models;
 using Edison.Core.Inference.Prompts;
+using Edison.Core.Inference.Tools;
 using Edison.Core.Replies;
 using Edison.Web.Access;
 using Edison.Web.Endpoints;
@@ -61,7 +62,12 @@ public static class OpenAiEndpoints
             }
 
             var usage = Usage(done.Usage);
-            var choice = new OpenAiChoice(0, new OpenAiResponseMessage(ChatTurn.Assistant, done.Response!, done.Reasoning), done.FinishReason ?? "stop");
+            var message = new OpenAiResponseMessage(
+                ChatTurn.Assistant,
+                done is { ToolCalls: not null, Response: "" } ? null : done.Response,
+                done.Reasoning,
+                OpenAiToolMapper.Write(done.ToolCalls));
+            var choice = new OpenAiChoice(0, message, done.FinishReason ?? "stop");
             return TypedResults.Json(new OpenAiCompletion(completion.Id, completion.Created, completion.Model, [choice], usage), EdisonJson.Options);
         }
 
@@ -77,8 +83,9 @@ public static class OpenAiEndpoints
     }
 
     /// <summary>
-    /// OpenAI's stream: a first chunk with the role, one chunk per token, a last chunk with the finish reason, a usage
-    /// chunk when asked for, then <c>[DONE]</c>. A failure mid-answer is an error object, as OpenAI sends it. The role
+    /// OpenAI's stream: a first chunk with the role, one chunk per token, two per call the model made (its index, id
+    /// and name, then its arguments), a last chunk with the finish reason, a usage chunk when asked for, then
+    /// <c>[DONE]</c>. A failure mid-answer is an error object, as OpenAI sends it. The role
     /// chunk waits for the first event: if that says Edison is too busy, it is passed on alone, to be answered 503.
     /// </summary>
     private static async IAsyncEnumerable<object> ChunksAsync(
@@ -88,6 +95,7 @@ public static class OpenAiEndpoints
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         bool opened = false;
+        int calls = 0;
         await foreach (var update in updates.WithCancellation(cancellationToken))
         {
             if (!opened)
@@ -111,6 +119,11 @@ public static class OpenAiEndpoints
                         break;
                     case TextReasoningContent thought:
                         yield return Chunk(completion, new OpenAiDelta(null, null, thought.Text), null);
+                        break;
+                    case FunctionCallContent function:
+                        var call = FunctionCalls.FromContent(function);
+                        yield return Chunk(completion, new OpenAiDelta(null, null, ToolCalls: [new OpenAiToolCallDelta(calls, call.Id, "function", new OpenAiFunctionCall(call.Name, ""))]), null);
+                        yield return Chunk(completion, new OpenAiDelta(null, null, ToolCalls: [new OpenAiToolCallDelta(calls++, null, null, new OpenAiFunctionCall(null, call.Arguments))]), null);
                         break;
                     case AnswerEnd { Done: { Ok: true } done }:
                         yield return Chunk(completion, new OpenAiDelta(null, null), done.FinishReason);

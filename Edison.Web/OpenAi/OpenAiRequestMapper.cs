@@ -25,7 +25,7 @@ public static class OpenAiRequestMapper
         }
 
         var system = new List<string>();
-        var turns = new List<(string Role, string Text, IReadOnlyList<string> Images)>();
+        var turns = new List<(ChatTurn Turn, IReadOnlyList<string> Images)>();
         for (int i = 0; i < messages.Count; i++)
         {
             var message = messages[i] ?? throw new ChatRequestException($"\"messages[{i}]\" must be a message object, not null.");
@@ -35,36 +35,50 @@ public static class OpenAiRequestMapper
                 case "system" or "developer":
                     system.Add(text);
                     break;
-                case ChatTurn.User or ChatTurn.Assistant:
-                    turns.Add((message.Role, text, images));
+                case ChatTurn.User:
+                    turns.Add((new ChatTurn(ChatTurn.User, text), images));
                     break;
+                case ChatTurn.Assistant:
+                    turns.Add((new ChatTurn(ChatTurn.Assistant, text) { ToolCalls = OpenAiToolMapper.ReadToolCalls(message.ToolCalls, $"messages[{i}].tool_calls") }, images));
+                    break;
+                case ChatTurn.Tool when message.ToolCallId is { Length: > 0 } callId:
+                    turns.Add((new ChatTurn(ChatTurn.Tool, text) { ToolCallId = callId }, images));
+                    break;
+                case ChatTurn.Tool:
+                    throw new ChatRequestException($"\"messages[{i}].tool_call_id\" is required: it names the call the tool message is the result of.");
                 case null:
                     throw new ChatRequestException($"\"messages[{i}].role\" is required.");
-                case "tool" or "function":
-                    throw new ChatRequestException($"\"messages[{i}].role\" is \"{message.Role}\"; Edison does not run tools, so only system, developer, user and assistant messages are supported.");
+                case "function":
+                    throw new ChatRequestException($"\"messages[{i}].role\" is \"function\", OpenAI's retired form; send the result as a \"tool\" message with its \"tool_call_id\".");
                 default:
-                    throw new ChatRequestException($"\"messages[{i}].role\" must be one of system, developer, user and assistant; \"{message.Role}\" is not one.");
+                    throw new ChatRequestException($"\"messages[{i}].role\" must be one of system, developer, user, assistant and tool; \"{message.Role}\" is not one.");
             }
         }
 
-        if (turns.Count == 0 || turns[^1].Role != ChatTurn.User)
+        if (turns.Count == 0 || turns[^1].Turn.Role is not (ChatTurn.User or ChatTurn.Tool))
         {
-            throw new ChatRequestException("The last message must be a user message: it is the one Edison answers.");
+            throw new ChatRequestException("The last message must be a user message, or the results of the tools the model called: it is what Edison answers.");
         }
 
-        if (turns.Take(turns.Count - 1).Any(t => t.Images.Count > 0))
+        // Tool results are answered with the conversation they end; a user message is the one answered after it.
+        var answered = turns[^1].Turn.Role == ChatTurn.User ? turns[^1] : (Turn: new ChatTurn(ChatTurn.User, string.Empty), Images: []);
+        var history = turns[^1].Turn.Role == ChatTurn.User ? turns.Take(turns.Count - 1) : turns;
+        if (history.Any(t => t.Images.Count > 0))
         {
             throw new ChatRequestException("Images are read from the last user message only.");
         }
 
-        var last = turns[^1];
+        var tools = OpenAiToolMapper.ReadTools(request.Tools);
         return new ChatRequest(
-            last.Text,
+            answered.Turn.Content,
             MaxTokens: request.MaxCompletionTokens ?? request.MaxTokens,
             Temperature: request.Temperature,
-            Images: last.Images.Count > 0 ? last.Images : null)
+            Images: answered.Images.Count > 0 ? answered.Images : null)
         {
-            History = turns.Take(turns.Count - 1).Select(t => new ChatTurn(t.Role, t.Text)).ToList(),
+            History = [.. history.Select(t => t.Turn)],
+            Tools = tools,
+            ToolMode = OpenAiToolMapper.ReadToolChoice(request.ToolChoice, tools),
+            ParallelToolCalls = request.ParallelToolCalls,
             SystemPrompt = system.Count > 0 ? string.Join("\n\n", system) : null,
             StopStrings = ReadStop(request.Stop),
             TopP = request.TopP,

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Edison.Core.Inference.Engine;
 using Edison.Core.Inference.Models;
 using Edison.Core.Inference.Prompts;
+using Edison.Core.Inference.Tools;
 using Microsoft.Extensions.AI;
 
 namespace Edison.Core.Inference.Clients;
@@ -30,9 +31,12 @@ public sealed class LocalChatClient(ModelHost host, IGenerationEngine engine, IG
         List<byte[]> images = lastUser < 0 ? [] : [.. conversation[lastUser].Contents.OfType<DataContent>().Select(d => d.Data.ToArray())];
         // The pipeline sets every number; a caller that leaves one out gets the defaults.
         var sampling = defaults.SamplingFor(options?.Temperature, options?.TopP, options?.Seed);
-        List<ChatTurn> turns = [.. conversation.Select(m => new ChatTurn(m.Role.Value, m.Text))];
+        List<ChatTurn> turns = [.. conversation.Select(TurnOf)];
+        var tools = ToolsFor(options);
+        var calls = tools.Count > 0 ? model.ToolCalls ?? throw new ToolCallsUnsupportedException(model.Name) : null;
+        bool thinkingOff = options?.Reasoning?.Effort == ReasoningEffort.None;
         var request = new GenerationRequest(
-            PromptFor(model, turns, conversation, options, lastUser, images.Count),
+            PromptFor(model, turns, conversation, options, tools, lastUser, images.Count),
             defaults.MaxTokensFor(options?.MaxOutputTokens, model.ContextSize),
             sampling.Temperature,
             sampling.TopP,
@@ -42,14 +46,19 @@ public sealed class LocalChatClient(ModelHost host, IGenerationEngine engine, IG
         {
             Lease = lease,
             MaxReasoningTokens = (options as PromptedChatOptions)?.MaxReasoningTokens,
-            NextTurn = answer => model.Format(WithAnswer(turns, answer)),
+            NextTurn = answer => model.Format(WithAnswer(turns, answer), thinkingOff, tools),
+            Grammar = calls is null ? null : GrammarFor(model, calls, tools, options, thinkingOff),
         };
         string id = $"edison-{Guid.NewGuid():N}";
-        await foreach (var update in engine.GenerateAsync(request, cancellationToken))
+        var reader = calls is null ? null : new ToolCallReader(calls);
+        await foreach (var generated in engine.GenerateAsync(request, cancellationToken))
         {
-            update.ResponseId = id;
-            update.ModelId = model.Name;
-            yield return update;
+            foreach (var update in reader is null ? [generated] : WithCalls(generated, reader))
+            {
+                update.ResponseId = id;
+                update.ModelId = model.Name;
+                yield return update;
+            }
         }
     }
 
@@ -66,7 +75,8 @@ public sealed class LocalChatClient(ModelHost host, IGenerationEngine engine, IG
     /// The pipeline's own prompt when it was built for the model answering and holds no images (their markers are this
     /// model's business); otherwise the messages, formatted for the model the lease holds (one switched to meanwhile).
     /// </summary>
-    private PromptText PromptFor(LoadedModel model, List<ChatTurn> turns, List<ChatMessage> conversation, ChatOptions? options, int lastUser, int images)
+    private static PromptText PromptFor(
+        LoadedModel model, List<ChatTurn> turns, List<ChatMessage> conversation, ChatOptions? options, IReadOnlyList<AIFunctionDeclaration> tools, int lastUser, int images)
     {
         if (images == 0 && options is PromptedChatOptions { Prompt: var prompt } && prompt.WasFormattedFor(model))
         {
@@ -76,8 +86,87 @@ public sealed class LocalChatClient(ModelHost host, IGenerationEngine engine, IG
         // Reasoning effort "none" is how a chat client asks a model not to think.
         bool thinkingOff = options?.Reasoning?.Effort == ReasoningEffort.None;
         return images == 0
-            ? model.Format(turns, thinkingOff)
-            : model.Format([.. conversation.Select((m, i) => new ChatTurn(m.Role.Value, WithImageMarkers(LoadedModel.WithoutImageMarkers(m.Text), i == lastUser ? images : 0)))], thinkingOff);
+            ? model.Format(turns, thinkingOff, tools)
+            : model.Format([.. turns.Select((t, i) => t with { Content = WithImageMarkers(LoadedModel.WithoutImageMarkers(t.Content), i == lastUser ? images : 0) })], thinkingOff, tools);
+    }
+
+    /// <summary>A message as a prompt's turn: its text, the calls an answer made, or the result a tool message carries.</summary>
+    private static ChatTurn TurnOf(ChatMessage message)
+    {
+        if (message.Role == ChatRole.Tool)
+        {
+            var result = message.Contents.OfType<FunctionResultContent>().FirstOrDefault();
+            return new ChatTurn(ChatTurn.Tool, result?.Result?.ToString() ?? message.Text) { ToolCallId = result?.CallId };
+        }
+
+        return new ChatTurn(message.Role.Value, message.Text)
+        {
+            ToolCalls = [.. message.Contents.OfType<FunctionCallContent>().Select(FunctionCalls.FromContent)],
+        };
+    }
+
+    /// <summary>The functions offered (only the one named, when the caller names one); none when the caller says none.</summary>
+    private static IReadOnlyList<AIFunctionDeclaration> ToolsFor(ChatOptions? options) => options switch
+    {
+        null or { ToolMode: NoneChatToolMode } => [],
+        { ToolMode: RequiredChatToolMode { RequiredFunctionName: { } name } } => [.. options.Tools?.OfType<AIFunctionDeclaration>().Where(t => t.Name == name) ?? []],
+        _ => [.. options.Tools?.OfType<AIFunctionDeclaration>() ?? []],
+    };
+
+    /// <summary>
+    /// How the answer is held to well-formed calls: from the model's opening of a call on, or, when a call is required,
+    /// from the start (after the thinking, for a model that thinks first). Without a one-token opener to start from, a
+    /// call the model may or may not make cannot be held to anything before it begins: its calls are read as written.
+    /// </summary>
+    private static SamplingGrammar? GrammarFor(LoadedModel model, ToolCallFormat format, IReadOnlyList<AIFunctionDeclaration> tools, ChatOptions? options, bool thinkingOff)
+    {
+        bool parallel = options?.AllowMultipleToolCalls ?? true;
+        var opener = model.OneToken(format.Opener);
+        if (options?.ToolMode is not RequiredChatToolMode)
+        {
+            return opener is { } start ? new SamplingGrammar(format.Grammar(tools, parallel, before: null), [start]) : null;
+        }
+
+        return model is { Thinking: { } thinking, ThinkingClose: { } close } && !thinkingOff
+            ? new SamplingGrammar(format.Grammar(tools, parallel, before: thinking.Close), [close, .. opener is { } o ? [o] : Array.Empty<LLama.Native.LLamaToken>()])
+            : new SamplingGrammar(format.Grammar(tools, parallel, before: null), []);
+    }
+
+    /// <summary>
+    /// An update with the calls read out of the answer's text: text released as far as it cannot be a call's start, and
+    /// at the end the calls, before the last update, whose finish reason says the model called tools.
+    /// </summary>
+    private static IEnumerable<ChatResponseUpdate> WithCalls(ChatResponseUpdate update, ToolCallReader reader)
+    {
+        if (update.FinishReason is { } reason)
+        {
+            var (text, calls) = reader.Finish();
+            if (text.Length > 0)
+            {
+                yield return new ChatResponseUpdate(ChatRole.Assistant, text);
+            }
+
+            if (calls.Count > 0)
+            {
+                yield return new ChatResponseUpdate(ChatRole.Assistant, [.. calls.Select(AIContent (call) => FunctionCalls.ToContent(call))]);
+                update.FinishReason = reason == ChatFinishReason.Stop ? ChatFinishReason.ToolCalls : reason;
+            }
+
+            yield return update;
+            yield break;
+        }
+
+        if (update.Contents is not [TextContent { Text: var piece }])
+        {
+            yield return update;
+            yield break;
+        }
+
+        var released = reader.Push(piece);
+        if (released.Length > 0)
+        {
+            yield return released.Length == piece.Length ? update : new ChatResponseUpdate(ChatRole.Assistant, released);
+        }
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Text;
 using Edison.Core.Inference.Models;
 using Edison.Core.Inference.Prompts;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 
 namespace Edison.Core.Inference.Clients;
@@ -47,7 +48,14 @@ public sealed class RemoteChatModel(IOptions<EngineOptions> options, TimeProvide
     /// <summary>A remote server's model keeps its thinking to itself until it answers: Edison reads it from the reply.</summary>
     public ThinkingFormat? Thinking => null;
 
-    public PromptText Format(IReadOnlyList<ChatTurn> turns, bool thinkingOff = false) => PromptText.Content(string.Join("\n", turns.Select(t => $"{t.Role}: {t.Content}")));
+    /// <summary>The server formats calls as its model's template says: Edison passes tools on and reads its calls back.</summary>
+    public bool CanCallTools => true;
+
+    /// <summary>The conversation as text, to estimate its size: the server formats it.</summary>
+    public PromptText Format(IReadOnlyList<ChatTurn> turns, bool thinkingOff = false, IReadOnlyList<AIFunctionDeclaration>? tools = null) =>
+        PromptText.Content(string.Join("\n", [
+            .. tools?.Select(tool => $"{tool.Name}: {tool.Description} {tool.JsonSchema.GetRawText()}") ?? [],
+            .. turns.Select(t => $"{t.Role}: {t.Content} {string.Concat(t.ToolCalls.Select(call => $"{call.Name}({call.Arguments})"))}")]));
 
     public Task<IChatModel> WhenModelReadyAsync(CancellationToken cancellationToken) => Task.FromResult<IChatModel>(this);
 

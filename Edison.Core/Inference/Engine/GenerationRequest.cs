@@ -32,4 +32,7 @@ public sealed record GenerationRequest(
     /// to the answer's end (left open, as <see cref="ChatPromptBuilder.Format"/> leaves one); null when not known.
     /// </summary>
     public Func<string, PromptText>? NextTurn { get; init; }
+
+    /// <summary>A grammar the answer is held to (a tool call's); null for free text.</summary>
+    public SamplingGrammar? Grammar { get; init; }
 }

@@ -1,4 +1,5 @@
 using Edison.Core.Inference.Prompts;
+using Microsoft.Extensions.AI;
 
 
 namespace Edison.Core.Inference.Models;
@@ -34,11 +35,14 @@ public interface IChatModel
     /// <summary>How the model marks its thinking; null for a model that does not think (or one Edison cannot see into).</summary>
     ThinkingFormat? Thinking { get; }
 
+    /// <summary>Whether the model can be offered tools and call them.</summary>
+    bool CanCallTools { get; }
+
     /// <summary>
     /// The conversation as the model reads it, for counting its tokens; <paramref name="thinkingOff"/> asks a thinking
     /// model that can be told so (<see cref="ThinkingFormat.Off"/>) to answer without thinking.
     /// </summary>
-    PromptText Format(IReadOnlyList<ChatTurn> turns, bool thinkingOff = false);
+    PromptText Format(IReadOnlyList<ChatTurn> turns, bool thinkingOff = false, IReadOnlyList<AIFunctionDeclaration>? tools = null);
 }
 
 /// <summary>The model Edison answers with, and whether it is there yet.</summary>

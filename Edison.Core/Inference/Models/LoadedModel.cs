@@ -1,7 +1,9 @@
 using Edison.Core.Inference.Prompts;
+using Edison.Core.Inference.Tools;
 using LLama;
 using LLama.Common;
 using LLama.Native;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 
 namespace Edison.Core.Inference.Models;
@@ -60,7 +62,16 @@ public sealed class LoadedModel(LLamaWeights weights, ModelParams parameters, st
     /// </summary>
     public LLamaToken? ThinkingClose => _controlTokens.ThinkingClose;
 
-    public PromptText Format(IReadOnlyList<ChatTurn> turns, bool thinkingOff = false) => ChatPromptBuilder.Format(this, turns, thinkingOff);
+    /// <summary>How the model is offered tools and writes its calls; null for a model whose template has none.</summary>
+    public ToolCallFormat? ToolCalls => _controlTokens.ToolCalls;
+
+    public bool CanCallTools => ToolCalls is not null;
+
+    public PromptText Format(IReadOnlyList<ChatTurn> turns, bool thinkingOff = false, IReadOnlyList<AIFunctionDeclaration>? tools = null) =>
+        ChatPromptBuilder.Format(this, turns, thinkingOff, tools);
+
+    /// <summary>The token a text is whole, if the vocabulary reads it as one (special tokens included).</summary>
+    public LLamaToken? OneToken(string text) => ControlTokens.OneToken(Weights, text);
 
     /// <summary>The prompt's tokens: control tokens from the template's markup only, content always as text.</summary>
     public LLamaToken[] Tokenize(PromptText prompt) => _controlTokens.Tokenize(prompt);

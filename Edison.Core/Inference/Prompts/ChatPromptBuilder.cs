@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using Edison.Core.Inference.Models;
+using Edison.Core.Inference.Tools;
 using LLama;
+using Microsoft.Extensions.AI;
 
 namespace Edison.Core.Inference.Prompts;
 
@@ -33,6 +35,10 @@ public sealed partial class ChatPromptBuilder
     /// <param name="context">Memories and web results for this message, put just before it in its turn.</param>
     /// <param name="answerSoFar">An answer to the message that the model writes more of (Continue): its turn is left open.</param>
     /// <param name="thinkingOff">Asks a thinking model that can be told so to answer without thinking.</param>
+    /// <param name="tools">Functions the model may call, offered in the prompt as its template offers them.</param>
+    /// <param name="message">
+    /// The message answered; empty when the history ends with tool results, which the model answers (or calls more).
+    /// </param>
     public ChatPrompt Build(
         IChatModel model,
         string systemPrompt,
@@ -41,15 +47,19 @@ public sealed partial class ChatPromptBuilder
         int answerTokens,
         string? context = null,
         string? answerSoFar = null,
-        bool thinkingOff = false)
+        bool thinkingOff = false,
+        IReadOnlyList<AIFunctionDeclaration>? tools = null)
     {
-        message = WithContext(message, context);
+        var request = new Request(systemPrompt, history, EndsWithToolResults(history, message) ? null : WithContext(message, context), answerSoFar, thinkingOff, tools ?? []);
 
         int budget = model.ContextSize - answerTokens;
 
-        // Exchanges are dropped whole, oldest first; the last candidate drops the whole history.
-        var skips = Enumerable.Range(0, history.Count / 2 + 1).Select(i => i * 2).Append(history.Count).Distinct().ToList();
-        var fewest = Fit(model, systemPrompt, history, message, answerSoFar, thinkingOff, skips[^1]);
+        // Exchanges are dropped whole, oldest first, from a user message on: a call is never parted from its results.
+        // Tool results answered now keep the question that led to them; otherwise the last candidate drops the whole history.
+        int kept = request.Message is null ? history.Select((turn, i) => (turn, i)).LastOrDefault(t => t.turn.Role == ChatTurn.User).i : history.Count;
+        var skips = history.Select((turn, i) => (turn, i)).Where(t => t.turn.Role == ChatTurn.User && t.i <= kept).Select(t => t.i)
+            .Prepend(0).Append(kept).Distinct().Order().ToList();
+        var fewest = Fit(model, request, skips[^1]);
         if (fewest.Tokens > budget)
         {
             throw new PromptTooLongException(fewest.Tokens, budget, model.ContextSize);
@@ -63,7 +73,7 @@ public sealed partial class ChatPromptBuilder
         while (low < high)
         {
             int middle = (low + high) / 2;
-            var candidate = Fit(model, systemPrompt, history, message, answerSoFar, thinkingOff, skips[middle]);
+            var candidate = Fit(model, request, skips[middle]);
             if (candidate.Tokens <= budget)
             {
                 best = candidate;
@@ -78,19 +88,26 @@ public sealed partial class ChatPromptBuilder
         return best;
     }
 
-    private static ChatPrompt Fit(
-        IChatModel model, string systemPrompt, IReadOnlyList<ChatTurn> history, string message, string? answerSoFar, bool thinkingOff, int skip)
+    /// <summary>Whether the model answers tool results rather than a message: the history ends with them, and no message comes after.</summary>
+    public static bool EndsWithToolResults(IReadOnlyList<ChatTurn> history, string? message) =>
+        string.IsNullOrEmpty(message) && history is [.., { Role: ChatTurn.Tool }];
+
+    private static ChatPrompt Fit(IChatModel model, Request request, int skip)
     {
-        var turns = new List<ChatTurn>(history.Count - skip + 3) { new(ChatTurn.System, systemPrompt) };
-        turns.AddRange(history.Skip(skip));
-        turns.Add(new ChatTurn(ChatTurn.User, message));
-        if (answerSoFar is not null)
+        var turns = new List<ChatTurn>(request.History.Count - skip + 3) { new(ChatTurn.System, request.SystemPrompt) };
+        turns.AddRange(request.History.Skip(skip));
+        if (request.Message is not null)
         {
-            turns.Add(new ChatTurn(ChatTurn.Assistant, answerSoFar));
+            turns.Add(new ChatTurn(ChatTurn.User, request.Message));
         }
 
-        var prompt = model.Format(turns, thinkingOff);
-        return new ChatPrompt(turns, prompt, model.CountTokens(prompt), model.StopStrings) { Model = model };
+        if (request.AnswerSoFar is not null)
+        {
+            turns.Add(new ChatTurn(ChatTurn.Assistant, request.AnswerSoFar));
+        }
+
+        var prompt = model.Format(turns, request.ThinkingOff, request.Tools);
+        return new ChatPrompt(turns, prompt, model.CountTokens(prompt), model.StopStrings) { Model = model, Tools = request.Tools };
     }
 
     /// <summary>
@@ -98,8 +115,15 @@ public sealed partial class ChatPromptBuilder
     /// plain fallback format when the model has none. A conversation that ends with an answer leaves that answer open,
     /// for the model to write more of (as llama.cpp's server prefills a last assistant message).
     /// </summary>
-    public static PromptText Format(LoadedModel model, IReadOnlyList<ChatTurn> turns, bool thinkingOff = false)
+    /// <exception cref="ToolCallsUnsupportedException">Tools offered, or calls in the conversation, for a model whose template has no tool calls.</exception>
+    public static PromptText Format(LoadedModel model, IReadOnlyList<ChatTurn> turns, bool thinkingOff = false, IReadOnlyList<AIFunctionDeclaration>? tools = null)
     {
+        if (tools is { Count: > 0 } || turns.Any(HasToolCalls))
+        {
+            var format = model.ToolCalls ?? throw new ToolCallsUnsupportedException(model.Name);
+            turns = format.Write(turns, tools ?? []);
+        }
+
         bool continues = turns.Count > 0 && turns[^1].Role == ChatTurn.Assistant;
         return model.HasChatTemplate ? FormatWithTemplate(model, turns, continues, thinkingOff) : FormatPlain(turns, continues);
     }
@@ -126,6 +150,12 @@ public sealed partial class ChatPromptBuilder
             var turn = turns[index];
             prompt.Markup(applied[at..placeholder.Index]);
             at = placeholder.Index + placeholder.Length;
+            if (turn.Parts is { } parts)
+            {
+                prompt.Parts(parts);
+                continue;
+            }
+
             if (turn.Role != ChatTurn.Assistant)
             {
                 prompt.Content(turn.Content);
@@ -170,6 +200,12 @@ public sealed partial class ChatPromptBuilder
 
         return (continues ? prompt : prompt.Markup("Assistant:")).Build();
     }
+
+    /// <summary>Whether a turn is a tool's result or an answer that called tools.</summary>
+    public static bool HasToolCalls(ChatTurn turn) => turn.Role == ChatTurn.Tool || turn.ToolCalls.Count > 0;
+
+    private sealed record Request(
+        string SystemPrompt, IReadOnlyList<ChatTurn> History, string? Message, string? AnswerSoFar, bool ThinkingOff, IReadOnlyList<AIFunctionDeclaration> Tools);
 
     [GeneratedRegex("\uE000([0-9]+)\uE001")]
     private static partial Regex Placeholder();

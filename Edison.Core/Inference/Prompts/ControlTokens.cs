@@ -1,5 +1,6 @@
 using System.Text;
 using LLama;
+using Edison.Core.Inference.Tools;
 using LLama.Native;
 
 namespace Edison.Core.Inference.Prompts;
@@ -35,6 +36,9 @@ public sealed class ControlTokens
             found.AddRange(markers);
         }
 
+        ToolCalls = ToolCallFormat.Read(weights.Metadata.GetValueOrDefault(ChatTemplateKey), text => OneToken(weights, text) is not null);
+        found.AddRange(ToolCalls?.Markers.Select(marker => (marker, OneToken(weights, marker)!.Value)) ?? []);
+
         // Only a SentencePiece vocabulary is read in pieces: any other's texts are not kept.
         List<string>? pieces = vocabulary.Type == LLamaVocabType.SentencePiece ? new(vocabulary.Count) : null;
         int longest = 1;
@@ -62,6 +66,9 @@ public sealed class ControlTokens
 
     /// <summary>How the model marks its thinking; null for a model that does not think.</summary>
     public ThinkingFormat? Thinking { get; }
+
+    /// <summary>How the model is offered tools and writes its calls; null for a model whose template has none.</summary>
+    public ToolCallFormat? ToolCalls { get; }
 
     /// <summary>The token that closes the thinking (the format's close is one token); null for a model that does not think.</summary>
     public LLamaToken? ThinkingClose { get; }
@@ -150,7 +157,7 @@ public sealed class ControlTokens
     }
 
     /// <summary>The token a text is whole, if the vocabulary reads it as one (special tokens included).</summary>
-    private static LLamaToken? OneToken(LLamaWeights weights, string text) =>
+    public static LLamaToken? OneToken(LLamaWeights weights, string text) =>
         weights.Tokenize(text, add_bos: false, special: true, Encoding.UTF8) is [var token] ? token : null;
 
     /// <summary>
@@ -159,7 +166,7 @@ public sealed class ControlTokens
     /// the model's thinking.
     /// </summary>
     private string WithoutMarkers(string content) =>
-        Thinking?.Markers.Aggregate(content, Broken) ?? content;
+        (ToolCalls?.Markers ?? []).Aggregate(Thinking?.Markers.Aggregate(content, Broken) ?? content, Broken);
 
     /// <summary>The text with every <paramref name="word"/> in it broken by a word joiner after its first character, so that no reader takes it for that word.</summary>
     public static string Broken(string text, string word) =>

@@ -60,6 +60,26 @@ public sealed class PromptTextBuilder
         return this;
     }
 
+    public bool IsEmpty => _parts.Count == 0 && _pending.Length == 0;
+
+    /// <summary>Parts another builder made, each kept as the kind it is.</summary>
+    public PromptTextBuilder Parts(IEnumerable<PromptPart> parts)
+    {
+        foreach (var part in parts)
+        {
+            if (part.IsAnswer)
+            {
+                Answer(part.Text, part.Lead, part.IsOpen);
+            }
+            else
+            {
+                Add(part.Text, part.IsMarkup);
+            }
+        }
+
+        return this;
+    }
+
     public PromptText Build()
     {
         Flush();

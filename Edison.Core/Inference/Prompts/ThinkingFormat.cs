@@ -1,6 +1,3 @@
-using System.Text;
-using System.Text.RegularExpressions;
-
 namespace Edison.Core.Inference.Prompts;
 
 /// <summary>
@@ -17,7 +14,7 @@ namespace Edison.Core.Inference.Prompts;
 /// Markup after the generation prompt that skips the thinking (Qwen3's empty think block); null when the template has
 /// no way to turn thinking off.
 /// </param>
-public sealed partial record ThinkingFormat(string Open, string Close, string? Opening, string? Off)
+public sealed record ThinkingFormat(string Open, string Close, string? Opening, string? Off)
 {
     private const string ThinkOpen = "<think>";
     private const string ThinkClose = "</think>";
@@ -63,7 +60,7 @@ public sealed partial record ThinkingFormat(string Open, string Close, string? O
 
         // What the template writes for the answer's own turn: the strings after its last test of add_generation_prompt.
         int generation = template.LastIndexOf("add_generation_prompt", StringComparison.Ordinal);
-        var written = generation < 0 ? [] : Literals(template[generation..]);
+        var written = generation < 0 ? [] : JinjaLiterals.In(template[generation..]);
         var opening = written.FirstOrDefault(s => s.Contains(ThinkOpen, StringComparison.Ordinal) && !s.Contains(ThinkClose, StringComparison.Ordinal));
         var off = written.FirstOrDefault(s => s.Contains(ThinkOpen, StringComparison.Ordinal) && s.Contains(ThinkClose, StringComparison.Ordinal));
         return new ThinkingFormat(
@@ -90,34 +87,4 @@ public sealed partial record ThinkingFormat(string Open, string Close, string? O
 
     /// <summary>Whether a prompt leaves the thinking open: the model's first words are thinking.</summary>
     public bool IsOpenAtEndOf(PromptText prompt) => prompt.Text.AsSpan().TrimEnd().EndsWith(Open, StringComparison.Ordinal);
-
-    /// <summary>The Jinja string literals in <paramref name="template"/>, unescaped.</summary>
-    private static List<string> Literals(string template) =>
-        [.. Literal().Matches(template).Select(m => Unescape(m.Groups["single"].Success ? m.Groups["single"].Value : m.Groups["double"].Value))];
-
-    private static string Unescape(string literal)
-    {
-        var text = new StringBuilder(literal.Length);
-        for (int i = 0; i < literal.Length; i++)
-        {
-            if (literal[i] != '\\' || i + 1 == literal.Length)
-            {
-                text.Append(literal[i]);
-                continue;
-            }
-
-            text.Append(literal[++i] switch
-            {
-                'n' => '\n',
-                't' => '\t',
-                'r' => '\r',
-                var escaped => escaped,
-            });
-        }
-
-        return text.ToString();
-    }
-
-    [GeneratedRegex(@"'(?<single>(?:[^'\\]|\\.)*)'|""(?<double>(?:[^""\\]|\\.)*)""")]
-    private static partial Regex Literal();
 }

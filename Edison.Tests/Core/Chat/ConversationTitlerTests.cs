@@ -130,7 +130,9 @@ public sealed class ConversationTitlerTests : IAsyncLifetime
 
         public ThinkingFormat? Thinking => null;
 
-        public PromptText Format(IReadOnlyList<ChatTurn> turns, bool thinkingOff = false)
+        public bool CanCallTools => false;
+
+        public PromptText Format(IReadOnlyList<ChatTurn> turns, bool thinkingOff = false, IReadOnlyList<AIFunctionDeclaration>? tools = null)
         {
             source.Tokenizing();
             return PromptText.Content(string.Join("\n", turns.Select(t => $"{t.Role}: {t.Content}")));

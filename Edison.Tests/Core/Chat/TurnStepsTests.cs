@@ -1,3 +1,4 @@
+using Microsoft.Extensions.AI;
 using Edison.Core.Chat;
 using Edison.Core.Conversations;
 using Edison.Core.Inference.Models;
@@ -93,6 +94,8 @@ public sealed class TurnStepsTests
 
         public int CountTokens(PromptText prompt) => throw new NotSupportedException();
 
-        public PromptText Format(IReadOnlyList<ChatTurn> turns, bool thinkingOff = false) => throw new NotSupportedException();
+        public bool CanCallTools => false;
+
+        public PromptText Format(IReadOnlyList<ChatTurn> turns, bool thinkingOff = false, IReadOnlyList<AIFunctionDeclaration>? tools = null) => throw new NotSupportedException();
     }
 }

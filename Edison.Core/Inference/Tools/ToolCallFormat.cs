@@ -1,0 +1,42 @@
+using Edison.Core.Inference.Prompts;
+using Microsoft.Extensions.AI;
+
+namespace Edison.Core.Inference.Tools;
+
+/// <summary>
+/// How a model family offers tools and writes its calls, read from its GGUF's chat template, never its file name: how
+/// the tools, earlier calls and their results are written into the prompt, the text that opens the model's calls, the
+/// grammar a call must follow, and how the calls are read back out of the model's text.
+/// </summary>
+public abstract class ToolCallFormat
+{
+    /// <summary>The format the template describes, or null for a template that offers no tools.</summary>
+    /// <param name="isOneToken">Whether the model's vocabulary holds a text as one token.</param>
+    public static ToolCallFormat? Read(string? template, Func<string, bool> isOneToken) =>
+        template is null ? null : HermesToolCalls.DescribedBy(template, isOneToken);
+
+    /// <summary>The text that opens the model's calls: the answer's text ends where it starts.</summary>
+    public abstract string Opener { get; }
+
+    /// <summary>
+    /// Markup of the format's that the vocabulary holds as single tokens: control tokens in the template's markup, and
+    /// broken in content, so that no message can write a call into the prompt.
+    /// </summary>
+    public abstract IReadOnlyList<string> Markers { get; }
+
+    /// <summary>
+    /// The conversation with the tools offered and its calls and results written as the model's template writes them:
+    /// turns whose <see cref="ChatTurn.Parts"/> hold the format's markup, for the chat template to put in its turns.
+    /// </summary>
+    public abstract IReadOnlyList<ChatTurn> Write(IReadOnlyList<ChatTurn> turns, IReadOnlyList<AIFunctionDeclaration> tools);
+
+    /// <summary>
+    /// The GBNF grammar (root rule <c>root</c>) of the model's calls, from <see cref="Opener"/> to the last call's end:
+    /// one call or several, each naming one of <paramref name="tools"/> with arguments its schema allows.
+    /// </summary>
+    /// <param name="before">Text the grammar may read first, before the opener (the thinking's close).</param>
+    public abstract string Grammar(IReadOnlyList<AIFunctionDeclaration> tools, bool parallel, string? before);
+
+    /// <summary>The whole calls in the model's text from <see cref="Opener"/> on; a call cut off before its end is left out.</summary>
+    public abstract IReadOnlyList<ToolCall> Parse(string calls);
+}

@@ -1,0 +1,130 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Edison.Tests.TestSupport;
+using OpenAI;
+using OpenAI.Chat;
+
+namespace Edison.Tests.Features.Tools;
+
+/// <summary>
+/// OpenAI's function-calling flow, with the official .NET SDK unchanged, against the local model: the tools offered, the
+/// model's call read out of its text (never returned as text), streamed as OpenAI streams calls, and the call's result
+/// sent back in the history.
+/// </summary>
+public sealed class FunctionCallingTests(FunctionCallingTests.Host host) : IClassFixture<FunctionCallingTests.Host>
+{
+    private static readonly ChatTool Weather = ChatTool.CreateFunctionTool(
+        "get_weather",
+        "The weather now in a city.",
+        BinaryData.FromString("""{"type":"object","properties":{"city":{"type":"string"},"unit":{"type":"string","enum":["celsius","fahrenheit"]}},"required":["city"]}"""));
+
+    private static readonly ChatTool Time = ChatTool.CreateFunctionTool(
+        "get_time",
+        "The time now in a city.",
+        BinaryData.FromString("""{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}"""));
+
+    private readonly ChatClient _chat = new(
+        "tool-calling",
+        new ApiKeyCredential("not-checked-on-loopback"),
+        new OpenAIClientOptions { Endpoint = new Uri(host.Client.BaseAddress!, "/v1"), Transport = new HttpClientPipelineTransport(host.Client) });
+
+    public sealed class Host() : SharedEdison(new EdisonFactory(TestModels.ToolCalling));
+
+    [Fact]
+    public async Task The_model_s_call_comes_back_as_a_tool_call_with_its_arguments_as_JSON()
+    {
+        ChatCompletion completion = await _chat.CompleteChatAsync(
+            [new UserChatMessage("What is the weather in Paris?")],
+            new ChatCompletionOptions { Tools = { Weather, Time }, Temperature = 0 });
+
+        Assert.Equal(ChatFinishReason.ToolCalls, completion.FinishReason);
+        var call = Assert.Single(completion.ToolCalls);
+        Assert.Equal("get_weather", call.FunctionName);
+        Assert.StartsWith("call_", call.Id);
+        using var arguments = JsonDocument.Parse(call.FunctionArguments);
+        Assert.Equal("Paris", arguments.RootElement.GetProperty("city").GetString());
+        Assert.Equal("celsius", arguments.RootElement.GetProperty("unit").GetString());
+        Assert.DoesNotContain(completion.Content, part => part.Text?.Contains("tool_call", StringComparison.Ordinal) == true);
+    }
+
+    [Fact]
+    public async Task A_streamed_call_arrives_as_OpenAI_streams_one_name_first_then_its_arguments()
+    {
+        var text = new StringBuilder();
+        var arguments = new StringBuilder();
+        var updates = new List<StreamingChatToolCallUpdate>();
+        ChatFinishReason? finish = null;
+        await foreach (var update in _chat.CompleteChatStreamingAsync(
+            [new UserChatMessage("What is the weather in Paris?")],
+            new ChatCompletionOptions { Tools = { Weather }, Temperature = 0 }))
+        {
+            text.Append(string.Concat(update.ContentUpdate.Select(part => part.Text)));
+            updates.AddRange(update.ToolCallUpdates);
+            arguments.Append(string.Concat(update.ToolCallUpdates.Select(call => call.FunctionArgumentsUpdate?.ToString())));
+            finish ??= update.FinishReason;
+        }
+
+        Assert.Equal(ChatFinishReason.ToolCalls, finish);
+        Assert.Equal("", text.ToString());
+        Assert.All(updates, update => Assert.Equal(0, update.Index));
+        Assert.Equal("get_weather", updates[0].FunctionName);
+        Assert.StartsWith("call_", updates[0].ToolCallId);
+        using var parsed = JsonDocument.Parse(arguments.ToString());
+        Assert.Equal("Paris", parsed.RootElement.GetProperty("city").GetString());
+    }
+
+    [Fact]
+    public async Task The_call_s_result_goes_back_in_the_history_and_the_model_answers_on()
+    {
+        ChatCompletion first = await _chat.CompleteChatAsync(
+            [new SystemChatMessage("You answer questions on the weather."), new UserChatMessage("What is the weather in Paris?")],
+            new ChatCompletionOptions { Tools = { Weather }, Temperature = 0 });
+        var call = Assert.Single(first.ToolCalls);
+
+        ChatCompletion second = await _chat.CompleteChatAsync(
+            [
+                new SystemChatMessage("You answer questions on the weather."),
+                new UserChatMessage("What is the weather in Paris?"),
+                new AssistantChatMessage(first.ToolCalls),
+                new ToolChatMessage(call.Id, """{"temperature": 21, "sky": "clear"}"""),
+            ],
+            new ChatCompletionOptions { Tools = { Weather }, Temperature = 0 });
+
+        // The scripted model calls again whatever it reads; what matters is that the history was taken as OpenAI's.
+        Assert.Equal(ChatFinishReason.ToolCalls, second.FinishReason);
+        Assert.True(second.Usage.InputTokenCount > first.Usage.InputTokenCount, $"the second prompt holds the call and its result: {first.Usage.InputTokenCount} then {second.Usage.InputTokenCount} tokens");
+    }
+
+    [Theory]
+    [InlineData("""{"role":"tool","tool_call_id":"call_unknown","content":"21"}""", "call_unknown")]
+    [InlineData("""{"role":"tool","content":"21"}""", "tool_call_id")]
+    [InlineData("""{"role":"assistant","tool_calls":[{"id":"call_1","type":"function","function":{"name":"get_weather","arguments":"{not json"}}]}""", "arguments")]
+    public async Task A_tool_history_OpenAI_would_refuse_is_a_clear_400(string message, string named)
+    {
+        var body = """{"messages":[{"role":"user","content":"Weather?"},""" + message
+            + """],"tools":[{"type":"function","function":{"name":"get_weather","parameters":{"type":"object"}}}]}""";
+        var response = await host.Client.PostAsync("/v1/chat/completions", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error");
+        Assert.Contains(named, error.GetProperty("message").GetString());
+        Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
+    }
+
+    [Theory]
+    [InlineData("""{"type":"function","function":{"name":"get_time"}}""", "get_time")]
+    [InlineData("\"required\"", "tools")]
+    public async Task A_tool_choice_that_names_nothing_offered_is_a_clear_400(string choice, string named)
+    {
+        var tools = named == "tools" ? "" : ""","tools":[{"type":"function","function":{"name":"get_weather"}}]""";
+        var body = """{"messages":[{"role":"user","content":"Weather?"}],"tool_choice":""" + choice + tools + "}";
+        var response = await host.Client.PostAsync("/v1/chat/completions", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(named, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetProperty("message").GetString());
+    }
+}
