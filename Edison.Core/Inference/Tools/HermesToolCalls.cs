@@ -97,7 +97,7 @@ public sealed partial class HermesToolCalls : ToolCallFormat
                     calls.Markup((calls.IsEmpty ? "" : "\n") + CallOpen + "\n{\"name\": \"")
                         .Content(call.Name)
                         .Markup("\", \"arguments\": ")
-                        .Content(call.Arguments)
+                        .Content(TemplateJson.Reformat(call.Arguments))
                         .Markup("}\n" + CallClose);
                 }
 

@@ -19,6 +19,20 @@ public static class TemplateJson
         return text.ToString();
     }
 
+    /// <summary>JSON text written again in the template's shape; text that is not JSON is kept as it is.</summary>
+    public static string Reformat(string json)
+    {
+        try
+        {
+            using var parsed = JsonDocument.Parse(json);
+            return Write(parsed.RootElement);
+        }
+        catch (JsonException)
+        {
+            return json;
+        }
+    }
+
     public static string String(string value) => JsonSerializer.Serialize(value, Strings);
 
     private static void Write(JsonElement value, StringBuilder text)
