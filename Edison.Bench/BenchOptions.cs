@@ -4,12 +4,12 @@ namespace Edison.Bench;
 
 /// <summary>
 /// What to measure: <c>--model PATH|synthetic-300m|synthetic-1.7b --tokens N --runs R --message TEXT --threads T --flash-attention auto|on|off
-/// --prompt-tokens P --turns T --turn-tokens N --prompt-chunk C --only single,concurrent,reading,turns,during,depth</c>.
+/// --prompt-tokens P --turns T --turn-tokens N --prompt-chunk C --only single,concurrent,reading,turns,during,depth,tools</c>.
 /// Threads 0 and flash attention auto (the defaults) are what Edison runs with when neither is configured.
 /// </summary>
 public sealed record BenchOptions(string ModelPath, bool IsDemo, int MaxTokens, int Runs, string Message, int ContextSize, int Threads, string FlashAttention)
 {
-    public static readonly string[] Sections = ["single", "concurrent", "reading", "turns", "during", "depth"];
+    public static readonly string[] Sections = ["single", "concurrent", "reading", "turns", "during", "depth", "tools"];
 
     /// <summary>Edison:Model:PromptChunkWhileStreaming for the Edisons measured; null leaves Edison's default.</summary>
     public int? PromptChunk { get; private init; }

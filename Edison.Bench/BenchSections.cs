@@ -210,6 +210,37 @@ public sealed class BenchSections(BenchOptions options, RawLlama raw, LLamaConte
     }
 
     /// <summary>
+    /// What holding a tool call to its schema costs while the model writes it (Edison in-process, the engine alone): the
+    /// same kind of answer free, and held to a call from its first token, with a string argument (most of the model's
+    /// picks fit) and with a list of integers (a model writing noise has nearly every pick refused, so the grammar
+    /// filters the whole vocabulary at nearly every token).
+    /// </summary>
+    public async Task<object> ConstrainedCallsAsync()
+    {
+        string[] kinds = ["free", "string", "numbers"];
+        Way[] ways = [.. kinds.Select(kind => new Way($"answer {kind}", () => inProcess.RunAsync(BenchWorker.CallCommand + kind)))];
+        var rounds = await Rounds.MeasureAsync([ways], options.Runs);
+
+        Console.WriteLine();
+        Console.WriteLine("a tool offered; the answer free, or held to a call of it from its first token (ratios are medians of each round's own)");
+        Console.WriteLine($"{"measurement",-40} {"tokens",7} {"TTFT ms",9} {"tok/s",9} {"vs free",8}");
+        var rows = ways.Select((way, i) => new
+        {
+            name = way.Name,
+            tokens = rounds.Tokens(i),
+            ttft_ms = Math.Round(rounds.TimeToFirstTokenMs(i), 1),
+            tokens_per_s = Math.Round(rounds.TokensPerSecond(i), 1),
+            vs_free = Math.Round(rounds.RateRatio(i, 0), 3),
+        }).ToList();
+        foreach (var row in rows)
+        {
+            Console.WriteLine($"{row.name,-40} {row.tokens,7} {row.ttft_ms,9:F1} {row.tokens_per_s,9:F1} {row.vs_free,8:F3}");
+        }
+
+        return rows;
+    }
+
+    /// <summary>
     /// What llama.cpp alone takes to read a follow-up's new tokens after many cached ones: the raw loop reading
     /// <see cref="FollowUpTokens"/> tokens after 0 to 2,048 in its cache, each round against 20 tokens at the start of
     /// an empty context read a moment before. This is the part of a follow-up's time to first token that grows with

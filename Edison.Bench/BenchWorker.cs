@@ -16,6 +16,7 @@ public sealed class BenchWorker : IAsyncDisposable
     public const string InProcess = "in-process";
     public const string ReadCommand = "read ";
     public const string DuringCommand = "during ";
+    public const string CallCommand = "call ";
 
     /// <summary>Tokens answered after a long prompt: enough for a first visible one, few enough to cost nothing.</summary>
     public const int PromptReadingTokens = 8;
@@ -83,10 +84,12 @@ public sealed class BenchWorker : IAsyncDisposable
             await using var edison = new InProcessEdison(options, dataPath, maxParallel);
             await edison.StartAsync();
             // "N": N numbered answers at once; "read TEXT": one short answer to a long message, for its prompt reading;
-            // "during TEXT": that long message sent while an answer streams.
+            // "during TEXT": that long message sent while an answer streams; "call free|string|numbers": an answer with a
+            // tool offered, free or held to a call.
             await AnswerCommandsAsync(async command =>
                 command.StartsWith(ReadCommand, StringComparison.Ordinal) ? [await edison.AnswerAsync(command[ReadCommand.Length..], PromptReadingTokens)]
                 : command.StartsWith(DuringCommand, StringComparison.Ordinal) ? await edison.LongPromptDuringAStreamAsync(command[DuringCommand.Length..])
+                : command.StartsWith(CallCommand, StringComparison.Ordinal) ? [await edison.CallAsync(command[CallCommand.Length..])]
                 : await StreamTiming.AllAtOnceAsync(int.Parse(command), edison.AnswerAsync));
         }
     }

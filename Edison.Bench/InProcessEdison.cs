@@ -3,6 +3,9 @@ using Edison.Core.Chat;
 using Edison.Core.Conversations;
 using Edison.Core.Inference.Engine;
 using Edison.Core.Inference.Models;
+using Edison.Core.Inference.Prompts;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
 using Edison.Core.Modes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -93,6 +96,40 @@ public sealed class InProcessEdison(BenchOptions options, string dataPath, int m
         }
 
         return timing.Finish(usage is null ? 0 : usage.PromptTokens - usage.CachedTokens);
+    }
+
+    /// <summary>
+    /// An answer to a new message with a tool offered, straight from the engine: free (<c>free</c>), or held to a call
+    /// of the tool from its first token, whose argument is a string (<c>string</c>: most picks fit) or a list of integers
+    /// (<c>numbers</c>: a model writing noise has nearly every pick refused, the grammar's worst case).
+    /// </summary>
+    public async Task<StreamTiming> CallAsync(string arguments)
+    {
+        var model = await _services!.GetRequiredService<ModelHost>().WhenReadyAsync(CancellationToken.None);
+        var schema = arguments == "numbers"
+            ? """{"type":"object","properties":{"values":{"type":"array","items":{"type":"integer"}}},"required":["values"]}"""
+            : """{"type":"object","properties":{"text":{"type":"string"}},"required":["text"]}""";
+        var tool = AIFunctionFactory.CreateDeclaration("record", "Records what it is given.", JsonDocument.Parse(schema).RootElement);
+        var message = BenchMessages.Numbered(options.Message, Interlocked.Increment(ref _requests));
+        var prompt = model.Format([new ChatTurn(ChatTurn.System, "You are a helpful assistant."), new ChatTurn(ChatTurn.User, message)], tools: [tool]);
+        var format = model.ToolCalls ?? throw new InvalidOperationException("The model's template offers no tools.");
+        var request = new GenerationRequest(prompt, options.MaxTokens, Temperature: 0, TopP: 1, Seed: 0, StopStrings: [])
+        {
+            Grammar = arguments == "free" ? null : new SamplingGrammar(format.Grammar([tool], parallel: false, before: null), [], model.TokensByFirstByte),
+        };
+
+        var timing = new TimingRecorder();
+        int read = 0;
+        await foreach (var update in _services!.GetRequiredService<IGenerationEngine>().GenerateAsync(request, CancellationToken.None))
+        {
+            timing.Text(update.Text);
+            if (update.Contents.OfType<UsageContent>().FirstOrDefault() is { Details: var usage })
+            {
+                read = (int)((usage.InputTokenCount ?? 0) - (usage.CachedInputTokenCount ?? 0));
+            }
+        }
+
+        return timing.Finish(read);
     }
 
     public async ValueTask DisposeAsync()

@@ -8,7 +8,7 @@ using Edison.Core.Gguf;
 // Edison's benchmark: the same model, prompt and settings measured several ways in one run.
 //   dotnet run -c Release --project Edison.Bench -- [--model file.gguf|synthetic-300m|synthetic-1.7b] [--tokens 256] [--runs 15]
 //       [--threads N] [--flash-attention auto|on|off] [--prompt-tokens 2000] [--turns 10] [--turn-tokens 64]
-//       [--prompt-chunk C] [--only single,concurrent,reading,turns,during]
+//       [--prompt-chunk C] [--only single,concurrent,reading,turns,during,depth,tools]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 if (BenchOptions.Value(args, "--worker") is { } workerKind)
 {
@@ -59,6 +59,7 @@ try
             "reading" => await sections.PromptReadingAsync(),
             "turns" => await sections.ConversationAsync(),
             "depth" => await sections.DepthAsync(),
+            "tools" => await sections.ConstrainedCallsAsync(),
             _ => await sections.LongPromptDuringAStreamAsync(),
         };
     }

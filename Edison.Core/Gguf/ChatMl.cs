@@ -48,6 +48,10 @@ public static class ChatMl
         "{%- if loop.last or (messages[loop.index0 + 1].role != 'tool') %}{{- '<|im_end|>\\n' }}{%- endif %}{%- endif %}{%- endfor %}" +
         "{%- if add_generation_prompt %}{{- '<|im_start|>assistant\\n' }}{%- endif %}";
 
+    /// <summary>Qwen3's way with tools: Qwen 2.5's tools, and a generation prompt that can turn the thinking off.</summary>
+    public const string ThinkingToolsTemplate =
+        ToolsTemplate + "{%- if add_generation_prompt and enable_thinking is defined and enable_thinking is false %}{{- '<think>\\n\\n</think>\\n\\n' }}{%- endif %}";
+
     /// <summary>The Hermes format's tags, tokens of their own that read as their text (as in Qwen's vocabulary).</summary>
     public static readonly IReadOnlyList<string> ToolCallTokens = ["<tool_call>", "</tool_call>", "<tool_response>", "</tool_response>"];
 }

@@ -73,6 +73,17 @@ public static class TestModels
         ControlTokens: ChatMl.Tokens,
         MarkerTokens: ChatMl.ToolCallTokens));
 
+    /// <summary>What <see cref="ThinkingToolCalling"/> thinks before it calls get_weather.</summary>
+    public const string ToolThought = "The user wants the weather in Paris, so I call get_weather.";
+
+    /// <summary>A model that thinks as Qwen3 does, then calls get_weather for Paris.</summary>
+    public static string ThinkingToolCalling => Write(new ScriptedModelSpec(
+        "thinking-tool-calling",
+        $"<think>\n{ToolThought}\n</think>\n\n<tool_call>\n{WeatherCall}\n</tool_call>",
+        ChatTemplate: ChatMl.ThinkingToolsTemplate,
+        ControlTokens: ChatMl.Tokens,
+        MarkerTokens: [.. ChatMl.ThinkTokens, .. ChatMl.ToolCallTokens]));
+
     /// <summary>
     /// A small model with random weights and Qwen 2.5's template for tools: it writes nonsense, so whatever it calls is
     /// well formed only because the grammar holds it to that.

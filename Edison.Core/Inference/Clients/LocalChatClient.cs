@@ -124,12 +124,12 @@ public sealed class LocalChatClient(ModelHost host, IGenerationEngine engine, IG
         var opener = model.OneToken(format.Opener);
         if (options?.ToolMode is not RequiredChatToolMode)
         {
-            return opener is { } start ? new SamplingGrammar(format.Grammar(tools, parallel, before: null), [start]) : null;
+            return opener is { } start ? new SamplingGrammar(format.Grammar(tools, parallel, before: null), [start], model.TokensByFirstByte) : null;
         }
 
         return model is { Thinking: { } thinking, ThinkingClose: { } close } && !thinkingOff
-            ? new SamplingGrammar(format.Grammar(tools, parallel, before: thinking.Close), [close, .. opener is { } o ? [o] : Array.Empty<LLama.Native.LLamaToken>()])
-            : new SamplingGrammar(format.Grammar(tools, parallel, before: null), []);
+            ? new SamplingGrammar(format.Grammar(tools, parallel, before: thinking.Close), [close, .. opener is { } o ? [o] : Array.Empty<LLama.Native.LLamaToken>()], model.TokensByFirstByte)
+            : new SamplingGrammar(format.Grammar(tools, parallel, before: null), [], model.TokensByFirstByte);
     }
 
     /// <summary>

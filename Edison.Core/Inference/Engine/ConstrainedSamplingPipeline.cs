@@ -5,9 +5,12 @@ namespace Edison.Core.Inference.Engine;
 
 /// <summary>
 /// Sampling held to a grammar once it applies (<see cref="SamplingGrammar"/>), as llama.cpp's own sampler does it: the
-/// token the usual chain picks is checked against the grammar alone, and only when the grammar refuses it is the whole
-/// vocabulary filtered, so a model that writes what the grammar allows pays almost nothing for it. A token the grammar
-/// cannot take (one Edison writes, such as the thinking's close) ends the constraint instead of failing the answer.
+/// token the usual chain picks is checked against the grammar alone, and only when the grammar refuses it are the
+/// tokens the grammar could take filtered, so a model that writes what the grammar allows pays almost nothing for it.
+/// Those are found from their first byte (<see cref="TokensByFirstByte"/>): where the grammar allows only a few
+/// characters, as between a call's JSON tokens, it checks a few hundred tokens instead of the whole vocabulary. A token
+/// the grammar cannot take (one Edison writes, such as the thinking's close) ends the constraint instead of failing
+/// the answer.
 /// </summary>
 internal sealed class ConstrainedSamplingPipeline(BaseSamplingPipeline chain, SamplingGrammar grammar) : ISamplingPipeline
 {
@@ -15,6 +18,8 @@ internal sealed class ConstrainedSamplingPipeline(BaseSamplingPipeline chain, Sa
     private SafeLLamaSamplerChainHandle? _grammar;
     private SafeLlamaModelHandle.Vocabulary? _vocabulary;
     private LLamaTokenData[]? _all;
+    private LLamaTokenData[]? _bytes;
+    private byte[]? _firstBytes;
     private bool _ended;
 
     public LLamaToken Sample(SafeLLamaContextHandle context, int index)
@@ -43,12 +48,7 @@ internal sealed class ConstrainedSamplingPipeline(BaseSamplingPipeline chain, Sa
 
         if (!Allows(candidate))
         {
-            using (LLamaTokenDataArrayNative.Create(LLamaTokenDataArray.Create(logits, _all), out var native))
-            {
-                _grammar.Apply(ref native);
-                chain.Apply(context, ref native);
-                candidate = native.Data[checked((int)native.Selected)].ID;
-            }
+            candidate = FewTheGrammarAllows(context, logits) ?? AnyTheGrammarAllows(context, logits);
         }
 
         Accept(candidate);
@@ -56,6 +56,77 @@ internal sealed class ConstrainedSamplingPipeline(BaseSamplingPipeline chain, Sa
     }
 
     public void Apply(SafeLLamaContextHandle context, LLamaTokenDataArray data) => chain.Apply(context, data);
+
+    /// <summary>The chain's pick among the tokens whose first byte the grammar takes; null when they are most of the vocabulary.</summary>
+    private LLamaToken? FewTheGrammarAllows(SafeLLamaContextHandle context, ReadOnlySpan<float> logits)
+    {
+        var tokens = grammar.Tokens;
+        _bytes ??= new LLamaTokenData[256];
+        _firstBytes ??= new byte[256];
+        int count = 0;
+        for (int first = 0; first < 256; first++)
+        {
+            if (tokens.OneByte[first] is { } one)
+            {
+                _firstBytes[count] = (byte)first;
+                _bytes[count++] = new LLamaTokenData(one, 0, 0);
+            }
+        }
+
+        int candidates = tokens.Always.Count;
+        using (LLamaTokenDataArrayNative.Create(new LLamaTokenDataArray(_bytes.AsMemory(0, count)), out var native))
+        {
+            _grammar!.Apply(ref native);
+        }
+
+        for (int i = 0; i < count; i++)
+        {
+            if (!float.IsNegativeInfinity(_bytes[i].Logit))
+            {
+                candidates += tokens.StartingWith(_firstBytes[i]).Count;
+            }
+        }
+
+        if (candidates > tokens.Count / 2)
+        {
+            return null;
+        }
+
+        var few = new LLamaTokenData[candidates];
+        int at = 0;
+        foreach (var token in tokens.Always)
+        {
+            few[at++] = new LLamaTokenData(token, logits[(int)token], 0);
+        }
+
+        for (int i = 0; i < count; i++)
+        {
+            if (!float.IsNegativeInfinity(_bytes[i].Logit))
+            {
+                foreach (var token in tokens.StartingWith(_firstBytes[i]))
+                {
+                    few[at++] = new LLamaTokenData(token, logits[(int)token], 0);
+                }
+            }
+        }
+
+        using (LLamaTokenDataArrayNative.Create(new LLamaTokenDataArray(few), out var native))
+        {
+            _grammar.Apply(ref native);
+            chain.Apply(context, ref native);
+            return native.Data[checked((int)native.Selected)].ID;
+        }
+    }
+
+    private LLamaToken AnyTheGrammarAllows(SafeLLamaContextHandle context, ReadOnlySpan<float> logits)
+    {
+        using (LLamaTokenDataArrayNative.Create(LLamaTokenDataArray.Create(logits, _all), out var native))
+        {
+            _grammar!.Apply(ref native);
+            chain.Apply(context, ref native);
+            return native.Data[checked((int)native.Selected)].ID;
+        }
+    }
 
     public void Accept(LLamaToken token)
     {

@@ -1,3 +1,4 @@
+using Edison.Core.Inference.Prompts;
 using LLama.Native;
 
 namespace Edison.Core.Inference.Engine;
@@ -6,4 +7,5 @@ namespace Edison.Core.Inference.Engine;
 /// A GBNF grammar (root rule <c>root</c>) the answer must follow from the moment one of <see cref="Triggers"/> is
 /// sampled (that token is the grammar's first), or from the start when there are none.
 /// </summary>
-public sealed record SamplingGrammar(string Gbnf, IReadOnlyList<LLamaToken> Triggers);
+/// <param name="Tokens">The model's tokens by their first byte, to check few when the grammar allows few.</param>
+public sealed record SamplingGrammar(string Gbnf, IReadOnlyList<LLamaToken> Triggers, TokensByFirstByte Tokens);

@@ -14,6 +14,7 @@ public sealed class LoadedModel(LLamaWeights weights, ModelParams parameters, st
     private const string ChatTemplateKey = "tokenizer.chat_template";
 
     private readonly ControlTokens _controlTokens = new(weights, new AnswerTokens());
+    private readonly Lazy<TokensByFirstByte> _tokensByFirstByte = new(() => TokensByFirstByte.Of(weights));
 
     public LLamaWeights Weights { get; } = weights;
 
@@ -66,6 +67,9 @@ public sealed class LoadedModel(LLamaWeights weights, ModelParams parameters, st
     public ToolCallFormat? ToolCalls => _controlTokens.ToolCalls;
 
     public bool CanCallTools => ToolCalls is not null;
+
+    /// <summary>The vocabulary by first byte, for grammars (made the first time a call is held to one).</summary>
+    public TokensByFirstByte TokensByFirstByte => _tokensByFirstByte.Value;
 
     public PromptText Format(IReadOnlyList<ChatTurn> turns, bool thinkingOff = false, IReadOnlyList<AIFunctionDeclaration>? tools = null) =>
         ChatPromptBuilder.Format(this, turns, thinkingOff, tools);

@@ -116,13 +116,15 @@ public sealed partial class HermesToolCalls : ToolCallFormat
     {
         var grammar = new JsonSchemaGrammar();
         var functions = tools.Select((tool, i) =>
-            $"{JsonSchemaGrammar.Literal(TemplateJson.String(tool.Name))} space \",\" space {JsonSchemaGrammar.Literal("\"arguments\"")} space \":\" space "
+            $"{JsonSchemaGrammar.Literal(TemplateJson.String(tool.Name))} \",\" space {JsonSchemaGrammar.Literal("\"arguments\"")} \":\" space "
             + grammar.Value(tool.JsonSchema, $"tool-{i}-arguments"));
+
+        // The markup as the template writes it, a line break where it has one or none: Qwen writes these exactly.
         grammar.Rule(
             "call",
-            $"{JsonSchemaGrammar.Literal(CallOpen)} space \"{{\" space {JsonSchemaGrammar.Literal("\"name\"")} space \":\" space "
-            + $"({string.Join(" | ", functions)}) \"}}\" space {JsonSchemaGrammar.Literal(CallClose)}");
-        grammar.Rule("root", (before is null ? "" : $"({JsonSchemaGrammar.Literal(before)} space)? ") + (parallel ? "call (space call)* space" : "call space"));
+            $"{JsonSchemaGrammar.Literal(CallOpen)} \"\\n\"? \"{{\" {JsonSchemaGrammar.Literal("\"name\"")} \":\" space "
+            + $"({string.Join(" | ", functions)}) \"}}\" \"\\n\"? {JsonSchemaGrammar.Literal(CallClose)}");
+        grammar.Rule("root", (before is null ? "" : $"({JsonSchemaGrammar.Literal(before)} \"\\n\"? \"\\n\"?)? ") + (parallel ? "call (\"\\n\" call)*" : "call"));
         return grammar.ToString();
     }
 

@@ -13,32 +13,32 @@ namespace Edison.Core.Inference.Tools;
 /// </summary>
 public sealed class JsonSchemaGrammar
 {
-    /// <summary>White space between JSON tokens, bounded: a model that writes nonsense cannot indent forever.</summary>
+    /// <summary>
+    /// White space after a colon or a comma: one space, as Python's <c>json.dumps</c> writes it and so as models write
+    /// JSON, or none. Nowhere else: a model that writes nonsense cannot pad a call with white space, and every other
+    /// place takes only the one character JSON needs there.
+    /// </summary>
     public const string Space = "space";
 
     private const int LongestNumber = 15;
 
     private static readonly Dictionary<string, string> Primitives = new(StringComparer.Ordinal)
     {
-        [Space] = "| \" \" | \"\\n\" [ \\t]{0,20}",
+        [Space] = "\" \"?",
         ["json-char"] = "[^\"\\\\\\x7F\\x00-\\x1F] | [\\\\] ([\"\\\\/bfnrt] | \"u\" [0-9a-fA-F]{4})",
-        ["json-string"] = "\"\\\"\" json-char* \"\\\"\" space",
-        ["json-integer"] = $"\"-\"? ([0-9] | [1-9] [0-9]{{1,{LongestNumber}}}) space",
-        ["json-number"] = $"\"-\"? ([0-9] | [1-9] [0-9]{{1,{LongestNumber}}}) (\".\" [0-9]{{1,{LongestNumber}}})? ([eE] [-+]? [0-9]{{1,3}})? space",
-        ["json-boolean"] = "(\"true\" | \"false\") space",
-        ["json-null"] = "\"null\" space",
+        ["json-string"] = "\"\\\"\" json-char* \"\\\"\"",
+        ["json-integer"] = $"\"-\"? ([0-9] | [1-9] [0-9]{{1,{LongestNumber}}})",
+        ["json-number"] = $"\"-\"? ([0-9] | [1-9] [0-9]{{1,{LongestNumber}}}) (\".\" [0-9]{{1,{LongestNumber}}})? ([eE] [-+]? [0-9]{{1,3}})?",
+        ["json-boolean"] = "\"true\" | \"false\"",
+        ["json-null"] = "\"null\"",
         ["json-value"] = "json-object | json-array | json-string | json-number | json-boolean | json-null",
-        ["json-object"] = "\"{\" space (json-string \":\" space json-value (\",\" space json-string \":\" space json-value)*)? \"}\" space",
-        ["json-array"] = "\"[\" space (json-value (\",\" space json-value)*)? \"]\" space",
+        ["json-object"] = "\"{\" (json-string \":\" space json-value (\",\" space json-string \":\" space json-value)*)? \"}\"",
+        ["json-array"] = "\"[\" (json-value (\",\" space json-value)*)? \"]\"",
     };
 
     private static readonly Dictionary<string, string[]> Needs = new(StringComparer.Ordinal)
     {
-        ["json-string"] = ["json-char", Space],
-        ["json-integer"] = [Space],
-        ["json-number"] = [Space],
-        ["json-boolean"] = [Space],
-        ["json-null"] = [Space],
+        ["json-string"] = ["json-char"],
         ["json-value"] = ["json-object", "json-array", "json-string", "json-number", "json-boolean", "json-null"],
         ["json-object"] = [Space, "json-string", "json-value"],
         ["json-array"] = [Space, "json-value"],
@@ -55,7 +55,7 @@ public sealed class JsonSchemaGrammar
         return this;
     }
 
-    /// <summary>A GBNF expression for one JSON value that fits <paramref name="schema"/>, followed by white space.</summary>
+    /// <summary>A GBNF expression for one JSON value that fits <paramref name="schema"/>.</summary>
     /// <param name="name">A name for the rules the value needs, unique among the grammar's values.</param>
     public string Value(JsonElement schema, string name) => Expression(schema, schema, RuleName(name));
 
@@ -166,8 +166,7 @@ public sealed class JsonSchemaGrammar
         }
 
         Use("json-char");
-        Use(Space);
-        return $"\"\\\"\" json-char{{{min ?? 0},{(max is { } m ? m.ToString(CultureInfo.InvariantCulture) : "")}}} \"\\\"\" space";
+        return $"\"\\\"\" json-char{{{min ?? 0},{(max is { } m ? m.ToString(CultureInfo.InvariantCulture) : "")}}} \"\\\"\"";
     }
 
     /// <summary>
@@ -182,7 +181,8 @@ public sealed class JsonSchemaGrammar
             {
                 string value = Expression(values, root, $"{name}-value");
                 Use("json-string");
-                return Define(name, $"\"{{\" space (json-string \":\" space {value} (\",\" space json-string \":\" space {value})*)? \"}}\" space");
+                Use(Space);
+                return Define(name, $"\"{{\" (json-string \":\" space {value} (\",\" space json-string \":\" space {value})*)? \"}}\"");
             }
 
             return Use("json-object");
@@ -193,20 +193,20 @@ public sealed class JsonSchemaGrammar
             : [];
         var pairs = properties.EnumerateObject()
             .Select((property, i) => (Required: required.Contains(property.Name),
-                Pair: $"{Literal(JsonString(property.Name))} space \":\" space {Expression(property.Value, root, $"{name}-{RuleName(property.Name)}-{i}")}"))
+                Pair: $"{Literal(JsonString(property.Name))} \":\" space {Expression(property.Value, root, $"{name}-{RuleName(property.Name)}-{i}")}"))
             .ToList();
         var mandatory = pairs.Where(p => p.Required).Select(p => p.Pair).ToList();
         var optional = pairs.Where(p => !p.Required).Select(p => p.Pair).ToList();
         Use(Space);
         if (mandatory.Count > 0)
         {
-            var body = new StringBuilder("\"{\" space ").Append(string.Join(" \",\" space ", mandatory));
+            var body = new StringBuilder("\"{\" ").Append(string.Join(" \",\" space ", mandatory));
             foreach (var pair in optional)
             {
                 body.Append(" (\",\" space ").Append(pair).Append(")?");
             }
 
-            return Define(name, body.Append(" \"}\" space").ToString());
+            return Define(name, body.Append(" \"}\"").ToString());
         }
 
         // Only optional properties: each rest rule starts with one of them, the ones after it optional in turn.
@@ -218,7 +218,7 @@ public sealed class JsonSchemaGrammar
             Define($"{name}-rest-{i}", rest);
         }
 
-        return Define(name, $"\"{{\" space ({name}-rest-0)? \"}}\" space");
+        return Define(name, $"\"{{\" ({name}-rest-0)? \"}}\"");
     }
 
     private string ArrayOf(JsonElement schema, JsonElement root, string name)
@@ -235,7 +235,7 @@ public sealed class JsonSchemaGrammar
             (_, null) => $"{item} (\",\" space {item}){{{min - 1},}}",
             (_, { } m) => $"{item} (\",\" space {item}){{{min - 1},{Math.Max(min, m) - 1}}}",
         };
-        return Define(name, $"\"[\" space {items0} \"]\" space");
+        return Define(name, $"\"[\" {items0} \"]\"");
     }
 
     private string Reference(string reference, JsonElement root)
@@ -294,11 +294,7 @@ public sealed class JsonSchemaGrammar
         return primitive;
     }
 
-    private string JsonLiteral(JsonElement value)
-    {
-        Use(Space);
-        return $"{Literal(value.GetRawText())} space";
-    }
+    private static string JsonLiteral(JsonElement value) => Literal(value.GetRawText());
 
     private static string JsonString(string text) =>
         "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
