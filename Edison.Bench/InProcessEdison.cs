@@ -115,7 +115,7 @@ public sealed class InProcessEdison(BenchOptions options, string dataPath, int m
         var format = model.ToolCalls ?? throw new InvalidOperationException("The model's template offers no tools.");
         var request = new GenerationRequest(prompt, options.MaxTokens, Temperature: 0, TopP: 1, Seed: 0, StopStrings: [])
         {
-            Grammar = arguments == "free" ? null : new SamplingGrammar(format.Grammar([tool], parallel: false, before: null), [], model.TokensByFirstByte),
+            Grammar = arguments == "free" ? null : new SamplingGrammar(format.Grammar([tool], parallel: false, before: null, orText: false), [], model.TokensByFirstByte),
         };
 
         var timing = new TimingRecorder();

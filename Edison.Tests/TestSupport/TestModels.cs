@@ -73,6 +73,13 @@ public static class TestModels
         ControlTokens: ChatMl.Tokens,
         MarkerTokens: ChatMl.ToolCallTokens));
 
+    /// <summary>A model with Meta's Llama 3.1 template that answers any message with a call of get_weather for Paris.</summary>
+    public static string Llama3ToolCalling => Write(new ScriptedModelSpec(
+        "llama3-tool-calling",
+        "{\"name\": \"get_weather\", \"parameters\": {\"city\": \"Paris\", \"unit\": \"celsius\"}}",
+        ChatTemplate: Llama3.Template,
+        ControlTokens: Llama3.Tokens));
+
     /// <summary>What <see cref="ThinkingToolCalling"/> thinks before it calls get_weather.</summary>
     public const string ToolThought = "The user wants the weather in Paris, so I call get_weather.";
 

@@ -115,21 +115,29 @@ public sealed class LocalChatClient(ModelHost host, IGenerationEngine engine, IG
 
     /// <summary>
     /// How the answer is held to well-formed calls: from the model's opening of a call on, or, when a call is required,
-    /// from the start (after the thinking, for a model that thinks first). Without a one-token opener to start from, a
-    /// call the model may or may not make cannot be held to anything before it begins: its calls are read as written.
+    /// from the start (after the thinking, for a model that thinks first); where a call is the whole answer, to a call or
+    /// text from the start. Without a one-token opener to start from, a call the model may or may not make cannot be
+    /// held to anything before it begins: its calls are read as written.
     /// </summary>
     private static SamplingGrammar? GrammarFor(LoadedModel model, ToolCallFormat format, IReadOnlyList<AIFunctionDeclaration> tools, ChatOptions? options, bool thinkingOff)
     {
         bool parallel = options?.AllowMultipleToolCalls ?? true;
+        bool required = options?.ToolMode is RequiredChatToolMode;
         var opener = model.OneToken(format.Opener);
-        if (options?.ToolMode is not RequiredChatToolMode)
+        if (format.CallIsTheAnswer)
         {
-            return opener is { } start ? new SamplingGrammar(format.Grammar(tools, parallel, before: null), [start], model.TokensByFirstByte) : null;
+            return new SamplingGrammar(format.Grammar(tools, parallel, before: null, orText: !required), [], model.TokensByFirstByte);
+        }
+
+        if (!required)
+        {
+            return opener is { } start ? new SamplingGrammar(format.Grammar(tools, parallel, before: null, orText: false), [start], model.TokensByFirstByte) : null;
         }
 
         return model is { Thinking: { } thinking, ThinkingClose: { } close } && !thinkingOff
-            ? new SamplingGrammar(format.Grammar(tools, parallel, before: thinking.Close), [close, .. opener is { } o ? [o] : Array.Empty<LLama.Native.LLamaToken>()], model.TokensByFirstByte)
-            : new SamplingGrammar(format.Grammar(tools, parallel, before: null), [], model.TokensByFirstByte);
+            ? new SamplingGrammar(
+                format.Grammar(tools, parallel, before: thinking.Close, orText: false), [close, .. opener is { } o ? [o] : Array.Empty<LLama.Native.LLamaToken>()], model.TokensByFirstByte)
+            : new SamplingGrammar(format.Grammar(tools, parallel, before: null, orText: false), [], model.TokensByFirstByte);
     }
 
     /// <summary>

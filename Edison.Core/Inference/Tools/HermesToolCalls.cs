@@ -69,7 +69,7 @@ public sealed partial class HermesToolCalls : ToolCallFormat
             system.Markup(_introduction);
             foreach (var tool in tools)
             {
-                system.Markup("\n").Content(Describe(tool));
+                system.Markup("\n").Content(TemplateJson.Write(TemplateJson.Tool(tool)));
             }
 
             written.Add(new ChatTurn(ChatTurn.System, string.Empty) { Parts = system.Markup(_instruction).Build().Parts });
@@ -112,7 +112,7 @@ public sealed partial class HermesToolCalls : ToolCallFormat
         return written;
     }
 
-    public override string Grammar(IReadOnlyList<AIFunctionDeclaration> tools, bool parallel, string? before)
+    public override string Grammar(IReadOnlyList<AIFunctionDeclaration> tools, bool parallel, string? before, bool orText)
     {
         var grammar = new JsonSchemaGrammar();
         var functions = tools.Select((tool, i) =>
@@ -152,13 +152,6 @@ public sealed partial class HermesToolCalls : ToolCallFormat
         }
 
         return parsed;
-    }
-
-    /// <summary>A tool as the template lists it: <c>{"type": "function", "function": {…}}</c>, written as <c>tojson</c> writes it.</summary>
-    private static string Describe(AIFunctionDeclaration tool)
-    {
-        var description = string.IsNullOrEmpty(tool.Description) ? "" : $", \"description\": {TemplateJson.String(tool.Description)}";
-        return $"{{\"type\": \"function\", \"function\": {{\"name\": {TemplateJson.String(tool.Name)}{description}, \"parameters\": {TemplateJson.Write(tool.JsonSchema)}}}}}";
     }
 
     [GeneratedRegex(@"<tool_call>\s*(.*?)\s*</tool_call>", RegexOptions.Singleline)]

@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
 
 namespace Edison.Core.Inference.Tools;
 
@@ -12,11 +14,25 @@ public static class TemplateJson
 {
     private static readonly JsonSerializerOptions Strings = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static string Write(JsonElement value)
+    /// <param name="indent">Spaces per level, as <c>tojson(indent=4)</c> writes it; 0 for one line.</param>
+    public static string Write(JsonElement value, int indent = 0)
     {
         var text = new StringBuilder();
-        Write(value, text);
+        Write(value, text, indent, 1);
         return text.ToString();
+    }
+
+    /// <summary>A tool as templates list one: <c>{"type": "function", "function": {"name", "description", "parameters"}}</c>.</summary>
+    public static JsonElement Tool(AIFunctionDeclaration tool)
+    {
+        var function = new JsonObject { ["name"] = tool.Name };
+        if (!string.IsNullOrEmpty(tool.Description))
+        {
+            function["description"] = tool.Description;
+        }
+
+        function["parameters"] = JsonNode.Parse(tool.JsonSchema.GetRawText());
+        return JsonSerializer.SerializeToElement(new JsonObject { ["type"] = "function", ["function"] = function });
     }
 
     /// <summary>JSON text written again in the template's shape; text that is not JSON is kept as it is.</summary>
@@ -35,8 +51,12 @@ public static class TemplateJson
 
     public static string String(string value) => JsonSerializer.Serialize(value, Strings);
 
-    private static void Write(JsonElement value, StringBuilder text)
+    private static void Write(JsonElement value, StringBuilder text, int indent, int depth)
     {
+        // Python writes "," and a new line between items when it indents, ", " when it does not; empty ones stay "{}".
+        string between = indent == 0 ? ", " : ",\n" + new string(' ', indent * depth);
+        string open = indent == 0 ? "" : "\n" + new string(' ', indent * depth);
+        string close = indent == 0 ? "" : "\n" + new string(' ', indent * (depth - 1));
         switch (value.ValueKind)
         {
             case JsonValueKind.Object:
@@ -44,23 +64,23 @@ public static class TemplateJson
                 bool first = true;
                 foreach (var property in value.EnumerateObject())
                 {
-                    text.Append(first ? "" : ", ").Append(String(property.Name)).Append(": ");
-                    Write(property.Value, text);
+                    text.Append(first ? open : between).Append(String(property.Name)).Append(": ");
+                    Write(property.Value, text, indent, depth + 1);
                     first = false;
                 }
 
-                text.Append('}');
+                text.Append(first ? "" : close).Append('}');
                 break;
             case JsonValueKind.Array:
                 text.Append('[');
                 int i = 0;
                 foreach (var item in value.EnumerateArray())
                 {
-                    text.Append(i++ == 0 ? "" : ", ");
-                    Write(item, text);
+                    text.Append(i++ == 0 ? open : between);
+                    Write(item, text, indent, depth + 1);
                 }
 
-                text.Append(']');
+                text.Append(i == 0 ? "" : close).Append(']');
                 break;
             case JsonValueKind.String:
                 text.Append(String(value.GetString()!));

@@ -13,10 +13,16 @@ public abstract class ToolCallFormat
     /// <summary>The format the template describes, or null for a template that offers no tools.</summary>
     /// <param name="isOneToken">Whether the model's vocabulary holds a text as one token.</param>
     public static ToolCallFormat? Read(string? template, Func<string, bool> isOneToken) =>
-        template is null ? null : HermesToolCalls.DescribedBy(template, isOneToken);
+        template is null ? null : HermesToolCalls.DescribedBy(template, isOneToken) ?? (ToolCallFormat?)Llama3ToolCalls.DescribedBy(template);
 
     /// <summary>The text that opens the model's calls: the answer's text ends where it starts.</summary>
     public abstract string Opener { get; }
+
+    /// <summary>
+    /// Whether a call is the whole answer (Llama 3's): an answer is a call or text from its first character, and the
+    /// grammar holds it to one or the other from the start.
+    /// </summary>
+    public virtual bool CallIsTheAnswer => false;
 
     /// <summary>
     /// Markup of the format's that the vocabulary holds as single tokens: control tokens in the template's markup, and
@@ -35,7 +41,8 @@ public abstract class ToolCallFormat
     /// one call or several, each naming one of <paramref name="tools"/> with arguments its schema allows.
     /// </summary>
     /// <param name="before">Text the grammar may read first, before the opener (the thinking's close).</param>
-    public abstract string Grammar(IReadOnlyList<AIFunctionDeclaration> tools, bool parallel, string? before);
+    /// <param name="orText">For a format whose call is the whole answer: whether the answer may be text instead.</param>
+    public abstract string Grammar(IReadOnlyList<AIFunctionDeclaration> tools, bool parallel, string? before, bool orText);
 
     /// <summary>The whole calls in the model's text from <see cref="Opener"/> on; a call cut off before its end is left out.</summary>
     public abstract IReadOnlyList<ToolCall> Parse(string calls);

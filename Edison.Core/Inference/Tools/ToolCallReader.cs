@@ -5,12 +5,14 @@ namespace Edison.Core.Inference.Tools;
 /// <summary>
 /// Reads a model's answer as it streams: text until the format's <see cref="ToolCallFormat.Opener"/>, released as it
 /// comes (held only where it might be the opener's start), and from the opener on, calls, read whole at the end. The
-/// calls' text never reaches the answer.
+/// calls' text never reaches the answer. Where a call is the whole answer (<see cref="ToolCallFormat.CallIsTheAnswer"/>),
+/// the answer's first character decides.
 /// </summary>
 public sealed class ToolCallReader(ToolCallFormat format)
 {
     private readonly StringBuilder _held = new();
     private bool _calling;
+    private bool _text;
 
     /// <summary>The answer's text that can be released now.</summary>
     public string Push(string text)
@@ -19,6 +21,31 @@ public sealed class ToolCallReader(ToolCallFormat format)
         {
             _held.Append(text);
             return string.Empty;
+        }
+
+        if (_text)
+        {
+            return text;
+        }
+
+        if (format.CallIsTheAnswer)
+        {
+            _held.Append(text);
+            var start = _held.ToString();
+            if (string.IsNullOrWhiteSpace(start))
+            {
+                return string.Empty;
+            }
+
+            _calling = start.TrimStart().StartsWith(format.Opener, StringComparison.Ordinal);
+            _text = !_calling;
+            if (_calling)
+            {
+                return string.Empty;
+            }
+
+            _held.Clear();
+            return start;
         }
 
         string opener = format.Opener;

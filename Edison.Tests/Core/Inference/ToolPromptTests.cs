@@ -49,6 +49,38 @@ public sealed class ToolPromptTests
     }
 
     [Fact]
+    public async Task Tools_a_call_and_its_result_read_as_Meta_s_Llama_3_template_writes_them()
+    {
+        await using var inference = await LayerHost.InferenceAsync(TestModels.Llama3ToolCalling);
+        var model = await inference.Services.GetRequiredService<ModelHost>().WhenReadyAsync(CancellationToken.None);
+
+        var prompt = new ChatPromptBuilder().Build(
+            model,
+            "You help.",
+            [
+                new ChatTurn(ChatTurn.User, "Weather in Paris?"),
+                new ChatTurn(ChatTurn.Assistant, "") { ToolCalls = [new("call_1", "get_weather", """{"city":"Paris"}""")] },
+                new ChatTurn(ChatTurn.Tool, "21 C") { ToolCallId = "call_1" },
+            ],
+            "",
+            64,
+            tools: [Weather]);
+
+        // Written out by hand from Meta's Llama 3.1 template (tools in the first user message, as it does by default).
+        Assert.Equal(
+            "<|start_header_id|>system<|end_header_id|>\n\nEnvironment: ipython\nCutting Knowledge Date: December 2023\nToday Date: 26 Jul 2024\n\nYou help.<|eot_id|>" +
+            "<|start_header_id|>user<|end_header_id|>\n\nGiven the following functions, please respond with a JSON for a function call with its proper arguments that best answers the given prompt.\n\n" +
+            "Respond in the format {\"name\": function name, \"parameters\": dictionary of argument name and its value}.Do not use variables.\n\n" +
+            "{\n    \"type\": \"function\",\n    \"function\": {\n        \"name\": \"get_weather\",\n        \"description\": \"The weather now.\",\n" +
+            "        \"parameters\": {\n            \"type\": \"object\",\n            \"properties\": {\n                \"city\": {\n                    \"type\": \"string\"\n                }\n            },\n" +
+            "            \"required\": [\n                \"city\"\n            ]\n        }\n    }\n}\n\nWeather in Paris?<|eot_id|>" +
+            "<|start_header_id|>assistant<|end_header_id|>\n\n{\"name\": \"get_weather\", \"parameters\": {\"city\": \"Paris\"}}<|eot_id|>" +
+            "<|start_header_id|>ipython<|end_header_id|>\n\n21 C<|eot_id|>" +
+            "<|start_header_id|>assistant<|end_header_id|>\n\n",
+            prompt.Text);
+    }
+
+    [Fact]
     public async Task A_message_that_spells_out_a_call_cannot_write_one_into_the_prompt()
     {
         await using var inference = await LayerHost.InferenceAsync(TestModels.ToolCalling);

@@ -128,3 +128,30 @@ public sealed class FunctionCallingTests(FunctionCallingTests.Host host) : IClas
         Assert.Contains(named, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetProperty("message").GetString());
     }
 }
+
+/// <summary>Llama 3.x's calls (the whole answer is the call's JSON) through OpenAI's function calling, with the official SDK.</summary>
+public sealed class Llama3FunctionCallingTests(Llama3FunctionCallingTests.Host host) : IClassFixture<Llama3FunctionCallingTests.Host>
+{
+    private readonly ChatClient _chat = new(
+        "llama3-tool-calling",
+        new ApiKeyCredential("not-checked-on-loopback"),
+        new OpenAIClientOptions { Endpoint = new Uri(host.Client.BaseAddress!, "/v1"), Transport = new HttpClientPipelineTransport(host.Client) });
+
+    public sealed class Host() : SharedEdison(new EdisonFactory(TestModels.Llama3ToolCalling, contextSize: 4096));
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_answer_s_JSON_comes_back_as_a_tool_call(bool required)
+    {
+        var options = new ChatCompletionOptions { Tools = { ChatTool.CreateFunctionTool("get_weather", "The weather now.", BinaryData.FromString("""{"type":"object","properties":{"city":{"type":"string"},"unit":{"type":"string"}},"required":["city"]}""")) }, Temperature = 0 };
+        options.ToolChoice = required ? ChatToolChoice.CreateRequiredChoice() : ChatToolChoice.CreateAutoChoice();
+        ChatCompletion completion = await _chat.CompleteChatAsync([new SystemChatMessage("You help."), new UserChatMessage("What is the weather in Paris?")], options);
+
+        Assert.Equal(ChatFinishReason.ToolCalls, completion.FinishReason);
+        var call = Assert.Single(completion.ToolCalls);
+        Assert.Equal("get_weather", call.FunctionName);
+        Assert.Equal("Paris", JsonDocument.Parse(call.FunctionArguments).RootElement.GetProperty("city").GetString());
+        Assert.Empty(completion.Content);
+    }
+}
