@@ -1,3 +1,4 @@
+using Edison.Core.Tools;
 using Edison.Core.Chat;
 using Edison.Core.Conversations;
 using Edison.Core.Inference;
@@ -36,6 +37,7 @@ public static class EdisonServiceCollectionExtensions
             .AddEdisonConversations()
             .AddEdisonMemory()
             .AddEdisonSearch()
+            .AddEdisonTools()
             .AddEdisonChat();
     }
 

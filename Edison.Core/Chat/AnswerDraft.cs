@@ -1,4 +1,5 @@
 using System.Text;
+using Edison.Core.Conversations;
 using Edison.Core.Inference.Tools;
 using Microsoft.Extensions.AI;
 
@@ -26,8 +27,11 @@ public sealed class AnswerDraft(string? continued, TimeProvider time)
     /// <summary>How long the model thought: from its first thought to its answer's first word (or its end); null when it did not think.</summary>
     public TimeSpan? ThinkingTime => _thinking.Elapsed;
 
-    /// <summary>The calls the model made, in order (the client runs them, or Edison's tools do).</summary>
-    public List<ToolCall> ToolCalls { get; } = [];
+    /// <summary>The calls the model made, in order, and what came of those Edison's tools ran.</summary>
+    public List<ToolRun> Tools { get; } = [];
+
+    /// <summary>The calls left for the client to run (OpenAI-style function calling): those no tool of Edison's answered.</summary>
+    public IReadOnlyList<ToolCall> ToolCalls => [.. Tools.Where(run => !run.Ended).Select(run => new ToolCall(run.Id, run.Name, run.Arguments))];
 
     /// <summary>How many pieces of text were added: the answer's tokens when the client reports no usage.</summary>
     public int Pieces { get; private set; }
@@ -73,8 +77,14 @@ public sealed class AnswerDraft(string? continued, TimeProvider time)
                 Reasoning.Append(piece);
                 return piece == thought ? content : new TextReasoningContent(piece);
             case FunctionCallContent call:
-                ToolCalls.Add(FunctionCalls.FromContent(call));
+                var made = FunctionCalls.FromContent(call);
+                Tools.Add(new ToolRun(made.Id, made.Name, made.Arguments, Tools is [.., { Ended: true } last] ? last.Round + 1 : Tools is [.., var previous] ? previous.Round : 0));
                 return content;
+            case FunctionResultContent { CallId: var id } result when Tools.FindIndex(run => run.Id == id) is >= 0 and var index:
+                Tools[index] = result.Exception is { } failure
+                    ? Tools[index] with { Error = failure.Message }
+                    : Tools[index] with { Result = ResultText(result.Result) };
+                return new ToolRunContent(Tools[index]);
             case UsageContent { Details: var details }:
                 Usage = details;
                 return null;
@@ -89,7 +99,22 @@ public sealed class AnswerDraft(string? continued, TimeProvider time)
     /// <summary>The done event of a completed answer.</summary>
     public ChatDone Completed(PreparedChat prepared) =>
         ChatDone.Completed(prepared.Mode.Name, Text.ToString(), prepared.ConversationId, prepared.Sources, prepared.Notices, ChatUsage.From(Usage), CutOff)
-            with { Reasoning = ThoughtOrNull, ToolCalls = ToolCalls.Count == 0 ? null : [.. ToolCalls], FinishReason = FinishReason };
+            with
+            {
+                Reasoning = ThoughtOrNull,
+                ToolCalls = ToolCalls is { Count: > 0 } calls ? calls : null,
+                Tools = Tools.Any(run => run.Ended) ? [.. Tools.Where(run => run.Ended)] : null,
+                FinishReason = FinishReason,
+            };
+
+    private static string ResultText(object? result) => result switch
+    {
+        null => string.Empty,
+        string text => text,
+        System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.String } json => json.GetString()!,
+        System.Text.Json.JsonElement json => json.GetRawText(),
+        _ => result.ToString() ?? string.Empty,
+    };
 
     /// <summary>Why the answer ended, as OpenAI names it: cut off by the length limit, ended with calls, or ended by the model.</summary>
     private string FinishReason => CutOff ? "length" : ToolCalls.Count > 0 ? "tool_calls" : "stop";

@@ -23,7 +23,11 @@ public sealed record ChatDone
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Reasoning { get; init; }
 
-    /// <summary>The calls the model made instead of (or after) answering in text; absent when it made none.</summary>
+    /// <summary>The calls Edison's tools ran while the answer was written, each with its result or error; absent when none ran.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<ToolRun>? Tools { get; init; }
+
+    /// <summary>The calls the model made for the client to run (OpenAI-style function calling); absent when it made none.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<ToolCall>? ToolCalls { get; init; }
 

@@ -3,7 +3,9 @@ using Edison.Core.Inference.Engine;
 using Edison.Core.Inference.Prompts;
 using Edison.Core.Telemetry;
 using Microsoft.Extensions.AI;
+using Edison.Core.Tools;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Edison.Core.Chat;
 
@@ -12,7 +14,14 @@ namespace Edison.Core.Chat;
 /// answer from the chat client and storing (and indexing) the exchange as <see cref="PreparedChat.Storage"/> says.
 /// Nothing else generates an answer.
 /// </summary>
-public sealed class ChatPipeline(IChatClient answers, ExchangeRecorder exchanges, EdisonMetrics metrics, TimeProvider time, ILogger<ChatPipeline> logger)
+public sealed class ChatPipeline(
+    IChatClient answers,
+    ExchangeRecorder exchanges,
+    EdisonMetrics metrics,
+    TimeProvider time,
+    IOptions<ToolOptions> tools,
+    ILoggerFactory loggers,
+    ILogger<ChatPipeline> logger)
 {
     private const string GenerationFailed = "The model failed while writing the answer. Please try again.";
 
@@ -35,7 +44,7 @@ public sealed class ChatPipeline(IChatClient answers, ExchangeRecorder exchanges
         var (answerId, ending) = await exchanges.BeginAsync(prepared);
         var checkpoints = exchanges.CheckpointsFor(prepared, answerId);
 
-        await using (var updates = answers.GetStreamingResponseAsync(prepared.Messages, prepared.Options, cancellationToken).GetAsyncEnumerator(cancellationToken))
+        await using (var updates = ClientFor(prepared).GetStreamingResponseAsync(prepared.Messages, prepared.Options, cancellationToken).GetAsyncEnumerator(cancellationToken))
         {
             while (ending is null)
             {
@@ -80,6 +89,21 @@ public sealed class ChatPipeline(IChatClient answers, ExchangeRecorder exchanges
         metrics.Answered(ending.Outcome, prepared.Mode.Name, (int?)draft.Usage?.OutputTokenCount ?? draft.Pieces, firstPiece == 0 ? TimeSpan.Zero : time.GetElapsedTime(firstPiece), draft.Usage);
         yield return AnswerEnd.Update(ending);
     }
+
+    /// <summary>
+    /// The chat client, or, for an answer that may call Edison's tools, Microsoft.Extensions.AI's tool loop around it: the
+    /// model's calls are run, their results read by the model, until it answers or the rounds run out. A tool's failure
+    /// is its result, which the model reads, and the answer goes on.
+    /// </summary>
+    private IChatClient ClientFor(PreparedChat prepared) =>
+        prepared.Options.Tools?.Any(tool => tool is AIFunction) == true
+            ? new FunctionInvokingChatClient(answers, loggers)
+            {
+                MaximumIterationsPerRequest = tools.Value.MaxRounds,
+                AllowConcurrentInvocation = false,
+                IncludeDetailedErrors = true,
+            }
+            : answers;
 
     /// <summary>How a generation that threw ends: stopped by its caller, too busy to start, or failed (what the user may read of why).</summary>
     private ChatDone Failure(Exception e, PreparedChat prepared, CancellationToken cancellationToken)

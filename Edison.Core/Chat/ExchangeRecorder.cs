@@ -114,7 +114,7 @@ public sealed class ExchangeRecorder(IConversationStore conversations, AnswersIn
     private static AskedQuestion Question(PreparedChat prepared) =>
         new(prepared.Message, prepared.Place.QuestionId is null && prepared.Images.Count > 0 ? [.. prepared.Images.Select(image => image.DataUrl)] : null);
 
-    /// <summary>How the answer was made; a continued answer keeps the thinking it was written after.</summary>
+    /// <summary>How the answer was made; a continued answer keeps the thinking and the calls it was written after.</summary>
     private static AnswerDetails Details(PreparedChat prepared, AnswerDraft answer)
     {
         var thought = answer.ThoughtOrNull;
@@ -125,6 +125,9 @@ public sealed class ExchangeRecorder(IConversationStore conversations, AnswersIn
             prepared.Sources,
             prepared.Remembered,
             thought ?? earlier?.Reasoning,
-            earlier is null ? ThoughtSeconds.Of(answer.ThinkingTime) : earlier.ThoughtSeconds);
+            earlier is null ? ThoughtSeconds.Of(answer.ThinkingTime) : earlier.ThoughtSeconds)
+        {
+            Tools = answer.Tools.Count > 0 ? [.. answer.Tools] : prepared.Continued?.Details?.Tools,
+        };
     }
 }

@@ -1,6 +1,7 @@
 using Edison.Core.Context;
 using Edison.Core.Conversations;
 using Edison.Core.Inference.Prompts;
+using Edison.Core.Inference.Tools;
 
 namespace Edison.Core.Chat;
 
@@ -39,12 +40,19 @@ public sealed record StartingPoint(string Text, ExchangePlace Place, IReadOnlyLi
             {
                 // Read with what it was asked with: the prompt then starts as the previous turn's did, token for token.
                 history.Add(new ChatTurn(Branch[i].Role, ChatPromptBuilder.WithContext(Branch[i].Content, Branch[i].Context)));
+                history.AddRange(ToolTurns(Branch[i + 1].Details?.Tools ?? []));
                 history.Add(new ChatTurn(Branch[i + 1].Role, Branch[i + 1].Content));
             }
         }
 
         return history;
     }
+
+    /// <summary>An answer's calls as the model made them, round by round: the calls, then their results.</summary>
+    private static IEnumerable<ChatTurn> ToolTurns(IReadOnlyList<ToolRun> runs) =>
+        runs.Where(run => run.Ended).GroupBy(run => run.Round).SelectMany(round => round
+            .Select(run => new ChatTurn(ChatTurn.Tool, run.Outcome) { ToolCallId = run.Id })
+            .Prepend(new ChatTurn(ChatTurn.Assistant, string.Empty) { ToolCalls = [.. round.Select(run => new ToolCall(run.Id, run.Name, run.Arguments))] }));
 
     /// <summary>
     /// Where the answer starts from: after the answer shown last, or from <see cref="ChatRequest.ParentId"/>; the

@@ -41,7 +41,7 @@ public sealed class TurnContext(MemoryRetriever memory, WebSearch search, ChatPr
     private async Task<GatheredContext> GatherAsync(ContextQuestion question, CancellationToken cancellationToken)
     {
         bool remembers = question.Mode.UsesMemory;
-        bool searches = search.Wants(question.Mode, question.Text);
+        bool searches = !question.SearchIsATool && search.Wants(question.Mode, question.Text);
         if (!remembers && !searches)
         {
             return None;
@@ -84,7 +84,11 @@ public sealed class TurnContext(MemoryRetriever memory, WebSearch search, ChatPr
 
 /// <summary>A new message and what its context is looked up with.</summary>
 public sealed record ContextQuestion(
-    IChatModel Model, ChatMode Mode, string SystemPrompt, string Text, Guid ConversationId, IReadOnlyList<ChatTurn> History, int AnswerRoom);
+    IChatModel Model, ChatMode Mode, string SystemPrompt, string Text, Guid ConversationId, IReadOnlyList<ChatTurn> History, int AnswerRoom)
+{
+    /// <summary>The model searches the web itself when it needs to (a tool): no results are pasted in for it.</summary>
+    public bool SearchIsATool { get; init; }
+}
 
 /// <summary>What goes with the message in its turn (null for nothing), the sources it came from and what to tell the user.</summary>
 public sealed record GatheredContext(string? Text, IReadOnlyList<ChatSource> Sources, IReadOnlyList<string> Notices);

@@ -2,6 +2,7 @@ using Edison.Core.Inference.Clients;
 using Edison.Core.Inference.Models;
 using Edison.Core.Inference.Prompts;
 using Edison.Core.Modes;
+using Edison.Core.Tools;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 
@@ -20,6 +21,7 @@ public sealed class TurnPreparation(
     ModeChoice modes,
     TurnContext context,
     ChatPromptBuilder prompts,
+    AgentTools agentTools,
     IOptions<GenerationOptions> generation)
 {
     /// <summary>
@@ -44,11 +46,19 @@ public sealed class TurnPreparation(
         var thinking = ModelFit.Thinking(model, generation.Value, request, mode);
         var systemPrompt = request.SystemPrompt ?? mode.SystemPromptFor(thinking: model.Thinking is not null && !thinking.Off);
         var history = request.History ?? start.History();
-        var question = new ContextQuestion(model, mode, systemPrompt, start.Text, asked.ConversationId, history, answerRoom);
+
+        // A client that keeps its conversation (OpenAI-style) runs its own tools, if any; an answer Edison keeps may call
+        // the mode's tools, which Edison runs as the answer goes.
+        var edisonTools = request.History is null ? agentTools.For(mode, model) : [];
+        var question = new ContextQuestion(model, mode, systemPrompt, start.Text, asked.ConversationId, history, answerRoom)
+        {
+            SearchIsATool = edisonTools.Any(tool => tool.Name == BuiltInTools.WebSearchName),
+        };
         var gathered = await context.ForTurnAsync(start, clientKeepsHistory: request.History is not null, question, cancellationToken);
 
+        IReadOnlyList<AIFunctionDeclaration> tools = [.. ModelFit.Tools(request), .. edisonTools];
         var prompt = TurnContext.Fit(() => prompts.Build(
-            model, systemPrompt, history, start.Text, answerRoom, gathered.Text, start.Continued?.Content, thinking.Off, ModelFit.Tools(request)));
+            model, systemPrompt, history, start.Text, answerRoom, gathered.Text, start.Continued?.Content, thinking.Off, tools));
         var storage = StorageFor(request, start, owner);
         return new PreparedChat(
             asked.ConversationId,
@@ -58,7 +68,7 @@ public sealed class TurnPreparation(
             storage != ExchangeStorage.None && start.IsNewConversation,
             prompt,
             prompt.ToMessages([.. start.Images.Select(image => new DataContent(image.Data, image.MediaType))]),
-            OptionsFor(request, mode, prompt, maxTokens, thinking),
+            OptionsFor(request, mode, prompt, maxTokens, thinking, edisonTools),
             gathered.Sources,
             gathered.Notices)
         {
@@ -77,7 +87,8 @@ public sealed class TurnPreparation(
         ChatRequestException.Unavailable);
 
     /// <summary>The sampling and limits of the answer; the local model reads the prompt as built here, formatted once.</summary>
-    private PromptedChatOptions OptionsFor(ChatRequest request, ChatMode mode, ChatPrompt prompt, int maxTokens, (bool Off, int? Budget) thinking)
+    private PromptedChatOptions OptionsFor(
+        ChatRequest request, ChatMode mode, ChatPrompt prompt, int maxTokens, (bool Off, int? Budget) thinking, IReadOnlyList<AIFunction> edisonTools)
     {
         var sampling = generation.Value.SamplingFor(mode, request.Temperature, request.TopP, request.Seed);
         return new PromptedChatOptions(prompt)
@@ -88,7 +99,7 @@ public sealed class TurnPreparation(
             Seed = sampling.Seed,
             StopSequences = [.. prompt.StopStrings, .. request.StopStrings ?? []],
             MaxReasoningTokens = thinking.Budget,
-            Tools = request.Tools is { Count: > 0 } tools ? [.. tools] : null,
+            Tools = request.Tools is { Count: > 0 } tools ? [.. tools] : edisonTools.Count > 0 ? [.. edisonTools] : null,
             ToolMode = request.ToolMode,
             AllowMultipleToolCalls = request.ParallelToolCalls,
 

@@ -28,6 +28,13 @@ public sealed record AnswerDetails(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reasoning = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? ThoughtSeconds = null)
 {
+    /// <summary>
+    /// The calls it made to Edison's tools, with their results, in order: shown with it, and read back into later
+    /// prompts between the question and the answer, as the model's template writes calls; null when it made none.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<ToolRun>? Tools { get; init; }
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
@@ -47,10 +54,10 @@ public sealed record AnswerDetails(
     /// <summary>Whether an answer that ended in <paramref name="state"/> with these details joins the memory index.</summary>
     public static bool JoinsMemory(string state, AnswerDetails? details) => state == MessageState.Completed && details?.Remembered != false;
 
-    /// <summary>The same mode, marks, sources and thinking: two reads of one stored answer are equal.</summary>
+    /// <summary>The same mode, marks, sources, thinking and calls: two reads of one stored answer are equal.</summary>
     public bool Equals(AnswerDetails? other) =>
         other is not null && Mode == other.Mode && CutOff == other.CutOff && Remembered == other.Remembered && Reasoning == other.Reasoning
-        && Sources.SequenceEqual(other.Sources);
+        && Sources.SequenceEqual(other.Sources) && (Tools ?? []).SequenceEqual(other.Tools ?? []);
 
     public override int GetHashCode() => HashCode.Combine(Mode, CutOff, Remembered, Sources.Count);
 

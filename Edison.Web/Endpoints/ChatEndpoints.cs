@@ -15,6 +15,8 @@ public static class ChatEndpoints
 {
     public const string TokenEvent = "token";
     public const string ReasoningEvent = "reasoning";
+    public const string ToolCallEvent = "tool_call";
+    public const string ToolResultEvent = "tool_result";
     public const string DoneEvent = "done";
 
     public static IEndpointRouteBuilder MapEdisonChat(this IEndpointRouteBuilder endpoints)

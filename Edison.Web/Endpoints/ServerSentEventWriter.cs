@@ -4,6 +4,7 @@ using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
 using Edison.Core.Chat;
+using Edison.Core.Inference.Tools;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.AI;
 
@@ -20,6 +21,8 @@ public sealed class ServerSentEventWriter(HttpResponse response, TimeSpan pingIn
     private static readonly byte[] TokenPrefix = Encoding.UTF8.GetBytes($"event: {ChatEndpoints.TokenEvent}\ndata: ");
     private static readonly byte[] DonePrefix = Encoding.UTF8.GetBytes($"event: {ChatEndpoints.DoneEvent}\ndata: ");
     private static readonly byte[] ReasoningPrefix = Encoding.UTF8.GetBytes($"event: {ChatEndpoints.ReasoningEvent}\ndata: ");
+    private static readonly byte[] ToolCallPrefix = Encoding.UTF8.GetBytes($"event: {ChatEndpoints.ToolCallEvent}\ndata: ");
+    private static readonly byte[] ToolResultPrefix = Encoding.UTF8.GetBytes($"event: {ChatEndpoints.ToolResultEvent}\ndata: ");
     private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
     private static readonly byte[] IdPrefix = "id: "u8.ToArray();
     private static readonly byte[] LineEnd = "\n"u8.ToArray();
@@ -201,6 +204,8 @@ public sealed class ServerSentEventWriter(HttpResponse response, TimeSpan pingIn
     {
         TextContent => TokenPrefix,
         TextReasoningContent => ReasoningPrefix,
+        FunctionCallContent => ToolCallPrefix,
+        ToolRunContent => ToolResultPrefix,
         AnswerEnd => DonePrefix,
         _ => null,
     };
@@ -217,6 +222,26 @@ public sealed class ServerSentEventWriter(HttpResponse response, TimeSpan pingIn
             case TextReasoningContent thought:
                 json.WriteStartObject();
                 json.WriteString("r", thought.Text);
+                json.WriteEndObject();
+                break;
+            case FunctionCallContent call:
+                var made = FunctionCalls.FromContent(call);
+                json.WriteStartObject();
+                json.WriteStartObject("call");
+                json.WriteString("id", made.Id);
+                json.WriteString("name", made.Name);
+                json.WritePropertyName("arguments");
+                json.WriteRawValue(made.Arguments);
+                json.WriteEndObject();
+                json.WriteEndObject();
+                break;
+            case ToolRunContent { Run: var run }:
+                json.WriteStartObject();
+                json.WriteStartObject("result");
+                json.WriteString("id", run.Id);
+                json.WriteString("name", run.Name);
+                json.WriteString(run.Error is null ? "content" : "error", run.Outcome);
+                json.WriteEndObject();
                 json.WriteEndObject();
                 break;
             case AnswerEnd end:

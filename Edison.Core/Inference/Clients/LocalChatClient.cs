@@ -78,7 +78,8 @@ public sealed class LocalChatClient(ModelHost host, IGenerationEngine engine, IG
     private static PromptText PromptFor(
         LoadedModel model, List<ChatTurn> turns, List<ChatMessage> conversation, ChatOptions? options, IReadOnlyList<AIFunctionDeclaration> tools, int lastUser, int images)
     {
-        if (images == 0 && options is PromptedChatOptions { Prompt: var prompt } && prompt.WasFormattedFor(model))
+        // Edison's prompt is the conversation as it was asked; a tool loop's later rounds add calls and results to it.
+        if (images == 0 && options is PromptedChatOptions { Prompt: var prompt } && prompt.WasFormattedFor(model) && prompt.Turns.Count == conversation.Count)
         {
             return prompt.Formatted;
         }

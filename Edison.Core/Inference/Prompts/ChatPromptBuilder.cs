@@ -115,13 +115,23 @@ public sealed partial class ChatPromptBuilder
     /// plain fallback format when the model has none. A conversation that ends with an answer leaves that answer open,
     /// for the model to write more of (as llama.cpp's server prefills a last assistant message).
     /// </summary>
-    /// <exception cref="ToolCallsUnsupportedException">Tools offered, or calls in the conversation, for a model whose template has no tool calls.</exception>
+    /// <exception cref="ToolCallsUnsupportedException">Tools offered to a model whose template has no tool calls.</exception>
     public static PromptText Format(LoadedModel model, IReadOnlyList<ChatTurn> turns, bool thinkingOff = false, IReadOnlyList<AIFunctionDeclaration>? tools = null)
     {
-        if (tools is { Count: > 0 } || turns.Any(HasToolCalls))
+        if (tools is { Count: > 0 } && model.ToolCalls is null)
         {
-            var format = model.ToolCalls ?? throw new ToolCallsUnsupportedException(model.Name);
-            turns = format.Write(turns, tools ?? []);
+            throw new ToolCallsUnsupportedException(model.Name);
+        }
+
+        // Calls kept in a conversation are read as the model's template writes them; a model that cannot call tools
+        // (one switched to since) reads the answers that came of them.
+        if (turns.Any(HasToolCalls))
+        {
+            turns = model.ToolCalls?.Write(turns, tools ?? []) ?? [.. turns.Where(turn => !HasToolCalls(turn))];
+        }
+        else if (tools is { Count: > 0 })
+        {
+            turns = model.ToolCalls!.Write(turns, tools);
         }
 
         bool continues = turns.Count > 0 && turns[^1].Role == ChatTurn.Assistant;

@@ -1,0 +1,51 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Edison.Core.Tools;
+
+/// <summary>
+/// Edison's own tools (<c>Edison:Tools</c>): which modes may use them, how many rounds of calls one answer may make,
+/// and the limits every call is held to.
+/// </summary>
+public sealed class ToolOptions
+{
+    public const string Section = "Edison:Tools";
+
+    /// <summary>The modes whose answers may call Edison's tools (a model whose template has no tool calls never does).</summary>
+    public List<string> Modes { get; set; } = ["agent"];
+
+    /// <summary>How many times one answer may call tools and read their results before it must answer.</summary>
+    [Range(1, 64)]
+    public int MaxRounds { get; set; } = 8;
+
+    /// <summary>How long one call may take; past it the model reads that the call timed out.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The most of a result the model reads, in characters; the rest is cut, and the model told so.</summary>
+    [Range(256, 1_000_000)]
+    public int MaxResultCharacters { get; set; } = 6_000;
+
+    public FetchOptions Fetch { get; set; } = new();
+}
+
+/// <summary>The <c>fetch_url</c> tool's limits (<c>Edison:Tools:Fetch</c>).</summary>
+public sealed class FetchOptions
+{
+    /// <summary>The most a page may weigh, in bytes, before it is refused.</summary>
+    [Range(1_024, 100_000_000)]
+    public int MaxBytes { get; set; } = 2_000_000;
+
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Redirects followed, each checked as the first address was.</summary>
+    [Range(0, 20)]
+    public int MaxRedirects { get; set; } = 5;
+
+    /// <summary>
+    /// Host names (or addresses, as written in a URL) that may be fetched although they are on a loopback, private or
+    /// link-local network, such as a wiki on the local network. Empty by default: the model can reach only the public
+    /// internet, never this machine, its network or a cloud's metadata service.
+    /// </summary>
+    public List<string> AllowedPrivateHosts { get; set; } = [];
+}

@@ -1,0 +1,100 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Edison.Tests.TestSupport;
+
+namespace Edison.Tests.Features.Tools;
+
+/// <summary>
+/// Agent mode acts: the model is offered Edison's tools, calls one, reads its result and answers from it; the call and
+/// its result stream as their own events, are stored with the answer, and are read back in the next turn's prompt.
+/// </summary>
+public sealed class AgentModeTests : IAsyncLifetime
+{
+    private FakeToolModel _model = null!;
+    private EdisonFactory _edison = null!;
+    private HttpClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _model = await FakeToolModel.StartAsync();
+        _edison = EdisonFactory.InFrontOf($"{_model.Url}/v1", new Dictionary<string, string?>
+        {
+            ["Edison:Engine:Model"] = "tool-user",
+            ["Edison:Engine:ContextSize"] = "8192",
+            ["Edison:Memory:Enabled"] = "false",
+        });
+        _client = await _edison.CreateReadyClientAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _edison.DisposeAsync();
+        await _model.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task The_model_calls_the_calculator_and_answers_from_its_exact_result()
+    {
+        var response = await _client.PostAsync("/chat/stream", Sse.Json(new { message = "What is 2^64 + 0.1?", mode = "agent" }));
+        var events = await Sse.ParseAsync(await response.Content.ReadAsStreamAsync());
+
+        var call = Sse.Data(Assert.Single(events, e => e.EventType == "tool_call")).GetProperty("call");
+        var result = Sse.Data(Assert.Single(events, e => e.EventType == "tool_result")).GetProperty("result");
+        var done = Sse.Data(Assert.Single(events, e => e.EventType == "done"));
+        Assert.Equal("calculator", call.GetProperty("name").GetString());
+        Assert.Equal("2^64 + 0.1", call.GetProperty("arguments").GetProperty("expression").GetString());
+        Assert.Equal(call.GetProperty("id").GetString(), result.GetProperty("id").GetString());
+        Assert.Equal("18446744073709551616.1", result.GetProperty("content").GetString());
+        Assert.Equal("The result is 18446744073709551616.1.", string.Concat(events.Where(e => e.EventType == "token").Select(Sse.TokenText)));
+        Assert.True(done.GetProperty("ok").GetBoolean());
+        Assert.Equal("stop", done.GetProperty("finish_reason").GetString());
+        Assert.Equal("18446744073709551616.1", done.GetProperty("tools")[0].GetProperty("result").GetString());
+
+        // Offered Edison's own tools; web search is not one without a search provider.
+        Assert.Equal(["fetch_url", "calculator", "search_conversations"], FakeToolModel.ToolsOf(_model.Requests.First()));
+    }
+
+    [Fact]
+    public async Task The_call_is_stored_with_the_answer_and_read_back_in_the_next_turn()
+    {
+        var first = await (await _client.PostAsJsonAsync("/chat", new { message = "What is 2^64 + 0.1?", mode = "agent" })).Content.ReadFromJsonAsync<JsonElement>();
+        var id = first.GetProperty("conversation_id").GetString();
+
+        var stored = (await _client.GetFromJsonAsync<JsonElement>($"/api/conversations/{id}")).GetProperty("messages")[1];
+        var run = Assert.Single(stored.GetProperty("details").GetProperty("tools").EnumerateArray());
+        Assert.Equal("calculator", run.GetProperty("name").GetString());
+        Assert.Equal("18446744073709551616.1", run.GetProperty("result").GetString());
+        Assert.Equal("The result is 18446744073709551616.1.", stored.GetProperty("content").GetString());
+
+        _model.Call = ("none", "{}");
+        await _client.PostAsJsonAsync("/chat", new { message = "Thanks!", mode = "agent", conversation_id = id });
+        var followUp = _model.Requests.Last().GetProperty("messages").EnumerateArray().ToList();
+        var calls = followUp.Single(m => m.TryGetProperty("tool_calls", out var c) && c.ValueKind == JsonValueKind.Array);
+        var answered = followUp.Single(m => m.GetProperty("role").GetString() == "tool");
+        Assert.Equal(run.GetProperty("id").GetString(), calls.GetProperty("tool_calls")[0].GetProperty("id").GetString());
+        Assert.Equal("18446744073709551616.1", answered.GetProperty("content").GetString());
+        Assert.True(followUp.IndexOf(calls) < followUp.IndexOf(answered), "the call comes before its result");
+    }
+
+    [Fact]
+    public async Task A_call_the_tool_refuses_is_the_model_s_to_read_and_the_answer_goes_on()
+    {
+        _model.Call = ("fetch_url", """{"url":"http://169.254.169.254/latest/meta-data/"}""");
+
+        var done = await (await _client.PostAsJsonAsync("/chat", new { message = "Read the metadata.", mode = "agent" })).Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.True(done.GetProperty("ok").GetBoolean(), done.ToString());
+        var run = done.GetProperty("tools")[0];
+        Assert.Contains("link-local", run.GetProperty("error").GetString());
+        Assert.Contains("link-local", done.GetProperty("response").GetString());
+    }
+
+    [Fact]
+    public async Task Chat_mode_offers_no_tools()
+    {
+        var done = await (await _client.PostAsJsonAsync("/chat", new { message = "What is 2^64?", mode = "chat" })).Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal("I have no tools.", done.GetProperty("response").GetString());
+        Assert.Empty(FakeToolModel.ToolsOf(_model.Requests.Single()));
+    }
+}
