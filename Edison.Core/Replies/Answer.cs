@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using Edison.Core.Chat;
+using Edison.Core.Conversations;
+using Edison.Core.Inference.Tools;
 using Microsoft.Extensions.AI;
 
 namespace Edison.Core.Replies;
@@ -16,6 +18,7 @@ public sealed class Answer
     private readonly List<ChatResponseUpdate> _events = [];
     private readonly StringBuilder _text = new();
     private readonly StringBuilder _reasoning = new();
+    private readonly List<ToolRun> _tools = [];
     private readonly ThinkingClock _thinking;
     private readonly CancellationTokenSource _stop = new();
     private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -101,6 +104,30 @@ public sealed class Answer
             lock (_gate)
             {
                 return _thinking.Elapsed;
+            }
+        }
+    }
+
+    /// <summary>The calls of Edison's tools so far: each as it was made, then with its result or error once it ended.</summary>
+    public IReadOnlyList<ToolRun> Tools
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _tools];
+            }
+        }
+    }
+
+    /// <summary>Whether the answer has called a tool yet; asked for every update, so it copies nothing.</summary>
+    public bool HasTools
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _tools.Count > 0;
             }
         }
     }
@@ -226,6 +253,13 @@ public sealed class Answer
                         _reasoning.Append(thought);
                         _reasoningSnapshot = null;
                         _thinking.Thought();
+                        break;
+                    case FunctionCallContent call:
+                        var made = FunctionCalls.FromContent(call);
+                        _tools.Add(new ToolRun(made.Id, made.Name, made.Arguments, Round: 0));
+                        break;
+                    case ToolRunContent { Run: var run } when _tools.FindIndex(t => t.Id == run.Id) is >= 0 and var index:
+                        _tools[index] = run;
                         break;
                     case AnswerEnd { Done: var done }:
                         _thinking.Answered();

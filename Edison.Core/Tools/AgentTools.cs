@@ -11,7 +11,7 @@ public sealed class AgentTools(BuiltInTools builtIn, IOptions<ToolOptions> optio
     public IReadOnlyList<AIFunction> For(ChatMode mode, IChatModel model)
     {
         var settings = options.Value;
-        return model.CanCallTools && settings.Modes.Contains(mode.Name, StringComparer.OrdinalIgnoreCase)
+        return model.CanCallTools && settings.ModesWithTools.Contains(mode.Name, StringComparer.OrdinalIgnoreCase)
             ? [.. builtIn.All().Select(tool => new LimitedFunction(tool, settings))]
             : [];
     }

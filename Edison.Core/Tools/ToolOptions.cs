@@ -10,8 +10,13 @@ public sealed class ToolOptions
 {
     public const string Section = "Edison:Tools";
 
-    /// <summary>The modes whose answers may call Edison's tools (a model whose template has no tool calls never does).</summary>
-    public List<string> Modes { get; set; } = ["agent"];
+    /// <summary>
+    /// The modes whose answers may call Edison's tools (a model whose template has no tool calls never does); the agent
+    /// mode when none are set. A list the settings give replaces that default, never adds to it.
+    /// </summary>
+    public List<string>? Modes { get; set; }
+
+    public IReadOnlyList<string> ModesWithTools => Modes is { Count: > 0 } modes ? modes : ["agent"];
 
     /// <summary>How many times one answer may call tools and read their results before it must answer.</summary>
     [Range(1, 64)]

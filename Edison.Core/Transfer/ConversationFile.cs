@@ -56,10 +56,30 @@ public static class ConversationFile
                 text.Append("<details><summary>Thought</summary>\n\n").Append(thought.TrimEnd()).Append("\n\n</details>\n\n");
             }
 
+            foreach (var run in message.Details?.Tools ?? [])
+            {
+                // In fenced blocks: a tool's result is a web page's or a program's text, never Markdown of the file's own.
+                var fence = new string('`', Math.Max(3, LongestRun(run.Arguments + run.Outcome, '`') + 1));
+                text.Append($"<details><summary>Called {run.Name}{(run.Error is null ? "" : " (failed)")}</summary>\n\n")
+                    .Append($"{fence}json\n{run.Arguments}\n{fence}\n\n{fence}\n{run.Outcome.TrimEnd()}\n{fence}\n\n</details>\n\n");
+            }
+
             text.Append(message.Content.TrimEnd()).Append("\n\n");
         }
 
         return text.ToString();
+    }
+
+    private static int LongestRun(string text, char character)
+    {
+        int longest = 0, run = 0;
+        foreach (char c in text)
+        {
+            run = c == character ? run + 1 : 0;
+            longest = Math.Max(longest, run);
+        }
+
+        return longest;
     }
 
     /// <summary>

@@ -51,8 +51,10 @@ public sealed class ChannelEngine : IGenerationEngine
             while (true)
             {
                 var token = await _tokens.Reader.ReadAsync(cancellationToken);
+                // As the real engine ends an answer that ended well: an update with the finish reason.
                 if (token is null)
                 {
+                    yield return new ChatResponseUpdate { Role = ChatRole.Assistant, FinishReason = ChatFinishReason.Stop };
                     yield break;
                 }
 

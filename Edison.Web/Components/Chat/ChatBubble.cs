@@ -77,12 +77,17 @@ public sealed class ChatBubble(string role, string content = "", BubbleState sta
 
     public bool IsInProgress => State is BubbleState.Waiting or BubbleState.Streaming;
 
+    /// <summary>The calls the answer made to Edison's tools, as they ran and with what came of them.</summary>
+    public IReadOnlyList<ToolRun> Tools { get; private set; } = [];
+
     /// <summary>Shows the answer (and the thinking, when given) as it now stands and tells the views.</summary>
-    public void Show(string text, BubbleState state, string? error = null, string? reasoning = null, int? thinkingSeconds = null)
+    /// <param name="tools">The calls of Edison's tools so far, when the answer made any.</param>
+    public void Show(string text, BubbleState state, string? error = null, string? reasoning = null, int? thinkingSeconds = null, IReadOnlyList<ToolRun>? tools = null)
     {
         lock (_gate)
         {
             _content = text;
+            Tools = tools is { Count: > 0 } ? tools : Tools;
             _error = error;
             _reasoning = reasoning ?? _reasoning;
             ThinkingSeconds = thinkingSeconds ?? ThinkingSeconds;
@@ -112,6 +117,7 @@ public sealed class ChatBubble(string role, string content = "", BubbleState sta
                 CutOff = details.CutOff;
                 _reasoning = details.Reasoning ?? _reasoning;
                 ThinkingSeconds = details.ThoughtSeconds ?? ThinkingSeconds;
+                Tools = details.Tools ?? Tools;
             }
 
             _version++;

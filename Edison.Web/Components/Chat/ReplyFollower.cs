@@ -48,7 +48,7 @@ internal sealed class ReplyFollower : IDisposable
             return;
         }
 
-        if (!_streaming || !Reply.HasText && !Reply.HasThinking)
+        if (!_streaming || !Reply.HasText && !Reply.HasThinking && !Reply.HasTools)
         {
             return;
         }
@@ -87,7 +87,7 @@ internal sealed class ReplyFollower : IDisposable
 
         _answer.Ground(done);
         var state = done.Ok ? BubbleState.Completed : done.Stopped == true ? BubbleState.Stopped : BubbleState.Failed;
-        _answer.Show(done.Response ?? Reply.Text, state, done.Error, Reply.Reasoning.Trim(), ThinkingSeconds());
+        _answer.Show(done.Response ?? Reply.Text, state, done.Error, Reply.Reasoning.Trim(), ThinkingSeconds(), Reply.Tools);
         _ended();
     }
 
@@ -119,6 +119,6 @@ internal sealed class ReplyFollower : IDisposable
     {
         _published = true;
         _lastPublished = _time.GetTimestamp();
-        _answer.Show(Reply.Text, BubbleState.Streaming, reasoning: Reply.Reasoning, thinkingSeconds: ThinkingSeconds());
+        _answer.Show(Reply.Text, BubbleState.Streaming, reasoning: Reply.Reasoning, thinkingSeconds: ThinkingSeconds(), tools: Reply.Tools);
     }
 }

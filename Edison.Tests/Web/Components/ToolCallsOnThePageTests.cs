@@ -1,0 +1,85 @@
+using Bunit;
+using Edison.Tests.TestSupport;
+using Edison.Web.Components.Chat;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Edison.Tests.Web.Components;
+
+/// <summary>
+/// An answer that calls Edison's tools on the page: each call shows as a folded block in the answer as it runs, with its
+/// arguments and result, inert, and is there again when the conversation is opened from the store.
+/// </summary>
+public sealed class ToolCallsOnThePageTests() : ChatPageContext(TestModels.ToolCalling, new Dictionary<string, string?>
+{
+    // Whichever mode the page's auto detection picks, the answer may call tools.
+    ["Edison:Tools:Modes:0"] = "chat",
+    ["Edison:Tools:Modes:1"] = "code",
+    ["Edison:Tools:Modes:2"] = "agent",
+    ["Edison:Tools:Modes:3"] = "work",
+    ["Edison:Tools:Modes:4"] = "reasoning",
+    ["Edison:Model:ContextSize"] = "8192",
+})
+{
+    [Fact]
+    public async Task A_call_shows_as_it_runs_with_its_result_and_again_after_a_reload()
+    {
+        var page = Render<Chat>();
+        await SendAsync(page, "What is 2^10?");
+
+        Engine.Write("<tool_call>\n{\"name\": \"calculator\", \"arguments\": {\"expression\": \"2^10\"}}\n</tool_call>");
+        Engine.EndAnswer();
+        WaitShown(page, () => Assert.Equal("done", Call(page)?.GetAttribute("data-state")));
+        Assert.Equal("Called calculator", Call(page)!.QuerySelector("summary")!.TextContent);
+        Assert.Equal("""{"expression":"2^10"}""", Call(page)!.QuerySelector("[data-testid=tool-call-arguments]")!.TextContent);
+        Assert.Equal("1024", Call(page)!.QuerySelector("[data-testid=tool-call-result]")!.TextContent);
+
+        Engine.Write("It is 1024.");
+        Engine.EndAnswer();
+        page.WaitForAssertion(() => Assert.Equal("completed", Answer(page).GetAttribute("data-state")));
+        Assert.Equal("It is 1024.", Answer(page).QuerySelector(".markdown")?.TextContent.Trim());
+
+        var session = Services.GetRequiredService<ChatSession>();
+        var id = session.ConversationId!.Value;
+        await page.InvokeAsync(session.NewChat);
+        await page.InvokeAsync(() => session.OpenAsync(id, CancellationToken.None));
+        page.WaitForAssertion(() => Assert.Equal("1024", Call(page)?.QuerySelector("[data-testid=tool-call-result]")?.TextContent));
+        Assert.Equal("It is 1024.", Answer(page).QuerySelector(".markdown")?.TextContent.Trim());
+    }
+
+    [Fact]
+    public async Task A_call_whose_arguments_and_error_spell_markup_renders_them_as_text()
+    {
+        var page = Render<Chat>();
+        await SendAsync(page, "Compute this");
+
+        Engine.Write("<tool_call>\n{\"name\": \"calculator\", \"arguments\": {\"expression\": \"<img src=x onerror=alert(1)>\"}}\n</tool_call>");
+        Engine.EndAnswer();
+        WaitShown(page, () => Assert.Equal("failed", Call(page)?.GetAttribute("data-state")));
+        Engine.Write("Sorry.");
+        Engine.EndAnswer();
+        page.WaitForAssertion(() => Assert.Equal("completed", Answer(page).GetAttribute("data-state")));
+
+        Assert.Empty(Call(page)!.QuerySelectorAll("img, script"));
+        Assert.Contains("<img src=x", Call(page)!.QuerySelector("[data-testid=tool-call-result]")!.TextContent);
+    }
+
+    /// <summary>Waits for what the page shows, the clock moving on so that throttled updates are published.</summary>
+    private void WaitShown(IRenderedComponent<Chat> page, Action assertion) => page.WaitForAssertion(() =>
+    {
+        Clock.Advance(ChatSession.PublishInterval);
+        assertion();
+    });
+
+    private static AngleSharp.Dom.IElement Answer(IRenderedComponent<Chat> page) =>
+        page.FindAll("[data-testid=message][data-role=assistant]")[^1];
+
+    private static AngleSharp.Dom.IElement? Call(IRenderedComponent<Chat> page) =>
+        Answer(page).QuerySelector("[data-testid=tool-call]");
+
+    private static async Task SendAsync(IRenderedComponent<Chat> page, string text)
+    {
+        page.WaitForAssertion(() => Assert.False(page.Find("[data-testid=chat-input]").HasAttribute("disabled")));
+        await page.Find("[data-testid=chat-input]").InputAsync(new Microsoft.AspNetCore.Components.ChangeEventArgs { Value = text });
+        _ = page.Find("[data-testid=send]").ClickAsync(new());
+    }
+}
