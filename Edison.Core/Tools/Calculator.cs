@@ -12,7 +12,8 @@ namespace Edison.Core.Tools;
 public static class Calculator
 {
     private const int MaxPower = 10_000;
-    private const long MaxBits = 1_000_000;
+    // About 10,000 decimal digits: more than any answer reads, and little time to compute.
+    private const long MaxBits = 33_220;
 
     /// <summary>The value of <paramref name="expression"/>, exact: a whole or terminating number as is, any other fraction as p/q and ≈ its first digits.</summary>
     /// <exception cref="ArgumentException">The expression is not arithmetic Edison reads, or divides by zero.</exception>

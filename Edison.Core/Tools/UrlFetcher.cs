@@ -97,7 +97,7 @@ public sealed class UrlFetcher(HttpClient http, IOptions<ToolOptions> options)
     {
         if (response.Content.Headers.ContentLength > maxBytes)
         {
-            throw new ToolFailedException($"The page is {response.Content.Headers.ContentLength} bytes; Edison reads pages of at most {maxBytes}.");
+            throw new ToolFailedException($"The page is {response.Content.Headers.ContentLength} bytes; Edison reads pages of at most {maxBytes} bytes.");
         }
 
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
@@ -108,7 +108,7 @@ public sealed class UrlFetcher(HttpClient http, IOptions<ToolOptions> options)
         {
             if (read.Length + count > maxBytes)
             {
-                throw new ToolFailedException($"The page is larger than {maxBytes} bytes, the most Edison reads.");
+                throw new ToolFailedException($"The page is larger than {maxBytes} bytes; Edison reads pages of at most {maxBytes} bytes.");
             }
 
             read.Write(buffer, 0, count);
