@@ -31,6 +31,42 @@ public sealed class ToolOptions
     public int MaxResultCharacters { get; set; } = 6_000;
 
     public FetchOptions Fetch { get; set; } = new();
+
+    public McpOptions Mcp { get; set; } = new();
+}
+
+/// <summary>MCP servers whose tools answers may call (<c>Edison:Tools:Mcp</c>).</summary>
+public sealed class McpOptions
+{
+    /// <summary>By name: a stdio server (<c>Command</c>, <c>Arguments</c>) or a Streamable HTTP one (<c>Url</c>, <c>Headers</c>).</summary>
+    public Dictionary<string, McpServerOptions> Servers { get; set; } = [];
+}
+
+/// <summary>One MCP server (<c>Edison:Tools:Mcp:Servers:{name}</c>).</summary>
+public sealed class McpServerOptions
+{
+    /// <summary>The program to start, for a server spoken to over its standard input and output.</summary>
+    public string? Command { get; set; }
+
+    public List<string> Arguments { get; set; } = [];
+
+    /// <summary>The server's address, for a Streamable HTTP server.</summary>
+    public string? Url { get; set; }
+
+    /// <summary>Headers sent with every request to an HTTP server, such as its key.</summary>
+    public Dictionary<string, string> Headers { get; set; } = [];
+
+    /// <summary>
+    /// <c>always</c> (the default): the person approves each call before it runs, as an MCP tool may change things.
+    /// <c>never</c>: calls run at once, for a server whose tools only read.
+    /// </summary>
+    public string Approval { get; set; } = McpApproval.Always;
+}
+
+public static class McpApproval
+{
+    public const string Always = "always";
+    public const string Never = "never";
 }
 
 /// <summary>The <c>fetch_url</c> tool's limits (<c>Edison:Tools:Fetch</c>).</summary>

@@ -1,3 +1,4 @@
+using Edison.Core.Tools.Mcp;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -17,6 +18,8 @@ internal static class ToolsRegistration
             .ConfigurePrimaryHttpMessageHandler(services => UrlFetcher.CreateHandler(services.GetRequiredService<IOptions<ToolOptions>>()))
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
         services.AddSingleton<BuiltInTools>();
+        services.AddSingleton<McpServers>();
+        services.AddHostedService(services => services.GetRequiredService<McpServers>());
         services.AddSingleton<AgentTools>();
         return services;
     }

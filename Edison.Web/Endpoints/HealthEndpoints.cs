@@ -1,13 +1,15 @@
 using Edison.Core.Inference.Engine;
 using Edison.Core.Inference.Models;
 using Edison.Core.ModelFiles;
+using Edison.Core.Tools.Mcp;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 namespace Edison.Web.Endpoints;
 
 /// <summary>
 /// <c>GET /health</c>, Edison's own: 200 once Edison can answer, 503 while the model loads, while the engine sets up for
-/// it (<c>"starting"</c>) or when it failed, with what runs. <c>/health/live</c> (the process answers) and
+/// it (<c>"starting"</c>) or when it failed, with what runs, and how each configured MCP server stands (one that failed
+/// is reported, never fatal). <c>/health/live</c> (the process answers) and
 /// <c>/health/ready</c> (a request would start at once) for orchestrators.
 /// </summary>
 public static class HealthEndpoints
@@ -19,7 +21,7 @@ public static class HealthEndpoints
     {
         endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
-        endpoints.MapGet("/health", (IChatModelSource models, IGenerationEngine engine) =>
+        endpoints.MapGet("/health", (IChatModelSource models, IGenerationEngine engine, McpServers mcp) =>
         {
             var model = models.Model;
             var state = Serving.StateOf(models, engine);
@@ -31,7 +33,8 @@ public static class HealthEndpoints
                 model?.IsDemo,
                 model?.ContextSize,
                 model is { IsDemo: true } ? DemoModel.Hint : null,
-                models.Failure);
+                models.Failure,
+                mcp.States.Count == 0 ? null : mcp.States);
             int status = state == ServingState.Ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
             return TypedResults.Json(health, EdisonJson.Options, statusCode: status);
         });
@@ -46,5 +49,7 @@ public static class HealthEndpoints
         bool? Demo,
         int? ContextSize,
         string? Hint,
-        string? Error);
+        string? Error,
+        [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+        IReadOnlyList<McpServerState>? Mcp);
 }
