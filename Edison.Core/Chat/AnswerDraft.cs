@@ -76,21 +76,59 @@ public sealed class AnswerDraft(string? continued, TimeProvider time)
                 _thinking.Thought();
                 Reasoning.Append(piece);
                 return piece == thought ? content : new TextReasoningContent(piece);
+            // A call asked about first comes again once it is approved: it is one call.
+            case FunctionCallContent call when Tools.Exists(run => run.Id == call.CallId):
+                return null;
             case FunctionCallContent call:
                 var made = FunctionCalls.FromContent(call);
-                Tools.Add(new ToolRun(made.Id, made.Name, made.Arguments, Tools is [.., { Ended: true } last] ? last.Round + 1 : Tools is [.., var previous] ? previous.Round : 0));
+                Tools.Add(new ToolRun(made.Id, made.Name, made.Arguments, NextRound()));
                 return content;
-            case FunctionResultContent { CallId: var id } result when Tools.FindIndex(run => run.Id == id) is >= 0 and var index:
-                Tools[index] = result.Exception is { } failure
-                    ? Tools[index] with { Error = failure.Message }
-                    : Tools[index] with { Result = ResultText(result.Result) };
-                return new ToolRunContent(Tools[index]);
+            case ToolApprovalRequestContent { ToolCall: FunctionCallContent call }:
+                var asked = FunctionCalls.FromContent(call);
+                return Update(asked.Id, run => run with { AwaitingApproval = true }, new ToolRun(asked.Id, asked.Name, asked.Arguments, NextRound()));
+            case FunctionResultContent { CallId: var id } result:
+                return Update(id, run => run switch
+                {
+                    { Error: not null } => run,
+                    _ when result.Exception is { } failure => run with { Error = failure.Message },
+                    _ => run with { Result = ResultText(result.Result) },
+                });
             case UsageContent { Details: var details }:
                 Usage = details;
                 return null;
             default:
                 return null;
         }
+    }
+
+    /// <summary>The person's decision on a call that asked first: what its followers get of it.</summary>
+    public ToolRunContent? Decided(string id, bool approved, string? reason) =>
+        Update(id, run => run with { AwaitingApproval = false, Error = approved ? null : reason ?? "Denied." });
+
+    /// <summary>A later call's round: the one after the last call's, once that call has ended.</summary>
+    private int NextRound() => Tools is [.., { Ended: true } last] ? last.Round + 1 : Tools is [.., var previous] ? previous.Round : 0;
+
+    /// <summary>Changes the call with that id (or adds <paramref name="added"/> when there is none); what its followers get of it, if anything.</summary>
+    private ToolRunContent? Update(string id, Func<ToolRun, ToolRun> change, ToolRun? added = null)
+    {
+        int index = Tools.FindIndex(run => run.Id == id);
+        if (index < 0 && added is null)
+        {
+            return null;
+        }
+
+        bool isNew = index < 0;
+        if (isNew)
+        {
+            Tools.Add(added!);
+            index = Tools.Count - 1;
+        }
+
+        var before = Tools[index];
+        Tools[index] = change(before);
+
+        // A result that changes nothing (one for a call already denied) is no news to followers.
+        return !isNew && Tools[index] == before ? null : new ToolRunContent(Tools[index]);
     }
 
     /// <summary>The whole thinking, or null when the model did not think.</summary>

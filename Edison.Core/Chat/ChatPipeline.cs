@@ -20,6 +20,7 @@ public sealed class ChatPipeline(
     EdisonMetrics metrics,
     TimeProvider time,
     IOptions<ToolOptions> tools,
+    ToolApprovals approvals,
     ILoggerFactory loggers,
     ILogger<ChatPipeline> logger)
 {
@@ -44,38 +45,76 @@ public sealed class ChatPipeline(
         var (answerId, ending) = await exchanges.BeginAsync(prepared);
         var checkpoints = exchanges.CheckpointsFor(prepared, answerId);
 
-        await using (var updates = ClientFor(prepared).GetStreamingResponseAsync(prepared.Messages, prepared.Options, cancellationToken).GetAsyncEnumerator(cancellationToken))
+        // A call that asks first ends the tool loop's response; once the person decides, the loop goes on from there.
+        var messages = prepared.Messages;
+        var client = ClientFor(prepared);
+        while (ending is null)
         {
-            while (ending is null)
+            var response = new List<ChatResponseUpdate>();
+            await using (var updates = client.GetStreamingResponseAsync(messages, prepared.Options, cancellationToken).GetAsyncEnumerator(cancellationToken))
             {
-                ChatResponseUpdate? shown;
-                try
+                while (ending is null)
                 {
-                    if (!await updates.MoveNextAsync())
+                    ChatResponseUpdate? shown;
+                    try
                     {
+                        if (!await updates.MoveNextAsync())
+                        {
+                            break;
+                        }
+
+                        response.Add(updates.Current);
+                        shown = draft.Take(updates.Current);
+                    }
+                    catch (Exception e)
+                    {
+                        ending = Failure(e, prepared, cancellationToken);
                         break;
                     }
 
-                    shown = draft.Take(updates.Current);
+                    if (shown is not null)
+                    {
+                        if (firstPiece == 0)
+                        {
+                            firstPiece = time.GetTimestamp();
+                            metrics.FirstToken(time.GetElapsedTime(started, firstPiece));
+                        }
+
+                        checkpoints?.Offer(draft);
+                        yield return shown;
+                    }
                 }
-                catch (Exception e)
+            }
+
+            var asked = response.SelectMany(update => update.Contents).OfType<ToolApprovalRequestContent>().ToList();
+            if (ending is not null || asked.Count == 0)
+            {
+                break;
+            }
+
+            var decisions = new List<AIContent>(asked.Count);
+            foreach (var request in asked)
+            {
+                ToolApprovals.Decision decision;
+                try
                 {
-                    ending = Failure(e, prepared, cancellationToken);
+                    decision = await approvals.WaitAsync(prepared.ConversationId, request.ToolCall.CallId, cancellationToken);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    ending = ChatDone.WasStopped();
                     break;
                 }
 
-                if (shown is not null)
+                decisions.Add(request.CreateResponse(decision.Approved, decision.Reason));
+                if (draft.Decided(request.ToolCall.CallId, decision.Approved, decision.Reason) is { } decided)
                 {
-                    if (firstPiece == 0)
-                    {
-                        firstPiece = time.GetTimestamp();
-                        metrics.FirstToken(time.GetElapsedTime(started, firstPiece));
-                    }
-
                     checkpoints?.Offer(draft);
-                    yield return shown;
+                    yield return new ChatResponseUpdate(ChatRole.Assistant, [decided]);
                 }
             }
+
+            messages = [.. messages, .. response.ToChatResponse().Messages, new ChatMessage(ChatRole.User, decisions)];
         }
 
         if (checkpoints is not null)

@@ -18,6 +18,10 @@ public sealed record ToolRun(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Result = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Error = null)
 {
+    /// <summary>True while the call waits for the person to approve it (a tool that may change things asks first).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool AwaitingApproval { get; init; }
+
     /// <summary>Whether the call has ended, with a result or an error.</summary>
     [JsonIgnore]
     public bool Ended => Result is not null || Error is not null;

@@ -261,6 +261,9 @@ public sealed class Answer
                     case ToolRunContent { Run: var run } when _tools.FindIndex(t => t.Id == run.Id) is >= 0 and var index:
                         _tools[index] = run;
                         break;
+                    case ToolRunContent { Run: var run }:
+                        _tools.Add(run);
+                        break;
                     case AnswerEnd { Done: var done }:
                         _thinking.Answered();
                         _ended.TrySetResult(done);

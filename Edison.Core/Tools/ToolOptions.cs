@@ -30,6 +30,10 @@ public sealed class ToolOptions
     [Range(256, 1_000_000)]
     public int MaxResultCharacters { get; set; } = 6_000;
 
+    /// <summary>How long a call that asks first waits for the person; past it the call is denied and the answer goes on.</summary>
+    [Range(typeof(TimeSpan), "00:00:05", "1.00:00:00")]
+    public TimeSpan ApprovalTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
     public FetchOptions Fetch { get; set; } = new();
 
     public McpOptions Mcp { get; set; } = new();

@@ -21,6 +21,7 @@ internal static class ToolsRegistration
         services.AddSingleton<McpServers>();
         services.AddHostedService(services => services.GetRequiredService<McpServers>());
         services.AddSingleton<AgentTools>();
+        services.AddSingleton<ToolApprovals>();
         return services;
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Edison.Core.Chat;
+using Edison.Core.Tools;
 using Edison.Core.Replies;
 using Edison.Web.Access;
 using Microsoft.Extensions.Options;
@@ -17,6 +18,7 @@ public static class ChatEndpoints
     public const string ReasoningEvent = "reasoning";
     public const string ToolCallEvent = "tool_call";
     public const string ToolResultEvent = "tool_result";
+    public const string ApprovalEvent = "approval";
     public const string DoneEvent = "done";
 
     public static IEndpointRouteBuilder MapEdisonChat(this IEndpointRouteBuilder endpoints)
@@ -29,6 +31,7 @@ public static class ChatEndpoints
         chat.MapPost("/stream", StreamAsync);
         chat.MapGet("/stream/{conversationId}", ResumeAsync);
         chat.MapPost("/stop/{conversationId}", Stop);
+        chat.MapPost("/approve/{conversationId}", ApproveAsync);
         return endpoints;
     }
 
@@ -108,6 +111,26 @@ public static class ChatEndpoints
 
         return TypedResults.Json(new { ok = true, stopped = true }, EdisonJson.Options);
     }
+
+    /// <summary>The person's decision on a call that asks first: the only way, besides the page, that one is approved.</summary>
+    private static async Task<IResult> ApproveAsync(string conversationId, HttpContext http, ChatRequestReader reader, ToolApprovals approvals)
+    {
+        var id = ConversationIdOf(conversationId);
+        var decision = await reader.ReadAsync<ApprovalRequest>(http.Request, http.RequestAborted);
+        if (decision is not { CallId: { Length: > 0 } call, Approved: { } approved })
+        {
+            throw new ChatRequestException("The body must be {\"call_id\":\"...\",\"approved\":true|false}.");
+        }
+
+        if (!approvals.Decide(id, call, approved))
+        {
+            throw new ChatRequestException($"No call \"{call}\" of conversation {id} is waiting for approval.", StatusCodes.Status404NotFound);
+        }
+
+        return TypedResults.Json(new { ok = true, approved }, EdisonJson.Options);
+    }
+
+    private sealed record ApprovalRequest(string? CallId, bool? Approved);
 
     private static Answer FindAnswer(string conversationId, Answers answers)
     {

@@ -23,6 +23,7 @@ public sealed class ServerSentEventWriter(HttpResponse response, TimeSpan pingIn
     private static readonly byte[] ReasoningPrefix = Encoding.UTF8.GetBytes($"event: {ChatEndpoints.ReasoningEvent}\ndata: ");
     private static readonly byte[] ToolCallPrefix = Encoding.UTF8.GetBytes($"event: {ChatEndpoints.ToolCallEvent}\ndata: ");
     private static readonly byte[] ToolResultPrefix = Encoding.UTF8.GetBytes($"event: {ChatEndpoints.ToolResultEvent}\ndata: ");
+    private static readonly byte[] ApprovalPrefix = Encoding.UTF8.GetBytes($"event: {ChatEndpoints.ApprovalEvent}\ndata: ");
     private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
     private static readonly byte[] IdPrefix = "id: "u8.ToArray();
     private static readonly byte[] LineEnd = "\n"u8.ToArray();
@@ -205,7 +206,8 @@ public sealed class ServerSentEventWriter(HttpResponse response, TimeSpan pingIn
         TextContent => TokenPrefix,
         TextReasoningContent => ReasoningPrefix,
         FunctionCallContent => ToolCallPrefix,
-        ToolRunContent => ToolResultPrefix,
+        ToolRunContent { Run.AwaitingApproval: true } => ApprovalPrefix,
+        ToolRunContent { Run.Ended: true } => ToolResultPrefix,
         AnswerEnd => DonePrefix,
         _ => null,
     };
@@ -232,6 +234,16 @@ public sealed class ServerSentEventWriter(HttpResponse response, TimeSpan pingIn
                 json.WriteString("name", made.Name);
                 json.WritePropertyName("arguments");
                 json.WriteRawValue(made.Arguments);
+                json.WriteEndObject();
+                json.WriteEndObject();
+                break;
+            case ToolRunContent { Run: { AwaitingApproval: true } asked }:
+                json.WriteStartObject();
+                json.WriteStartObject("approval");
+                json.WriteString("id", asked.Id);
+                json.WriteString("name", asked.Name);
+                json.WritePropertyName("arguments");
+                json.WriteRawValue(asked.Arguments);
                 json.WriteEndObject();
                 json.WriteEndObject();
                 break;
