@@ -1,6 +1,7 @@
 using Bunit;
 using Edison.Tests.TestSupport;
 using Edison.Web.Components.Chat;
+using Edison.Core.Tools.Mcp;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Edison.Tests.Web.Components;
@@ -18,6 +19,8 @@ public sealed class ToolCallsOnThePageTests() : ChatPageContext(TestModels.ToolC
     ["Edison:Tools:Modes:3"] = "work",
     ["Edison:Tools:Modes:4"] = "reasoning",
     ["Edison:Model:ContextSize"] = "8192",
+    ["Edison:Tools:Mcp:Servers:notes:Command"] = "dotnet",
+    ["Edison:Tools:Mcp:Servers:notes:Arguments:0"] = NotebookServer.Program,
 })
 {
     [Fact]
@@ -44,6 +47,34 @@ public sealed class ToolCallsOnThePageTests() : ChatPageContext(TestModels.ToolC
         await page.InvokeAsync(() => session.OpenAsync(id, CancellationToken.None));
         page.WaitForAssertion(() => Assert.Equal("1024", Call(page)?.QuerySelector("[data-testid=tool-call-result]")?.TextContent));
         Assert.Equal("It is 1024.", Answer(page).QuerySelector(".markdown")?.TextContent.Trim());
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_call_that_asks_first_waits_for_the_buttons_and_runs_only_when_approved(bool approve)
+    {
+        var servers = Services.GetRequiredService<McpServers>();
+        await servers.StartAsync(CancellationToken.None);
+        await servers.WhenStartedAsync();
+        var page = Render<Chat>();
+        await SendAsync(page, "Note: buy milk");
+
+        Engine.Write("<tool_call>\n{\"name\": \"write_note\", \"arguments\": {\"text\": \"buy milk\"}}\n</tool_call>");
+        Engine.EndAnswer();
+        WaitShown(page, () => Assert.Equal("awaiting-approval", Call(page)?.GetAttribute("data-state")));
+        Assert.Equal("write_note asks to run: approve it?", Call(page)!.QuerySelector("summary")!.TextContent);
+        Assert.Equal("""{"text":"buy milk"}""", Call(page)!.QuerySelector("[data-testid=tool-call-arguments]")!.TextContent);
+
+        await Call(page)!.QuerySelector(approve ? "[data-testid=approve-call]" : "[data-testid=deny-call]")!.ClickAsync(new());
+        WaitShown(page, () => Assert.Equal(approve ? "done" : "failed", Call(page)?.GetAttribute("data-state")));
+        Assert.Equal(approve ? "Noted (1 notes)." : "The person denied this call.", Call(page)!.QuerySelector("[data-testid=tool-call-result]")!.TextContent);
+        Assert.Empty(Call(page)!.QuerySelectorAll("[data-testid=approve-call]"));
+
+        Engine.Write(approve ? "Noted." : "I did not write it.");
+        Engine.EndAnswer();
+        WaitShown(page, () => Assert.Equal("completed", Answer(page).GetAttribute("data-state")));
+        await servers.StopAsync(CancellationToken.None);
     }
 
     [Fact]
