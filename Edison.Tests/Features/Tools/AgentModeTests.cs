@@ -77,6 +77,25 @@ public sealed class AgentModeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_calls_go_with_the_answer_into_an_export_and_come_back_with_an_import()
+    {
+        var first = await (await _client.PostAsJsonAsync("/chat", new { message = "What is 2^64 + 0.1?", mode = "agent" })).Content.ReadFromJsonAsync<JsonElement>();
+        var id = first.GetProperty("conversation_id").GetString();
+
+        var file = await _client.GetStringAsync($"/api/conversations/{id}/export?format=json");
+        var markdown = await _client.GetStringAsync($"/api/conversations/{id}/export?format=md");
+        var imported = await (await _client.PostAsync("/api/conversations/import", new StringContent(file, System.Text.Encoding.UTF8, "application/json")))
+            .Content.ReadFromJsonAsync<JsonElement>();
+        var answer = (await _client.GetFromJsonAsync<JsonElement>($"/api/conversations/{imported.GetProperty("conversation_id").GetString()}")).GetProperty("messages")[1];
+
+        var run = Assert.Single(answer.GetProperty("details").GetProperty("tools").EnumerateArray());
+        Assert.Equal("calculator", run.GetProperty("name").GetString());
+        Assert.Equal("18446744073709551616.1", run.GetProperty("result").GetString());
+        Assert.Contains("<summary>Called calculator</summary>", markdown);
+        Assert.Contains("18446744073709551616.1\n```", markdown);
+    }
+
+    [Fact]
     public async Task A_call_the_tool_refuses_is_the_model_s_to_read_and_the_answer_goes_on()
     {
         _model.Call = ("fetch_url", """{"url":"http://169.254.169.254/latest/meta-data/"}""");
