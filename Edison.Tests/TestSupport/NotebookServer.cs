@@ -24,4 +24,32 @@ public static class NotebookServer
 
         return settings;
     }
+
+    /// <summary>
+    /// The notebook served over Streamable HTTP on a loopback port, answering only requests that carry
+    /// <c>X-Key: <paramref name="key"/></c>; dispose it to stop it.
+    /// </summary>
+    public static async Task<HttpNotebook> StartHttpAsync(string key)
+    {
+        var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("dotnet", [Program, "--http", key])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        return line is { } listening && listening.StartsWith("listening ", StringComparison.Ordinal)
+            ? new HttpNotebook(process, listening["listening ".Length..])
+            : throw new InvalidOperationException($"The notebook server did not start: {line} {await process.StandardError.ReadToEndAsync()}");
+    }
+
+    public sealed class HttpNotebook(System.Diagnostics.Process process, string url) : IDisposable
+    {
+        public string Url { get; } = url;
+
+        public void Dispose()
+        {
+            process.Kill(entireProcessTree: true);
+            process.Dispose();
+        }
+    }
 }
