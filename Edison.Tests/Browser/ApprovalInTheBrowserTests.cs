@@ -15,24 +15,17 @@ public sealed class ApprovalInTheBrowserTests(BrowserFixture fixture)
     public async Task A_tool_waits_for_Approve_across_a_reload_then_runs_and_the_answer_goes_on()
     {
         Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
-        await using var model = await FakeToolModel.StartAsync();
+        await using var edison = await ToolUsingEdison.StartAsync(
+            NotebookServer.Settings("notes", McpApproval.Always).Concat(new Dictionary<string, string?>
+            {
+                ["Edison:Tools:Modes:0"] = "chat",
+                ["Edison:Tools:Modes:1"] = "work",
+                ["Edison:Tools:Modes:2"] = "agent",
+            }),
+            onSocket: true);
+        var model = edison.Model;
         model.Call = ("write_note", """{"text":"buy milk"}""");
-        var settings = new Dictionary<string, string?>
-        {
-            ["Edison:Engine:Model"] = "tool-user",
-            ["Edison:Engine:ContextSize"] = "8192",
-            ["Edison:Memory:Enabled"] = "false",
-            ["Edison:Tools:Modes:0"] = "chat",
-            ["Edison:Tools:Modes:1"] = "work",
-            ["Edison:Tools:Modes:2"] = "agent",
-        };
-        foreach (var (key, value) in NotebookServer.Settings("notes", McpApproval.Always))
-        {
-            settings[key] = value;
-        }
-
-        await using var edison = EdisonFactory.InFrontOf($"{model.Url}/v1", settings);
-        var address = (await edison.StartOnSocketAsync()).BaseAddress!.ToString().TrimEnd('/');
+        var address = edison.Client.BaseAddress!.ToString().TrimEnd('/');
         await using var context = await fixture.Browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = address });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(15_000);

@@ -228,24 +228,10 @@ public sealed class ServerSentEventWriter(HttpResponse response, TimeSpan pingIn
                 break;
             case FunctionCallContent call:
                 var made = FunctionCalls.FromContent(call);
-                json.WriteStartObject();
-                json.WriteStartObject("call");
-                json.WriteString("id", made.Id);
-                json.WriteString("name", made.Name);
-                json.WritePropertyName("arguments");
-                json.WriteRawValue(made.Arguments);
-                json.WriteEndObject();
-                json.WriteEndObject();
+                WriteCall(json, "call", made.Id, made.Name, made.Arguments);
                 break;
             case ToolRunContent { Run: { AwaitingApproval: true } asked }:
-                json.WriteStartObject();
-                json.WriteStartObject("approval");
-                json.WriteString("id", asked.Id);
-                json.WriteString("name", asked.Name);
-                json.WritePropertyName("arguments");
-                json.WriteRawValue(asked.Arguments);
-                json.WriteEndObject();
-                json.WriteEndObject();
+                WriteCall(json, "approval", asked.Id, asked.Name, asked.Arguments);
                 break;
             case ToolRunContent { Run: var run }:
                 json.WriteStartObject();
@@ -260,5 +246,18 @@ public sealed class ServerSentEventWriter(HttpResponse response, TimeSpan pingIn
                 JsonSerializer.Serialize(json, end.Done, EdisonJson.Options);
                 break;
         }
+    }
+
+    /// <summary>A call as the tool events carry it: <c>{"call"|"approval":{"id","name","arguments":{...}}}</c>.</summary>
+    private static void WriteCall(Utf8JsonWriter json, string kind, string id, string name, string arguments)
+    {
+        json.WriteStartObject();
+        json.WriteStartObject(kind);
+        json.WriteString("id", id);
+        json.WriteString("name", name);
+        json.WritePropertyName("arguments");
+        json.WriteRawValue(arguments);
+        json.WriteEndObject();
+        json.WriteEndObject();
     }
 }

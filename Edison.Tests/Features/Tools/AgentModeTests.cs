@@ -10,32 +10,20 @@ namespace Edison.Tests.Features.Tools;
 /// </summary>
 public sealed class AgentModeTests : IAsyncLifetime
 {
-    private FakeToolModel _model = null!;
-    private EdisonFactory _edison = null!;
-    private HttpClient _client = null!;
+    private ToolUsingEdison _edison = null!;
 
-    public async Task InitializeAsync()
-    {
-        _model = await FakeToolModel.StartAsync();
-        _edison = EdisonFactory.InFrontOf($"{_model.Url}/v1", new Dictionary<string, string?>
-        {
-            ["Edison:Engine:Model"] = "tool-user",
-            ["Edison:Engine:ContextSize"] = "8192",
-            ["Edison:Memory:Enabled"] = "false",
-        });
-        _client = await _edison.CreateReadyClientAsync();
-    }
+    private HttpClient Client => _edison.Client;
 
-    public async Task DisposeAsync()
-    {
-        await _edison.DisposeAsync();
-        await _model.DisposeAsync();
-    }
+    private FakeToolModel Model => _edison.Model;
+
+    public async Task InitializeAsync() => _edison = await ToolUsingEdison.StartAsync();
+
+    public async Task DisposeAsync() => await _edison.DisposeAsync();
 
     [Fact]
     public async Task The_model_calls_the_calculator_and_answers_from_its_exact_result()
     {
-        var response = await _client.PostAsync("/chat/stream", Sse.Json(new { message = "What is 2^64 + 0.1?", mode = "agent" }));
+        var response = await Client.PostAsync("/chat/stream", Sse.Json(new { message = "What is 2^64 + 0.1?", mode = "agent" }));
         var events = await Sse.ParseAsync(await response.Content.ReadAsStreamAsync());
 
         var call = Sse.Data(Assert.Single(events, e => e.EventType == "tool_call")).GetProperty("call");
@@ -51,24 +39,24 @@ public sealed class AgentModeTests : IAsyncLifetime
         Assert.Equal("18446744073709551616.1", done.GetProperty("tools")[0].GetProperty("result").GetString());
 
         // Offered Edison's own tools; web search is not one without a search provider.
-        Assert.Equal(["fetch_url", "calculator", "search_conversations"], FakeToolModel.ToolsOf(_model.Requests.First()));
+        Assert.Equal(["fetch_url", "calculator", "search_conversations"], FakeToolModel.ToolsOf(Model.Requests.First()));
     }
 
     [Fact]
     public async Task The_call_is_stored_with_the_answer_and_read_back_in_the_next_turn()
     {
-        var first = await (await _client.PostAsJsonAsync("/chat", new { message = "What is 2^64 + 0.1?", mode = "agent" })).Content.ReadFromJsonAsync<JsonElement>();
+        var first = await (await Client.PostAsJsonAsync("/chat", new { message = "What is 2^64 + 0.1?", mode = "agent" })).Content.ReadFromJsonAsync<JsonElement>();
         var id = first.GetProperty("conversation_id").GetString();
 
-        var stored = (await _client.GetFromJsonAsync<JsonElement>($"/api/conversations/{id}")).GetProperty("messages")[1];
+        var stored = (await Client.GetFromJsonAsync<JsonElement>($"/api/conversations/{id}")).GetProperty("messages")[1];
         var run = Assert.Single(stored.GetProperty("details").GetProperty("tools").EnumerateArray());
         Assert.Equal("calculator", run.GetProperty("name").GetString());
         Assert.Equal("18446744073709551616.1", run.GetProperty("result").GetString());
         Assert.Equal("The result is 18446744073709551616.1.", stored.GetProperty("content").GetString());
 
-        _model.Call = ("none", "{}");
-        await _client.PostAsJsonAsync("/chat", new { message = "Thanks!", mode = "agent", conversation_id = id });
-        var followUp = _model.Requests.Last().GetProperty("messages").EnumerateArray().ToList();
+        Model.Call = ("none", "{}");
+        await Client.PostAsJsonAsync("/chat", new { message = "Thanks!", mode = "agent", conversation_id = id });
+        var followUp = Model.Requests.Last().GetProperty("messages").EnumerateArray().ToList();
         var calls = followUp.Single(m => m.TryGetProperty("tool_calls", out var c) && c.ValueKind == JsonValueKind.Array);
         var answered = followUp.Single(m => m.GetProperty("role").GetString() == "tool");
         Assert.Equal(run.GetProperty("id").GetString(), calls.GetProperty("tool_calls")[0].GetProperty("id").GetString());
@@ -79,14 +67,14 @@ public sealed class AgentModeTests : IAsyncLifetime
     [Fact]
     public async Task The_calls_go_with_the_answer_into_an_export_and_come_back_with_an_import()
     {
-        var first = await (await _client.PostAsJsonAsync("/chat", new { message = "What is 2^64 + 0.1?", mode = "agent" })).Content.ReadFromJsonAsync<JsonElement>();
+        var first = await (await Client.PostAsJsonAsync("/chat", new { message = "What is 2^64 + 0.1?", mode = "agent" })).Content.ReadFromJsonAsync<JsonElement>();
         var id = first.GetProperty("conversation_id").GetString();
 
-        var file = await _client.GetStringAsync($"/api/conversations/{id}/export?format=json");
-        var markdown = await _client.GetStringAsync($"/api/conversations/{id}/export?format=md");
-        var imported = await (await _client.PostAsync("/api/conversations/import", new StringContent(file, System.Text.Encoding.UTF8, "application/json")))
+        var file = await Client.GetStringAsync($"/api/conversations/{id}/export?format=json");
+        var markdown = await Client.GetStringAsync($"/api/conversations/{id}/export?format=md");
+        var imported = await (await Client.PostAsync("/api/conversations/import", new StringContent(file, System.Text.Encoding.UTF8, "application/json")))
             .Content.ReadFromJsonAsync<JsonElement>();
-        var answer = (await _client.GetFromJsonAsync<JsonElement>($"/api/conversations/{imported.GetProperty("conversation_id").GetString()}")).GetProperty("messages")[1];
+        var answer = (await Client.GetFromJsonAsync<JsonElement>($"/api/conversations/{imported.GetProperty("conversation_id").GetString()}")).GetProperty("messages")[1];
 
         var run = Assert.Single(answer.GetProperty("details").GetProperty("tools").EnumerateArray());
         Assert.Equal("calculator", run.GetProperty("name").GetString());
@@ -98,9 +86,9 @@ public sealed class AgentModeTests : IAsyncLifetime
     [Fact]
     public async Task A_call_the_tool_refuses_is_the_model_s_to_read_and_the_answer_goes_on()
     {
-        _model.Call = ("fetch_url", """{"url":"http://169.254.169.254/latest/meta-data/"}""");
+        Model.Call = ("fetch_url", """{"url":"http://169.254.169.254/latest/meta-data/"}""");
 
-        var done = await (await _client.PostAsJsonAsync("/chat", new { message = "Read the metadata.", mode = "agent" })).Content.ReadFromJsonAsync<JsonElement>();
+        var done = await (await Client.PostAsJsonAsync("/chat", new { message = "Read the metadata.", mode = "agent" })).Content.ReadFromJsonAsync<JsonElement>();
 
         Assert.True(done.GetProperty("ok").GetBoolean(), done.ToString());
         var run = done.GetProperty("tools")[0];
@@ -111,9 +99,9 @@ public sealed class AgentModeTests : IAsyncLifetime
     [Fact]
     public async Task Chat_mode_offers_no_tools()
     {
-        var done = await (await _client.PostAsJsonAsync("/chat", new { message = "What is 2^64?", mode = "chat" })).Content.ReadFromJsonAsync<JsonElement>();
+        var done = await (await Client.PostAsJsonAsync("/chat", new { message = "What is 2^64?", mode = "chat" })).Content.ReadFromJsonAsync<JsonElement>();
 
         Assert.Equal("I have no tools.", done.GetProperty("response").GetString());
-        Assert.Empty(FakeToolModel.ToolsOf(_model.Requests.Single()));
+        Assert.Empty(FakeToolModel.ToolsOf(Model.Requests.Single()));
     }
 }

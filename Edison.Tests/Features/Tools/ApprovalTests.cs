@@ -15,35 +15,19 @@ namespace Edison.Tests.Features.Tools;
 /// </summary>
 public sealed class ApprovalTests : IAsyncLifetime
 {
-    private FakeToolModel _model = null!;
-    private EdisonFactory _edison = null!;
-    private HttpClient _client = null!;
+    private ToolUsingEdison _edison = null!;
+
+    private HttpClient Client => _edison.Client;
+
+    private FakeToolModel Model => _edison.Model;
 
     public async Task InitializeAsync()
     {
-        _model = await FakeToolModel.StartAsync();
-        _model.Call = ("write_note", """{"text":"buy milk"}""");
-        var settings = new Dictionary<string, string?>
-        {
-            ["Edison:Engine:Model"] = "tool-user",
-            ["Edison:Engine:ContextSize"] = "8192",
-            ["Edison:Memory:Enabled"] = "false",
-        };
-        foreach (var (key, value) in NotebookServer.Settings("notes", McpApproval.Always))
-        {
-            settings[key] = value;
-        }
-
-        _edison = EdisonFactory.InFrontOf($"{_model.Url}/v1", settings);
-        _client = await _edison.CreateReadyClientAsync();
-        await _edison.Services.GetRequiredService<McpServers>().WhenStartedAsync();
+        _edison = await ToolUsingEdison.StartAsync(NotebookServer.Settings("notes", McpApproval.Always));
+        Model.Call = ("write_note", """{"text":"buy milk"}""");
     }
 
-    public async Task DisposeAsync()
-    {
-        await _edison.DisposeAsync();
-        await _model.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _edison.DisposeAsync();
 
     [Theory]
     [InlineData(true)]
@@ -51,7 +35,7 @@ public sealed class ApprovalTests : IAsyncLifetime
     public async Task The_call_waits_for_the_person_and_runs_only_if_approved(bool approve)
     {
         var conversation = Guid.NewGuid();
-        using var response = await _client.SendAsync(
+        using var response = await Client.SendAsync(
             new HttpRequestMessage(HttpMethod.Post, "/chat/stream") { Content = Sse.Json(new { message = "Note: buy milk.", mode = "agent", conversation_id = conversation }) },
             HttpCompletionOption.ResponseHeadersRead);
         var events = new List<SseItem<string>>();
@@ -63,8 +47,8 @@ public sealed class ApprovalTests : IAsyncLifetime
                 var asked = Sse.Data(item).GetProperty("approval");
                 Assert.Equal("write_note", asked.GetProperty("name").GetString());
                 Assert.Equal("buy milk", asked.GetProperty("arguments").GetProperty("text").GetString());
-                Assert.Single(_model.Requests);
-                var decided = await _client.PostAsJsonAsync($"/chat/approve/{conversation}", new { call_id = asked.GetProperty("id").GetString(), approved = approve });
+                Assert.Single(Model.Requests);
+                var decided = await Client.PostAsJsonAsync($"/chat/approve/{conversation}", new { call_id = asked.GetProperty("id").GetString(), approved = approve });
                 Assert.Equal(HttpStatusCode.OK, decided.StatusCode);
             }
         }
@@ -84,7 +68,7 @@ public sealed class ApprovalTests : IAsyncLifetime
         }
 
         // The model answered after the decision, from what came of the call.
-        Assert.Equal(2, _model.Requests.Count);
+        Assert.Equal(2, Model.Requests.Count);
         Assert.StartsWith("The result is", done.GetProperty("response").GetString());
     }
 
@@ -92,18 +76,18 @@ public sealed class ApprovalTests : IAsyncLifetime
     public async Task A_client_that_leaves_while_a_call_waits_stops_the_answer_and_nothing_runs()
     {
         var conversation = Guid.NewGuid();
-        var approvals = _edison.Services.GetRequiredService<ToolApprovals>();
+        var approvals = _edison.Factory.Services.GetRequiredService<ToolApprovals>();
         using var leaving = new CancellationTokenSource();
-        var answering = _client.PostAsJsonAsync("/chat", new { message = "Note: buy milk.", mode = "agent", conversation_id = conversation }, leaving.Token);
-        await Eventually.WaitUntilAsync(() => _model.Requests.Count == 1 && approvals.IsWaiting(conversation, "call_1"));
+        var answering = Client.PostAsJsonAsync("/chat", new { message = "Note: buy milk.", mode = "agent", conversation_id = conversation }, leaving.Token);
+        await Eventually.WaitUntilAsync(() => Model.Requests.Count == 1 && approvals.IsWaiting(conversation, "call_1"));
 
         await leaving.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => answering);
 
         await Eventually.WaitUntilAsync(() => !approvals.IsWaiting(conversation, "call_1"));
-        var late = await _client.PostAsJsonAsync($"/chat/approve/{conversation}", new { call_id = "call_1", approved = true });
+        var late = await Client.PostAsJsonAsync($"/chat/approve/{conversation}", new { call_id = "call_1", approved = true });
         Assert.Equal(HttpStatusCode.NotFound, late.StatusCode);
-        Assert.Single(_model.Requests);
+        Assert.Single(Model.Requests);
     }
 
     [Theory]
@@ -112,7 +96,7 @@ public sealed class ApprovalTests : IAsyncLifetime
     [InlineData("""{"approved":true}""", HttpStatusCode.BadRequest, "call_id")]
     public async Task A_decision_on_nothing_waiting_or_without_its_fields_is_a_clear_error(string body, HttpStatusCode status, string named)
     {
-        var response = await _client.PostAsync($"/chat/approve/{Guid.NewGuid()}", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        var response = await Client.PostAsync($"/chat/approve/{Guid.NewGuid()}", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
 
         Assert.Equal(status, response.StatusCode);
         var error = await response.Content.ReadFromJsonAsync<JsonElement>();

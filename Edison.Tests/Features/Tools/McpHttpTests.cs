@@ -10,45 +10,36 @@ namespace Edison.Tests.Features.Tools;
 public sealed class McpHttpTests : IAsyncLifetime
 {
     private NotebookServer.HttpNotebook _notebook = null!;
-    private FakeToolModel _model = null!;
-    private EdisonFactory _edison = null!;
-    private HttpClient _client = null!;
+    private ToolUsingEdison _edison = null!;
 
     public async Task InitializeAsync()
     {
         _notebook = await NotebookServer.StartHttpAsync("secret");
-        _model = await FakeToolModel.StartAsync();
-        _edison = EdisonFactory.InFrontOf($"{_model.Url}/v1", new Dictionary<string, string?>
+        _edison = await ToolUsingEdison.StartAsync(new Dictionary<string, string?>
         {
-            ["Edison:Engine:Model"] = "tool-user",
-            ["Edison:Engine:ContextSize"] = "8192",
-            ["Edison:Memory:Enabled"] = "false",
             ["Edison:Tools:Mcp:Servers:remote:Url"] = _notebook.Url,
             ["Edison:Tools:Mcp:Servers:remote:Headers:X-Key"] = "secret",
             ["Edison:Tools:Mcp:Servers:remote:Approval"] = "never",
             ["Edison:Tools:Mcp:Servers:wrong-key:Url"] = _notebook.Url,
             ["Edison:Tools:Mcp:Servers:wrong-key:Headers:X-Key"] = "guess",
         });
-        _client = await _edison.CreateReadyClientAsync();
-        await _edison.Services.GetRequiredService<McpServers>().WhenStartedAsync();
     }
 
     public async Task DisposeAsync()
     {
         await _edison.DisposeAsync();
-        await _model.DisposeAsync();
         _notebook.Dispose();
     }
 
     [Fact]
     public async Task Its_tools_are_called_with_the_configured_headers_and_a_wrong_key_is_reported()
     {
-        _model.Call = ("write_note", """{"text":"over http"}""");
+        _edison.Model.Call = ("write_note", """{"text":"over http"}""");
 
-        var done = await (await _client.PostAsJsonAsync("/chat", new { message = "Note it down.", mode = "agent" })).Content.ReadFromJsonAsync<JsonElement>();
+        var done = await (await _edison.Client.PostAsJsonAsync("/chat", new { message = "Note it down.", mode = "agent" })).Content.ReadFromJsonAsync<JsonElement>();
 
         Assert.Equal("Noted (1 notes).", done.GetProperty("tools")[0].GetProperty("result").GetString());
-        var servers = _edison.Services.GetRequiredService<McpServers>().States.ToDictionary(s => s.Name);
+        var servers = _edison.Factory.Services.GetRequiredService<McpServers>().States.ToDictionary(s => s.Name);
         Assert.Equal(McpServerState.Ready, servers["remote"].State);
         Assert.Equal(McpServerState.Failed, servers["wrong-key"].State);
     }

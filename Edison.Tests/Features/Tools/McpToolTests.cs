@@ -13,47 +13,28 @@ namespace Edison.Tests.Features.Tools;
 /// </summary>
 public sealed class McpToolTests : IAsyncLifetime
 {
-    private FakeToolModel _model = null!;
-    private EdisonFactory _edison = null!;
-    private HttpClient _client = null!;
+    private ToolUsingEdison _edison = null!;
 
-    public async Task InitializeAsync()
-    {
-        _model = await FakeToolModel.StartAsync();
-        var settings = new Dictionary<string, string?>
-        {
-            ["Edison:Engine:Model"] = "tool-user",
-            ["Edison:Engine:ContextSize"] = "8192",
-            ["Edison:Memory:Enabled"] = "false",
-        };
-        foreach (var (key, value) in NotebookServer.Settings("notes", McpApproval.Never, "--die-after", "2")
-                     .Concat(NotebookServer.Settings("broken", McpApproval.Never, "--fail")))
-        {
-            settings[key] = value;
-        }
+    private HttpClient Client => _edison.Client;
 
-        _edison = EdisonFactory.InFrontOf($"{_model.Url}/v1", settings);
-        _client = await _edison.CreateReadyClientAsync();
-        await _edison.Services.GetRequiredService<McpServers>().WhenStartedAsync();
-    }
+    private FakeToolModel Model => _edison.Model;
 
-    public async Task DisposeAsync()
-    {
-        await _edison.DisposeAsync();
-        await _model.DisposeAsync();
-    }
+    public async Task InitializeAsync() => _edison = await ToolUsingEdison.StartAsync(
+        NotebookServer.Settings("notes", McpApproval.Never, "--die-after", "2").Concat(NotebookServer.Settings("broken", McpApproval.Never, "--fail")));
+
+    public async Task DisposeAsync() => await _edison.DisposeAsync();
 
     [Fact]
     public async Task A_stdio_server_s_tool_is_offered_with_its_schema_and_called()
     {
-        _model.Call = ("write_note", """{"text":"buy milk"}""");
+        Model.Call = ("write_note", """{"text":"buy milk"}""");
 
-        var done = await (await _client.PostAsJsonAsync("/chat", new { message = "Note that I must buy milk.", mode = "agent" })).Content.ReadFromJsonAsync<JsonElement>();
+        var done = await (await Client.PostAsJsonAsync("/chat", new { message = "Note that I must buy milk.", mode = "agent" })).Content.ReadFromJsonAsync<JsonElement>();
 
         Assert.True(done.GetProperty("ok").GetBoolean(), done.ToString());
         Assert.Equal("Noted (1 notes).", done.GetProperty("tools")[0].GetProperty("result").GetString());
         Assert.Equal("The result is Noted (1 notes)..", done.GetProperty("response").GetString());
-        var offered = _model.Requests.First().GetProperty("tools").EnumerateArray().Select(t => t.GetProperty("function")).ToList();
+        var offered = Model.Requests.First().GetProperty("tools").EnumerateArray().Select(t => t.GetProperty("function")).ToList();
         var writeNote = offered.Single(f => f.GetProperty("name").GetString() == "write_note");
         Assert.Equal("Writes a note into the notebook.", writeNote.GetProperty("description").GetString());
         Assert.Equal("string", writeNote.GetProperty("parameters").GetProperty("properties").GetProperty("text").GetProperty("type").GetString());
@@ -63,7 +44,7 @@ public sealed class McpToolTests : IAsyncLifetime
     [Fact]
     public async Task A_server_that_fails_to_start_is_reported_and_Edison_goes_on()
     {
-        var health = await _client.GetFromJsonAsync<JsonElement>("/health");
+        var health = await Client.GetFromJsonAsync<JsonElement>("/health");
 
         var servers = health.GetProperty("mcp").EnumerateArray().ToDictionary(s => s.GetProperty("name").GetString()!);
         Assert.Equal("failed", servers["broken"].GetProperty("state").GetString());
@@ -76,21 +57,21 @@ public sealed class McpToolTests : IAsyncLifetime
     [Fact]
     public async Task A_server_that_dies_is_reported_and_its_tools_are_no_longer_offered()
     {
-        _model.Call = ("read_notes", "{}");
-        var servers = _edison.Services.GetRequiredService<McpServers>();
+        Model.Call = ("read_notes", "{}");
+        var servers = _edison.Factory.Services.GetRequiredService<McpServers>();
 
         // The server stops on its third call: the call fails, the answer goes on, and the server is marked failed.
         for (int i = 0; i < 3; i++)
         {
-            var done = await (await _client.PostAsJsonAsync("/chat", new { message = "Read my notes.", mode = "agent" })).Content.ReadFromJsonAsync<JsonElement>();
+            var done = await (await Client.PostAsJsonAsync("/chat", new { message = "Read my notes.", mode = "agent" })).Content.ReadFromJsonAsync<JsonElement>();
             Assert.True(done.GetProperty("ok").GetBoolean(), done.ToString());
         }
 
         await Eventually.WaitUntilAsync(() => servers.States.Single(s => s.Name == "notes").State == McpServerState.Failed);
-        var health = await _client.GetFromJsonAsync<JsonElement>("/health");
+        var health = await Client.GetFromJsonAsync<JsonElement>("/health");
         Assert.Contains(health.GetProperty("mcp").EnumerateArray(), s => s.GetProperty("name").GetString() == "notes" && s.GetProperty("error").GetString()!.Contains("stopped"));
 
-        await _client.PostAsJsonAsync("/chat", new { message = "Read my notes again.", mode = "agent" });
-        Assert.DoesNotContain("read_notes", FakeToolModel.ToolsOf(_model.Requests.Last()));
+        await Client.PostAsJsonAsync("/chat", new { message = "Read my notes again.", mode = "agent" });
+        Assert.DoesNotContain("read_notes", FakeToolModel.ToolsOf(Model.Requests.Last()));
     }
 }
