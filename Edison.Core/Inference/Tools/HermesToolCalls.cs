@@ -1,5 +1,5 @@
+using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Edison.Core.Inference.Prompts;
 using Microsoft.Extensions.AI;
 
@@ -11,7 +11,7 @@ namespace Edison.Core.Inference.Tools;
 /// and results in a user turn, each between <c>&lt;tool_response&gt;</c> tags. The instructions around the tools are
 /// the template's own words where it has them.
 /// </summary>
-public sealed partial class HermesToolCalls : ToolCallFormat
+public sealed class HermesToolCalls : ToolCallFormat
 {
     private const string CallOpen = "<tool_call>";
     private const string CallClose = "</tool_call>";
@@ -128,14 +128,42 @@ public sealed partial class HermesToolCalls : ToolCallFormat
         return grammar.ToString();
     }
 
+    /// <summary>
+    /// The calls, each read as the JSON value after its opening tag (so a string inside it may spell either tag) and
+    /// ended by the closing tag; reading stops at the first call that is not whole.
+    /// </summary>
     public override IReadOnlyList<ToolCall> Parse(string calls)
     {
         var parsed = new List<ToolCall>();
-        foreach (Match call in Call().Matches(calls))
+        var bytes = Encoding.UTF8.GetBytes(calls);
+        var open = Encoding.UTF8.GetBytes(CallOpen);
+        var close = Encoding.UTF8.GetBytes(CallClose);
+        int at = 0;
+        while (bytes.AsSpan(at).IndexOf(open) is >= 0 and var found)
         {
+            at += found + open.Length;
+            var reader = new Utf8JsonReader(bytes.AsSpan(at));
+            JsonDocument json;
             try
             {
-                using var json = JsonDocument.Parse(call.Groups[1].Value);
+                json = JsonDocument.ParseValue(ref reader);
+            }
+            catch (JsonException)
+            {
+                break;
+            }
+
+            using (json)
+            {
+                at += (int)reader.BytesConsumed;
+                var rest = bytes.AsSpan(at);
+                int spaces = rest.Length - rest.TrimStart(" \t\r\n"u8).Length;
+                if (!rest[spaces..].StartsWith(close))
+                {
+                    break;
+                }
+
+                at += spaces + close.Length;
                 var root = json.RootElement;
                 if (root.ValueKind == JsonValueKind.Object
                     && root.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String
@@ -144,16 +172,8 @@ public sealed partial class HermesToolCalls : ToolCallFormat
                     parsed.Add(new ToolCall(ToolCall.NewId(), name.GetString()!, arguments.ValueKind == JsonValueKind.Object ? arguments.GetRawText() : "{}"));
                 }
             }
-            catch (JsonException)
-            {
-                // Not a call: the grammar keeps a constrained model from writing one like it, and an unconstrained
-                // model's broken call is no call.
-            }
         }
 
         return parsed;
     }
-
-    [GeneratedRegex(@"<tool_call>\s*(.*?)\s*</tool_call>", RegexOptions.Singleline)]
-    private static partial Regex Call();
 }

@@ -22,6 +22,9 @@ public sealed class JsonSchemaGrammar
 
     private const int LongestNumber = 15;
 
+    /// <summary>The largest length or item count a grammar spells out (see <see cref="Bounds"/>).</summary>
+    private const int LargestCount = 256;
+
     private static readonly Dictionary<string, string> Primitives = new(StringComparer.Ordinal)
     {
         [Space] = "\" \"?",
@@ -158,8 +161,7 @@ public sealed class JsonSchemaGrammar
 
     private string StringOf(JsonElement schema)
     {
-        int? min = Count(schema, "minLength");
-        int? max = Count(schema, "maxLength");
+        var (min, max) = Bounds(schema, "minLength", "maxLength");
         if (min is null && max is null)
         {
             return Use("json-string");
@@ -224,8 +226,8 @@ public sealed class JsonSchemaGrammar
     private string ArrayOf(JsonElement schema, JsonElement root, string name)
     {
         string item = schema.TryGetProperty("items", out var items) ? Expression(items, root, $"{name}-item") : Use("json-value");
-        int min = Count(schema, "minItems") ?? 0;
-        int? max = Count(schema, "maxItems");
+        var (least, max) = Bounds(schema, "minItems", "maxItems");
+        int min = least ?? 0;
         Use(Space);
         string items0 = (min, max) switch
         {
@@ -299,9 +301,27 @@ public sealed class JsonSchemaGrammar
     private static string JsonString(string text) =>
         "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 
+    /// <summary>
+    /// A schema's bounds on a count (a string's length, an array's items), as far as a grammar can hold them: llama.cpp
+    /// writes <c>x{m,n}</c> out as n copies of x, so a bound above <see cref="LargestCount"/> is left to the tool (the
+    /// grammar would not parse, or would take the memory a copy per character takes), and bounds that contradict each
+    /// other (a minimum above the maximum) are both left out rather than made a grammar nothing can satisfy.
+    /// </summary>
+    private static (int? Min, int? Max) Bounds(JsonElement schema, string least, string most)
+    {
+        int? min = Count(schema, least);
+        int? max = Count(schema, most);
+        if (min > max)
+        {
+            return (null, null);
+        }
+
+        return (min > LargestCount ? null : min, max > LargestCount ? null : max);
+    }
+
     private static int? Count(JsonElement schema, string keyword) =>
         schema.TryGetProperty(keyword, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out int count) && count >= 0
-            ? Math.Min(count, 1 << 16)
+            ? count
             : null;
 
     /// <summary>A rule name from any text: llama.cpp's rule names are letters, digits and dashes.</summary>

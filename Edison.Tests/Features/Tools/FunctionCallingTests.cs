@@ -115,6 +115,24 @@ public sealed class FunctionCallingTests(FunctionCallingTests.Host host) : IClas
         Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
     }
 
+    /// <summary>Schemas whose bounds a grammar cannot spell (llama.cpp failed to parse them, and the process died) or that contradict themselves.</summary>
+    [Theory]
+    [InlineData("""{"type":"string","maxLength":5000}""")]
+    [InlineData("""{"type":"string","minLength":100000}""")]
+    [InlineData("""{"type":"string","minLength":10,"maxLength":2}""")]
+    [InlineData("""{"type":"array","items":{"type":"integer"},"minItems":3000}""")]
+    [InlineData("""{"type":"array","items":{"type":"integer"},"maxItems":1999}""")]
+    public async Task A_schema_with_bounds_no_grammar_can_hold_still_gets_its_call_and_Edison_stays_up(string city)
+    {
+        var body = """{"max_tokens":200,"temperature":0,"tool_choice":"required","messages":[{"role":"user","content":"Weather?"}],"tools":[{"type":"function","function":{"name":"get_weather","parameters":{"type":"object","properties":{"city":"""
+            + city + """},"required":["city"]}}}]}""";
+
+        var response = await host.Client.PostAsync("/v1/chat/completions", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/health")).StatusCode);
+    }
+
     [Theory]
     [InlineData("""{"type":"function","function":{"name":"get_time"}}""", "get_time")]
     [InlineData("\"required\"", "tools")]

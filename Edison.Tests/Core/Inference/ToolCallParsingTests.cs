@@ -1,0 +1,30 @@
+using Edison.Core.Gguf;
+using Edison.Core.Inference.Tools;
+
+namespace Edison.Tests.Core.Inference;
+
+/// <summary>The model's calls read out of its text exactly: a string may spell the tags, a call cut off is no call.</summary>
+public sealed class ToolCallParsingTests
+{
+    private static readonly ToolCallFormat Hermes = ToolCallFormat.Read(ChatMl.ToolsTemplate, _ => true)!;
+
+    [Fact]
+    public void A_string_argument_that_spells_the_tags_stays_in_the_argument()
+    {
+        var calls = Hermes.Parse("<tool_call>\n{\"name\": \"note\", \"arguments\": {\"text\": \"write <tool_call> and </tool_call> like this\"}}\n</tool_call>");
+
+        var call = Assert.Single(calls);
+        Assert.Equal("note", call.Name);
+        Assert.Equal("{\"text\": \"write <tool_call> and </tool_call> like this\"}", call.Arguments);
+    }
+
+    [Fact]
+    public void Two_calls_are_two_and_a_third_cut_off_is_none()
+    {
+        var calls = Hermes.Parse(
+            "<tool_call>\n{\"name\": \"a\", \"arguments\": {}}\n</tool_call>\n<tool_call>\n{\"name\": \"b\", \"arguments\": {\"x\": 1}}\n</tool_call>\n<tool_call>\n{\"name\": \"c\", \"argu");
+
+        Assert.Equal(["a", "b"], calls.Select(call => call.Name));
+        Assert.Equal(2, calls.Select(call => call.Id).Distinct().Count());
+    }
+}
