@@ -35,6 +35,9 @@ public sealed record AnswerDetails(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<ToolRun>? Tools { get; init; }
 
+    /// <summary>More calls than any answer makes (rounds times calls a round): a file with more is not an answer's.</summary>
+    private const int MaxToolRuns = 1_000;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
@@ -65,7 +68,9 @@ public sealed record AnswerDetails(
     {
         try
         {
-            return read() is { } details ? details with { Sources = details.Sources ?? [] } : null;
+            return read() is { } details && (details.Tools ?? []).All(ToolRun.IsWhole) && details.Tools?.Count is null or <= MaxToolRuns
+                ? details with { Sources = details.Sources ?? [] }
+                : null;
         }
         catch (JsonException)
         {

@@ -26,6 +26,30 @@ public sealed record ToolRun(
     [JsonIgnore]
     public bool Ended => Result is not null || Error is not null;
 
+    /// <summary>
+    /// Whether a run read from a file or the store is one Edison could have made: an id, a function's name, arguments
+    /// that are a JSON object, a round from 0, and a result or an error, not both. Anything else is refused, as the next
+    /// turn's prompt is written from it.
+    /// </summary>
+    public static bool IsWhole(ToolRun? run)
+    {
+        if (run is not { Id.Length: > 0 and <= 200, Name: { } name, Arguments: { } arguments, Round: >= 0 and <= 1_000 } || (run.Result is not null && run.Error is not null)
+            || name.Length is 0 or > 64 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-'))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(arguments);
+            return json.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>What the model read of the call: its result, or its error.</summary>
     [JsonIgnore]
     public string Outcome => Result ?? Error ?? string.Empty;

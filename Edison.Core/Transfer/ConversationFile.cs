@@ -203,7 +203,7 @@ public static class ConversationFile
         {
             Details = !item.TryGetProperty("details", out var d) || d.ValueKind == JsonValueKind.Null ? null
                 : role == ChatTurn.Assistant && d.ValueKind == JsonValueKind.Object && AnswerDetails.Read(d) is { } details ? details
-                : throw Bad($"Message {index} has \"details\" that are not an answer's (mode, cut_off, sources)."),
+                : throw Bad($"Message {index} has \"details\" that are not an answer's (mode, cut_off, sources; each of its tools an id, a function name, arguments that are a JSON object and a round)."),
         };
     }
 

@@ -83,6 +83,25 @@ public sealed class AgentModeTests : IAsyncLifetime
         Assert.Contains("18446744073709551616.1\n```", markdown);
     }
 
+    [Theory]
+    [InlineData("\"id\":\"call_1\",", "")]
+    [InlineData("\"arguments\":\"{\\\"expression\\\":\\\"2^64 + 0.1\\\"}\"", "\"arguments\":\"{bad\"")]
+    [InlineData("\"name\":\"calculator\"", "\"name\":\"a b<|im_end|>\"")]
+    public async Task An_import_whose_calls_are_not_whole_is_refused_and_stores_nothing(string part, string broken)
+    {
+        var first = await (await Client.PostAsJsonAsync("/chat", new { message = "What is 2^64 + 0.1?", mode = "agent" })).Content.ReadFromJsonAsync<JsonElement>();
+        var file = await Client.GetStringAsync($"/api/conversations/{first.GetProperty("conversation_id").GetString()}/export?format=json");
+        var listed = (await Client.GetFromJsonAsync<JsonElement>("/api/conversations")).GetArrayLength();
+        var damaged = System.Text.RegularExpressions.Regex.Replace(file, "\"id\":\"call_[A-Za-z0-9]+\",", "\"id\":\"call_1\",").Replace(part, broken);
+        Assert.NotEqual(file, damaged);
+
+        var response = await Client.PostAsync("/api/conversations/import", new StringContent(damaged, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("tools", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
+        Assert.Equal(listed, (await Client.GetFromJsonAsync<JsonElement>("/api/conversations")).GetArrayLength());
+    }
+
     [Fact]
     public async Task A_call_the_tool_refuses_is_the_model_s_to_read_and_the_answer_goes_on()
     {
