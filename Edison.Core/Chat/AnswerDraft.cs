@@ -9,7 +9,7 @@ namespace Edison.Core.Chat;
 /// An answer as the model writes it, read from its chat client's updates: the text so far, a thinking model's thinking,
 /// what it took and whether the length limit cut it off. What the store keeps and the done event reports; each kind of content is read here once.
 /// </summary>
-public sealed class AnswerDraft(string? continued, TimeProvider time)
+public sealed class AnswerDraft(string? continued, TimeProvider time, Guid conversationId = default)
 {
     private readonly ThinkingClock _thinking = new(time);
 
@@ -128,7 +128,7 @@ public sealed class AnswerDraft(string? continued, TimeProvider time)
         Tools[index] = change(before);
 
         // A result that changes nothing (one for a call already denied) is no news to followers.
-        return !isNew && Tools[index] == before ? null : new ToolRunContent(Tools[index]);
+        return !isNew && Tools[index] == before ? null : new ToolRunContent(Tools[index], conversationId);
     }
 
     /// <summary>The whole thinking, or null when the model did not think.</summary>

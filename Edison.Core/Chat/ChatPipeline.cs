@@ -37,7 +37,7 @@ public sealed class ChatPipeline(
         using var running = exchanges.Track(prepared, cancellationToken);
         cancellationToken = running.Token;
 
-        var draft = new AnswerDraft(prepared.Continued?.Content, time);
+        var draft = new AnswerDraft(prepared.Continued?.Content, time, prepared.ConversationId);
         long started = time.GetTimestamp();
         long firstPiece = 0;
 

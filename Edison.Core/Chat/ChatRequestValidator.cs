@@ -131,6 +131,10 @@ public sealed class ChatRequestValidator(IOptions<ChatLimits> limits)
 
             RefuseUnanswered(open);
             open = [.. turn.ToolCalls.Select(call => call.Id)];
+            if (open.Count < turn.ToolCalls.Count)
+            {
+                throw new ChatRequestException($"Message {i + 1} of the conversation has two tool calls with the same id; each call's id must be its own.");
+            }
         }
 
         RefuseUnanswered(open);

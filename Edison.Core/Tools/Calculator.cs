@@ -152,9 +152,15 @@ public static class Calculator
             return value;
         }
 
+        /// <summary>A signed power: the sign applies to the power, as in arithmetic (-2^2 is -4) and 2^-2 takes a signed exponent.</summary>
         private Fraction Factor()
         {
-            var value = Unary();
+            if (Next() is '-' or '+')
+            {
+                return text[_at++] == '-' ? Fraction.Of(-1, 1) * Factor() : Factor();
+            }
+
+            var value = Primary();
             if (Next() == '^' || (Next() == '*' && _at + 1 < text.Length && text[_at + 1] == '*'))
             {
                 _at += text[_at] == '^' ? 1 : 2;
@@ -164,13 +170,8 @@ public static class Calculator
             return value;
         }
 
-        private Fraction Unary()
+        private Fraction Primary()
         {
-            if (Next() is '-' or '+')
-            {
-                return text[_at++] == '-' ? Fraction.Of(-1, 1) * Unary() : Unary();
-            }
-
             if (Next() == '(')
             {
                 _at++;

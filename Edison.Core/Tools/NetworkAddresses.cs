@@ -31,7 +31,8 @@ public static class NetworkAddresses
 
     private static readonly (IPAddress Network, int Bits)[] RefusedV6 =
     [
-        (IPAddress.Parse("::"), 127),
+        // Unspecified, loopback and the deprecated IPv4-compatible form (::127.0.0.1), which some stacks still route.
+        (IPAddress.Parse("::"), 96),
         (IPAddress.Parse("fc00::"), 7),
         (IPAddress.Parse("fe80::"), 10),
         (IPAddress.Parse("fec0::"), 10),

@@ -140,6 +140,12 @@ public sealed class UrlFetcher(HttpClient http, IOptions<ToolOptions> options)
                 hidden.Remove();
             }
 
+            // A block's text ends where the block does: a heading and the paragraph after it are two words apart.
+            foreach (var block in document.QuerySelectorAll("p, div, br, li, dt, dd, tr, td, th, h1, h2, h3, h4, h5, h6, pre, blockquote, section, article, header, footer, nav, aside, main, table, ul, ol"))
+            {
+                block.AppendChild(document.CreateTextNode(" "));
+            }
+
             var visible = string.Join(' ', (document.Body?.TextContent ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
             return document.Title is { Length: > 0 } title ? $"{title.Trim()}\n\n{visible}" : visible;
         }

@@ -34,7 +34,7 @@ public static class HealthEndpoints
                 model?.ContextSize,
                 model is { IsDemo: true } ? DemoModel.Hint : null,
                 models.Failure,
-                mcp.States.Count == 0 ? null : mcp.States);
+                mcp.States.Count == 0 ? null : [.. mcp.States.Select(server => new McpHealth(server.Name, server.State, server.Tools))]);
             int status = state == ServingState.Ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
             return TypedResults.Json(health, EdisonJson.Options, statusCode: status);
         });
@@ -51,5 +51,11 @@ public static class HealthEndpoints
         string? Hint,
         string? Error,
         [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-        IReadOnlyList<McpServerState>? Mcp);
+        IReadOnlyList<McpHealth>? Mcp);
+
+    /// <summary>
+    /// How an MCP server stands, without why it failed: <c>/health</c> answers anyone who can reach it, and a server's
+    /// error may quote its own log. The page (behind Edison's access) and Edison's log say why.
+    /// </summary>
+    private sealed record McpHealth(string Name, string State, IReadOnlyList<string> Tools);
 }

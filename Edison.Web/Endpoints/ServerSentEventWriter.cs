@@ -230,8 +230,8 @@ public sealed class ServerSentEventWriter(HttpResponse response, TimeSpan pingIn
                 var made = FunctionCalls.FromContent(call);
                 WriteCall(json, "call", made.Id, made.Name, made.Arguments);
                 break;
-            case ToolRunContent { Run: { AwaitingApproval: true } asked }:
-                WriteCall(json, "approval", asked.Id, asked.Name, asked.Arguments);
+            case ToolRunContent { Run: { AwaitingApproval: true } asked } waiting:
+                WriteCall(json, "approval", asked.Id, asked.Name, asked.Arguments, waiting.ConversationId);
                 break;
             case ToolRunContent { Run: var run }:
                 json.WriteStartObject();
@@ -248,8 +248,9 @@ public sealed class ServerSentEventWriter(HttpResponse response, TimeSpan pingIn
         }
     }
 
-    /// <summary>A call as the tool events carry it: <c>{"call"|"approval":{"id","name","arguments":{...}}}</c>.</summary>
-    private static void WriteCall(Utf8JsonWriter json, string kind, string id, string name, string arguments)
+    /// <summary>A call as the tool events carry it: <c>{"call"|"approval":{"id","name","arguments":{...}}}</c>, an approval with its conversation.</summary>
+    /// <param name="conversation">For an approval: the conversation to name in <c>POST /chat/approve/{conversation_id}</c>.</param>
+    private static void WriteCall(Utf8JsonWriter json, string kind, string id, string name, string arguments, Guid? conversation = null)
     {
         json.WriteStartObject();
         json.WriteStartObject(kind);
@@ -258,6 +259,11 @@ public sealed class ServerSentEventWriter(HttpResponse response, TimeSpan pingIn
         json.WritePropertyName("arguments");
         json.WriteRawValue(arguments);
         json.WriteEndObject();
+        if (conversation is { } named)
+        {
+            json.WriteString("conversation_id", named);
+        }
+
         json.WriteEndObject();
     }
 }

@@ -44,9 +44,11 @@ public static partial class OpenAiToolMapper
             }
 
             var parameters = function.Parameters is { ValueKind: not JsonValueKind.Null } given ? given : NoParameters;
-            if (parameters.ValueKind != JsonValueKind.Object)
+            // A function's arguments are an object, as OpenAI requires: a schema for anything else names no arguments.
+            if (parameters.ValueKind != JsonValueKind.Object
+                || (parameters.TryGetProperty("type", out var type) && !(type.ValueKind == JsonValueKind.String && type.GetString() == "object")))
             {
-                throw new ChatRequestException($"\"tools[{i}].function.parameters\" must be a JSON schema object.");
+                throw new ChatRequestException($"\"tools[{i}].function.parameters\" must be a JSON schema of type \"object\".");
             }
 
             read.Add(AIFunctionFactory.CreateDeclaration(name, function.Description, parameters.Clone()));

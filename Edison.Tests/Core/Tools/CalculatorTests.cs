@@ -16,6 +16,8 @@ public sealed class CalculatorTests
     [InlineData("1.5e3 + 1e-2", "1500.01")]
     [InlineData("123456789012345678901234567890 * 10", "1234567890123456789012345678900")]
     [InlineData("-(3 - 5) × 4 ÷ 8", "1")]
+    [InlineData("-2^2", "-4")]
+    [InlineData("2^-1 + -3", "-2.5")]
     public void Arithmetic_is_exact(string expression, string value) =>
         Assert.Equal(value, Calculator.Evaluate(expression));
 

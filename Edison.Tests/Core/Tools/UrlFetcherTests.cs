@@ -20,7 +20,7 @@ public sealed class UrlFetcherTests : IAsyncLifetime
         (_site, _url) = await LoopbackServer.StartAsync(app =>
         {
             app.MapGet("/page", () => Results.Content(
-                "<html><head><title>A page</title><style>p{}</style></head><body><script>alert(1)</script><p>Hello   <b>world</b></p></body></html>", "text/html"));
+                "<html><head><title>A page</title><style>p{}</style></head><body><script>alert(1)</script><h1>Hi</h1><p>Hello   <b>world</b></p></body></html>", "text/html"));
             app.MapGet("/to-metadata", () => Results.Redirect("http://169.254.169.254/latest/meta-data/"));
             app.MapGet("/to-loopback", (HttpContext context) => Results.Redirect($"http://127.0.0.1:{context.Connection.LocalPort}/page"));
             app.MapGet("/huge", () => Results.Text(new string('x', 5_000)));
@@ -47,6 +47,7 @@ public sealed class UrlFetcherTests : IAsyncLifetime
     [InlineData("http://[::ffff:127.0.0.1]:9/")]
     [InlineData("http://localhost:9/")]
     [InlineData("http://0.0.0.0:9/")]
+    [InlineData("http://[::127.0.0.1]:9/")]
     public async Task A_private_address_is_refused_before_anything_is_sent(string url)
     {
         var error = await Assert.ThrowsAsync<ToolFailedException>(() => Fetcher().FetchAsync(url, CancellationToken.None));
@@ -72,12 +73,12 @@ public sealed class UrlFetcherTests : IAsyncLifetime
     {
         var text = await Fetcher(allowed: "localhost").FetchAsync($"http://localhost:{new Uri(_url).Port}/page", CancellationToken.None);
 
-        Assert.Equal("A page\n\nHello world", text);
+        Assert.Equal("A page\n\nHi Hello world", text);
     }
 
     [Theory]
     [InlineData("/huge", "at most 1024")]
-    [InlineData("/slow", "did not answer within 1 s")]
+    [InlineData("/slow", "did not answer within 3 s")]
     [InlineData("/image", "image/png")]
     [InlineData("/missing", "404")]
     public async Task A_page_too_big_too_slow_or_not_text_is_refused_saying_why(string path, string reason)
@@ -99,7 +100,7 @@ public sealed class UrlFetcherTests : IAsyncLifetime
     {
         var options = Options.Create(new ToolOptions
         {
-            Fetch = new FetchOptions { MaxBytes = 1024, Timeout = TimeSpan.FromSeconds(1), AllowedPrivateHosts = allowed is null ? [] : [allowed] },
+            Fetch = new FetchOptions { MaxBytes = 1024, Timeout = TimeSpan.FromSeconds(3), AllowedPrivateHosts = allowed is null ? [] : [allowed] },
         });
         return new UrlFetcher(new HttpClient(UrlFetcher.CreateHandler(options)), options);
     }

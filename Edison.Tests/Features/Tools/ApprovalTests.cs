@@ -34,9 +34,9 @@ public sealed class ApprovalTests : IAsyncLifetime
     [InlineData(false)]
     public async Task The_call_waits_for_the_person_and_runs_only_if_approved(bool approve)
     {
-        var conversation = Guid.NewGuid();
+        // A new conversation: the approval event names it, so a client that did not choose its id can decide.
         using var response = await Client.SendAsync(
-            new HttpRequestMessage(HttpMethod.Post, "/chat/stream") { Content = Sse.Json(new { message = "Note: buy milk.", mode = "agent", conversation_id = conversation }) },
+            new HttpRequestMessage(HttpMethod.Post, "/chat/stream") { Content = Sse.Json(new { message = "Note: buy milk.", mode = "agent" }) },
             HttpCompletionOption.ResponseHeadersRead);
         var events = new List<SseItem<string>>();
         await foreach (var item in SseParser.Create(await response.Content.ReadAsStreamAsync()).EnumerateAsync())
@@ -48,6 +48,7 @@ public sealed class ApprovalTests : IAsyncLifetime
                 Assert.Equal("write_note", asked.GetProperty("name").GetString());
                 Assert.Equal("buy milk", asked.GetProperty("arguments").GetProperty("text").GetString());
                 Assert.Single(Model.Requests);
+                var conversation = Sse.Data(item).GetProperty("conversation_id").GetString();
                 var decided = await Client.PostAsJsonAsync($"/chat/approve/{conversation}", new { call_id = asked.GetProperty("id").GetString(), approved = approve });
                 Assert.Equal(HttpStatusCode.OK, decided.StatusCode);
             }

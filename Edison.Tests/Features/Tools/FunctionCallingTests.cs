@@ -103,6 +103,7 @@ public sealed class FunctionCallingTests(FunctionCallingTests.Host host) : IClas
     [InlineData("""{"role":"tool","tool_call_id":"call_unknown","content":"21"}""", "call_unknown")]
     [InlineData("""{"role":"tool","content":"21"}""", "tool_call_id")]
     [InlineData("""{"role":"assistant","tool_calls":[{"id":"call_1","type":"function","function":{"name":"get_weather","arguments":"{not json"}}]}""", "arguments")]
+    [InlineData("""{"role":"assistant","tool_calls":[{"id":"c1","type":"function","function":{"name":"get_weather","arguments":"{}"}},{"id":"c1","type":"function","function":{"name":"get_weather","arguments":"{}"}}]},{"role":"tool","tool_call_id":"c1","content":"21"}""", "same id")]
     public async Task A_tool_history_OpenAI_would_refuse_is_a_clear_400(string message, string named)
     {
         var body = """{"messages":[{"role":"user","content":"Weather?"},""" + message
@@ -131,6 +132,17 @@ public sealed class FunctionCallingTests(FunctionCallingTests.Host host) : IClas
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/health")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_function_whose_arguments_are_not_an_object_is_a_clear_400()
+    {
+        var body = """{"messages":[{"role":"user","content":"Weather?"}],"tools":[{"type":"function","function":{"name":"get_weather","parameters":{"type":"string"}}}]}""";
+
+        var response = await host.Client.PostAsync("/v1/chat/completions", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("of type \"object\"", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetProperty("message").GetString());
     }
 
     [Theory]
