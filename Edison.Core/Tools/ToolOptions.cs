@@ -44,6 +44,10 @@ public sealed class McpOptions
 {
     /// <summary>By name: a stdio server (<c>Command</c>, <c>Arguments</c>) or a Streamable HTTP one (<c>Url</c>, <c>Headers</c>).</summary>
     public Dictionary<string, McpServerOptions> Servers { get; set; } = [];
+
+    /// <summary>How long after a server fails to start, or stops, it is started again; twice as long after each failure, at most ten minutes.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>One MCP server (<c>Edison:Tools:Mcp:Servers:{name}</c>).</summary>

@@ -9,7 +9,7 @@ namespace Edison.Tests.Features.Tools;
 
 /// <summary>
 /// MCP servers from the settings, spoken to with the official SDK: a real stdio server's tools are offered with their
-/// schemas and called; a server that fails to start, or dies, is reported in /health and never fails Edison.
+/// schemas and called; a server that fails to start, or dies, is reported in /health, never fails Edison, and is started again.
 /// </summary>
 public sealed class McpToolTests : IAsyncLifetime
 {
@@ -20,7 +20,9 @@ public sealed class McpToolTests : IAsyncLifetime
     private FakeToolModel Model => _edison.Model;
 
     public async Task InitializeAsync() => _edison = await ToolUsingEdison.StartAsync(
-        NotebookServer.Settings("notes", McpApproval.Never, "--die-after", "2").Concat(NotebookServer.Settings("broken", McpApproval.Never, "--fail")));
+        NotebookServer.Settings("notes", McpApproval.Never, "--die-after", "2")
+            .Concat(NotebookServer.Settings("broken", McpApproval.Never, "--fail"))
+            .Append(new("Edison:Tools:Mcp:RetryAfter", "00:00:05")));
 
     public async Task DisposeAsync() => await _edison.DisposeAsync();
 
@@ -56,7 +58,7 @@ public sealed class McpToolTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_server_that_dies_is_reported_and_its_tools_are_no_longer_offered()
+    public async Task A_server_that_dies_is_reported_its_tools_not_offered_until_it_is_started_again()
     {
         Model.Call = ("read_notes", "{}");
         var servers = _edison.Factory.Services.GetRequiredService<McpServers>();
@@ -75,5 +77,9 @@ public sealed class McpToolTests : IAsyncLifetime
 
         await Client.PostAsJsonAsync("/chat", new { message = "Read my notes again.", mode = "agent" });
         Assert.DoesNotContain("read_notes", FakeToolModel.ToolsOf(Model.Requests.Last()));
+
+        await Eventually.WaitUntilAsync(() => servers.States.Single(s => s.Name == "notes").State == McpServerState.Ready);
+        await Client.PostAsJsonAsync("/chat", new { message = "And now?", mode = "agent" });
+        Assert.Contains("read_notes", FakeToolModel.ToolsOf(Model.Requests.Last()));
     }
 }
