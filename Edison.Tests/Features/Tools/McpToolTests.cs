@@ -9,7 +9,8 @@ namespace Edison.Tests.Features.Tools;
 
 /// <summary>
 /// MCP servers from the settings, spoken to with the official SDK: a real stdio server's tools are offered with their
-/// schemas and called; a server that fails to start, or dies, is reported in /health, never fails Edison, and is started again.
+/// schemas and called; a server that fails to start, or dies, is reported in /health, never fails Edison, and is
+/// started again.
 /// </summary>
 public sealed class McpToolTests : IAsyncLifetime
 {
