@@ -10,6 +10,7 @@ internal static class ToolsRegistration
     public static IServiceCollection AddEdisonTools(this IServiceCollection services)
     {
         services.AddOptions<ToolOptions>().BindConfiguration(ToolOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ToolOptions>, ToolOptionsValidator>();
         services.AddHttpClient<UrlFetcher>(http =>
             {
                 http.Timeout = Timeout.InfiniteTimeSpan;

@@ -4,6 +4,7 @@ using Edison.Core.Inference.Clients;
 using Edison.Core.Inference.Models;
 using Edison.Core.ModelFiles;
 using Edison.Core.Search;
+using Edison.Core.Tools;
 using Edison.Tests.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,6 +32,15 @@ public sealed class SettingsValidationTests
     [InlineData("Edison:Search:Timeout", "00:00:00", "Edison:Search:Timeout must be positive")]
     public void A_search_setting_Edison_cannot_use_is_refused(string key, string value, string message) =>
         Assert.Contains(message, Refusal<SearchOptions>(key, value));
+
+    [Theory]
+    [InlineData("Edison:Tools:Fetch:MaxBytes", "0", "Edison:Tools:Fetch:MaxBytes must be between 1024 and 100000000")]
+    [InlineData("Edison:Tools:Mcp:RetryAfter", "00:00:00", "Edison:Tools:Mcp:RetryAfter must be between")]
+    [InlineData("Edison:Tools:Mcp:Servers:notes:Url", "ftp://mcp.example", "Edison:Tools:Mcp:Servers:notes:Url must be an absolute http(s) URL")]
+    [InlineData("Edison:Tools:Mcp:Servers:notes:Approval", "sometimes", "Edison:Tools:Mcp:Servers:notes:Approval must be \"always\" or \"never\"")]
+    [InlineData("Edison:Tools:MaxRounds", "0", "MaxRounds must be between 1 and 64")]
+    public void A_tool_setting_Edison_cannot_use_is_refused(string key, string value, string message) =>
+        Assert.Contains(message, Refusal<ToolOptions>(key, value));
 
     [Theory]
     [InlineData("Edison:Engine:Kind", "Ollama", "Edison:Engine:Kind must be \"Local\" or \"OpenAI\"")]

@@ -79,7 +79,7 @@ public sealed class McpServers(IOptions<ToolOptions> options, TimeProvider time,
     /// </summary>
     private async Task KeepConnectedAsync(string name, McpServerOptions server, TaskCompletionSource started, CancellationToken cancellationToken)
     {
-        var first = TimeSpan.FromTicks(Math.Max(options.Value.Mcp.RetryAfter.Ticks, TimeSpan.FromSeconds(1).Ticks));
+        var first = options.Value.Mcp.RetryAfter;
         var wait = first;
         while (!cancellationToken.IsCancellationRequested)
         {
