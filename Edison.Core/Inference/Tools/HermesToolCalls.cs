@@ -115,15 +115,8 @@ public sealed class HermesToolCalls : ToolCallFormat
     public override string Grammar(IReadOnlyList<AIFunctionDeclaration> tools, bool parallel, string? before, bool orText)
     {
         var grammar = new JsonSchemaGrammar();
-        var functions = tools.Select((tool, i) =>
-            $"{JsonSchemaGrammar.Literal(TemplateJson.String(tool.Name))} \",\" space {JsonSchemaGrammar.Literal("\"arguments\"")} \":\" space "
-            + grammar.Value(tool.JsonSchema, $"tool-{i}-arguments"));
-
         // The markup as the template writes it, a line break where it has one or none: Qwen writes these exactly.
-        grammar.Rule(
-            "call",
-            $"{JsonSchemaGrammar.Literal(CallOpen)} \"\\n\"? \"{{\" {JsonSchemaGrammar.Literal("\"name\"")} \":\" space "
-            + $"({string.Join(" | ", functions)}) \"}}\" \"\\n\"? {JsonSchemaGrammar.Literal(CallClose)}");
+        grammar.Rule("call", $"{JsonSchemaGrammar.Literal(CallOpen)} \"\\n\"? {CallObject(grammar, tools, "arguments")} \"\\n\"? {JsonSchemaGrammar.Literal(CallClose)}");
         grammar.Rule("root", (before is null ? "" : $"({JsonSchemaGrammar.Literal(before)} \"\\n\"? \"\\n\"?)? ") + (parallel ? "call (\"\\n\" call)*" : "call"));
         return grammar.ToString();
     }

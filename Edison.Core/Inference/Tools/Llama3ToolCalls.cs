@@ -88,10 +88,7 @@ public sealed class Llama3ToolCalls : ToolCallFormat
     public override string Grammar(IReadOnlyList<AIFunctionDeclaration> tools, bool parallel, string? before, bool orText)
     {
         var grammar = new JsonSchemaGrammar();
-        var functions = tools.Select((tool, i) =>
-            $"{JsonSchemaGrammar.Literal(TemplateJson.String(tool.Name))} \",\" space {JsonSchemaGrammar.Literal("\"parameters\"")} \":\" space "
-            + grammar.Value(tool.JsonSchema, $"tool-{i}-parameters"));
-        grammar.Rule("call", $"\"{{\" {JsonSchemaGrammar.Literal("\"name\"")} \":\" space ({string.Join(" | ", functions)}) \"}}\"");
+        grammar.Rule("call", CallObject(grammar, tools, "parameters"));
         if (orText)
         {
             grammar.Rule("text", "([^{] [^\\x00]*)?");

@@ -46,4 +46,16 @@ public abstract class ToolCallFormat
 
     /// <summary>The whole calls in the model's text from <see cref="Opener"/> on; a call cut off before its end is left out.</summary>
     public abstract IReadOnlyList<ToolCall> Parse(string calls);
+
+    /// <summary>
+    /// The GBNF expression of one call's JSON object, as these families write it: <c>{"name": …, "KEY": {…}}</c>, the name
+    /// one of the tools' and its arguments, under <paramref name="argumentsKey"/>, what that tool's schema allows.
+    /// </summary>
+    protected static string CallObject(JsonSchemaGrammar grammar, IReadOnlyList<AIFunctionDeclaration> tools, string argumentsKey)
+    {
+        var functions = tools.Select((tool, i) =>
+            $"{JsonSchemaGrammar.Literal(TemplateJson.String(tool.Name))} \",\" space {JsonSchemaGrammar.Literal($"\"{argumentsKey}\"")} \":\" space "
+            + grammar.Value(tool.JsonSchema, $"tool-{i}-{argumentsKey}"));
+        return $"\"{{\" {JsonSchemaGrammar.Literal("\"name\"")} \":\" space ({string.Join(" | ", functions)}) \"}}\"";
+    }
 }
