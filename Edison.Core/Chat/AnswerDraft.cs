@@ -91,7 +91,7 @@ public sealed class AnswerDraft(string? continued, TimeProvider time, Guid conve
                 {
                     { Error: not null } => run,
                     _ when result.Exception is { } failure => run with { Error = failure.Message },
-                    _ => run with { Result = ResultText(result.Result) },
+                    _ => run with { Result = FunctionCalls.ResultText(result.Result) },
                 });
             case UsageContent { Details: var details }:
                 Usage = details;
@@ -144,15 +144,6 @@ public sealed class AnswerDraft(string? continued, TimeProvider time, Guid conve
                 Tools = Tools.Any(run => run.Ended) ? [.. Tools.Where(run => run.Ended)] : null,
                 FinishReason = FinishReason,
             };
-
-    private static string ResultText(object? result) => result switch
-    {
-        null => string.Empty,
-        string text => text,
-        System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.String } json => json.GetString()!,
-        System.Text.Json.JsonElement json => json.GetRawText(),
-        _ => result.ToString() ?? string.Empty,
-    };
 
     /// <summary>Why the answer ended, as OpenAI names it: cut off by the length limit, ended with calls, or ended by the model.</summary>
     private string FinishReason => CutOff ? "length" : ToolCalls.Count > 0 ? "tool_calls" : "stop";

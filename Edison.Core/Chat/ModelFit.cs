@@ -69,12 +69,7 @@ public static class ModelFit
     }
 
     /// <summary>The functions the model is offered: none when the client says none, only the one it names when it names one.</summary>
-    public static IReadOnlyList<AIFunctionDeclaration> Tools(ChatRequest request) => request switch
-    {
-        { Tools: null } or { ToolMode: NoneChatToolMode } => [],
-        { ToolMode: RequiredChatToolMode { RequiredFunctionName: { } name } } => [.. request.Tools.Where(tool => tool.Name == name)],
-        _ => request.Tools,
-    };
+    public static IReadOnlyList<AIFunctionDeclaration> Tools(ChatRequest request) => OfferedTools.Of(request.Tools, request.ToolMode);
 
     /// <summary>Refuses tools, or a conversation with calls in it, for a model that cannot call tools.</summary>
     public static void RefuseTools(IChatModel model, ChatRequest request)

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Edison.Core.Inference.Tools;
 
 namespace Edison.Core.Conversations;
 
@@ -33,8 +34,8 @@ public sealed record ToolRun(
     /// </summary>
     public static bool IsWhole(ToolRun? run)
     {
-        if (run is not { Id.Length: > 0 and <= 200, Name: { } name, Arguments: { } arguments, Round: >= 0 and <= 1_000 } || (run.Result is not null && run.Error is not null)
-            || name.Length is 0 or > 64 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-'))
+        if (run is not { Id.Length: > 0 and <= 200, Arguments: { } arguments, Round: >= 0 and <= 1_000 } || (run.Result is not null && run.Error is not null)
+            || !OfferedTools.IsName(run.Name))
         {
             return false;
         }

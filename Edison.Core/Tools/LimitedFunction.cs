@@ -1,3 +1,4 @@
+using Edison.Core.Inference.Tools;
 using Microsoft.Extensions.AI;
 
 namespace Edison.Core.Tools;
@@ -23,13 +24,7 @@ public sealed class LimitedFunction(AIFunction inner, ToolOptions options) : Del
             throw new ToolFailedException($"{Name} did not finish within {options.CallTimeout.TotalSeconds:0.#} s.");
         }
 
-        var text = result switch
-        {
-            null => "",
-            string plain => plain,
-            System.Text.Json.JsonElement json => json.ValueKind == System.Text.Json.JsonValueKind.String ? json.GetString()! : json.GetRawText(),
-            _ => result.ToString() ?? "",
-        };
+        var text = FunctionCalls.ResultText(result);
         return text.Length <= options.MaxResultCharacters
             ? text
             : $"{text[..options.MaxResultCharacters]}\n[Cut: the result is {text.Length} characters; these are the first {options.MaxResultCharacters}.]";

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Edison.Core.Chat;
 using Edison.Core.Inference.Tools;
 using Microsoft.Extensions.AI;
@@ -10,7 +9,7 @@ namespace Edison.Web.OpenAi;
 /// OpenAI's function calling as Edison reads it: the <c>tools</c> offered, <c>tool_choice</c>, the calls of assistant
 /// messages, and back, the calls the model made in OpenAI's shape. What OpenAI would refuse is a clear 400 here too.
 /// </summary>
-public static partial class OpenAiToolMapper
+public static class OpenAiToolMapper
 {
     /// <summary>OpenAI's own limit on tools in one request.</summary>
     private const int MaxTools = 128;
@@ -111,7 +110,7 @@ public static partial class OpenAiToolMapper
         calls is null ? null : [.. calls.Select(call => new OpenAiToolCall(call.Id, "function", new OpenAiFunctionCall(call.Name, call.Arguments)))];
 
     private static string FunctionName(string? name, string field) =>
-        name is not null && Name().IsMatch(name)
+        OfferedTools.IsName(name)
             ? name
             : throw new ChatRequestException($"\"{field}\" must be 1 to 64 letters, digits, underscores and dashes.");
 
@@ -130,6 +129,4 @@ public static partial class OpenAiToolMapper
         }
     }
 
-    [GeneratedRegex("^[a-zA-Z0-9_-]{1,64}$")]
-    private static partial Regex Name();
 }

@@ -32,11 +32,12 @@ public sealed class LocalChatClient(ModelHost host, IGenerationEngine engine, IG
         // The pipeline sets every number; a caller that leaves one out gets the defaults.
         var sampling = defaults.SamplingFor(options?.Temperature, options?.TopP, options?.Seed);
         List<ChatTurn> turns = [.. conversation.Select(TurnOf)];
-        var tools = ToolsFor(options);
+        var tools = OfferedTools.Of(options?.Tools, options?.ToolMode);
         var calls = tools.Count > 0 ? model.ToolCalls ?? throw new ToolCallsUnsupportedException(model.Name) : null;
+        // Reasoning effort "none" is how a chat client asks a model not to think.
         bool thinkingOff = options?.Reasoning?.Effort == ReasoningEffort.None;
         var request = new GenerationRequest(
-            PromptFor(model, turns, conversation, options, tools, lastUser, images.Count),
+            PromptFor(model, turns, conversation, options, tools, thinkingOff, lastUser, images.Count),
             defaults.MaxTokensFor(options?.MaxOutputTokens, model.ContextSize),
             sampling.Temperature,
             sampling.TopP,
@@ -53,7 +54,15 @@ public sealed class LocalChatClient(ModelHost host, IGenerationEngine engine, IG
         var reader = calls is null ? null : new ToolCallReader(calls);
         await foreach (var generated in engine.GenerateAsync(request, cancellationToken))
         {
-            foreach (var update in reader is null ? [generated] : WithCalls(generated, reader))
+            if (reader is null)
+            {
+                generated.ResponseId = id;
+                generated.ModelId = model.Name;
+                yield return generated;
+                continue;
+            }
+
+            foreach (var update in WithCalls(generated, reader))
             {
                 update.ResponseId = id;
                 update.ModelId = model.Name;
@@ -76,7 +85,14 @@ public sealed class LocalChatClient(ModelHost host, IGenerationEngine engine, IG
     /// model's business); otherwise the messages, formatted for the model the lease holds (one switched to meanwhile).
     /// </summary>
     private static PromptText PromptFor(
-        LoadedModel model, List<ChatTurn> turns, List<ChatMessage> conversation, ChatOptions? options, IReadOnlyList<AIFunctionDeclaration> tools, int lastUser, int images)
+        LoadedModel model,
+        List<ChatTurn> turns,
+        List<ChatMessage> conversation,
+        ChatOptions? options,
+        IReadOnlyList<AIFunctionDeclaration> tools,
+        bool thinkingOff,
+        int lastUser,
+        int images)
     {
         // Edison's prompt is the conversation as it was asked; a tool loop's later rounds add calls and results to it.
         if (images == 0 && options is PromptedChatOptions { Prompt: var prompt } && prompt.WasFormattedFor(model) && prompt.Turns.Count == conversation.Count)
@@ -84,8 +100,6 @@ public sealed class LocalChatClient(ModelHost host, IGenerationEngine engine, IG
             return prompt.Formatted;
         }
 
-        // Reasoning effort "none" is how a chat client asks a model not to think.
-        bool thinkingOff = options?.Reasoning?.Effort == ReasoningEffort.None;
         return images == 0
             ? model.Format(turns, thinkingOff, tools)
             : model.Format([.. turns.Select((t, i) => t with { Content = WithImageMarkers(LoadedModel.WithoutImageMarkers(t.Content), i == lastUser ? images : 0) })], thinkingOff, tools);
@@ -97,7 +111,7 @@ public sealed class LocalChatClient(ModelHost host, IGenerationEngine engine, IG
         if (message.Role == ChatRole.Tool)
         {
             var result = message.Contents.OfType<FunctionResultContent>().FirstOrDefault();
-            return new ChatTurn(ChatTurn.Tool, result?.Result?.ToString() ?? message.Text) { ToolCallId = result?.CallId };
+            return new ChatTurn(ChatTurn.Tool, result is null ? message.Text : FunctionCalls.ResultText(result.Result)) { ToolCallId = result?.CallId };
         }
 
         return new ChatTurn(message.Role.Value, message.Text)
@@ -105,14 +119,6 @@ public sealed class LocalChatClient(ModelHost host, IGenerationEngine engine, IG
             ToolCalls = [.. message.Contents.OfType<FunctionCallContent>().Select(FunctionCalls.FromContent)],
         };
     }
-
-    /// <summary>The functions offered (only the one named, when the caller names one); none when the caller says none.</summary>
-    private static IReadOnlyList<AIFunctionDeclaration> ToolsFor(ChatOptions? options) => options switch
-    {
-        null or { ToolMode: NoneChatToolMode } => [],
-        { ToolMode: RequiredChatToolMode { RequiredFunctionName: { } name } } => [.. options.Tools?.OfType<AIFunctionDeclaration>().Where(t => t.Name == name) ?? []],
-        _ => [.. options.Tools?.OfType<AIFunctionDeclaration>() ?? []],
-    };
 
     /// <summary>
     /// How the answer is held to well-formed calls: from the model's opening of a call on, or, when a call is required,

@@ -15,6 +15,16 @@ public static class FunctionCalls
     public static ToolCall FromContent(FunctionCallContent call) =>
         new(call.CallId, call.Name, JsonSerializer.Serialize(call.Arguments ?? new Dictionary<string, object?>(), Arguments));
 
+    /// <summary>A function's result as the text the model reads: a string as it is, any other JSON as JSON.</summary>
+    public static string ResultText(object? result) => result switch
+    {
+        null => string.Empty,
+        string text => text,
+        JsonElement { ValueKind: JsonValueKind.String } json => json.GetString()!,
+        JsonElement json => json.GetRawText(),
+        _ => result.ToString() ?? string.Empty,
+    };
+
     private static Dictionary<string, object?>? ParseArguments(string arguments) =>
         JsonSerializer.Deserialize<Dictionary<string, object?>>(arguments);
 }
