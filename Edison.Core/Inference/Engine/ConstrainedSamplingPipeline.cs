@@ -46,11 +46,15 @@ internal sealed class ConstrainedSamplingPipeline(BaseSamplingPipeline chain, Sa
             candidate = native.Data[checked((int)native.Selected)].ID;
         }
 
-        if (!Allows(candidate))
+        if (Allows(candidate))
         {
-            candidate = FewTheGrammarAllows(context, logits) ?? AnyTheGrammarAllows(context, logits);
+            // Checked already: the grammar reads it without a second check, as most tokens of a call are read.
+            chain.Accept(candidate);
+            _grammar.Accept(candidate);
+            return candidate;
         }
 
+        candidate = FewTheGrammarAllows(context, logits) ?? AnyTheGrammarAllows(context, logits);
         Accept(candidate);
         return candidate;
     }
