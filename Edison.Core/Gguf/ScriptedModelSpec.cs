@@ -7,7 +7,9 @@ namespace Edison.Core.Gguf;
 /// <param name="Script">The text the model writes, then it emits end-of-sequence.</param>
 /// <param name="Repeat">When true the model never ends: after the script it starts it again.</param>
 /// <param name="ChatTemplate">A Jinja chat template to store in the file, or null for a model without one.</param>
-/// <param name="ControlTokens">Extra control tokens for the vocabulary, such as a template's turn markers.</param>
+/// <param name="ControlTokens">
+/// Extra control tokens for the vocabulary, such as a template's turn markers; one the script writes is that token.
+/// </param>
 /// <param name="MarkerTokens">
 /// Tokens that stand whole wherever the script writes them and read as their text, as a thinking model's
 /// <c>&lt;think&gt;</c> and <c>&lt;/think&gt;</c> do (llama.cpp's user-defined tokens).

@@ -108,8 +108,8 @@ public static class ScriptedModelWriter
     }
 
     /// <summary>
-    /// Cuts the script into tokens, each used once so that the bigram chain is unambiguous: a marker token where the
-    /// script first writes it, and the text between them as <see cref="SegmentText"/> cuts it. A marker written again
+    /// Cuts the script into tokens, each used once so that the bigram chain is unambiguous: a marker or control token
+    /// where the script first writes it, and the text between them as <see cref="SegmentText"/> cuts it. A marker written again
     /// (harmony's <c>&lt;|channel|&gt;</c> opens the thinking and then the answer) is text the second time: the same
     /// text, in a piece of its own, as no token can follow two others in a bigram chain.
     /// </summary>
@@ -241,7 +241,7 @@ public static class ScriptedModelWriter
 
         public Vocabulary(IReadOnlyList<string> controlTokens, IReadOnlyList<string> markerTokens)
         {
-            Markers = markerTokens;
+            Markers = [.. markerTokens, .. controlTokens];
             Add("<unk>", Unknown, 0f);
             Add("<s>", Control, 0f);
             Add("</s>", Control, 0f);
@@ -261,6 +261,7 @@ public static class ScriptedModelWriter
             }
         }
 
+        /// <summary>The tokens a script writes whole: its markers, and control tokens (Mistral's <c>[TOOL_CALLS]</c>).</summary>
         public IReadOnlyList<string> Markers { get; }
 
         public List<string> Texts { get; } = [];

@@ -80,6 +80,16 @@ public static class TestModels
         ChatTemplate: Llama3.Template,
         ControlTokens: Llama3.Tokens));
 
+    /// <summary>
+    /// A model with Mistral Small 3.1's template that answers any message with a short line, then calls get_weather for
+    /// Paris after the control token <c>[TOOL_CALLS]</c>, as a JSON array with an id as Mistral writes one.
+    /// </summary>
+    public static string MistralToolCalling => Write(new ScriptedModelSpec(
+        "mistral-tool-calling",
+        $"Let me look. [TOOL_CALLS] [{{\"name\": \"get_weather\", \"arguments\": {{\"city\": \"Paris\", \"unit\": \"celsius\"}}, \"id\": \"a1b2c3d4e\"}}]",
+        ChatTemplate: Mistral.Template,
+        ControlTokens: Mistral.Tokens));
+
     /// <summary>What <see cref="ThinkingToolCalling"/> thinks before it calls get_weather.</summary>
     public const string ToolThought = "The user wants the weather in Paris, so I call get_weather.";
 

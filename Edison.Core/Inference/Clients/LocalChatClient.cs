@@ -49,6 +49,9 @@ public sealed class LocalChatClient(ModelHost host, IGenerationEngine engine, IG
             MaxReasoningTokens = (options as PromptedChatOptions)?.MaxReasoningTokens,
             NextTurn = answer => model.Format(WithAnswer(turns, answer), thinkingOff, tools),
             Grammar = calls is null ? null : GrammarFor(model, calls, tools, options, thinkingOff),
+            ShownControlTokens = calls is not null && model.OneToken(calls.Opener) is { } opener && model.IsControl(opener)
+                ? new Dictionary<LLama.Native.LLamaToken, string> { [opener] = calls.Opener }
+                : new Dictionary<LLama.Native.LLamaToken, string>(),
         };
         string id = $"edison-{Guid.NewGuid():N}";
         var reader = calls is null ? null : new ToolCallReader(calls);
@@ -136,15 +139,18 @@ public sealed class LocalChatClient(ModelHost host, IGenerationEngine engine, IG
             return new SamplingGrammar(format.Grammar(tools, parallel, before: null, orText: !required), [], model.TokensByFirstByte);
         }
 
+        // A control token that opens the calls is named by its id: its text spelled in other tokens is no call.
+        LLama.Native.LLamaToken[] named = opener is { } token && model.IsControl(token) ? [token] : [];
+        string? openerToken = named is [var id] ? $"<[{(int)id}]>" : null;
         if (!required)
         {
-            return opener is { } start ? new SamplingGrammar(format.Grammar(tools, parallel, before: null, orText: false), [start], model.TokensByFirstByte) : null;
+            return opener is { } start ? new SamplingGrammar(format.Grammar(tools, parallel, before: null, orText: false, openerToken), [start], model.TokensByFirstByte, named) : null;
         }
 
         return model is { Thinking: { } thinking, ThinkingClose: { } close } && !thinkingOff
             ? new SamplingGrammar(
-                format.Grammar(tools, parallel, before: thinking.Close, orText: false), [close, .. opener is { } o ? [o] : Array.Empty<LLama.Native.LLamaToken>()], model.TokensByFirstByte)
-            : new SamplingGrammar(format.Grammar(tools, parallel, before: null, orText: false), [], model.TokensByFirstByte);
+                format.Grammar(tools, parallel, before: thinking.Close, orText: false, openerToken), [close, .. opener is { } o ? [o] : Array.Empty<LLama.Native.LLamaToken>()], model.TokensByFirstByte, named)
+            : new SamplingGrammar(format.Grammar(tools, parallel, before: null, orText: false, openerToken), [], model.TokensByFirstByte, named);
     }
 
     /// <summary>

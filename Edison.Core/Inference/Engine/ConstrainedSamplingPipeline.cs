@@ -77,7 +77,8 @@ internal sealed class ConstrainedSamplingPipeline(BaseSamplingPipeline chain, Sa
             }
         }
 
-        int candidates = tokens.Always.Count;
+        var named = grammar.Named ?? [];
+        int candidates = tokens.Always.Count + named.Count;
         using (LLamaTokenDataArrayNative.Create(new LLamaTokenDataArray(_bytes.AsMemory(0, count)), out var native))
         {
             _grammar!.Apply(ref native);
@@ -98,7 +99,7 @@ internal sealed class ConstrainedSamplingPipeline(BaseSamplingPipeline chain, Sa
 
         var few = new LLamaTokenData[candidates];
         int at = 0;
-        foreach (var token in tokens.Always)
+        foreach (var token in tokens.Always.Concat(named))
         {
             few[at++] = new LLamaTokenData(token, logits[(int)token], 0);
         }

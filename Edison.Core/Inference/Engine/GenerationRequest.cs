@@ -1,5 +1,6 @@
 using Edison.Core.Inference.Models;
 using Edison.Core.Inference.Prompts;
+using LLama.Native;
 
 namespace Edison.Core.Inference.Engine;
 
@@ -35,4 +36,10 @@ public sealed record GenerationRequest(
 
     /// <summary>A grammar the answer is held to (a tool call's); null for free text.</summary>
     public SamplingGrammar? Grammar { get; init; }
+
+    /// <summary>
+    /// Control tokens the answer's text shows, with their text: where a family opens its calls with one (Mistral's
+    /// <c>[TOOL_CALLS]</c>), the calls are parted from the text there. Every other control token shows nothing.
+    /// </summary>
+    public IReadOnlyDictionary<LLamaToken, string> ShownControlTokens { get; init; } = new Dictionary<LLamaToken, string>();
 }

@@ -134,10 +134,18 @@ internal sealed class Sequence(
             return false;
         }
 
-        Decoder.Add(token);
         Sampled.Add(token);
         bool thinking = Thinking?.IsThinking == true;
-        Release(Decoder.Read());
+        if (Job.Request.ShownControlTokens.TryGetValue(token, out var shown))
+        {
+            Release(Decoder.Read() + shown);
+        }
+        else
+        {
+            Decoder.Add(token);
+            Release(Decoder.Read());
+        }
+
         if (Thinking?.IsAnswering != false)
         {
             AnswerTokens++;

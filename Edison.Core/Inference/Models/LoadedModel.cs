@@ -77,6 +77,9 @@ public sealed class LoadedModel(LLamaWeights weights, ModelParams parameters, st
     /// <summary>The token a text is whole, if the vocabulary reads it as one (special tokens included).</summary>
     public LLamaToken? OneToken(string text) => ControlTokens.OneToken(Weights, text);
 
+    /// <summary>Whether a token is a control token, whose text the answer does not show.</summary>
+    public bool IsControl(LLamaToken token) => token.IsControl(Weights.Vocab);
+
     /// <summary>The prompt's tokens: control tokens from the template's markup only, content always as text.</summary>
     public LLamaToken[] Tokenize(PromptText prompt) => _controlTokens.Tokenize(prompt);
 

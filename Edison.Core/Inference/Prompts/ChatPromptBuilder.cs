@@ -125,13 +125,20 @@ public sealed partial class ChatPromptBuilder
 
         // Calls kept in a conversation are read as the model's template writes them; a model that cannot call tools
         // (one switched to since) reads the answers that came of them.
-        if (turns.Any(HasToolCalls))
+        if (turns.Any(HasToolCalls) || tools is { Count: > 0 })
         {
-            turns = model.ToolCalls?.Write(turns, tools ?? []) ?? [.. turns.Where(turn => !HasToolCalls(turn))];
-        }
-        else if (tools is { Count: > 0 })
-        {
-            turns = model.ToolCalls!.Write(turns, tools);
+            if (model.ToolCalls is not { } format)
+            {
+                turns = [.. turns.Where(turn => !HasToolCalls(turn))];
+            }
+            else if (format.WritesTurnMarkup)
+            {
+                return new PromptTextBuilder().Parts(format.Write(turns, tools ?? []).SelectMany(turn => turn.Parts ?? [])).Build();
+            }
+            else
+            {
+                turns = format.Write(turns, tools ?? []);
+            }
         }
 
         bool continues = turns.Count > 0 && turns[^1].Role == ChatTurn.Assistant;

@@ -112,11 +112,11 @@ public sealed class HermesToolCalls : ToolCallFormat
         return written;
     }
 
-    public override string Grammar(IReadOnlyList<AIFunctionDeclaration> tools, bool parallel, string? before, bool orText)
+    public override string Grammar(IReadOnlyList<AIFunctionDeclaration> tools, bool parallel, string? before, bool orText, string? openerToken = null)
     {
         var grammar = new JsonSchemaGrammar();
         // The markup as the template writes it, a line break where it has one or none: Qwen writes these exactly.
-        grammar.Rule("call", $"{JsonSchemaGrammar.Literal(CallOpen)} \"\\n\"? {CallObject(grammar, tools, "arguments")} \"\\n\"? {JsonSchemaGrammar.Literal(CallClose)}");
+        grammar.Rule("call", $"{openerToken ?? JsonSchemaGrammar.Literal(CallOpen)} \"\\n\"? {CallObject(grammar, tools, "arguments")} \"\\n\"? {JsonSchemaGrammar.Literal(CallClose)}");
         grammar.Rule("root", (before is null ? "" : $"({JsonSchemaGrammar.Literal(before)} \"\\n\"? \"\\n\"?)? ") + (parallel ? "call (\"\\n\" call)*" : "call"));
         return grammar.ToString();
     }

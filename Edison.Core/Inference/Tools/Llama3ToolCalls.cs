@@ -85,7 +85,7 @@ public sealed class Llama3ToolCalls : ToolCallFormat
     }
 
     /// <summary>One call, or (when the answer may be text) text that does not start as a call does; Llama 3 makes one call per answer.</summary>
-    public override string Grammar(IReadOnlyList<AIFunctionDeclaration> tools, bool parallel, string? before, bool orText)
+    public override string Grammar(IReadOnlyList<AIFunctionDeclaration> tools, bool parallel, string? before, bool orText, string? openerToken = null)
     {
         var grammar = new JsonSchemaGrammar();
         grammar.Rule("call", CallObject(grammar, tools, "parameters"));

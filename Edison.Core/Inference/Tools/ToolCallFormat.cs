@@ -13,7 +13,8 @@ public abstract class ToolCallFormat
     /// <summary>The format the template describes, or null for a template that offers no tools.</summary>
     /// <param name="isOneToken">Whether the model's vocabulary holds a text as one token.</param>
     public static ToolCallFormat? Read(string? template, Func<string, bool> isOneToken) =>
-        template is null ? null : HermesToolCalls.DescribedBy(template, isOneToken) ?? (ToolCallFormat?)Llama3ToolCalls.DescribedBy(template);
+        template is null ? null
+        : HermesToolCalls.DescribedBy(template, isOneToken) ?? (ToolCallFormat?)Llama3ToolCalls.DescribedBy(template) ?? MistralToolCalls.DescribedBy(template, isOneToken);
 
     /// <summary>The text that opens the model's calls: the answer's text ends where it starts.</summary>
     public abstract string Opener { get; }
@@ -23,6 +24,12 @@ public abstract class ToolCallFormat
     /// grammar holds it to one or the other from the start.
     /// </summary>
     public virtual bool CallIsTheAnswer => false;
+
+    /// <summary>
+    /// Whether <see cref="Write"/>'s turns hold their own turn markup, joined as they are instead of put in the chat
+    /// template's turns: a family whose results and calls llama.cpp's built-in formats cannot write as turns.
+    /// </summary>
+    public virtual bool WritesTurnMarkup => false;
 
     /// <summary>
     /// Markup of the format's that the vocabulary holds as single tokens: control tokens in the template's markup, and
@@ -42,7 +49,11 @@ public abstract class ToolCallFormat
     /// </summary>
     /// <param name="before">Text the grammar may read first, before the opener (the thinking's close).</param>
     /// <param name="orText">For a format whose call is the whole answer: whether the answer may be text instead.</param>
-    public abstract string Grammar(IReadOnlyList<AIFunctionDeclaration> tools, bool parallel, string? before, bool orText);
+    /// <param name="openerToken">
+    /// The GBNF of the opener's own token (<c>&lt;[id]&gt;</c>) where the model writes it as one control token: then a
+    /// spelling of its text in other tokens is no call. Null to match its text.
+    /// </param>
+    public abstract string Grammar(IReadOnlyList<AIFunctionDeclaration> tools, bool parallel, string? before, bool orText, string? openerToken = null);
 
     /// <summary>The whole calls in the model's text from <see cref="Opener"/> on; a call cut off before its end is left out.</summary>
     public abstract IReadOnlyList<ToolCall> Parse(string calls);
@@ -51,11 +62,12 @@ public abstract class ToolCallFormat
     /// The GBNF expression of one call's JSON object, as these families write it: <c>{"name": …, "KEY": {…}}</c>, the name
     /// one of the tools' and its arguments, under <paramref name="argumentsKey"/>, what that tool's schema allows.
     /// </summary>
-    protected static string CallObject(JsonSchemaGrammar grammar, IReadOnlyList<AIFunctionDeclaration> tools, string argumentsKey)
+    /// <param name="after">GBNF for what the family writes after the arguments, before the object's close.</param>
+    protected static string CallObject(JsonSchemaGrammar grammar, IReadOnlyList<AIFunctionDeclaration> tools, string argumentsKey, string after = "")
     {
         var functions = tools.Select((tool, i) =>
             $"{JsonSchemaGrammar.Literal(TemplateJson.String(tool.Name))} \",\" space {JsonSchemaGrammar.Literal($"\"{argumentsKey}\"")} \":\" space "
             + grammar.Value(tool.JsonSchema, $"tool-{i}-{argumentsKey}"));
-        return $"\"{{\" {JsonSchemaGrammar.Literal("\"name\"")} \":\" space ({string.Join(" | ", functions)}) \"}}\"";
+        return $"\"{{\" {JsonSchemaGrammar.Literal("\"name\"")} \":\" space ({string.Join(" | ", functions)}) {after} \"}}\"";
     }
 }

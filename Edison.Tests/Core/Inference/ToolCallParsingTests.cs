@@ -8,6 +8,8 @@ public sealed class ToolCallParsingTests
 {
     private static readonly ToolCallFormat Hermes = ToolCallFormat.Read(ChatMl.ToolsTemplate, _ => true)!;
 
+    private static readonly ToolCallFormat Mistral = ToolCallFormat.Read(Edison.Core.Gguf.Mistral.Template, _ => true)!;
+
     [Fact]
     public void A_string_argument_that_spells_the_tags_stays_in_the_argument()
     {
@@ -26,5 +28,24 @@ public sealed class ToolCallParsingTests
 
         Assert.Equal(["a", "b"], calls.Select(call => call.Name));
         Assert.Equal(2, calls.Select(call => call.Id).Distinct().Count());
+    }
+
+    [Fact]
+    public void Mistral_s_array_gives_each_call_with_fresh_ids_and_a_bracket_in_a_string_stays_in_it()
+    {
+        var calls = Mistral.Parse("[TOOL_CALLS] [{\"name\": \"a\", \"arguments\": {\"q\": \"x]y\"}, \"id\": \"abcdefghi\"}, {\"name\": \"b\", \"arguments\": {}}]");
+
+        Assert.Equal(["a", "b"], calls.Select(call => call.Name));
+        Assert.Equal("{\"q\": \"x]y\"}", calls[0].Arguments);
+        Assert.All(calls, call => Assert.StartsWith("call_", call.Id));
+    }
+
+    [Theory]
+    [InlineData("[TOOL_CALLS] [{\"name\": \"a\", \"arguments\": {}}, {\"name\": \"b\", \"argu")]
+    [InlineData("[TOOL_CALLS] [{\"name\": \"a\", \"arguments\": \"not an object\"}]")]
+    [InlineData("no call at all")]
+    public void A_Mistral_array_cut_off_or_not_a_call_is_no_call(string text)
+    {
+        Assert.Empty(Mistral.Parse(text));
     }
 }

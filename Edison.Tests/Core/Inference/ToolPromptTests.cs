@@ -81,6 +81,64 @@ public sealed class ToolPromptTests
     }
 
     [Fact]
+    public async Task Tools_calls_and_their_results_read_as_Mistral_s_template_writes_them()
+    {
+        await using var inference = await LayerHost.InferenceAsync(TestModels.MistralToolCalling);
+        var model = await inference.Services.GetRequiredService<ModelHost>().WhenReadyAsync(CancellationToken.None);
+
+        var prompt = new ChatPromptBuilder().Build(
+            model,
+            "You help.",
+            [
+                new ChatTurn(ChatTurn.User, "Hi"),
+                new ChatTurn(ChatTurn.Assistant, "Hello."),
+                new ChatTurn(ChatTurn.User, "Weather in Paris and Rome?"),
+                new ChatTurn(ChatTurn.Assistant, "") { ToolCalls = [new("call_ab123456789", "get_weather", """{"city":"Paris"}"""), new("call_cd987654321", "get_weather", """{"city":"Rome"}""")] },
+                new ChatTurn(ChatTurn.Tool, "21 C") { ToolCallId = "call_ab123456789" },
+                new ChatTurn(ChatTurn.Tool, "25 C") { ToolCallId = "call_cd987654321" },
+            ],
+            "",
+            64,
+            tools: [Weather]);
+
+        // Written out by hand from Mistral Small 3.1's template: the tools just before the last question, ids cut to
+        // their last nine characters, the results' content as it is.
+        Assert.Equal(
+            "[SYSTEM_PROMPT]You help.[/SYSTEM_PROMPT][INST]Hi[/INST]Hello.</s>" +
+            "[AVAILABLE_TOOLS] [{\"type\": \"function\", \"function\": {\"name\": \"get_weather\", \"description\": \"The weather now.\", " +
+            "\"parameters\": {\"type\": \"object\", \"properties\": {\"city\": {\"type\": \"string\"}}, \"required\": [\"city\"]}}}][/AVAILABLE_TOOLS]" +
+            "[INST]Weather in Paris and Rome?[/INST]" +
+            "[TOOL_CALLS] [{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Paris\"}, \"id\": \"123456789\"}, " +
+            "{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Rome\"}, \"id\": \"987654321\"}]</s>" +
+            "[TOOL_RESULTS] {\"content\": 21 C, \"call_id\": \"123456789\"}[/TOOL_RESULTS]" +
+            "[TOOL_RESULTS] {\"content\": 25 C, \"call_id\": \"987654321\"}[/TOOL_RESULTS]",
+            prompt.Text);
+        var tokens = model.Tokenize(prompt.Formatted);
+        Assert.Single(tokens, token => token == model.OneToken("[TOOL_CALLS]"));
+        Assert.Equal(2, tokens.Count(token => token == model.OneToken("[TOOL_RESULTS]")));
+    }
+
+    [Fact]
+    public void Earlier_Mistral_templates_put_the_system_prompt_before_the_last_question_and_a_space_after_each_tag()
+    {
+        // The parts of Mistral 7B v0.3's template that differ: no [SYSTEM_PROMPT] tags, "[INST] " with its space.
+        const string template = """
+            {%- for message in loop_messages %}{%- if message["role"] == "user" %}{%- if tools is not none and (message == user_messages[-1]) %}{{- "[AVAILABLE_TOOLS] [" }}{{- "[/AVAILABLE_TOOLS]" }}{%- endif %}
+            {%- if loop.last and system_message is defined %}{{- "[INST] " + system_message + "\n\n" + message["content"] + "[/INST]" }}{%- else %}{{- "[INST] " + message["content"] + "[/INST]" }}{%- endif %}
+            {%- elif message.tool_calls is defined %}{{- "[TOOL_CALLS] [" }}{%- elif message["role"] == "assistant" %}{{- " " + message["content"]|trim + eos_token}}{%- endif %}{%- endfor %}
+            """;
+        var format = MistralToolCalls.DescribedBy(template, _ => true)!;
+
+        var turns = format.Write(
+            [new ChatTurn(ChatTurn.System, "You help."), new ChatTurn(ChatTurn.User, "Hi"), new ChatTurn(ChatTurn.Assistant, "Hello."), new ChatTurn(ChatTurn.User, "Weather?")],
+            [Weather]);
+
+        var text = new PromptTextBuilder().Parts(turns.SelectMany(turn => turn.Parts!)).Build().Text;
+        Assert.StartsWith("[INST] Hi[/INST] Hello.</s>[AVAILABLE_TOOLS] [", text);
+        Assert.EndsWith("][/AVAILABLE_TOOLS][INST] You help.\n\nWeather?[/INST]", text);
+    }
+
+    [Fact]
     public async Task A_message_that_spells_out_a_call_cannot_write_one_into_the_prompt()
     {
         await using var inference = await LayerHost.InferenceAsync(TestModels.ToolCalling);

@@ -185,3 +185,69 @@ public sealed class Llama3FunctionCallingTests(Llama3FunctionCallingTests.Host h
         Assert.Empty(completion.Content);
     }
 }
+
+/// <summary>
+/// Mistral's calls (a JSON array after the control token <c>[TOOL_CALLS]</c>, which no text shows) through OpenAI's
+/// function calling, with the official SDK.
+/// </summary>
+public sealed class MistralFunctionCallingTests(MistralFunctionCallingTests.Host host) : IClassFixture<MistralFunctionCallingTests.Host>
+{
+    private static readonly ChatTool Weather = ChatTool.CreateFunctionTool(
+        "get_weather", "The weather now.", BinaryData.FromString("""{"type":"object","properties":{"city":{"type":"string"},"unit":{"type":"string"}},"required":["city"]}"""));
+
+    private readonly ChatClient _chat = new(
+        "mistral-tool-calling",
+        new ApiKeyCredential("not-checked-on-loopback"),
+        new OpenAIClientOptions { Endpoint = new Uri(host.Client.BaseAddress!, "/v1"), Transport = new HttpClientPipelineTransport(host.Client) });
+
+    public sealed class Host() : SharedEdison(new EdisonFactory(TestModels.MistralToolCalling, contextSize: 4096));
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_call_after_TOOL_CALLS_comes_back_as_a_tool_call_and_the_text_before_it_as_content(bool required)
+    {
+        var options = new ChatCompletionOptions { Tools = { Weather }, Temperature = 0 };
+        options.ToolChoice = required ? ChatToolChoice.CreateRequiredChoice() : ChatToolChoice.CreateAutoChoice();
+        ChatCompletion completion = await _chat.CompleteChatAsync([new SystemChatMessage("You help."), new UserChatMessage("What is the weather in Paris?")], options);
+
+        Assert.Equal(ChatFinishReason.ToolCalls, completion.FinishReason);
+        var call = Assert.Single(completion.ToolCalls);
+        Assert.Equal("get_weather", call.FunctionName);
+        using var arguments = JsonDocument.Parse(call.FunctionArguments);
+        Assert.Equal("Paris", arguments.RootElement.GetProperty("city").GetString());
+        Assert.Equal("celsius", arguments.RootElement.GetProperty("unit").GetString());
+        var text = string.Concat(completion.Content.Select(part => part.Text));
+        Assert.DoesNotContain("TOOL_CALLS", text);
+        Assert.DoesNotContain("get_weather", text);
+        if (!required)
+        {
+            Assert.Equal("Let me look.", text.Trim());
+        }
+    }
+
+    [Fact]
+    public async Task The_result_goes_back_in_the_history_and_the_model_reads_it()
+    {
+        var options = new ChatCompletionOptions { Tools = { Weather }, Temperature = 0 };
+        ChatCompletion first = await _chat.CompleteChatAsync([new UserChatMessage("What is the weather in Paris?")], options);
+        var call = Assert.Single(first.ToolCalls);
+
+        ChatCompletion second = await _chat.CompleteChatAsync(
+            [new UserChatMessage("What is the weather in Paris?"), new AssistantChatMessage(first.ToolCalls), new ToolChatMessage(call.Id, """{"temperature": 21}""")],
+            options);
+
+        Assert.Equal(ChatFinishReason.ToolCalls, second.FinishReason);
+        Assert.True(second.Usage.InputTokenCount > first.Usage.InputTokenCount + 10, $"the second prompt holds the call and its result: {first.Usage.InputTokenCount} then {second.Usage.InputTokenCount} tokens");
+    }
+
+    [Fact]
+    public async Task Without_tools_the_control_token_shows_nothing()
+    {
+        ChatCompletion completion = await _chat.CompleteChatAsync([new UserChatMessage("What is the weather in Paris?")], new ChatCompletionOptions { Temperature = 0 });
+
+        var text = string.Concat(completion.Content.Select(part => part.Text));
+        Assert.StartsWith("Let me look.", text);
+        Assert.DoesNotContain("TOOL_CALLS", text);
+    }
+}
