@@ -90,6 +90,18 @@ public static class TestModels
         ChatTemplate: Mistral.Template,
         ControlTokens: Mistral.Tokens));
 
+    /// <summary>
+    /// A model with gpt-oss's template for tools that thinks in its analysis channel, then calls get_weather for Paris in
+    /// its commentary channel, as gpt-oss writes a call (ended by <c>&lt;|call|&gt;</c>).
+    /// </summary>
+    public static string HarmonyToolCalling => Write(new ScriptedModelSpec(
+        "harmony-tool-calling",
+        $"<|channel|>analysis<|message|>{ToolThought}<|end|><|start|>assistant<|channel|>commentary to=functions.get_weather <|constrain|>json<|message|>"
+            + "{\"city\": \"Paris\", \"unit\": \"celsius\"}<|call|>",
+        ChatTemplate: Harmony.ToolsTemplate,
+        ControlTokens: Harmony.Tokens,
+        MarkerTokens: Harmony.Markers));
+
     /// <summary>What <see cref="ThinkingToolCalling"/> thinks before it calls get_weather.</summary>
     public const string ToolThought = "The user wants the weather in Paris, so I call get_weather.";
 

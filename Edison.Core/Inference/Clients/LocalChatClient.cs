@@ -133,7 +133,7 @@ public sealed class LocalChatClient(ModelHost host, IGenerationEngine engine, IG
     {
         bool parallel = options?.AllowMultipleToolCalls ?? true;
         bool required = options?.ToolMode is RequiredChatToolMode;
-        var opener = model.OneToken(format.Opener);
+        var opener = model.OneToken(format.GrammarTrigger);
         if (format.CallIsTheAnswer)
         {
             return new SamplingGrammar(format.Grammar(tools, parallel, before: null, orText: !required), [], model.TokensByFirstByte);

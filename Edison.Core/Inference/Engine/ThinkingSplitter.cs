@@ -16,7 +16,8 @@ public sealed class ThinkingSplitter(ThinkingFormat format, bool startsThinking)
     /// the answer, and any of the format's markers astray, such as a close with nothing open), longest first, so that
     /// where two start at one place the longer is taken.
     /// </summary>
-    private readonly string[] _watched = [.. new[] { format.Open }.Concat(format.AnswerMarkup).Concat(format.Markers).Distinct().OrderByDescending(markup => markup.Length)];
+    private readonly string[] _watched =
+        [.. new[] { format.Open }.Concat(format.AnswerMarkup).Concat(format.Markers).Concat(format.CallMarkup.Keys).Distinct().OrderByDescending(markup => markup.Length)];
     private string _held = string.Empty;
     private State _state = startsThinking ? State.Thinking : State.Before;
 
@@ -32,13 +33,16 @@ public sealed class ThinkingSplitter(ThinkingFormat format, bool startsThinking)
         Before,
         Thinking,
         Answering,
+
+        /// <summary>In a call (<see cref="ThinkingFormat.CallMarkup"/>): the rest is passed on whole.</summary>
+        Calling,
     }
 
     /// <summary>Whether what the model writes now is thinking.</summary>
     public bool IsThinking => _state == State.Thinking;
 
     /// <summary>Whether what the model writes now is its answer (not its thinking, nor markup that may open either).</summary>
-    public bool IsAnswering => _state == State.Answering;
+    public bool IsAnswering => _state is State.Answering or State.Calling;
 
     /// <summary>Adds streamed text; returns what can be released now, each piece marked thinking or not.</summary>
     public IReadOnlyList<(string Text, bool IsThinking)> Push(string text)
@@ -59,8 +63,9 @@ public sealed class ThinkingSplitter(ThinkingFormat format, bool startsThinking)
                     }
                     else if (FirstMarkup(start) is (0, { } markup))
                     {
-                        _state = markup == format.Open ? State.Thinking : State.Before;
+                        _state = markup == format.Open ? State.Thinking : format.CallMarkup.ContainsKey(markup) ? State.Calling : State.Before;
                         pending = start[markup.Length..];
+                        Add(pieces, format.CallMarkup.GetValueOrDefault(markup, ""), thinking: false);
                     }
                     else
                     {
@@ -69,6 +74,9 @@ public sealed class ThinkingSplitter(ThinkingFormat format, bool startsThinking)
                     }
 
                     break;
+                case State.Calling:
+                    Add(pieces, pending, thinking: false);
+                    return pieces;
                 case State.Thinking:
                     if (_thinkingStarts)
                     {
@@ -106,8 +114,9 @@ public sealed class ThinkingSplitter(ThinkingFormat format, bool startsThinking)
                     if (found is not null)
                     {
                         Add(pieces, pending[..at], thinking: false);
-                        _state = found == format.Open ? State.Thinking : State.Answering;
+                        _state = found == format.Open ? State.Thinking : format.CallMarkup.ContainsKey(found) ? State.Calling : State.Answering;
                         pending = pending[(at + found.Length)..];
+                        Add(pieces, format.CallMarkup.GetValueOrDefault(found, ""), thinking: false);
                         break;
                     }
 

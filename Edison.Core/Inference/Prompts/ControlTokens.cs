@@ -36,7 +36,7 @@ public sealed class ControlTokens
             found.AddRange(markers);
         }
 
-        ToolCalls = ToolCallFormat.Read(weights.Metadata.GetValueOrDefault(ChatTemplateKey), text => OneToken(weights, text) is not null);
+        ToolCalls = ToolCallFormat.Read(weights.Metadata.GetValueOrDefault(ChatTemplateKey), text => OneToken(weights, text) is not null, Thinking);
         found.AddRange(ToolCalls?.Markers.Select(marker => (marker, OneToken(weights, marker)!.Value)) ?? []);
 
         // Only a SentencePiece vocabulary is read in pieces: any other's texts are not kept.

@@ -32,7 +32,18 @@ public sealed record ThinkingFormat(string Open, string Close, string? Opening, 
     {
         Markers = [HarmonyStart, HarmonyChannel, HarmonyMessage, HarmonyEnd],
         AnswerMarkup = [$"{HarmonyStart}assistant", $"{HarmonyChannel}final{HarmonyMessage}"],
+        // A call goes to the commentary channel addressed to a function, the address in the channel's header or the
+        // message's (the generation prompt has started that one already).
+        CallMarkup = new Dictionary<string, string>
+        {
+            [$"{HarmonyChannel}commentary to="] = HarmonyCall,
+            [HarmonyCall] = HarmonyCall,
+            ["to=functions."] = HarmonyCall + "functions.",
+        },
     };
+
+    /// <summary>How the answer's text shows the start of a harmony call, wherever the model put its address.</summary>
+    public const string HarmonyCall = $"{HarmonyStart}assistant to=";
 
     /// <summary>
     /// The single tokens the format's markup is made of: control tokens in a prompt's markup, and broken in its content
@@ -42,6 +53,13 @@ public sealed record ThinkingFormat(string Open, string Close, string? Opening, 
 
     /// <summary>Markup the model writes before its answer that is not the answer (harmony's final channel): dropped.</summary>
     public IReadOnlyList<string> AnswerMarkup { get; init; } = [];
+
+    /// <summary>
+    /// Markup that starts a tool call outside the thinking, with what the answer's text shows for it: from there on the
+    /// model's text, its markup included, is the call's, passed on whole for the call's reader (harmony's
+    /// <c>&lt;|call|&gt;</c> ends the answer there). Empty for formats whose calls are text in the answer already.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> CallMarkup { get; init; } = new Dictionary<string, string>();
 
     /// <summary>The model's format, or null for a model that does not think.</summary>
     /// <param name="isOneToken">Whether the vocabulary holds the text as one token.</param>

@@ -18,5 +18,7 @@ public static class OfferedTools
 
     /// <summary>Whether a text is a function's name as OpenAI allows one: 1 to 64 letters, digits, underscores and dashes.</summary>
     public static bool IsName([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? name) =>
-        name is { Length: > 0 and <= 64 } && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-');
+        name is { Length: > 0 and <= 64 } && name.All(IsNameCharacter);
+
+    public static bool IsNameCharacter(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '-';
 }

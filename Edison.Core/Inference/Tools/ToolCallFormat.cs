@@ -12,12 +12,21 @@ public abstract class ToolCallFormat
 {
     /// <summary>The format the template describes, or null for a template that offers no tools.</summary>
     /// <param name="isOneToken">Whether the model's vocabulary holds a text as one token.</param>
-    public static ToolCallFormat? Read(string? template, Func<string, bool> isOneToken) =>
+    /// <param name="thinking">How the model thinks, read from the same template (harmony's channels carry its calls).</param>
+    /// <param name="clock">Today's date, for formats whose system message has it.</param>
+    public static ToolCallFormat? Read(string? template, Func<string, bool> isOneToken, ThinkingFormat? thinking = null, TimeProvider? clock = null) =>
         template is null ? null
-        : HermesToolCalls.DescribedBy(template, isOneToken) ?? (ToolCallFormat?)Llama3ToolCalls.DescribedBy(template) ?? MistralToolCalls.DescribedBy(template, isOneToken);
+        : HermesToolCalls.DescribedBy(template, isOneToken) ?? (ToolCallFormat?)Llama3ToolCalls.DescribedBy(template)
+            ?? MistralToolCalls.DescribedBy(template, isOneToken) ?? (ToolCallFormat?)HarmonyToolCalls.DescribedBy(template, thinking, clock ?? TimeProvider.System);
 
     /// <summary>The text that opens the model's calls: the answer's text ends where it starts.</summary>
     public abstract string Opener { get; }
+
+    /// <summary>
+    /// The markup, one token, from which a call the model may or may not make is held to the grammar: the opener, unless
+    /// the format's calls start with several tokens.
+    /// </summary>
+    public virtual string GrammarTrigger => Opener;
 
     /// <summary>
     /// Whether a call is the whole answer (Llama 3's): an answer is a call or text from its first character, and the

@@ -145,4 +145,22 @@ public sealed class ThinkingFormatTests
 
         Assert.DoesNotContain(pieces, p => !p.IsThinking);
     }
+
+    [Theory]
+    [InlineData("<|channel|>analysis<|message|>Call it.<|end|><|start|>assistant<|channel|>commentary to=functions.get_weather <|constrain|>json<|message|>{\"city\": \"Paris\"}", "Call it.")]
+    [InlineData("<|channel|>analysis<|message|>Call it.<|end|><|start|>assistant to=functions.get_weather<|channel|>commentary json<|message|>{\"city\": \"Paris\"}", "Call it.")]
+    [InlineData(" to=functions.get_weather<|channel|>commentary json<|message|>{\"city\": \"Paris\"}", "")]
+    public void A_harmony_call_cut_anywhere_reaches_the_answer_whole_from_where_it_is_addressed(string text, string thought)
+    {
+        for (int cut = 1; cut < text.Length; cut++)
+        {
+            var splitter = new ThinkingSplitter(ThinkingFormat.Harmony, startsThinking: false);
+            var pieces = splitter.Push(text[..cut]).Concat(splitter.Push(text[cut..])).Concat(splitter.Flush()).ToList();
+
+            Assert.Equal(thought, string.Concat(pieces.Where(p => p.IsThinking).Select(p => p.Text)));
+            var answer = string.Concat(pieces.Where(p => !p.IsThinking).Select(p => p.Text));
+            Assert.StartsWith(ThinkingFormat.HarmonyCall + "functions.get_weather", answer);
+            Assert.EndsWith("<|message|>{\"city\": \"Paris\"}", answer);
+        }
+    }
 }

@@ -17,21 +17,14 @@ public sealed class ToolPromptTests
     [Fact]
     public async Task Tools_a_call_and_its_result_read_as_Qwen_s_template_writes_them()
     {
-        await using var inference = await LayerHost.InferenceAsync(TestModels.ToolCalling);
-        var model = await inference.Services.GetRequiredService<ModelHost>().WhenReadyAsync(CancellationToken.None);
-
-        var prompt = new ChatPromptBuilder().Build(
-            model,
-            "You help.",
+        var prompt = await PromptAsync(
+            TestModels.ToolCalling,
             [
                 new ChatTurn(ChatTurn.User, "Weather in Paris and Rome?"),
                 new ChatTurn(ChatTurn.Assistant, "") { ToolCalls = [new("call_1", "get_weather", """{"city":"Paris"}"""), new("call_2", "get_weather", """{"city":"Rome"}""")] },
                 new ChatTurn(ChatTurn.Tool, "21 C") { ToolCallId = "call_1" },
                 new ChatTurn(ChatTurn.Tool, "25 C") { ToolCallId = "call_2" },
-            ],
-            "",
-            64,
-            tools: [Weather]);
+            ]);
 
         // Written out by hand from Qwen 2.5's chat template, as transformers renders it for these messages.
         Assert.Equal(
@@ -51,20 +44,13 @@ public sealed class ToolPromptTests
     [Fact]
     public async Task Tools_a_call_and_its_result_read_as_Meta_s_Llama_3_template_writes_them()
     {
-        await using var inference = await LayerHost.InferenceAsync(TestModels.Llama3ToolCalling);
-        var model = await inference.Services.GetRequiredService<ModelHost>().WhenReadyAsync(CancellationToken.None);
-
-        var prompt = new ChatPromptBuilder().Build(
-            model,
-            "You help.",
+        var prompt = await PromptAsync(
+            TestModels.Llama3ToolCalling,
             [
                 new ChatTurn(ChatTurn.User, "Weather in Paris?"),
                 new ChatTurn(ChatTurn.Assistant, "") { ToolCalls = [new("call_1", "get_weather", """{"city":"Paris"}""")] },
                 new ChatTurn(ChatTurn.Tool, "21 C") { ToolCallId = "call_1" },
-            ],
-            "",
-            64,
-            tools: [Weather]);
+            ]);
 
         // Written out by hand from Meta's Llama 3.1 template (tools in the first user message, as it does by default).
         Assert.Equal(
@@ -83,12 +69,8 @@ public sealed class ToolPromptTests
     [Fact]
     public async Task Tools_calls_and_their_results_read_as_Mistral_s_template_writes_them()
     {
-        await using var inference = await LayerHost.InferenceAsync(TestModels.MistralToolCalling);
-        var model = await inference.Services.GetRequiredService<ModelHost>().WhenReadyAsync(CancellationToken.None);
-
-        var prompt = new ChatPromptBuilder().Build(
-            model,
-            "You help.",
+        var prompt = await PromptAsync(
+            TestModels.MistralToolCalling,
             [
                 new ChatTurn(ChatTurn.User, "Hi"),
                 new ChatTurn(ChatTurn.Assistant, "Hello."),
@@ -96,10 +78,7 @@ public sealed class ToolPromptTests
                 new ChatTurn(ChatTurn.Assistant, "") { ToolCalls = [new("call_ab123456789", "get_weather", """{"city":"Paris"}"""), new("call_cd987654321", "get_weather", """{"city":"Rome"}""")] },
                 new ChatTurn(ChatTurn.Tool, "21 C") { ToolCallId = "call_ab123456789" },
                 new ChatTurn(ChatTurn.Tool, "25 C") { ToolCallId = "call_cd987654321" },
-            ],
-            "",
-            64,
-            tools: [Weather]);
+            ]);
 
         // Written out by hand from Mistral Small 3.1's template: the tools just before the last question, ids cut to
         // their last nine characters, the results' content as it is.
@@ -113,9 +92,8 @@ public sealed class ToolPromptTests
             "[TOOL_RESULTS] {\"content\": 21 C, \"call_id\": \"123456789\"}[/TOOL_RESULTS]" +
             "[TOOL_RESULTS] {\"content\": 25 C, \"call_id\": \"987654321\"}[/TOOL_RESULTS]",
             prompt.Text);
-        var tokens = model.Tokenize(prompt.Formatted);
-        Assert.Single(tokens, token => token == model.OneToken("[TOOL_CALLS]"));
-        Assert.Equal(2, tokens.Count(token => token == model.OneToken("[TOOL_RESULTS]")));
+        Assert.Single(prompt.ControlTokens, token => token == "[TOOL_CALLS]");
+        Assert.Equal(2, prompt.ControlTokens.Count(token => token == "[TOOL_RESULTS]"));
     }
 
     [Fact]
@@ -136,6 +114,63 @@ public sealed class ToolPromptTests
         var text = new PromptTextBuilder().Parts(turns.SelectMany(turn => turn.Parts!)).Build().Text;
         Assert.StartsWith("[INST] Hi[/INST] Hello.</s>[AVAILABLE_TOOLS] [", text);
         Assert.EndsWith("][/AVAILABLE_TOOLS][INST] You help.\n\nWeather?[/INST]", text);
+    }
+
+    [Fact]
+    public async Task Tools_a_call_and_its_result_read_as_gpt_oss_s_template_writes_them()
+    {
+        var prompt = await PromptAsync(
+            TestModels.HarmonyToolCalling,
+            [
+                new ChatTurn(ChatTurn.User, "Weather in Paris?"),
+                new ChatTurn(ChatTurn.Assistant, "") { ToolCalls = [new("call_1", "get_weather", """{"city":"Paris"}""")] },
+                new ChatTurn(ChatTurn.Tool, "21 C") { ToolCallId = "call_1" },
+            ]);
+
+        // Written out by hand from gpt-oss's template (its date is today's).
+        Assert.Equal(
+            "<|start|>system<|message|>You are ChatGPT, a large language model trained by OpenAI.\nKnowledge cutoff: 2024-06\nCurrent date: DATE\n\n" +
+            "Reasoning: medium\n\n# Valid channels: analysis, commentary, final. Channel must be included for every message.\n" +
+            "Calls to these tools must go to the commentary channel: 'functions'.<|end|>" +
+            "<|start|>developer<|message|># Instructions\n\nYou help.\n\n# Tools\n\n## functions\n\nnamespace functions {\n\n" +
+            "// The weather now.\ntype get_weather = (_: {\ncity: string,\n}) => any;\n\n} // namespace functions<|end|>" +
+            "<|start|>user<|message|>Weather in Paris?<|end|>" +
+            "<|start|>assistant to=functions.get_weather<|channel|>commentary json<|message|>{\"city\": \"Paris\"}<|call|>" +
+            "<|start|>functions.get_weather to=assistant<|channel|>commentary<|message|>\"21 C\"<|end|>" +
+            "<|start|>assistant",
+            System.Text.RegularExpressions.Regex.Replace(prompt.Text, "Current date: [0-9]{4}-[0-9]{2}-[0-9]{2}", "Current date: DATE"));
+    }
+
+    [Fact]
+    public void Gpt_oss_reads_a_tool_s_schema_as_TypeScript_as_its_template_writes_it()
+    {
+        var tool = AIFunctionFactory.CreateDeclaration("w", "Weather.", JsonDocument.Parse("""
+            {"type":"object","properties":{
+              "city":{"type":"string","description":"The city"},
+              "unit":{"type":"string","enum":["c","f"],"default":"c"},
+              "days":{"type":"integer","default":3},
+              "tags":{"type":"array","items":{"type":"string"}},
+              "where":{"type":"object","properties":{"lat":{"type":"number"},"lon":{"type":"number"}},"required":["lat"]},
+              "maybe":{"anyOf":[{"type":"string"},{"type":"null"}]},
+              "either":{"type":["string","null"]}
+            },"required":["city"]}
+            """).RootElement);
+
+        Assert.Equal(
+            "## functions\n\nnamespace functions {\n\n// Weather.\ntype w = (_: {\n// The city\ncity: string,\n" +
+            "unit?: \"c\" | \"f\", // default: c,\ndays?: number, // default: 3,\ntags?: string[],\n" +
+            "where?: {\nlat: number, lon?: number},\nmaybe?: any,\neither?: string | null,\n}) => any;\n\n} // namespace functions",
+            HarmonyTypeScript.Namespace([tool]));
+    }
+
+    /// <summary>The prompt with the system prompt "You help." and the tool <see cref="Weather"/>, and the control tokens it reads as.</summary>
+    private static async Task<(string Text, List<string> ControlTokens)> PromptAsync(string modelPath, IReadOnlyList<ChatTurn> history)
+    {
+        await using var inference = await LayerHost.InferenceAsync(modelPath);
+        var model = await inference.Services.GetRequiredService<ModelHost>().WhenReadyAsync(CancellationToken.None);
+        var prompt = new ChatPromptBuilder().Build(model, "You help.", history, "", 64, tools: [Weather]);
+        var controls = model.Tokenize(prompt.Formatted).Where(model.IsControl).Select(token => model.Weights.Vocab.LLamaTokenToString(token, isSpecialToken: true) ?? "");
+        return (prompt.Text, [.. controls]);
     }
 
     [Fact]

@@ -187,29 +187,30 @@ public sealed class Llama3FunctionCallingTests(Llama3FunctionCallingTests.Host h
 }
 
 /// <summary>
-/// Mistral's calls (a JSON array after the control token <c>[TOOL_CALLS]</c>, which no text shows) through OpenAI's
-/// function calling, with the official SDK.
+/// A model family's calls through OpenAI's function calling, with the official SDK: the call comes back as a call, none
+/// of the family's markup as text, and its result is read back in the family's own format.
 /// </summary>
-public sealed class MistralFunctionCallingTests(MistralFunctionCallingTests.Host host) : IClassFixture<MistralFunctionCallingTests.Host>
+public abstract class ToolCallingFamilyTests(HttpClient client, string model)
 {
     private static readonly ChatTool Weather = ChatTool.CreateFunctionTool(
-        "get_weather", "The weather now.", BinaryData.FromString("""{"type":"object","properties":{"city":{"type":"string"},"unit":{"type":"string"}},"required":["city"]}"""));
+        "get_weather", "The weather now.", BinaryData.FromString("""{"type":"object","properties":{"city":{"type":"string"},"unit":{"type":"string","enum":["celsius","fahrenheit"]}},"required":["city"]}"""));
 
-    private readonly ChatClient _chat = new(
-        "mistral-tool-calling",
+    protected ChatClient Chat { get; } = new(
+        model,
         new ApiKeyCredential("not-checked-on-loopback"),
-        new OpenAIClientOptions { Endpoint = new Uri(host.Client.BaseAddress!, "/v1"), Transport = new HttpClientPipelineTransport(host.Client) });
+        new OpenAIClientOptions { Endpoint = new Uri(client.BaseAddress!, "/v1"), Transport = new HttpClientPipelineTransport(client) });
 
-    public sealed class Host() : SharedEdison(new EdisonFactory(TestModels.MistralToolCalling, contextSize: 4096));
+    /// <summary>What the model writes as text before its call when it may answer in text.</summary>
+    protected abstract string TextBeforeCall { get; }
 
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task The_call_after_TOOL_CALLS_comes_back_as_a_tool_call_and_the_text_before_it_as_content(bool required)
+    public async Task The_model_s_call_comes_back_as_a_tool_call_and_none_of_its_markup_as_text(bool required)
     {
         var options = new ChatCompletionOptions { Tools = { Weather }, Temperature = 0 };
         options.ToolChoice = required ? ChatToolChoice.CreateRequiredChoice() : ChatToolChoice.CreateAutoChoice();
-        ChatCompletion completion = await _chat.CompleteChatAsync([new SystemChatMessage("You help."), new UserChatMessage("What is the weather in Paris?")], options);
+        ChatCompletion completion = await Chat.CompleteChatAsync([new SystemChatMessage("You help."), new UserChatMessage("What is the weather in Paris?")], options);
 
         Assert.Equal(ChatFinishReason.ToolCalls, completion.FinishReason);
         var call = Assert.Single(completion.ToolCalls);
@@ -217,37 +218,77 @@ public sealed class MistralFunctionCallingTests(MistralFunctionCallingTests.Host
         using var arguments = JsonDocument.Parse(call.FunctionArguments);
         Assert.Equal("Paris", arguments.RootElement.GetProperty("city").GetString());
         Assert.Equal("celsius", arguments.RootElement.GetProperty("unit").GetString());
-        var text = string.Concat(completion.Content.Select(part => part.Text));
-        Assert.DoesNotContain("TOOL_CALLS", text);
-        Assert.DoesNotContain("get_weather", text);
-        if (!required)
-        {
-            Assert.Equal("Let me look.", text.Trim());
-        }
+        Assert.Equal(required ? "" : TextBeforeCall, string.Concat(completion.Content.Select(part => part.Text)).Trim());
     }
 
     [Fact]
     public async Task The_result_goes_back_in_the_history_and_the_model_reads_it()
     {
         var options = new ChatCompletionOptions { Tools = { Weather }, Temperature = 0 };
-        ChatCompletion first = await _chat.CompleteChatAsync([new UserChatMessage("What is the weather in Paris?")], options);
+        ChatCompletion first = await Chat.CompleteChatAsync([new UserChatMessage("What is the weather in Paris?")], options);
         var call = Assert.Single(first.ToolCalls);
 
-        ChatCompletion second = await _chat.CompleteChatAsync(
+        ChatCompletion second = await Chat.CompleteChatAsync(
             [new UserChatMessage("What is the weather in Paris?"), new AssistantChatMessage(first.ToolCalls), new ToolChatMessage(call.Id, """{"temperature": 21}""")],
             options);
 
+        // The scripted model calls again whatever it reads; what matters is that the history was taken in the family's format.
         Assert.Equal(ChatFinishReason.ToolCalls, second.FinishReason);
         Assert.True(second.Usage.InputTokenCount > first.Usage.InputTokenCount + 10, $"the second prompt holds the call and its result: {first.Usage.InputTokenCount} then {second.Usage.InputTokenCount} tokens");
     }
+}
+
+/// <summary>Mistral's calls: a JSON array after the control token <c>[TOOL_CALLS]</c>, which no text shows.</summary>
+public sealed class MistralFunctionCallingTests(MistralFunctionCallingTests.Host host)
+    : ToolCallingFamilyTests(host.Client, "mistral-tool-calling"), IClassFixture<MistralFunctionCallingTests.Host>
+{
+    public sealed class Host() : SharedEdison(new EdisonFactory(TestModels.MistralToolCalling, contextSize: 4096));
+
+    protected override string TextBeforeCall => "Let me look.";
 
     [Fact]
     public async Task Without_tools_the_control_token_shows_nothing()
     {
-        ChatCompletion completion = await _chat.CompleteChatAsync([new UserChatMessage("What is the weather in Paris?")], new ChatCompletionOptions { Temperature = 0 });
+        ChatCompletion completion = await Chat.CompleteChatAsync([new UserChatMessage("What is the weather in Paris?")], new ChatCompletionOptions { Temperature = 0 });
 
         var text = string.Concat(completion.Content.Select(part => part.Text));
         Assert.StartsWith("Let me look.", text);
         Assert.DoesNotContain("TOOL_CALLS", text);
+    }
+}
+
+/// <summary>gpt-oss's calls: a commentary-channel message addressed to a function, after its thinking.</summary>
+public sealed class HarmonyFunctionCallingTests(HarmonyFunctionCallingTests.Host host)
+    : ToolCallingFamilyTests(host.Client, "harmony-tool-calling"), IClassFixture<HarmonyFunctionCallingTests.Host>
+{
+    public sealed class Host() : SharedEdison(new EdisonFactory(TestModels.HarmonyToolCalling, contextSize: 4096));
+
+    protected override string TextBeforeCall => "";
+
+    [Fact]
+    public async Task The_thinking_before_the_call_is_reasoning_and_the_call_streams_as_a_call()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = JsonContent.Create(new
+            {
+                model = "harmony-tool-calling",
+                stream = true,
+                temperature = 0,
+                messages = new[] { new { role = "user", content = "What is the weather in Paris?" } },
+                tools = new[] { new { type = "function", function = new { name = "get_weather", parameters = new { type = "object", properties = new { city = new { type = "string" }, unit = new { type = "string" } } } } } },
+            }),
+        };
+        using var response = await host.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        var body = await response.Content.ReadAsStringAsync();
+
+        var chunks = body.Split('\n').Where(line => line.StartsWith("data: {", StringComparison.Ordinal))
+            .Select(line => JsonDocument.Parse(line["data: ".Length..]).RootElement.GetProperty("choices")[0]).ToList();
+        var reasoning = string.Concat(chunks.Select(c => c.GetProperty("delta").TryGetProperty("reasoning_content", out var r) ? r.GetString() : ""));
+        var content = string.Concat(chunks.Select(c => c.GetProperty("delta").TryGetProperty("content", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : ""));
+        Assert.Equal(TestModels.ToolThought, reasoning.Trim());
+        Assert.Equal("", content);
+        Assert.Contains(chunks, c => c.GetProperty("delta").TryGetProperty("tool_calls", out var calls) && calls[0].GetProperty("function").TryGetProperty("name", out var name) && name.GetString() == "get_weather");
+        Assert.Equal("tool_calls", chunks.Last(c => c.TryGetProperty("finish_reason", out var f) && f.ValueKind == JsonValueKind.String).GetProperty("finish_reason").GetString());
     }
 }
