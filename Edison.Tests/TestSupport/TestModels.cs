@@ -102,6 +102,13 @@ public static class TestModels
         ControlTokens: Harmony.Tokens,
         MarkerTokens: Harmony.Markers));
 
+    /// <summary>A model with Meta's Llama 3.1 template that writes its call after the code interpreter's tag, as Llama 3.1 may.</summary>
+    public static string Llama3PythonTagToolCalling => Write(new ScriptedModelSpec(
+        "llama3-python-tag-tool-calling",
+        "<|python_tag|>{\"name\": \"get_weather\", \"parameters\": {\"city\": \"Paris\"}}<|eom_id|>",
+        ChatTemplate: Llama3.Template,
+        ControlTokens: Llama3.Tokens));
+
     /// <summary>What <see cref="ThinkingToolCalling"/> thinks before it calls get_weather.</summary>
     public const string ToolThought = "The user wants the weather in Paris, so I call get_weather.";
 

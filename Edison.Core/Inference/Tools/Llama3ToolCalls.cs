@@ -19,9 +19,12 @@ public sealed class Llama3ToolCalls : ToolCallFormat
 
     private const string ResultRole = "ipython";
 
-    private Llama3ToolCalls()
-    {
-    }
+    /// <summary>What Llama 3.1 may write before a call: its code interpreter's tag, which llama.cpp does not show.</summary>
+    private const string PythonTag = "<|python_tag|>";
+
+    private readonly bool _pythonTag;
+
+    private Llama3ToolCalls(bool pythonTag) => _pythonTag = pythonTag;
 
     public override string Opener => "{";
 
@@ -30,10 +33,10 @@ public sealed class Llama3ToolCalls : ToolCallFormat
     public override IReadOnlyList<string> Markers => [];
 
     /// <summary>The format, when the template is Llama 3's and writes results in <c>ipython</c> turns and calls with <c>"parameters"</c>.</summary>
-    public static Llama3ToolCalls? DescribedBy(string template) =>
+    public static Llama3ToolCalls? DescribedBy(string template, Func<string, bool> isOneToken) =>
         template.Contains("<|start_header_id|>", StringComparison.Ordinal) && template.Contains(ResultRole, StringComparison.Ordinal)
             && template.Contains("\"parameters\"", StringComparison.Ordinal)
-            ? new Llama3ToolCalls()
+            ? new Llama3ToolCalls(isOneToken(PythonTag))
             : null;
 
     public override IReadOnlyList<ChatTurn> Write(IReadOnlyList<ChatTurn> turns, IReadOnlyList<AIFunctionDeclaration> tools)
@@ -84,14 +87,17 @@ public sealed class Llama3ToolCalls : ToolCallFormat
         return written;
     }
 
-    /// <summary>One call, or (when the answer may be text) text that does not start as a call does; Llama 3 makes one call per answer.</summary>
+    /// <summary>
+    /// One call (after the code interpreter's tag, when the model writes it), or (when the answer may be text) text that
+    /// does not start as a call does, nor with a tag; Llama 3 makes one call per answer.
+    /// </summary>
     public override string Grammar(IReadOnlyList<AIFunctionDeclaration> tools, bool parallel, string? before, bool orText, string? openerToken = null)
     {
         var grammar = new JsonSchemaGrammar();
-        grammar.Rule("call", CallObject(grammar, tools, "parameters"));
+        grammar.Rule("call", (_pythonTag ? $"{JsonSchemaGrammar.Literal(PythonTag)}? " : "") + CallObject(grammar, tools, "parameters"));
         if (orText)
         {
-            grammar.Rule("text", "([^{] [^\\x00]*)?");
+            grammar.Rule("text", "(([^{<] | \"<\" [^|]) [^\\x00]*)?");
         }
 
         grammar.Rule("root", orText ? "call | text" : "call");

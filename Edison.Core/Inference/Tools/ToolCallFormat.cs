@@ -16,7 +16,7 @@ public abstract class ToolCallFormat
     /// <param name="clock">Today's date, for formats whose system message has it.</param>
     public static ToolCallFormat? Read(string? template, Func<string, bool> isOneToken, ThinkingFormat? thinking = null, TimeProvider? clock = null) =>
         template is null ? null
-        : HermesToolCalls.DescribedBy(template, isOneToken) ?? (ToolCallFormat?)Llama3ToolCalls.DescribedBy(template)
+        : HermesToolCalls.DescribedBy(template, isOneToken) ?? (ToolCallFormat?)Llama3ToolCalls.DescribedBy(template, isOneToken)
             ?? MistralToolCalls.DescribedBy(template, isOneToken) ?? (ToolCallFormat?)HarmonyToolCalls.DescribedBy(template, thinking, clock ?? TimeProvider.System);
 
     /// <summary>The text that opens the model's calls: the answer's text ends where it starts.</summary>

@@ -186,6 +186,35 @@ public sealed class Llama3FunctionCallingTests(Llama3FunctionCallingTests.Host h
     }
 }
 
+/// <summary>Llama 3.1's calls after its <c>&lt;|python_tag|&gt;</c>: a call as any other, held to its schema.</summary>
+public sealed class Llama3PythonTagTests(Llama3PythonTagTests.Host host) : IClassFixture<Llama3PythonTagTests.Host>
+{
+    private readonly ChatClient _chat = new(
+        "llama3-python-tag-tool-calling",
+        new ApiKeyCredential("not-checked-on-loopback"),
+        new OpenAIClientOptions { Endpoint = new Uri(host.Client.BaseAddress!, "/v1"), Transport = new HttpClientPipelineTransport(host.Client) });
+
+    public sealed class Host() : SharedEdison(new EdisonFactory(TestModels.Llama3PythonTagToolCalling, contextSize: 4096));
+
+    [Fact]
+    public async Task A_call_after_the_python_tag_is_a_call_whose_arguments_fit_the_schema()
+    {
+        // The model calls for Paris; the schema allows two other cities only.
+        var options = new ChatCompletionOptions
+        {
+            Tools = { ChatTool.CreateFunctionTool("get_weather", "The weather now.", BinaryData.FromString("""{"type":"object","properties":{"city":{"type":"string","enum":["Lyon","Nice"]}},"required":["city"]}""")) },
+            Temperature = 0,
+        };
+
+        ChatCompletion completion = await _chat.CompleteChatAsync([new UserChatMessage("What is the weather in Paris?")], options);
+
+        Assert.Equal(ChatFinishReason.ToolCalls, completion.FinishReason);
+        var call = Assert.Single(completion.ToolCalls);
+        Assert.Contains(JsonDocument.Parse(call.FunctionArguments).RootElement.GetProperty("city").GetString(), new[] { "Lyon", "Nice" });
+        Assert.Empty(completion.Content);
+    }
+}
+
 /// <summary>
 /// A model family's calls through OpenAI's function calling, with the official SDK: the call comes back as a call, none
 /// of the family's markup as text, and its result is read back in the family's own format.
