@@ -136,6 +136,10 @@ public static class TestModels
     /// <summary>A model without a chat template (the plain fallback prompt) that answers <see cref="StoryAnswer"/>.</summary>
     public static string Story => Write(new ScriptedModelSpec("story", StoryAnswer));
 
+    /// <summary>A model that writes maths and code without end: for the page typesetting and highlighting as an answer streams.</summary>
+    public static string EndlessMaths => Write(new ScriptedModelSpec(
+        "endless-maths", "The area is $\\pi r^2$ and `x` then \\(a^2+b^2\\) again. ", Repeat: true, ContextLength: 32768));
+
     /// <summary>A model that never ends its answer: for Stop, disconnects and max_tokens.</summary>
     public static string Endless => Write(new ScriptedModelSpec(
         "endless", "and on and on it went", Repeat: true, ContextLength: 32768));

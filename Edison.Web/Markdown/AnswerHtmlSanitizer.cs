@@ -24,11 +24,11 @@ public sealed partial class AnswerHtmlSanitizer
         "type", "checked", "disabled", "aria-label", "data-testid",
     ];
 
-    // What Markdig and the copy button write; a fenced block's language becomes "language-…", checked below.
+    // What Markdig, its maths and the code blocks' header write; a fenced block's language becomes "language-…", checked below.
     private static readonly string[] Classes =
     [
-        "code-block", "copy-code", "image-link", "footnotes", "footnote-ref", "footnote-back-ref",
-        "contains-task-list", "task-list-item", "task-list-item-checkbox",
+        "code-block", "code-header", "code-lang", "copy-code", "image-link", "footnotes", "footnote-ref", "footnote-back-ref",
+        "contains-task-list", "task-list-item", "task-list-item-checkbox", "math", BracketMathInlineParser.DisplayClass,
     ];
 
     private readonly HtmlSanitizer _sanitizer;

@@ -1,4 +1,5 @@
 using Markdig;
+using Markdig.Extensions.Mathematics;
 using Markdig.Renderers;
 using Markdig.Renderers.Html;
 using Markdig.Syntax;
@@ -10,8 +11,10 @@ namespace Edison.Web.Markdown;
 /// Renders model output, which is untrusted (a model may repeat what a hostile web page or memory told it), as inert
 /// HTML. The Markdown extensions are the ones people use in chat and nothing that lets the text choose attributes or
 /// embed media; raw HTML shows as text; links keep only http, https, mailto and relative addresses and open without
-/// passing the page on; images are never fetched, they become links naming their host; code blocks get a copy
-/// button. The HTML then goes through <see cref="AnswerHtmlSanitizer"/>, so a Markdig bug is not an XSS.
+/// passing the page on; images are never fetched, they become links naming their host; code blocks get a header with
+/// their language and a copy button; maths (<c>$…$</c>, <c>$$…$$</c>, <c>\(…\)</c>, <c>\[…\]</c>) is marked for the
+/// page to typeset with KaTeX, as the code is highlighted there too. The HTML then goes through
+/// <see cref="AnswerHtmlSanitizer"/>, so a Markdig bug is not an XSS.
 /// </summary>
 public sealed class MarkdownRenderer
 {
@@ -27,12 +30,21 @@ public sealed class MarkdownRenderer
         .UseTaskLists()
         .UseAutoLinks()
         .UseFootnotes()
+        .UseMathematics()
+        .Use<BracketMathExtension>()
         .DisableHtml()
         .Build();
 
     private readonly AnswerHtmlSanitizer _sanitizer = new();
 
-    public string ToHtml(string markdown)
+    public string ToHtml(string markdown) => string.Concat(ToHtmlBlocks(markdown));
+
+    /// <summary>
+    /// The answer's HTML block by block (paragraphs, lists, code blocks, …), each whole and sanitized on its own: the page
+    /// puts each in as it is, so while an answer streams only its last blocks change and the rest of the page stays as it
+    /// was painted, its maths typeset and its code highlighted.
+    /// </summary>
+    public IReadOnlyList<string> ToHtmlBlocks(string markdown)
     {
         var document = Markdig.Markdown.Parse(markdown, _pipeline);
         foreach (var node in document.Descendants().ToList())
@@ -51,6 +63,9 @@ public sealed class MarkdownRenderer
                 case AutolinkInline autolink when SafeUrl(autolink.Url) == Blocked:
                     autolink.ReplaceBy(new LiteralInline(autolink.Url), copyChildren: false);
                     break;
+                case MathInline { DelimiterCount: 2 } display:
+                    display.GetAttributes().AddClass(BracketMathInlineParser.DisplayClass);
+                    break;
             }
         }
 
@@ -58,9 +73,20 @@ public sealed class MarkdownRenderer
         var renderer = new HtmlRenderer(writer);
         _pipeline.Setup(renderer);
         renderer.ObjectRenderers.ReplaceOrAdd<CodeBlockRenderer>(new CopyableCodeBlockRenderer());
-        renderer.Render(document);
-        writer.Flush();
-        return _sanitizer.Sanitize(writer.ToString());
+        var blocks = new List<string>(document.Count);
+        foreach (var block in document)
+        {
+            renderer.Render(block);
+            writer.Flush();
+            var html = writer.GetStringBuilder();
+            if (html.Length > 0)
+            {
+                blocks.Add(_sanitizer.Sanitize(html.ToString()));
+                html.Clear();
+            }
+        }
+
+        return blocks;
     }
 
     /// <summary>The address if its scheme is safe, else "#". Browsers ignore whitespace and controls inside a scheme.</summary>
@@ -152,11 +178,18 @@ public sealed class MarkdownRenderer
         link.GetAttributes().AddPropertyIfNotExist("target", "_blank");
     }
 
+    /// <summary>A code block under a header that names its language and holds its copy button, beside the code, never over it.</summary>
     private sealed class CopyableCodeBlockRenderer : CodeBlockRenderer
     {
         protected override void Write(HtmlRenderer renderer, CodeBlock obj)
         {
-            renderer.Write("<div class=\"code-block\"><button type=\"button\" class=\"copy-code\" data-testid=\"copy-code\" aria-label=\"Copy code\">Copy</button>");
+            renderer.Write("<div class=\"code-block\"><div class=\"code-header\"><span class=\"code-lang\">");
+            if (obj is FencedCodeBlock { Info: { Length: > 0 } language })
+            {
+                renderer.WriteEscape(language);
+            }
+
+            renderer.Write("</span><button type=\"button\" class=\"copy-code\" data-testid=\"copy-code\" aria-label=\"Copy code\">Copy</button></div>");
             base.Write(renderer, obj);
             renderer.Write("</div>");
         }

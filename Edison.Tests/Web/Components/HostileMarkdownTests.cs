@@ -110,6 +110,32 @@ public sealed class HostileMarkdownTests : ChatPageContext
         Assert.Empty(item.FindAll("script"));
     }
 
+    [Fact]
+    public void Code_blocks_name_their_language_in_a_header_that_holds_the_copy_button_beside_the_code()
+    {
+        var item = RenderAnswer("```python\nprint(1)\n```\n\n```\nplain\n```");
+
+        var blocks = item.FindAll(".code-block");
+        Assert.Equal(["python", ""], blocks.Select(block => block.QuerySelector(".code-header .code-lang")!.TextContent));
+        Assert.All(blocks, block => Assert.NotNull(block.QuerySelector(".code-header [data-testid=copy-code]")));
+        Assert.All(blocks, block => Assert.Empty(block.QuerySelectorAll("pre [data-testid=copy-code]")));
+    }
+
+    [Fact]
+    public void Maths_in_each_way_models_write_it_is_marked_for_typesetting_and_money_is_not_maths()
+    {
+        var answer = RenderAnswer(
+            "Inline $x^2$ and \\(a^2+b^2\\), for $5 and $10.\n\n$$E=mc^2$$ and \\[c^2\\]\n\n$$\n\\int_0^1 x\\,dx\n$$\n\nNot closed \\( here.")
+            .Find(".markdown");
+
+        var maths = answer.QuerySelectorAll(".math");
+        Assert.Equal(["\\(x^2\\)", "\\(a^2+b^2\\)", "\\(E=mc^2\\)", "\\(c^2\\)", "\\[\n\\int_0^1 x\\,dx\n\\]"], maths.Select(m => m.TextContent.Trim()));
+        Assert.Equal([false, false, true, true], maths.Take(4).Select(m => m.ClassList.Contains("math-display")));
+        Assert.Equal("div", maths[4].LocalName);
+        Assert.Contains("for $5 and $10.", answer.TextContent);
+        Assert.Contains("Not closed ( here.", answer.TextContent);
+    }
+
     private IRenderedComponent<ChatMessageItem> RenderAnswer(string markdown) =>
         Render<ChatMessageItem>(p => p.Add(c => c.Message, new ChatBubble(ChatTurn.Assistant, markdown)));
 }

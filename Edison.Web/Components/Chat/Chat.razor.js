@@ -1,5 +1,6 @@
 // Behaviour the server cannot give without a round trip: Enter sends what the box holds, a refused paste is
-// explained, the reply is followed as it grows, footnotes stay in their answer, and code blocks can be copied.
+// explained, the reply is followed as it grows, footnotes stay in their answer, code is highlighted and can be
+// copied, and maths is typeset.
 export function attach(root, input) {
     // Listened for on the root, not on the box: they hold whatever box the page has now.
     const selector = '[data-testid=chat-input]';
@@ -60,12 +61,63 @@ export function attach(root, input) {
         if (!button) {
             return;
         }
-        const code = button.parentElement.querySelector('pre');
+        const code = button.closest('.code-block')?.querySelector('pre');
         navigator.clipboard?.writeText(code ? code.innerText : '');
         button.textContent = 'Copied';
         setTimeout(() => { button.textContent = 'Copy'; }, 1500);
     });
 
+    // Answers are highlighted and typeset as they render: the observer runs after Blazor has changed the page and
+    // before the browser paints it, so raw TeX and plain code never show, even while an answer streams.
+    enhance(root);
+    new MutationObserver(() => enhance(root)).observe(root, { childList: true, subtree: true, characterData: true });
+
     // Scripts and tests can tell when the page's own behaviour is in place.
     root.dataset.enhanced = 'true';
+}
+
+// Blazor writes an answer's HTML anew as it grows; what was highlighted or typeset before is looked up, not redone.
+const rendered = new Map();
+const mostRendered = 2000;
+
+function cached(key, render) {
+    let html = rendered.get(key);
+    if (html === undefined) {
+        html = render();
+        if (rendered.size >= mostRendered) {
+            rendered.clear();
+        }
+        rendered.set(key, html);
+    }
+    return html;
+}
+
+function enhance(root) {
+    if (window.hljs) {
+        for (const code of root.querySelectorAll('.markdown pre > code:not(.hljs)')) {
+            const language = /(?:^|\s)language-([\w+#.-]+)/.exec(code.className)?.[1];
+            const text = code.textContent;
+            code.innerHTML = cached(`code\n${language}\n${text}`, () => language && hljs.getLanguage(language)
+                ? hljs.highlight(text, { language, ignoreIllegals: true }).value
+                : hljs.highlightAuto(text).value);
+            code.classList.add('hljs');
+        }
+    }
+
+    if (window.katex) {
+        for (const math of root.querySelectorAll('.markdown .math:not([data-typeset])')) {
+            const display = math.tagName === 'DIV' || math.classList.contains('math-display');
+            const tex = math.textContent.trim().replace(/^\\[([]/, '').replace(/\\[)\]]$/, '');
+            math.innerHTML = cached(`math\n${display}\n${tex}`, () => katex.renderToString(tex, {
+                displayMode: display,
+                throwOnError: false,
+                // Maths is the model's: it may not link, load, or set classes, styles or data on the page.
+                trust: false,
+                strict: 'ignore',
+                maxSize: 50,
+                maxExpand: 1000,
+            }));
+            math.dataset.typeset = 'true';
+        }
+    }
 }
