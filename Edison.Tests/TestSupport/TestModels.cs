@@ -102,6 +102,18 @@ public static class TestModels
         ControlTokens: Harmony.Tokens,
         MarkerTokens: Harmony.Markers));
 
+    /// <summary>
+    /// A gpt-oss model that tells the person what it is about to do in its commentary channel (a preamble, which is
+    /// answer text), then calls get_weather for Paris.
+    /// </summary>
+    public static string HarmonyPreambleToolCalling => Write(new ScriptedModelSpec(
+        "harmony-preamble-tool-calling",
+        $"<|channel|>analysis<|message|>{ToolThought}<|end|><|start|>assistant<|channel|>commentary<|message|>Let me check the sky.<|end|>"
+            + "<|start|>assistant<|channel|>commentary to=functions.get_weather <|constrain|>json<|message|>{\"city\": \"Paris\"}<|call|>",
+        ChatTemplate: Harmony.ToolsTemplate,
+        ControlTokens: Harmony.Tokens,
+        MarkerTokens: Harmony.Markers));
+
     /// <summary>A model with Meta's Llama 3.1 template that writes its call after the code interpreter's tag, as Llama 3.1 may.</summary>
     public static string Llama3PythonTagToolCalling => Write(new ScriptedModelSpec(
         "llama3-python-tag-tool-calling",

@@ -34,6 +34,7 @@ public sealed class LocalChatClient(ModelHost host, IGenerationEngine engine, IG
         List<ChatTurn> turns = [.. conversation.Select(TurnOf)];
         var tools = OfferedTools.Of(options?.Tools, options?.ToolMode);
         var calls = tools.Count > 0 ? model.ToolCalls ?? throw new ToolCallsUnsupportedException(model.Name) : null;
+        var reading = CallsRead(model, turns, tools);
         // Reasoning effort "none" is how a chat client asks a model not to think.
         bool thinkingOff = options?.Reasoning?.Effort == ReasoningEffort.None;
         var request = new GenerationRequest(
@@ -49,12 +50,12 @@ public sealed class LocalChatClient(ModelHost host, IGenerationEngine engine, IG
             MaxReasoningTokens = (options as PromptedChatOptions)?.MaxReasoningTokens,
             NextTurn = answer => model.Format(WithAnswer(turns, answer), thinkingOff, tools),
             Grammar = calls is null ? null : GrammarFor(model, calls, tools, options, thinkingOff),
-            ShownControlTokens = calls is not null && model.OneToken(calls.Opener) is { } opener && model.IsControl(opener)
-                ? new Dictionary<LLama.Native.LLamaToken, string> { [opener] = calls.Opener }
+            ShownControlTokens = reading is { Format: var read, OpenerToken: { } opener }
+                ? new Dictionary<LLama.Native.LLamaToken, string> { [opener] = read.Opener }
                 : new Dictionary<LLama.Native.LLamaToken, string>(),
         };
         string id = $"edison-{Guid.NewGuid():N}";
-        var reader = calls is null ? null : new ToolCallReader(calls);
+        var reader = reading is null ? null : new ToolCallReader(reading.Format, openerIsControl: reading.OpenerToken is not null);
         await foreach (var generated in engine.GenerateAsync(request, cancellationToken))
         {
             if (reader is null)
@@ -65,7 +66,7 @@ public sealed class LocalChatClient(ModelHost host, IGenerationEngine engine, IG
                 continue;
             }
 
-            foreach (var update in WithCalls(generated, reader))
+            foreach (var update in WithCalls(generated, reader, tools))
             {
                 update.ResponseId = id;
                 update.ModelId = model.Name;
@@ -153,15 +154,38 @@ public sealed class LocalChatClient(ModelHost host, IGenerationEngine engine, IG
             : new SamplingGrammar(format.Grammar(tools, parallel, before: null, orText: false, openerToken), [], model.TokensByFirstByte, named);
     }
 
+    /// <summary>How the answer's calls are read out of its text: the model's format, and its opener's control token if it is one.</summary>
+    private sealed record CallReading(ToolCallFormat Format, LLama.Native.LLamaToken? OpenerToken);
+
+    /// <summary>
+    /// Whether the answer's calls are read out of its text, and how: when tools are offered, when the conversation holds
+    /// calls (the model may call again when no more are offered), and whenever the format's opener cannot be prose (a
+    /// control token shown apart, or markup only the thinking's reader writes). Calls read without their tool offered
+    /// are dropped: never text in the answer, never a call of something not offered.
+    /// </summary>
+    private static CallReading? CallsRead(LoadedModel model, IReadOnlyList<ChatTurn> turns, IReadOnlyList<AIFunctionDeclaration> tools)
+    {
+        if (model.ToolCalls is not { } format)
+        {
+            return null;
+        }
+
+        LLama.Native.LLamaToken? control = model.OneToken(format.Opener) is { } opener && model.IsControl(opener) ? opener : null;
+        return tools.Count > 0 || turns.Any(ChatPromptBuilder.HasToolCalls) || control is not null || format.OpenerIsMarkup
+            ? new CallReading(format, control)
+            : null;
+    }
+
     /// <summary>
     /// An update with the calls read out of the answer's text: text released as far as it cannot be a call's start, and
-    /// at the end the calls, before the last update, whose finish reason says the model called tools.
+    /// at the end the calls of offered functions, before the last update, whose finish reason says the model called tools.
     /// </summary>
-    private static IEnumerable<ChatResponseUpdate> WithCalls(ChatResponseUpdate update, ToolCallReader reader)
+    private static IEnumerable<ChatResponseUpdate> WithCalls(ChatResponseUpdate update, ToolCallReader reader, IReadOnlyList<AIFunctionDeclaration> tools)
     {
         if (update.FinishReason is { } reason)
         {
-            var (text, calls) = reader.Finish();
+            var (text, read) = reader.Finish();
+            var calls = read.Where(call => tools.Any(tool => tool.Name == call.Name)).ToList();
             if (text.Length > 0)
             {
                 yield return new ChatResponseUpdate(ChatRole.Assistant, text);
@@ -177,16 +201,16 @@ public sealed class LocalChatClient(ModelHost host, IGenerationEngine engine, IG
             yield break;
         }
 
-        if (update.Contents is not [TextContent { Text: var piece }])
+        if (update.Contents is not [TextContent { Text: var piece } content])
         {
             yield return update;
             yield break;
         }
 
-        var released = reader.Push(piece);
+        var released = reader.Push(piece, ControlText.Is(content));
         if (released.Length > 0)
         {
-            yield return released.Length == piece.Length ? update : new ChatResponseUpdate(ChatRole.Assistant, released);
+            yield return released.Length == piece.Length && !ControlText.Is(content) ? update : new ChatResponseUpdate(ChatRole.Assistant, released);
         }
     }
 

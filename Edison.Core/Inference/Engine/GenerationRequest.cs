@@ -38,8 +38,9 @@ public sealed record GenerationRequest(
     public SamplingGrammar? Grammar { get; init; }
 
     /// <summary>
-    /// Control tokens the answer's text shows, with their text: where a family opens its calls with one (Mistral's
-    /// <c>[TOOL_CALLS]</c>), the calls are parted from the text there. Every other control token shows nothing.
+    /// Control tokens the answer's stream shows, with their text, each in an update of its own marked
+    /// <see cref="ControlText"/>: where a family opens its calls with one (Mistral's <c>[TOOL_CALLS]</c>), the calls are
+    /// parted from the text there, and only there. Every other control token shows nothing.
     /// </summary>
     public IReadOnlyDictionary<LLamaToken, string> ShownControlTokens { get; init; } = new Dictionary<LLamaToken, string>();
 }

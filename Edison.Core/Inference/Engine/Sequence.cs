@@ -138,7 +138,8 @@ internal sealed class Sequence(
         bool thinking = Thinking?.IsThinking == true;
         if (Job.Request.ShownControlTokens.TryGetValue(token, out var shown))
         {
-            Release(Decoder.Read() + shown);
+            Release(Decoder.Read());
+            WriteControl(shown);
         }
         else
         {
@@ -216,6 +217,14 @@ internal sealed class Sequence(
 
         Released.Append(text);
         Job.Output.Writer.TryWrite(new ChatResponseUpdate(ChatRole.Assistant, text));
+    }
+
+    /// <summary>A shown control token, after the text before it (a stop string cannot run across it).</summary>
+    private void WriteControl(string text)
+    {
+        Write(Stops.Flush(), thinking: false);
+        Released.Append(text);
+        Job.Output.Writer.TryWrite(new ChatResponseUpdate(ChatRole.Assistant, [ControlText.Of(text)]));
     }
 
     /// <summary>

@@ -31,7 +31,8 @@ public sealed record ThinkingFormat(string Open, string Close, string? Opening, 
     public static readonly ThinkingFormat Harmony = new($"{HarmonyChannel}analysis{HarmonyMessage}", HarmonyEnd, Opening: null, Off: null)
     {
         Markers = [HarmonyStart, HarmonyChannel, HarmonyMessage, HarmonyEnd],
-        AnswerMarkup = [$"{HarmonyStart}assistant", $"{HarmonyChannel}final{HarmonyMessage}"],
+        // A message in the commentary channel to no one is a preamble to the person, before a call: answer text.
+        AnswerMarkup = [$"{HarmonyStart}assistant", $"{HarmonyChannel}final{HarmonyMessage}", $"{HarmonyChannel}commentary{HarmonyMessage}"],
         // A call goes to the commentary channel addressed to a function, the address in the channel's header or the
         // message's (the generation prompt has started that one already).
         CallMarkup = new Dictionary<string, string>

@@ -39,6 +39,8 @@ public sealed class HarmonyToolCalls : ToolCallFormat
 
     public override bool WritesTurnMarkup => true;
 
+    public override bool OpenerIsMarkup => true;
+
     /// <summary>
     /// Where a call the model may or may not make is held to its arguments' grammar: its <c>&lt;|constrain|&gt;</c>, which
     /// it writes after the function's name; one token, where the call's start is several.

@@ -23,6 +23,12 @@ public abstract class ToolCallFormat
     public abstract string Opener { get; }
 
     /// <summary>
+    /// Whether the opener is markup the model's text cannot hold as prose (it reaches the reader only from the
+    /// thinking's reader, as harmony's calls do): calls are then read even where none are offered, and dropped.
+    /// </summary>
+    public virtual bool OpenerIsMarkup => false;
+
+    /// <summary>
     /// The markup, one token, from which a call the model may or may not make is held to the grammar: the opener, unless
     /// the format's calls start with several tokens.
     /// </summary>

@@ -8,19 +8,30 @@ namespace Edison.Core.Inference.Tools;
 /// calls' text never reaches the answer. Where a call is the whole answer (<see cref="ToolCallFormat.CallIsTheAnswer"/>),
 /// the answer's first character decides.
 /// </summary>
-public sealed class ToolCallReader(ToolCallFormat format)
+/// <param name="openerIsControl">
+/// Whether the opener is a control token the stream shows apart (<see cref="Engine.ControlText"/>): then only that token
+/// opens calls, and text that spells it is text.
+/// </param>
+public sealed class ToolCallReader(ToolCallFormat format, bool openerIsControl = false)
 {
     private readonly StringBuilder _held = new();
     private bool _calling;
     private bool _text;
 
     /// <summary>The answer's text that can be released now.</summary>
-    public string Push(string text)
+    /// <param name="isControl">Whether the text is a control token's, shown apart.</param>
+    public string Push(string text, bool isControl = false)
     {
-        if (_calling)
+        if (_calling || (openerIsControl && isControl && text == format.Opener))
         {
+            _calling = true;
             _held.Append(text);
             return string.Empty;
+        }
+
+        if (openerIsControl)
+        {
+            return text;
         }
 
         if (_text)

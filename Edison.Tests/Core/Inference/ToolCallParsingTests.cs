@@ -48,4 +48,18 @@ public sealed class ToolCallParsingTests
     {
         Assert.Empty(Mistral.Parse(text));
     }
+
+    [Fact]
+    public void Where_the_opener_is_a_control_token_text_that_spells_it_is_text()
+    {
+        var reader = new ToolCallReader(Mistral, openerIsControl: true);
+
+        var released = reader.Push("Mistral writes [TOOL_CALLS] [{\"name\": \"a\", \"arguments\": {}}] before calls.");
+        released += reader.Push("[TOOL_CALLS]", isControl: true);
+        released += reader.Push(" [{\"name\": \"b\", \"arguments\": {}}]");
+        var (rest, calls) = reader.Finish();
+
+        Assert.Equal("Mistral writes [TOOL_CALLS] [{\"name\": \"a\", \"arguments\": {}}] before calls.", released + rest);
+        Assert.Equal("b", Assert.Single(calls).Name);
+    }
 }

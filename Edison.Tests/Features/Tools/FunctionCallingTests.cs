@@ -280,9 +280,9 @@ public sealed class MistralFunctionCallingTests(MistralFunctionCallingTests.Host
     {
         ChatCompletion completion = await Chat.CompleteChatAsync([new UserChatMessage("What is the weather in Paris?")], new ChatCompletionOptions { Temperature = 0 });
 
-        var text = string.Concat(completion.Content.Select(part => part.Text));
-        Assert.StartsWith("Let me look.", text);
-        Assert.DoesNotContain("TOOL_CALLS", text);
+        // Its call has nothing to call: neither it nor its markup is the answer.
+        Assert.Equal("Let me look.", string.Concat(completion.Content.Select(part => part.Text)).Trim());
+        Assert.Empty(completion.ToolCalls);
     }
 }
 
@@ -319,5 +319,43 @@ public sealed class HarmonyFunctionCallingTests(HarmonyFunctionCallingTests.Host
         Assert.Equal("", content);
         Assert.Contains(chunks, c => c.GetProperty("delta").TryGetProperty("tool_calls", out var calls) && calls[0].GetProperty("function").TryGetProperty("name", out var name) && name.GetString() == "get_weather");
         Assert.Equal("tool_calls", chunks.Last(c => c.TryGetProperty("finish_reason", out var f) && f.ValueKind == JsonValueKind.String).GetProperty("finish_reason").GetString());
+    }
+
+    [Fact]
+    public async Task A_call_of_a_function_not_offered_is_no_call_and_its_markup_is_no_answer()
+    {
+        // Arguments like the model's, under another name: harmony's grammar starts after the name, at <|constrain|>.
+        var time = ChatTool.CreateFunctionTool("get_time", "The time now.", BinaryData.FromString("""{"type":"object","properties":{"city":{"type":"string"},"unit":{"type":"string"}}}"""));
+
+        ChatCompletion offeredOther = await Chat.CompleteChatAsync([new UserChatMessage("What is the weather in Paris?")], new ChatCompletionOptions { Tools = { time }, Temperature = 0 });
+        ChatCompletion offeredNone = await Chat.CompleteChatAsync([new UserChatMessage("What is the weather in Paris?")], new ChatCompletionOptions { Temperature = 0 });
+
+        Assert.All([offeredOther, offeredNone], completion =>
+        {
+            Assert.Empty(completion.ToolCalls);
+            Assert.Equal(ChatFinishReason.Stop, completion.FinishReason);
+            Assert.Equal("", string.Concat(completion.Content.Select(part => part.Text)));
+        });
+    }
+}
+
+/// <summary>gpt-oss's preamble: what it tells the person in its commentary channel before a call is answer text.</summary>
+public sealed class HarmonyPreambleTests(HarmonyPreambleTests.Host host) : IClassFixture<HarmonyPreambleTests.Host>
+{
+    public sealed class Host() : SharedEdison(new EdisonFactory(TestModels.HarmonyPreambleToolCalling, contextSize: 4096));
+
+    [Fact]
+    public async Task The_preamble_is_the_answer_s_text_and_the_call_after_it_a_call()
+    {
+        var chat = new ChatClient(
+            "harmony-preamble-tool-calling",
+            new ApiKeyCredential("not-checked-on-loopback"),
+            new OpenAIClientOptions { Endpoint = new Uri(host.Client.BaseAddress!, "/v1"), Transport = new HttpClientPipelineTransport(host.Client) });
+        var weather = ChatTool.CreateFunctionTool("get_weather", "The weather now.", BinaryData.FromString("""{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}"""));
+
+        ChatCompletion completion = await chat.CompleteChatAsync([new UserChatMessage("What is the weather in Paris?")], new ChatCompletionOptions { Tools = { weather }, Temperature = 0 });
+
+        Assert.Equal("Let me check the sky.", string.Concat(completion.Content.Select(part => part.Text)).Trim());
+        Assert.Equal("get_weather", Assert.Single(completion.ToolCalls).FunctionName);
     }
 }
