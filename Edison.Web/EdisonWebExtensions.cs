@@ -38,6 +38,7 @@ public static class EdisonWebExtensions
         builder.Services.AddSingleton<ApiRoutes>();
         builder.Services.AddSingleton<MarkdownRenderer>();
         builder.Services.AddScoped<BrowserSettings>();
+        builder.Services.AddScoped<Components.Layout.PageTheme>();
         builder.Services.AddScoped<ChatSession>();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(EdisonMetrics.MeterName)

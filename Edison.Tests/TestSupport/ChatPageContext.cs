@@ -49,6 +49,7 @@ public abstract class ChatPageContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<IGenerationEngine>(Engine);
         Services.AddSingleton<MarkdownRenderer>();
         Services.AddScoped<BrowserSettings>();
+        Services.AddScoped<Edison.Web.Components.Layout.PageTheme>();
         Services.AddScoped<ChatSession>();
     }
 

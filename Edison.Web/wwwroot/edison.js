@@ -114,3 +114,18 @@ window.edisonBox = {
         box.dispatchEvent(new Event('input', { bubbles: true }));
     },
 };
+
+// The page's colours: the system's preference told to the page now and whenever it changes, and the colours chosen
+// said on the document too (data-dark, and the browser's own controls and scroll bars).
+window.edisonTheme = {
+    watch(page) {
+        const query = matchMedia('(prefers-color-scheme: dark)');
+        const tell = () => page.invokeMethodAsync('SystemPreferenceChanged', query.matches);
+        query.addEventListener('change', tell);
+        tell();
+    },
+    apply(dark) {
+        document.documentElement.dataset.dark = dark ? 'true' : 'false';
+        document.documentElement.style.colorScheme = dark ? 'dark' : 'light';
+    },
+};

@@ -41,6 +41,7 @@ public sealed class BrowserSettings(IJSRuntime js, ILogger<BrowserSettings> logg
                 ? Math.Clamp(temperature, SamplingLimits.MinTemperature, SamplingLimits.MaxTemperature)
                 : null,
             MaxTokens = settings.MaxTokens is >= 1 and <= 1 << 20 ? settings.MaxTokens : defaults.MaxTokens,
+            Theme = Components.Layout.PageTheme.Known(settings.Theme),
         };
     }
 }

@@ -26,4 +26,7 @@ public sealed record ChatSettings
 
     /// <summary>Null: the server's <c>Edison:Generation:MaxReasoningTokens</c>.</summary>
     public int? MaxReasoningTokens { get; init; }
+
+    /// <summary>The page's colours: the system's preference, light or dark (see <see cref="Layout.PageTheme"/>).</summary>
+    public string Theme { get; init; } = Layout.PageTheme.System;
 }

@@ -1,0 +1,101 @@
+using System.Text.Json;
+using Microsoft.Playwright;
+
+namespace Edison.Tests.Browser;
+
+/// <summary>The page's colours in real Chromium: the system's preference by default, a toggle that is kept.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class ThemeInTheBrowserTests(BrowserFixture fixture) : IAsyncLifetime
+{
+    private IBrowserContext _context = null!;
+    private IPage _page = null!;
+
+    public async Task InitializeAsync()
+    {
+        if (fixture.Browser is null)
+        {
+            return;
+        }
+
+        _context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.BaseAddress, ColorScheme = ColorScheme.Dark });
+        _page = await _context.NewPageAsync();
+        _page.SetDefaultTimeout(15_000);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (fixture.Browser is not null)
+        {
+            await _context.DisposeAsync();
+        }
+    }
+
+    [SkippableFact]
+    public async Task The_page_follows_the_system_s_dark_preference_and_its_own_changes()
+    {
+        Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
+        await OpenAsync();
+
+        await Expect(_page.Locator("html")).ToHaveAttributeAsync("data-dark", "true");
+        Assert.True(await BackgroundLightnessAsync() < 0.3, "a dark system gets a dark page");
+
+        await _page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Light });
+        await Expect(_page.Locator("html")).ToHaveAttributeAsync("data-dark", "false");
+        Assert.True(await BackgroundLightnessAsync() > 0.7, "and a light page when the system turns light");
+    }
+
+    [SkippableFact]
+    public async Task The_toggle_goes_light_then_dark_then_back_to_the_system_s_and_a_reload_keeps_the_choice()
+    {
+        Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
+        await OpenAsync();
+        var toggle = _page.GetByTestId("theme-toggle");
+        await Expect(toggle).ToHaveAttributeAsync("data-theme-choice", "system");
+
+        await toggle.ClickAsync();
+        await Expect(toggle).ToHaveAttributeAsync("data-theme-choice", "light");
+        await Expect(_page.Locator("html")).ToHaveAttributeAsync("data-dark", "false");
+        Assert.True(await BackgroundLightnessAsync() > 0.7, "light, though the system prefers dark");
+
+        await _page.ReloadAsync();
+        await Expect(_page.GetByTestId("theme-toggle")).ToHaveAttributeAsync("data-theme-choice", "light");
+        await Expect(_page.Locator("html")).ToHaveAttributeAsync("data-dark", "false");
+        Assert.Equal("light", (await StoredSettingsAsync()).GetProperty("theme").GetString());
+
+        await _page.GetByTestId("theme-toggle").ClickAsync();
+        await Expect(_page.GetByTestId("theme-toggle")).ToHaveAttributeAsync("data-theme-choice", "dark");
+        await _page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Light });
+        await Expect(_page.Locator("html")).ToHaveAttributeAsync("data-dark", "true");
+        Assert.True(await BackgroundLightnessAsync() < 0.3, "dark, though the system now prefers light");
+
+        await _page.GetByTestId("theme-toggle").ClickAsync();
+        await Expect(_page.GetByTestId("theme-toggle")).ToHaveAttributeAsync("data-theme-choice", "system");
+        await Expect(_page.Locator("html")).ToHaveAttributeAsync("data-dark", "false");
+    }
+
+    private async Task OpenAsync()
+    {
+        await _page.GotoAsync("/");
+        await Expect(_page.Locator(".chat-root")).ToHaveAttributeAsync("data-enhanced", "true");
+        await Expect(_page.GetByTestId("theme-toggle")).ToBeEnabledAsync();
+    }
+
+    /// <summary>The lightness (0 to 1) of the background behind the messages, as painted: the first one not transparent.</summary>
+    private async Task<double> BackgroundLightnessAsync() => await _page.EvaluateAsync<double>(
+        """
+        () => {
+            for (let element = document.querySelector('.chat-root'); element; element = element.parentElement) {
+                const [r, g, b, a = 1] = getComputedStyle(element).backgroundColor.match(/[\d.]+/g).map(Number);
+                if (a > 0) {
+                    return (Math.max(r, g, b) + Math.min(r, g, b)) / 510;
+                }
+            }
+            return 1;
+        }
+        """);
+
+    private async Task<JsonElement> StoredSettingsAsync() =>
+        JsonDocument.Parse(await _page.EvaluateAsync<string>("() => localStorage.getItem('edison_settings')")).RootElement;
+
+    private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
+}
