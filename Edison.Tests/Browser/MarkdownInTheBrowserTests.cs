@@ -14,29 +14,6 @@ namespace Edison.Tests.Browser;
 [Collection(BrowserCollection.Name)]
 public sealed class MarkdownInTheBrowserTests(BrowserFixture fixture, MarkdownInTheBrowserTests.MathsEdison edison) : IAsyncLifetime, IClassFixture<MarkdownInTheBrowserTests.MathsEdison>
 {
-    private const string Rich = """
-        A [link](https://example.org) and `inline code`.
-
-        > A quote.
-
-        ```python
-        def area(r):
-            return 3.14 * r ** 2
-        ```
-
-        Inline $x^2$, \(a^2+b^2=c^2\), and displayed:
-
-        $$
-        \int_0^1 x\,dx = \frac{1}{2}
-        $$
-
-        \[E = mc^2\]
-
-        | Language | Paradigm | Typing | Appeared | Designer | Licence |
-        |---|---|---|---|---|---|
-        | Internationalization | Multiparadigmatic | Incomprehensibilities | Counterrevolutionaries | Uncharacteristically | Electroencephalographic |
-        """;
-
     private IBrowserContext _context = null!;
     private IPage _page = null!;
 
@@ -79,7 +56,7 @@ public sealed class MarkdownInTheBrowserTests(BrowserFixture fixture, MarkdownIn
         Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
         var id = Guid.NewGuid();
         await edison.Factory.Services.GetRequiredService<IConversationStore>()
-            .AppendExchangeAsync(id, "show me", Rich, context: null, ExchangePlace.AfterShown, details: null, CancellationToken.None);
+            .AppendExchangeAsync(id, "show me", RichMarkdown.Answer, context: null, ExchangePlace.AfterShown, details: null, CancellationToken.None);
 
         await _page.GotoAsync($"/c/{id}");
         var answer = _page.Locator("[data-testid=message][data-role=assistant] .markdown");

@@ -63,6 +63,9 @@ public sealed class MarkdownRenderer
                 case AutolinkInline autolink when SafeUrl(autolink.Url) == Blocked:
                     autolink.ReplaceBy(new LiteralInline(autolink.Url), copyChildren: false);
                     break;
+                case Markdig.Extensions.TaskLists.TaskList task:
+                    task.GetAttributes().AddPropertyIfNotExist("aria-label", task.Checked ? "Done" : "Not done");
+                    break;
                 case MathInline { DelimiterCount: 2 } display:
                     display.GetAttributes().AddClass(BracketMathInlineParser.DisplayClass);
                     break;

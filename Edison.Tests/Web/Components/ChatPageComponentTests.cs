@@ -28,6 +28,25 @@ public sealed class ChatPageComponentTests : ChatPageContext
     }
 
     [Fact]
+    public async Task A_screen_reader_hears_the_answer_once_when_it_is_done_not_each_piece_as_it_streams()
+    {
+        var page = Render<Chat>();
+        await SendAsync(page, "hi");
+
+        Engine.Write("Hello");
+        page.WaitForAssertion(() => Assert.Equal("Hello", AnswerText(page)));
+        Assert.Empty(page.FindAll("[aria-live]:not([data-testid=answer-announcement]), [role=log]"));
+        Assert.Equal("", page.Find("[data-testid=answer-announcement]").TextContent);
+
+        Clock.Advance(ChatSession.PublishInterval);
+        Engine.Write(" there");
+        Engine.EndAnswer();
+        page.WaitForAssertion(() => Assert.Equal("completed", Answer(page).GetAttribute("data-state")));
+        page.WaitForAssertion(() => Assert.Equal("Edison answered: Hello there", page.Find("[data-testid=answer-announcement]").TextContent));
+        Assert.Equal("polite", page.Find("[data-testid=answer-announcement]").GetAttribute("aria-live"));
+    }
+
+    [Fact]
     public async Task Renders_are_throttled_to_one_per_interval_and_only_the_answer_re_renders()
     {
         var page = Render<Chat>();

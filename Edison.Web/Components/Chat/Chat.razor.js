@@ -93,6 +93,11 @@ function cached(key, render) {
 }
 
 function enhance(root) {
+    // What scrolls sideways can be scrolled from the keyboard too.
+    for (const scroller of root.querySelectorAll('.markdown :is(pre, table, div.math, .math-display):not([tabindex])')) {
+        scroller.tabIndex = 0;
+    }
+
     if (window.hljs) {
         for (const code of root.querySelectorAll('.markdown pre > code:not(.hljs)')) {
             const language = /(?:^|\s)language-([\w+#.-]+)/.exec(code.className)?.[1];

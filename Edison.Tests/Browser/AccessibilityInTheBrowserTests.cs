@@ -1,0 +1,95 @@
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Edison.Core.Conversations;
+using Edison.Tests.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace Edison.Tests.Browser;
+
+/// <summary>
+/// axe-core (injected by the test through Playwright, never served by the page) finds nothing critical or serious on
+/// the page as people see it: empty, streaming an answer, showing rich Markdown, with the settings open, and on a
+/// phone, in both themes.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class AccessibilityInTheBrowserTests(BrowserFixture fixture)
+{
+    public static TheoryData<string> Themes => new() { "light", "dark" };
+
+    [SkippableTheory]
+    [MemberData(nameof(Themes))]
+    public async Task The_page_in_each_state_has_no_critical_or_serious_accessibility_violations(string theme)
+    {
+        Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
+        var id = Guid.NewGuid();
+        await fixture.Edison.Services.GetRequiredService<IConversationStore>()
+            .AppendExchangeAsync(id, "show me everything", RichMarkdown.Answer, context: null, ExchangePlace.AfterShown, details: null, CancellationToken.None);
+        var found = new List<string>();
+
+        await using (var desk = await ContextAsync(theme, new() { Width = 1280, Height = 800 }))
+        {
+            var page = await OpenAsync(desk, "/");
+            found.AddRange(await ViolationsAsync(page, "empty page"));
+            Assert.Equal(1, await page.Locator("main").CountAsync());
+            Assert.Equal("Edison", await page.Locator("h1").InnerTextAsync());
+
+            await page.GetByTestId("chat-input").FillAsync("tell me a story");
+            await page.GetByTestId("chat-input").PressAsync("Enter");
+            await Assertions.Expect(page.Locator("[data-testid=message][data-role=assistant]").Last).ToHaveAttributeAsync("data-state", "streaming");
+            found.AddRange(await ViolationsAsync(page, "streaming answer"));
+            await page.GetByTestId("stop").ClickAsync();
+
+            page = await OpenAsync(desk, $"/c/{id}");
+            await Assertions.Expect(page.Locator(".katex")).Not.ToHaveCountAsync(0);
+            found.AddRange(await ViolationsAsync(page, "rich Markdown"));
+
+            await page.GetByTestId("settings-open").ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Dialog)).ToBeVisibleAsync();
+            found.AddRange(await ViolationsAsync(page, "settings dialog"));
+        }
+
+        await using (var phone = await ContextAsync(theme, new() { Width = 390, Height = 844 }))
+        {
+            var page = await OpenAsync(phone, $"/c/{id}");
+            await Assertions.Expect(page.Locator(".katex")).Not.ToHaveCountAsync(0);
+            found.AddRange(await ViolationsAsync(page, "phone"));
+        }
+
+        Assert.True(found.Count == 0, string.Join("\n", found));
+    }
+
+    private async Task<IBrowserContext> ContextAsync(string theme, ViewportSize viewport)
+    {
+        var context = await fixture.Browser!.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = fixture.BaseAddress,
+            ViewportSize = viewport,
+            ColorScheme = theme == "dark" ? ColorScheme.Dark : ColorScheme.Light,
+        });
+
+        // An answer long enough to be looked at while it streams.
+        await context.AddInitScriptAsync("localStorage.setItem('edison_settings', JSON.stringify({ maxTokens: 30000 }))");
+        return context;
+    }
+
+    private static async Task<IPage> OpenAsync(IBrowserContext context, string path)
+    {
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(path);
+        await Assertions.Expect(page.Locator(".chat-root")).ToHaveAttributeAsync("data-enhanced", "true");
+        var dark = await page.EvaluateAsync<bool>("() => matchMedia('(prefers-color-scheme: dark)').matches");
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("data-dark", dark ? "true" : "false");
+        return page;
+    }
+
+    /// <summary>What axe finds critical or serious, one line each: the state, the rule, where and why.</summary>
+    private static async Task<IEnumerable<string>> ViolationsAsync(IPage page, string state)
+    {
+        var result = await page.RunAxe();
+        return result.Violations
+            .Where(violation => violation.Impact is "critical" or "serious")
+            .SelectMany(violation => violation.Nodes.Select(node =>
+                $"{state}: {violation.Id} ({violation.Impact}) at {node.Target}: {string.Join("; ", node.Any.Concat(node.All).Concat(node.None).Select(check => check.Message))}"));
+    }
+}

@@ -1,0 +1,32 @@
+namespace Edison.Tests.TestSupport;
+
+/// <summary>An answer with the Markdown people expect a chat page to render: a link, a quote, task and nested lists, code, maths and a wide table.</summary>
+public static class RichMarkdown
+{
+    public const string Answer = """
+        A [link](https://example.org) and `inline code`.
+
+        > A quote.
+
+        - [x] Done
+        - [ ] To do
+          - nested
+
+        ```python
+        def area(r):
+            return 3.14 * r ** 2
+        ```
+
+        Inline $x^2$, \(a^2+b^2=c^2\), and displayed:
+
+        $$
+        \int_0^1 x\,dx = \frac{1}{2}
+        $$
+
+        \[E = mc^2\]
+
+        | Language | Paradigm | Typing | Appeared | Designer | Licence |
+        |---|---|---|---|---|---|
+        | Internationalization | Multiparadigmatic | Incomprehensibilities | Counterrevolutionaries | Uncharacteristically | Electroencephalographic |
+        """;
+}
