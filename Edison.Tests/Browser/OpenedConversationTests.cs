@@ -97,6 +97,37 @@ public sealed class OpenedConversationTests(BrowserFixture fixture) : IAsyncLife
         await Expect(lastQuestion.GetByTestId("edit-box")).ToHaveCountAsync(1);
     }
 
+    [SkippableFact]
+    public async Task The_tab_is_named_after_the_conversation_and_the_app_bar_names_the_model()
+    {
+        Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
+        var id = await ImportAsync(("user", "Plan a walk by the sea"), ("assistant", "Start at the harbour."));
+
+        await _page.GotoAsync($"/c/{id}");
+        await WaitForCircuitAsync();
+
+        var stored = JsonDocument.Parse(await (await _page.APIRequest.GetAsync($"/api/conversations/{id}")).TextAsync()).RootElement;
+        await Assertions.Expect(_page).ToHaveTitleAsync($"{stored.GetProperty("title").GetString()} – Edison");
+        await Expect(_page.GetByTestId("model-name")).ToHaveTextAsync("endless");
+        await Expect(_page.GetByTestId("unknown-conversation")).ToHaveCountAsync(0);
+    }
+
+    [SkippableFact]
+    public async Task An_address_of_no_conversation_says_so_and_what_is_sent_starts_a_new_one()
+    {
+        Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
+
+        await _page.GotoAsync($"/c/{Guid.NewGuid()}");
+        await WaitForCircuitAsync();
+
+        await Expect(_page.GetByTestId("unknown-conversation")).ToBeVisibleAsync();
+        await Assertions.Expect(_page).ToHaveTitleAsync("Edison");
+        await _page.GetByTestId("chat-input").FillAsync("hello");
+        await _page.GetByTestId("chat-input").PressAsync("Enter");
+        await Expect(_page.GetByTestId("unknown-conversation")).ToHaveCountAsync(0);
+        await _page.GetByTestId("stop").ClickAsync();
+    }
+
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 
     /// <summary>The page's own script is in place once the circuit has started.</summary>

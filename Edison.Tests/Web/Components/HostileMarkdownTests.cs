@@ -136,6 +136,16 @@ public sealed class HostileMarkdownTests : ChatPageContext
         Assert.Contains("Not closed ( here.", answer.TextContent);
     }
 
+    [Fact]
+    public void Questions_and_answers_take_their_direction_from_their_own_text()
+    {
+        var answer = RenderAnswer("مرحبا، hello.");
+        var question = Render<ChatMessageItem>(p => p.Add(c => c.Message, new ChatBubble(ChatTurn.User, "hello، مرحبا")));
+
+        Assert.Equal("auto", answer.Find(".markdown").GetAttribute("dir"));
+        Assert.Equal("auto", question.Find(".user-text").GetAttribute("dir"));
+    }
+
     private IRenderedComponent<ChatMessageItem> RenderAnswer(string markdown) =>
         Render<ChatMessageItem>(p => p.Add(c => c.Message, new ChatBubble(ChatTurn.Assistant, markdown)));
 }

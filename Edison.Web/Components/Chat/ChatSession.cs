@@ -159,12 +159,15 @@ public sealed class ChatSession : IDisposable
         }
     }
 
-    /// <summary>Shows a stored conversation, and its answer being written, if there is one, as it grows.</summary>
-    public async Task OpenAsync(Guid conversationId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Shows a stored conversation, and its answer being written, if there is one, as it grows. False when there is no
+    /// such conversation: the page shows a new chat.
+    /// </summary>
+    public async Task<bool> OpenAsync(Guid conversationId, CancellationToken cancellationToken)
     {
         if (ConversationId == conversationId)
         {
-            return;
+            return true;
         }
 
         Unfollow();
@@ -193,6 +196,8 @@ public sealed class ChatSession : IDisposable
         {
             Changed?.Invoke();
         }
+
+        return ConversationId is not null;
     }
 
     public void NewChat()
