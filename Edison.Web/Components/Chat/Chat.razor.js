@@ -8,6 +8,25 @@ export function attach(root, input) {
         if (event.target.matches?.(selector) && event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
             event.preventDefault();
             input.invokeMethodAsync('SendFromKeyboardAsync', event.target.value);
+            return;
+        }
+
+        // A question being edited: Enter saves and sends it, Shift+Enter starts a new line, Escape leaves it as it was.
+        const editing = event.target.closest?.('[data-testid=edit-box]')?.closest('.message');
+        if (editing && !event.isComposing && ((event.key === 'Enter' && !event.shiftKey) || event.key === 'Escape')) {
+            event.preventDefault();
+            const button = editing.querySelector(event.key === 'Escape' ? '[data-testid=edit-cancel]' : '[data-testid=edit-save]');
+            // The box's keystrokes reached the page before this one: what is saved is what the box shows.
+            if (button && !button.disabled) {
+                button.click();
+            }
+        }
+    });
+
+    // After Stop, and after opening another conversation from the list, the keyboard is back in the message box.
+    document.addEventListener('click', event => {
+        if (event.target.closest?.('[data-testid=stop], [data-testid=conversation-item] a')) {
+            setTimeout(() => root.querySelector(selector)?.focus());
         }
     });
 

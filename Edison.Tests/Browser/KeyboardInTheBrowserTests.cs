@@ -1,0 +1,113 @@
+using System.Text.Json;
+using Microsoft.Playwright;
+
+namespace Edison.Tests.Browser;
+
+/// <summary>The page by keyboard alone, in real Chromium: everything reachable, the focus where the person needs it.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class KeyboardInTheBrowserTests(BrowserFixture fixture) : IAsyncLifetime
+{
+    private IBrowserContext _context = null!;
+    private IPage _page = null!;
+
+    public async Task InitializeAsync()
+    {
+        if (fixture.Browser is null)
+        {
+            return;
+        }
+
+        _context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.BaseAddress, ViewportSize = new() { Width = 1280, Height = 800 } });
+        await _context.AddInitScriptAsync("localStorage.setItem('edison_settings', JSON.stringify({ maxTokens: 30000 }))");
+        _page = await _context.NewPageAsync();
+        _page.SetDefaultTimeout(15_000);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (fixture.Browser is not null)
+        {
+            await _context.DisposeAsync();
+        }
+    }
+
+    [SkippableFact]
+    public async Task Import_is_reached_with_Tab()
+    {
+        Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
+        await OpenAsync("/");
+        await Expect(_page.GetByTestId("import-file")).ToBeEnabledAsync();
+
+        var reached = false;
+        for (int i = 0; i < 40 && !reached; i++)
+        {
+            await _page.Keyboard.PressAsync("Tab");
+            reached = await _page.EvaluateAsync<bool>("() => document.activeElement?.matches('[data-testid=import-file]') === true");
+        }
+
+        Assert.True(reached, "Tab reaches the import");
+    }
+
+    [SkippableFact]
+    public async Task An_edited_question_is_focused_Enter_saves_it_and_Escape_leaves_it_as_it_was()
+    {
+        Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
+        var id = await ImportAsync(("user", "first question"), ("assistant", "first answer"));
+        await OpenAsync($"/c/{id}");
+        var question = _page.Locator("[data-testid=message][data-role=user]").First;
+
+        await question.GetByTestId("edit-message").ClickAsync();
+        await Expect(question.GetByTestId("edit-box")).ToBeFocusedAsync();
+        await _page.Keyboard.PressAsync("Escape");
+        await Expect(question.GetByTestId("edit-box")).ToHaveCountAsync(0);
+        await Expect(question).ToContainTextAsync("first question");
+
+        await question.GetByTestId("edit-message").ClickAsync();
+        await Expect(question.GetByTestId("edit-box")).ToBeFocusedAsync();
+        await _page.Keyboard.PressAsync("End");
+        await _page.Keyboard.TypeAsync(", asked again");
+        await _page.Keyboard.PressAsync("Enter");
+
+        await Expect(_page.Locator("[data-testid=message][data-role=user]").First).ToContainTextAsync("first question, asked again");
+        await Expect(_page.Locator("[data-testid=message][data-role=assistant]").Last).ToHaveAttributeAsync("data-state", "streaming");
+        await _page.GetByTestId("stop").ClickAsync();
+    }
+
+    [SkippableFact]
+    public async Task After_Stop_and_after_opening_another_conversation_the_keyboard_is_in_the_message_box()
+    {
+        Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
+        var other = await ImportAsync(("user", "another conversation"), ("assistant", "its answer"));
+        await OpenAsync("/");
+
+        await _page.GetByTestId("chat-input").FillAsync("a long story please");
+        await _page.GetByTestId("chat-input").PressAsync("Enter");
+        await Expect(_page.Locator("[data-testid=message][data-role=assistant]").Last).ToHaveAttributeAsync("data-state", "streaming");
+        await _page.GetByTestId("stop").FocusAsync();
+        await _page.Keyboard.PressAsync("Enter");
+        await Expect(_page.Locator("[data-testid=message][data-role=assistant]").Last).ToHaveAttributeAsync("data-state", "stopped");
+        await Expect(_page.GetByTestId("chat-input")).ToBeFocusedAsync();
+
+        await _page.Locator($"[data-testid=conversation-item] a[href$='{other}']").ClickAsync();
+        await Expect(_page.GetByTestId("message").First).ToHaveTextAsync("another conversation");
+        await Expect(_page.GetByTestId("chat-input")).ToBeFocusedAsync();
+    }
+
+    private async Task OpenAsync(string path)
+    {
+        await _page.GotoAsync(path);
+        await Expect(_page.Locator(".chat-root[data-enhanced=true]")).ToHaveCountAsync(1);
+    }
+
+    private async Task<string> ImportAsync(params (string Role, string Content)[] messages)
+    {
+        var imported = await _page.APIRequest.PostAsync("/api/conversations/import", new APIRequestContextOptions
+        {
+            DataObject = new { messages = messages.Select(m => new { role = m.Role, content = m.Content }).ToArray() },
+        });
+        Assert.Equal(201, imported.Status);
+        return JsonDocument.Parse(await imported.TextAsync()).RootElement.GetProperty("conversation_id").GetString()!;
+    }
+
+    private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
+}
