@@ -67,7 +67,8 @@ public sealed class ToolCallsOnThePageTests() : ChatPageContext(TestModels.ToolC
         Assert.Equal("""{"text":"buy milk"}""", Call(page)!.QuerySelector("[data-testid=tool-call-arguments]")!.TextContent);
 
         await Call(page)!.QuerySelector(approve ? "[data-testid=approve-call]" : "[data-testid=deny-call]")!.ClickAsync(new());
-        WaitShown(page, () => Assert.Equal(approve ? "done" : "failed", Call(page)?.GetAttribute("data-state")));
+        // The call goes to a real MCP server process: on a loaded machine that takes a while.
+        WaitShown(page, () => Assert.Equal(approve ? "done" : "failed", Call(page)?.GetAttribute("data-state")), TimeSpan.FromSeconds(30));
         Assert.Equal(approve ? "Noted (1 notes)." : "The person denied this call.", Call(page)!.QuerySelector("[data-testid=tool-call-result]")!.TextContent);
         Assert.Empty(Call(page)!.QuerySelectorAll("[data-testid=approve-call]"));
 
@@ -95,11 +96,13 @@ public sealed class ToolCallsOnThePageTests() : ChatPageContext(TestModels.ToolC
     }
 
     /// <summary>Waits for what the page shows, the clock moving on so that throttled updates are published.</summary>
-    private void WaitShown(IRenderedComponent<Chat> page, Action assertion) => page.WaitForAssertion(() =>
-    {
-        Clock.Advance(ChatSession.PublishInterval);
-        assertion();
-    });
+    private void WaitShown(IRenderedComponent<Chat> page, Action assertion, TimeSpan? timeout = null) => page.WaitForAssertion(
+        () =>
+        {
+            Clock.Advance(ChatSession.PublishInterval);
+            assertion();
+        },
+        timeout);
 
     private static AngleSharp.Dom.IElement Answer(IRenderedComponent<Chat> page) =>
         page.FindAll("[data-testid=message][data-role=assistant]")[^1];
