@@ -2,8 +2,8 @@ namespace Edison.Tests.Browser;
 
 /// <summary>
 /// The browser tests share one Chromium and one Edison, one test at a time; beside the rest of the suite, not after it:
-/// most of their time is waiting on the page, and run on their own they made the suite most of a minute longer than
-/// the five minutes it must stay under. Their waits allow for a busy machine.
+/// most of their time is waiting on the page, and run on their own after it they made the suite too long. Their waits
+/// allow for a busy machine.
 /// </summary>
 [CollectionDefinition(Name)]
 public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
