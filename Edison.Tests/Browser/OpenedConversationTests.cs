@@ -128,6 +128,26 @@ public sealed class OpenedConversationTests(BrowserFixture fixture) : IAsyncLife
         await _page.GetByTestId("stop").ClickAsync();
     }
 
+    [SkippableFact]
+    public async Task Scrolled_up_in_a_long_conversation_a_button_brings_the_person_back_to_the_latest()
+    {
+        Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
+        var id = await ImportAsync(LongConversation(exchanges: 30));
+        await _page.GotoAsync($"/c/{id}");
+        await WaitForCircuitAsync();
+        var last = _page.GetByTestId("message").Last;
+        await Expect(last).ToBeInViewportAsync();
+        await Expect(_page.GetByTestId("to-latest")).ToBeHiddenAsync();
+
+        await _page.Locator(".chat-messages").EvaluateAsync("list => list.scrollTop = 0");
+        await Expect(_page.GetByTestId("to-latest")).ToBeVisibleAsync();
+        await _page.GetByTestId("to-latest").ClickAsync();
+
+        await Expect(last).ToBeInViewportAsync();
+        await Expect(_page.GetByTestId("to-latest")).ToBeHiddenAsync();
+        await Expect(_page.GetByTestId("chat-input")).ToBeFocusedAsync();
+    }
+
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 
     /// <summary>The page's own script is in place once the circuit has started.</summary>

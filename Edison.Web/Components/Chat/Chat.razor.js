@@ -46,11 +46,25 @@ export function attach(root, input) {
     // The list follows its end: a conversation opens at its last message, and an answer is followed as it grows,
     // until the person scrolls up.
     const list = root.querySelector('.chat-messages');
+    const latest = root.querySelector('[data-testid=to-latest]');
     if (list) {
         let follow = true;
         let height = list.scrollHeight;
+        // Away from the end by more than a few lines, the person is offered a way back to it.
+        const offerLatest = () => {
+            if (latest) {
+                latest.hidden = list.scrollHeight - list.scrollTop - list.clientHeight < 160;
+            }
+        };
         list.addEventListener('scroll', () => {
             follow = list.scrollHeight - list.scrollTop - list.clientHeight < 48;
+            offerLatest();
+        });
+        latest?.addEventListener('click', () => {
+            follow = true;
+            list.scrollTop = list.scrollHeight;
+            offerLatest();
+            root.querySelector(selector)?.focus();
         });
         new MutationObserver(() => {
             // Only what changes the list's height moves it: a button's ripple, added on mouse-down, must not pull the
@@ -59,6 +73,7 @@ export function attach(root, input) {
                 list.scrollTop = list.scrollHeight;
             }
             height = list.scrollHeight;
+            offerLatest();
         }).observe(list, { childList: true, subtree: true, characterData: true });
 
         // A conversation opened by its address or a reload may be shown already, before this was attached.
