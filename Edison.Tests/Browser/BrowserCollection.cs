@@ -1,11 +1,11 @@
 namespace Edison.Tests.Browser;
 
 /// <summary>
-/// The browser tests share one Chromium and one Edison, one test at a time; beside the rest of the suite, not after it:
-/// most of their time is waiting on the page, and run on their own after it they made the suite too long. Their waits
-/// allow for a busy machine.
+/// The browser tests run on their own, after the others: a real browser, the app and the model competing with the
+/// rest of the suite for two cores made the waits of other tests (a disconnect noticed within seconds) a matter of
+/// luck.
 /// </summary>
-[CollectionDefinition(Name)]
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
 {
     public const string Name = "Browser";
