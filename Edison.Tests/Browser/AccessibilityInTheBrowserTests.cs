@@ -41,6 +41,10 @@ public sealed class AccessibilityInTheBrowserTests(BrowserFixture fixture)
             await Assertions.Expect(page.Locator(".katex")).Not.ToHaveCountAsync(0);
             found.AddRange(await InBothThemesAsync(page, "rich Markdown"));
 
+            // The answer's own heading sits below the page's one level 1.
+            Assert.Equal(["Edison"], await page.Locator("h1").AllInnerTextsAsync());
+            Assert.Equal("An overview", await page.Locator(".markdown h2").InnerTextAsync());
+
             foreach (var theme in new[] { "light", "dark" })
             {
                 await ChooseAsync(page, theme);

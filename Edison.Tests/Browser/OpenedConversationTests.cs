@@ -37,7 +37,7 @@ public sealed class OpenedConversationTests(BrowserFixture fixture) : IAsyncLife
         var id = await ImportAsync(("user", "give me a plan"), ("assistant", "# The plan\n\nFirst rest, then walk."));
 
         await _page.GotoAsync($"/c/{id}");
-        await Expect(_page.Locator(".markdown h1")).ToHaveTextAsync("The plan");
+        await Expect(_page.Locator(".markdown h2")).ToHaveTextAsync("The plan");
         await WaitForCircuitAsync();
         await _page.Keyboard.TypeAsync("and after the walk?");
 

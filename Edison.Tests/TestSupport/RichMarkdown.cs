@@ -1,9 +1,11 @@
 namespace Edison.Tests.TestSupport;
 
-/// <summary>An answer with the Markdown people expect a chat page to render: a link, a quote, task and nested lists, code, maths and a wide table.</summary>
+/// <summary>An answer with the Markdown people expect a chat page to render: a heading, a link, a quote, task and nested lists, code, maths and a wide table.</summary>
 public static class RichMarkdown
 {
     public const string Answer = """
+        # An overview
+
         A [link](https://example.org) and `inline code`.
 
         > A quote.

@@ -63,6 +63,10 @@ public sealed class MarkdownRenderer
                 case AutolinkInline autolink when SafeUrl(autolink.Url) == Blocked:
                     autolink.ReplaceBy(new LiteralInline(autolink.Url), copyChildren: false);
                     break;
+                case HeadingBlock heading:
+                    // The page's own heading is the one level 1: an answer's headings sit below it.
+                    heading.Level = Math.Min(heading.Level + 1, 6);
+                    break;
                 case Markdig.Extensions.TaskLists.TaskList task:
                     task.GetAttributes().AddPropertyIfNotExist("aria-label", task.Checked ? "Done" : "Not done");
                     break;

@@ -52,8 +52,12 @@ export function attach(root, input) {
         let height = list.scrollHeight;
         // Away from the end by more than a few lines, the person is offered a way back to it.
         const offerLatest = () => {
-            if (latest) {
-                latest.hidden = list.scrollHeight - list.scrollTop - list.clientHeight < 160;
+            if (!latest) {
+                return;
+            }
+            latest.hidden = list.scrollHeight - list.scrollTop - list.clientHeight < 160;
+            if (!latest.hidden) {
+                latest.style.bottom = `${root.clientHeight - (list.offsetTop + list.clientHeight) + 12}px`;
             }
         };
         list.addEventListener('scroll', () => {
