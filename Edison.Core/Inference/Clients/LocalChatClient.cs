@@ -207,10 +207,11 @@ public sealed class LocalChatClient(ModelHost host, IGenerationEngine engine, IG
             yield break;
         }
 
-        var released = reader.Push(piece, ControlText.Is(content));
+        bool control = ControlText.Is(content);
+        var released = reader.Push(piece, control);
         if (released.Length > 0)
         {
-            yield return released.Length == piece.Length && !ControlText.Is(content) ? update : new ChatResponseUpdate(ChatRole.Assistant, released);
+            yield return released.Length == piece.Length && !control ? update : new ChatResponseUpdate(ChatRole.Assistant, released);
         }
     }
 

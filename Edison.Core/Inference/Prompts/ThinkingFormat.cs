@@ -18,10 +18,11 @@ public sealed record ThinkingFormat(string Open, string Close, string? Opening, 
 {
     private const string ThinkOpen = "<think>";
     private const string ThinkClose = "</think>";
-    private const string HarmonyStart = "<|start|>";
-    private const string HarmonyChannel = "<|channel|>";
-    private const string HarmonyMessage = "<|message|>";
-    private const string HarmonyEnd = "<|end|>";
+    /// <summary>Harmony's markup, which its tool calls are written in too (<see cref="Tools.HarmonyToolCalls"/>).</summary>
+    public const string HarmonyStart = "<|start|>";
+    public const string HarmonyChannel = "<|channel|>";
+    public const string HarmonyMessage = "<|message|>";
+    public const string HarmonyEnd = "<|end|>";
 
     /// <summary>
     /// gpt-oss's harmony: the model writes <c>&lt;|channel|&gt;analysis&lt;|message|&gt;</c>, its thinking and

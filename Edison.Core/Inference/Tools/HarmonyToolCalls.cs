@@ -17,10 +17,10 @@ namespace Edison.Core.Inference.Tools;
 /// </summary>
 public sealed class HarmonyToolCalls : ToolCallFormat
 {
-    private const string Start = "<|start|>";
-    private const string Channel = "<|channel|>";
-    private const string Message = "<|message|>";
-    private const string End = "<|end|>";
+    private const string Start = ThinkingFormat.HarmonyStart;
+    private const string Channel = ThinkingFormat.HarmonyChannel;
+    private const string Message = ThinkingFormat.HarmonyMessage;
+    private const string End = ThinkingFormat.HarmonyEnd;
     private const string Call = "<|call|>";
     private const string Constrain = "<|constrain|>";
     private const string Namespace = "functions.";
@@ -56,8 +56,7 @@ public sealed class HarmonyToolCalls : ToolCallFormat
 
     public override IReadOnlyList<ChatTurn> Write(IReadOnlyList<ChatTurn> turns, IReadOnlyList<AIFunctionDeclaration> tools)
     {
-        string? instructions = turns is [{ Role: ChatTurn.System, Content: { Length: > 0 } first }, ..] ? first : null;
-        var rest = turns.SkipWhile((turn, i) => i == 0 && turn.Role == ChatTurn.System).ToList();
+        var (instructions, rest) = SystemAndRest(turns);
         var written = new List<ChatTurn>(turns.Count + 2);
         string date = _clock.GetUtcNow().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var system = new PromptTextBuilder().Markup(

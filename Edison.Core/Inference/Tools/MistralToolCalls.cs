@@ -52,8 +52,7 @@ public sealed class MistralToolCalls : ToolCallFormat
 
     public override IReadOnlyList<ChatTurn> Write(IReadOnlyList<ChatTurn> turns, IReadOnlyList<AIFunctionDeclaration> tools)
     {
-        string? system = turns is [{ Role: ChatTurn.System, Content: { Length: > 0 } first }, ..] ? first : null;
-        var rest = turns.SkipWhile((turn, i) => i == 0 && turn.Role == ChatTurn.System).ToList();
+        var (system, rest) = SystemAndRest(turns);
         int lastUser = rest.FindLastIndex(turn => turn.Role == ChatTurn.User);
         var written = new List<ChatTurn>(turns.Count);
         if (system is not null && _systemPromptTags)

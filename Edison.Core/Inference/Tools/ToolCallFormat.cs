@@ -74,6 +74,15 @@ public abstract class ToolCallFormat
     public abstract IReadOnlyList<ToolCall> Parse(string calls);
 
     /// <summary>
+    /// The conversation's system prompt (null when there is none or it is empty) and the turns after it, for families
+    /// that write the system prompt in a place of their own.
+    /// </summary>
+    protected static (string? System, List<ChatTurn> After) SystemAndRest(IReadOnlyList<ChatTurn> turns) =>
+        turns is [{ Role: ChatTurn.System } first, ..]
+            ? (first.Content.Length > 0 ? first.Content : null, [.. turns.Skip(1)])
+            : (null, [.. turns]);
+
+    /// <summary>
     /// The GBNF expression of one call's JSON object, as these families write it: <c>{"name": …, "KEY": {…}}</c>, the name
     /// one of the tools' and its arguments, under <paramref name="argumentsKey"/>, what that tool's schema allows.
     /// </summary>
