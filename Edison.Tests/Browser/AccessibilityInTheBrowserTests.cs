@@ -1,8 +1,6 @@
 using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
-using Edison.Core.Conversations;
 using Edison.Tests.TestSupport;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace Edison.Tests.Browser;
@@ -19,9 +17,7 @@ public sealed class AccessibilityInTheBrowserTests(BrowserFixture fixture)
     public async Task The_page_in_each_state_has_no_critical_or_serious_accessibility_violations_in_either_theme()
     {
         Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
-        var id = Guid.NewGuid();
-        await fixture.Edison.Services.GetRequiredService<IConversationStore>()
-            .AppendExchangeAsync(id, "show me everything", RichMarkdown.Answer, context: null, ExchangePlace.AfterShown, details: null, CancellationToken.None);
+        var id = await RichMarkdown.StoreAsync(fixture.Edison.Services);
         var found = new List<string>();
 
         await using (var desk = await ContextAsync(new() { Width = 1280, Height = 800 }))

@@ -1,7 +1,5 @@
 using System.Text.Json;
-using Edison.Core.Conversations;
 using Edison.Tests.TestSupport;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace Edison.Tests.Browser;
@@ -54,9 +52,7 @@ public sealed class MarkdownInTheBrowserTests(BrowserFixture fixture, MarkdownIn
     public async Task Code_is_highlighted_maths_typeset_and_tables_quotes_and_links_styled()
     {
         Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
-        var id = Guid.NewGuid();
-        await edison.Factory.Services.GetRequiredService<IConversationStore>()
-            .AppendExchangeAsync(id, "show me", RichMarkdown.Answer, context: null, ExchangePlace.AfterShown, details: null, CancellationToken.None);
+        var id = await RichMarkdown.StoreAsync(edison.Factory.Services);
 
         await _page.GotoAsync($"/c/{id}");
         var answer = _page.Locator("[data-testid=message][data-role=assistant] .markdown");

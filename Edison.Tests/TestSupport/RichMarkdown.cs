@@ -1,3 +1,6 @@
+using Edison.Core.Conversations;
+using Microsoft.Extensions.DependencyInjection;
+
 namespace Edison.Tests.TestSupport;
 
 /// <summary>An answer with the Markdown people expect a chat page to render: a heading, a link, a quote, task and nested lists, code, maths and a wide table.</summary>
@@ -31,4 +34,13 @@ public static class RichMarkdown
         |---|---|---|---|---|---|
         | Internationalization | Multiparadigmatic | Incomprehensibilities | Counterrevolutionaries | Uncharacteristically | Electroencephalographic |
         """;
+
+    /// <summary>A conversation of one question answered with <see cref="Answer"/>, stored in the Edison given.</summary>
+    public static async Task<Guid> StoreAsync(IServiceProvider edison)
+    {
+        var id = Guid.NewGuid();
+        await edison.GetRequiredService<IConversationStore>()
+            .AppendExchangeAsync(id, "show me everything", Answer, context: null, ExchangePlace.AfterShown, details: null, CancellationToken.None);
+        return id;
+    }
 }
