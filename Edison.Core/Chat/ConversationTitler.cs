@@ -26,7 +26,11 @@ public sealed class ConversationTitler(
     {
         try
         {
-            if (TitlePrompt(prepared, answer) is not { } prompt)
+            // Only a title still made of the first question's words is replaced: a name a person gave the conversation
+            // stays, whether given before this answer or while the title is written.
+            if (await conversations.GetAsync(prepared.ConversationId, cancellationToken) is not { Messages: [var first, ..] } conversation
+                || conversation.Title != ConversationTitle.FromMessage(first.Content)
+                || TitlePrompt(prepared, answer) is not { } prompt)
             {
                 return;
             }
@@ -52,7 +56,7 @@ public sealed class ConversationTitler(
             var cleaned = title.ToString().Trim().Trim('"', '\'', '*', '#', '.', ' ');
             if (cleaned.Length > 0)
             {
-                await conversations.RenameAsync(prepared.ConversationId, ConversationTitle.FromMessage(cleaned), cancellationToken);
+                await conversations.RenameAsync(prepared.ConversationId, ConversationTitle.FromMessage(cleaned), replacing: conversation.Title, cancellationToken);
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -75,8 +75,11 @@ public interface IConversationStore
     /// </summary>
     Task CreateAsync(Guid id, string title, IReadOnlyList<StoredMessage> messages, long? shownId, CancellationToken cancellationToken);
 
-    /// <summary>Gives an existing conversation a new title; false when it does not exist.</summary>
-    Task<bool> RenameAsync(Guid id, string title, CancellationToken cancellationToken);
+    /// <summary>
+    /// Gives an existing conversation a new title; false when it does not exist, or when <paramref name="replacing"/> is
+    /// given and the title is no longer that one (a title Edison suggests never replaces the one a person chose).
+    /// </summary>
+    Task<bool> RenameAsync(Guid id, string title, string? replacing, CancellationToken cancellationToken);
 
     /// <summary>Deletes a conversation, its messages and its place in the memory index together.</summary>
     Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken);

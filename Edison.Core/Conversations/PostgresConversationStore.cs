@@ -214,10 +214,10 @@ public sealed class PostgresConversationStore : IConversationStore, IAsyncDispos
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
 
-    public async Task<bool> RenameAsync(Guid id, string title, CancellationToken cancellationToken)
+    public async Task<bool> RenameAsync(Guid id, string title, string? replacing, CancellationToken cancellationToken)
     {
-        await using var command = _source.CreateCommand("UPDATE conversations SET title = $2 WHERE id = $1;");
-        Add(command.Parameters, id, title);
+        await using var command = _source.CreateCommand("UPDATE conversations SET title = $2 WHERE id = $1 AND ($3::text IS NULL OR title = $3);");
+        Add(command.Parameters, id, title, (object?)replacing ?? DBNull.Value);
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
 

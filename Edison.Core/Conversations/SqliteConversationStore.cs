@@ -234,13 +234,14 @@ public sealed class SqliteConversationStore : IConversationStore
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
 
-    public async Task<bool> RenameAsync(Guid id, string title, CancellationToken cancellationToken)
+    public async Task<bool> RenameAsync(Guid id, string title, string? replacing, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE conversations SET title = $title WHERE id = $id;";
+        command.CommandText = "UPDATE conversations SET title = $title WHERE id = $id AND ($replacing IS NULL OR title = $replacing);";
         command.Parameters.AddWithValue("$id", Key(id));
         command.Parameters.AddWithValue("$title", title);
+        command.Parameters.AddWithValue("$replacing", (object?)replacing ?? DBNull.Value);
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
 

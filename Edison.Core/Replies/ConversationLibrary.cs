@@ -8,7 +8,7 @@ namespace Edison.Core.Replies;
 
 /// <summary>
 /// The changes to the stored conversations that pages and the API make besides answering: an import, a branch copied
-/// to a new conversation, another branch shown, a deletion. Every open page learns of each at once
+/// to a new conversation, another branch shown, a rename, a deletion. Every open page learns of each at once
 /// (<see cref="ConversationEvents"/>), wherever it was made, and a conversation deleted while it is being answered stops
 /// being answered.
 /// </summary>
@@ -42,6 +42,33 @@ public sealed class ConversationLibrary(
         }
 
         return shown;
+    }
+
+    /// <summary>
+    /// Names a conversation as a person chose (see <see cref="ConversationTitle.Chosen"/>); every page's list and tab
+    /// follow. Returns the title as stored, or null when there is no such conversation; a name with nothing in it, or
+    /// too long, throws <see cref="ChatRequestException"/>.
+    /// </summary>
+    public async Task<string?> RenameAsync(Guid id, string name, CancellationToken cancellationToken)
+    {
+        var title = ConversationTitle.Chosen(name);
+        if (title.Length == 0)
+        {
+            throw new ChatRequestException("\"title\" must have something in it: the conversation's new name.");
+        }
+
+        if (title.Length > ConversationTitle.MaxChosenLength)
+        {
+            throw new ChatRequestException($"\"title\" is {title.Length:N0} characters long; a conversation's name may have at most {ConversationTitle.MaxChosenLength}.");
+        }
+
+        if (!await store.RenameAsync(id, title, replacing: null, cancellationToken))
+        {
+            return null;
+        }
+
+        events.AnnounceChanged();
+        return title;
     }
 
     /// <summary>

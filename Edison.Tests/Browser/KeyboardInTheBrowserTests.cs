@@ -93,6 +93,40 @@ public sealed class KeyboardInTheBrowserTests(BrowserFixture fixture) : IAsyncLi
         await Expect(_page.GetByTestId("chat-input")).ToBeFocusedAsync();
     }
 
+    [SkippableFact]
+    public async Task A_conversation_is_renamed_in_the_sidebar_by_keyboard_and_every_tab_follows()
+    {
+        Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
+        var id = await ImportAsync(("user", "plan a trip"), ("assistant", "Where to?"));
+        var other = await _context.NewPageAsync();
+        await other.GotoAsync($"/c/{id}");
+        await OpenAsync($"/c/{id}");
+        var item = _page.Locator($"[data-testid=conversation-item][data-conversation='{id}']");
+        var rename = item.GetByTestId("rename-conversation");
+
+        await rename.FocusAsync();
+        await _page.Keyboard.PressAsync("Enter");
+        await Expect(item.GetByTestId("rename-box")).ToBeFocusedAsync();
+        await _page.Keyboard.TypeAsync("Never mind");
+        await _page.Keyboard.PressAsync("Escape");
+        await Expect(item.GetByTestId("rename-box")).ToHaveCountAsync(0);
+        await Expect(item).ToHaveTextAsync("plan a trip");
+        await Expect(rename).ToBeFocusedAsync();
+
+        await _page.Keyboard.PressAsync("Enter");
+        await Expect(item.GetByTestId("rename-box")).ToBeFocusedAsync();
+        await _page.Keyboard.TypeAsync("Lisbon in May");
+        await _page.Keyboard.PressAsync("Enter");
+
+        await Expect(item).ToHaveTextAsync("Lisbon in May");
+        await Expect(rename).ToBeFocusedAsync();
+        await Assertions.Expect(_page).ToHaveTitleAsync("Lisbon in May – Edison");
+        await Expect(other.Locator($"[data-testid=conversation-item][data-conversation='{id}']")).ToHaveTextAsync("Lisbon in May");
+        await Assertions.Expect(other).ToHaveTitleAsync("Lisbon in May – Edison");
+        var stored = await _page.APIRequest.GetAsync($"/api/conversations/{id}");
+        Assert.Equal("Lisbon in May", JsonDocument.Parse(await stored.TextAsync()).RootElement.GetProperty("title").GetString());
+    }
+
     private async Task OpenAsync(string path)
     {
         await _page.GotoAsync(path);

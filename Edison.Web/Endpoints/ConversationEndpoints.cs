@@ -6,7 +6,7 @@ using Edison.Core.Transfer;
 
 namespace Edison.Web.Endpoints;
 
-/// <summary>The stored conversations: list, search, read, move between versions, branch, export, import, delete.</summary>
+/// <summary>The stored conversations: list, search, read, rename, move between versions, branch, export, import, delete.</summary>
 public static class ConversationEndpoints
 {
     public static IEndpointRouteBuilder MapEdisonConversations(this IEndpointRouteBuilder endpoints)
@@ -18,6 +18,7 @@ public static class ConversationEndpoints
         conversations.MapPost("/{id}/branch", BranchAsync);
         conversations.MapGet("/{id}/export", ExportAsync);
         conversations.MapPost("/import", ImportAsync);
+        conversations.MapPatch("/{id}", RenameAsync);
         conversations.MapDelete("/{id}", DeleteAsync);
         return endpoints;
     }
@@ -127,6 +128,26 @@ public static class ConversationEndpoints
         return TypedResults.Json(new { ok = true, conversation_id = id }, EdisonJson.Options, statusCode: StatusCodes.Status201Created);
     }
 
+    /// <summary>Names a conversation (<c>{"title":"..."}</c>); returns the title as stored, on one line.</summary>
+    private static async Task<IResult> RenameAsync(
+        string id, HttpRequest http, ChatRequestReader reader, ConversationLibrary library, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var key))
+        {
+            return NotAGuid(id);
+        }
+
+        var body = await reader.ReadAsync<RenameRequest>(http, cancellationToken);
+        if (body.Title is not { } name)
+        {
+            return ErrorResponse.Result("\"title\" is required: the conversation's new name, a string.", StatusCodes.Status400BadRequest);
+        }
+
+        return await library.RenameAsync(key, name, cancellationToken) is { } title
+            ? TypedResults.Json(new { ok = true, conversation_id = key, title }, EdisonJson.Options)
+            : NotFound(key);
+    }
+
     /// <summary>Its answer, if one is being written, stops.</summary>
     private static async Task<IResult> DeleteAsync(string id, ConversationLibrary library, CancellationToken cancellationToken)
     {
@@ -145,4 +166,6 @@ public static class ConversationEndpoints
         ErrorResponse.Result($"Conversation {id} does not exist.", StatusCodes.Status404NotFound);
 
     private sealed record ShowRequest(long? MessageId);
+
+    private sealed record RenameRequest(string? Title);
 }

@@ -129,3 +129,14 @@ window.edisonTheme = {
         document.documentElement.style.colorScheme = dark ? 'dark' : 'light';
     },
 };
+
+// The keyboard goes back where a person left it when what they were typing in closes (a conversation's new name).
+// The server may ask before the page shows the element again: it is looked for over the next frames.
+window.edisonFocus = (selector, frames = 60) => {
+    const element = document.querySelector(selector);
+    if (element) {
+        element.focus();
+    } else if (frames > 0) {
+        requestAnimationFrame(() => window.edisonFocus(selector, frames - 1));
+    }
+};

@@ -15,7 +15,7 @@ using Microsoft.Extensions.Options;
 
 namespace Edison.Tests.Core.Chat;
 
-/// <summary>The titler on a model that is switched away while the title's prompt is built, as a switch from another page may be.</summary>
+/// <summary>The titler on a model that is switched away while the title's prompt is built, as a switch from another page may be, and after a person named the conversation.</summary>
 public sealed class ConversationTitlerTests : IAsyncLifetime
 {
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("edison-titler-");
@@ -48,6 +48,21 @@ public sealed class ConversationTitlerTests : IAsyncLifetime
         await titler.SuggestAsync(Prepared(id, "where do otters sleep"), "In holts.", CancellationToken.None);
 
         Assert.Equal("Otter sleeping places", (await _store.GetAsync(id, CancellationToken.None))!.Title);
+    }
+
+    [Fact]
+    public async Task A_name_the_person_gave_while_the_first_answer_was_written_is_kept()
+    {
+        var id = Guid.NewGuid();
+        await _store.AppendExchangeAsync(id, "where do otters sleep", "In holts.", context: null, ExchangePlace.AfterShown, details: null, CancellationToken.None);
+        await _store.RenameAsync(id, "Otters for Ada", replacing: null, CancellationToken.None);
+        var metrics = new EdisonMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), new ChannelEngine());
+        var titler = new ConversationTitler(
+            new SwitchedWhileReadSource(), new TitleClient("Otter sleeping places"), _store, new ChatPromptBuilder(), metrics, NullLogger<ConversationTitler>.Instance);
+
+        await titler.SuggestAsync(Prepared(id, "where do otters sleep"), "In holts.", CancellationToken.None);
+
+        Assert.Equal("Otters for Ada", (await _store.GetAsync(id, CancellationToken.None))!.Title);
     }
 
     private static PreparedChat Prepared(Guid id, string message)

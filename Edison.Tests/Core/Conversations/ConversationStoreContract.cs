@@ -251,7 +251,7 @@ public abstract class ConversationStoreContract : IAsyncLifetime
         await Store.FinishExchangeAsync(stopped, begun, "Write about kelp forests", "Sea otters wrap themselves in kelp", MessageState.Stopped, null, details: null, CancellationToken.None);
         await Store.AppendExchangeAsync(deleted, "Otters sleeping", "Holding hands.", context: null, ExchangePlace.AfterShown, details: null, CancellationToken.None);
         await Store.DeleteAsync(deleted, CancellationToken.None);
-        await Store.RenameAsync(baking, "Bread notes", CancellationToken.None);
+        await Store.RenameAsync(baking, "Bread notes", replacing: null, CancellationToken.None);
 
         var sleep = await Store.SearchAsync(["otters", "sleep"], 10, CancellationToken.None);
         var all = await Store.SearchAsync(["otters"], 10, CancellationToken.None);
@@ -271,7 +271,7 @@ public abstract class ConversationStoreContract : IAsyncLifetime
     }
 
     [SkippableFact]
-    public async Task The_list_is_newest_first_renames_stick_and_unknown_ids_say_so()
+    public async Task The_list_is_newest_first_renames_stick_a_suggestion_never_replaces_a_chosen_name_and_unknown_ids_say_so()
     {
         Skip.If(MissingReason is not null, MissingReason);
         var older = Guid.NewGuid();
@@ -280,12 +280,14 @@ public abstract class ConversationStoreContract : IAsyncLifetime
         Clock.Advance(TimeSpan.FromSeconds(1));
         await Store.AppendExchangeAsync(newer, "second", "b", context: null, ExchangePlace.AfterShown, details: null, CancellationToken.None);
 
-        Assert.True(await Store.RenameAsync(older, "Renamed", CancellationToken.None));
-        Assert.False(await Store.RenameAsync(Guid.NewGuid(), "Nobody", CancellationToken.None));
+        Assert.True(await Store.RenameAsync(older, "Renamed", replacing: null, CancellationToken.None));
+        Assert.False(await Store.RenameAsync(Guid.NewGuid(), "Nobody", replacing: null, CancellationToken.None));
+        Assert.False(await Store.RenameAsync(older, "Suggested too late", replacing: "first", CancellationToken.None));
+        Assert.True(await Store.RenameAsync(newer, "Suggested in time", replacing: "second", CancellationToken.None));
         var list = await Store.ListAsync(CancellationToken.None);
 
         Assert.Equal([newer, older], list.Select(c => c.Id));
-        Assert.Equal(["second", "Renamed"], list.Select(c => c.Title));
+        Assert.Equal(["Suggested in time", "Renamed"], list.Select(c => c.Title));
         Assert.Null(await Store.GetAsync(Guid.NewGuid(), CancellationToken.None));
     }
 

@@ -119,6 +119,56 @@ public sealed class ConversationTests(ConversationTests.Host host) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_renamed_conversation_is_listed_and_found_by_its_new_name_on_one_line()
+    {
+        var id = await ChatAsync(_client, new { message = "tell me a story" });
+
+        var renamed = await _client.PatchAsync($"/api/conversations/{id}", Sse.Json(new { title = "  Bedtime\nstories\tfor   Ada " }));
+
+        Assert.Equal(HttpStatusCode.OK, renamed.StatusCode);
+        Assert.Equal("Bedtime stories for Ada", JsonDocument.Parse(await renamed.Content.ReadAsStringAsync()).RootElement.GetProperty("title").GetString());
+        Assert.Equal("Bedtime stories for Ada", Assert.Single(await ListedAsync(_client, id)).GetProperty("title").GetString());
+        Assert.Equal("Bedtime stories for Ada", (await GetJsonAsync(_client, $"/api/conversations/{id}")).GetProperty("title").GetString());
+        var found = await GetJsonAsync(_client, "/api/conversations?q=bedtime%20ada");
+        Assert.Contains(found.EnumerateArray(), hit => hit.GetProperty("id").GetString() == id.ToString());
+    }
+
+    [Theory]
+    [InlineData("{\"title\":\"   \"}", HttpStatusCode.BadRequest, "must have something in it")]
+    [InlineData("{\"name\":\"Stories\"}", HttpStatusCode.BadRequest, "is required")]
+    [InlineData("{\"title\":42}", HttpStatusCode.BadRequest, "title")]
+    [InlineData("{\"title\":\"Stories\"", HttpStatusCode.BadRequest, "JSON")]
+    public async Task A_rename_without_a_usable_title_is_refused_and_the_name_stays(string body, HttpStatusCode status, string reason)
+    {
+        var id = await ChatAsync(_client, new { message = "tell me a story" });
+
+        var refused = await _client.PatchAsync($"/api/conversations/{id}", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(status, refused.StatusCode);
+        var error = JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement;
+        Assert.False(error.GetProperty("ok").GetBoolean());
+        Assert.Contains(reason, error.GetProperty("error").GetString());
+        Assert.Equal("tell me a story", Assert.Single(await ListedAsync(_client, id)).GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task A_name_longer_than_a_title_and_an_unknown_conversation_get_clear_errors()
+    {
+        var id = await ChatAsync(_client, new { message = "tell me a story" });
+
+        var tooLong = await _client.PatchAsync($"/api/conversations/{id}", Sse.Json(new { title = new string('a', 201) }));
+        var unknown = await _client.PatchAsync($"/api/conversations/{Guid.NewGuid()}", Sse.Json(new { title = "Stories" }));
+        var malformed = await _client.PatchAsync("/api/conversations/not-a-guid", Sse.Json(new { title = "Stories" }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        Assert.Contains("at most 200", await tooLong.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Contains("does not exist", await unknown.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Equal("tell me a story", Assert.Single(await ListedAsync(_client, id)).GetProperty("title").GetString());
+    }
+
+    [Fact]
     public async Task Unknown_and_malformed_ids_get_clear_errors()
     {
 

@@ -30,6 +30,13 @@ export function attach(root, input) {
         }
     });
 
+    // A conversation's name opens to be typed over, as in a file manager.
+    document.addEventListener('focusin', event => {
+        if (event.target.matches?.('[data-testid=rename-box]')) {
+            event.target.select();
+        }
+    });
+
     // edison.js refuses a paste over the limit; the page says so.
     root.addEventListener('edison-paste-refused', event => input.invokeMethodAsync('PasteRefused', event.detail));
 
