@@ -73,6 +73,37 @@ public sealed class ThemeInTheBrowserTests(BrowserFixture fixture) : IAsyncLifet
         await Expect(_page.Locator("html")).ToHaveAttributeAsync("data-dark", "false");
     }
 
+    [SkippableFact]
+    public async Task A_page_that_was_dark_is_dark_from_its_first_paint_until_it_is_live()
+    {
+        Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
+        await OpenAsync();
+
+        // Every frame of the next page is looked at, from before its first paint until it is live.
+        await _page.AddInitScriptAsync(
+            """
+            window.edisonFrames = [];
+            const look = () => {
+                let element = document.querySelector('.chat-root') ?? document.body;
+                for (; element; element = element.parentElement) {
+                    const [r, g, b, a = 1] = getComputedStyle(element).backgroundColor.match(/[\d.]+/g).map(Number);
+                    if (a > 0) {
+                        window.edisonFrames.push((Math.max(r, g, b) + Math.min(r, g, b)) / 510);
+                        break;
+                    }
+                }
+                requestAnimationFrame(look);
+            };
+            requestAnimationFrame(look);
+            """);
+        await OpenAsync();
+        await _page.WaitForTimeoutAsync(300);
+
+        var frames = await _page.EvaluateAsync<double[]>("() => window.edisonFrames");
+        Assert.NotEmpty(frames);
+        Assert.True(frames.All(lightness => lightness < 0.3), $"every frame dark; the lightness of each: {string.Join(' ', frames.Distinct())}");
+    }
+
     private async Task OpenAsync()
     {
         await _page.GotoAsync("/");

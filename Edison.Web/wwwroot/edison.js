@@ -116,7 +116,8 @@ window.edisonBox = {
 };
 
 // The page's colours: the system's preference told to the page now and whenever it changes, and the colours chosen
-// said on the document too (data-dark, and the browser's own controls and scroll bars).
+// said on the document too (data-dark, and the browser's own controls and scroll bars) and kept in a cookie, from
+// which the server paints the next page in them before any script runs.
 window.edisonTheme = {
     watch(page) {
         const query = matchMedia('(prefers-color-scheme: dark)');
@@ -124,9 +125,10 @@ window.edisonTheme = {
         query.addEventListener('change', tell);
         tell();
     },
-    apply(dark) {
+    apply(dark, shown) {
         document.documentElement.dataset.dark = dark ? 'true' : 'false';
-        document.documentElement.style.colorScheme = dark ? 'dark' : 'light';
+        const secure = location.protocol === 'https:' ? '; Secure' : '';
+        document.cookie = `edison_theme=${shown}; Path=/; Max-Age=31536000; SameSite=Lax${secure}`;
     },
 };
 

@@ -10,6 +10,9 @@ public sealed class PageTheme
     public const string Light = "light";
     public const string Dark = "dark";
 
+    /// <summary>The cookie the browser keeps <see cref="Shown"/> in, for the first paint of its next page.</summary>
+    public const string CookieName = "edison_theme";
+
     /// <summary>The choices in the order the page's toggle goes through them.</summary>
     public static readonly IReadOnlyList<string> Choices = [System, Light, Dark];
 
@@ -21,11 +24,28 @@ public sealed class PageTheme
 
     public bool IsDark => Choice == Dark || (Choice == System && SystemPrefersDark);
 
+    /// <summary>The choice and the colours it gives now, as the cookie keeps them: <c>system.dark</c>, <c>light.light</c>.</summary>
+    public string Shown => $"{Choice}.{(IsDark ? Dark : Light)}";
+
     /// <summary>The choice after <paramref name="choice"/>, as the toggle goes round.</summary>
     public static string After(string choice) => Choices[(Choices.ToList().IndexOf(choice) + 1) % Choices.Count];
 
     /// <summary>A stored choice Edison knows, or the system's for anything else.</summary>
     public static string Known(string? choice) => Choices.Contains(choice) ? choice! : System;
+
+    /// <summary>
+    /// Starts from what this browser's last page showed (<see cref="Shown"/>), before the person's settings and the
+    /// system's preference can be asked: a page that was dark is dark from its first paint, not light until its
+    /// scripts run. Anything unreadable leaves the defaults.
+    /// </summary>
+    public void Assume(string? shown)
+    {
+        if (shown?.Split('.') is [var choice, var colours] && Choices.Contains(choice) && colours is Light or Dark)
+        {
+            Choice = choice;
+            SystemPrefersDark = colours == Dark;
+        }
+    }
 
     public void Choose(string choice)
     {
