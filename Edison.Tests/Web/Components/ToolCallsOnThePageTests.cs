@@ -95,14 +95,16 @@ public sealed class ToolCallsOnThePageTests() : ChatPageContext(TestModels.ToolC
         Assert.Contains("<img src=x", Call(page)!.QuerySelector("[data-testid=tool-call-result]")!.TextContent);
     }
 
-    /// <summary>Waits for what the page shows, the clock moving on so that throttled updates are published.</summary>
-    private void WaitShown(IRenderedComponent<Chat> page, Action assertion, TimeSpan? timeout = null) => page.WaitForAssertion(
-        () =>
-        {
-            Clock.Advance(ChatSession.PublishInterval);
-            assertion();
-        },
-        timeout);
+    /// <summary>
+    /// Waits for what the page shows, the clock moving on meanwhile so that throttled updates are published whenever
+    /// they come: the page is looked at again only when it renders, and a change that came after the last look would
+    /// wait for the clock forever.
+    /// </summary>
+    private void WaitShown(IRenderedComponent<Chat> page, Action assertion, TimeSpan? timeout = null)
+    {
+        using var ticking = new Timer(_ => Clock.Advance(ChatSession.PublishInterval), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(20));
+        page.WaitForAssertion(assertion, timeout);
+    }
 
     private static AngleSharp.Dom.IElement Answer(IRenderedComponent<Chat> page) =>
         page.FindAll("[data-testid=message][data-role=assistant]")[^1];
