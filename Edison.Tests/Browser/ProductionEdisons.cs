@@ -56,7 +56,7 @@ public sealed class ProductionEdisons : IAsyncLifetime
         _dataFolders.Add(data);
         settings["ASPNETCORE_ENVIRONMENT"] = "Production";
         settings["Edison__DataPath"] = data;
-        settings["Edison__Model__Threads"] = "2";
+        settings["Edison__Model__Threads"] = "1";
         return await EdisonServerProcess.StartAsync(settings);
     }
 }

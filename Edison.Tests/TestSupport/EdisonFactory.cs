@@ -40,7 +40,11 @@ public sealed class EdisonFactory : WebApplicationFactory<Program>
             ["Edison:Engine:ContextSize"] = "2048",
         });
 
-    /// <summary>What every Edison under test runs with: its model, its own data folder, two threads; then the test's own.</summary>
+    /// <summary>
+    /// What every Edison under test runs with: its model, its own data folder, one thread (the test models are tiny: a
+    /// second thread would mostly spin at llama.cpp's barriers, taking a core the rest of the suite runs on); then the
+    /// test's own.
+    /// </summary>
     public static Dictionary<string, string?> Settings(string modelPath, string dataPath, int contextSize, IDictionary<string, string?>? own)
     {
         var settings = new Dictionary<string, string?>
@@ -48,7 +52,7 @@ public sealed class EdisonFactory : WebApplicationFactory<Program>
             ["Edison:DataPath"] = dataPath,
             ["Edison:Model:Path"] = modelPath,
             ["Edison:Model:ContextSize"] = contextSize.ToString(),
-            ["Edison:Model:Threads"] = "2",
+            ["Edison:Model:Threads"] = "1",
         };
         foreach (var (key, value) in own ?? new Dictionary<string, string?>())
         {
