@@ -119,6 +119,7 @@ public sealed class BatchedGenerationEngineTests
         var engine = inference.Engine;
         var started = new ConcurrentQueue<int>();
         int maxActive = 0;
+        int ended = 0;
 
         var callers = new List<Task>();
         for (int caller = 0; caller < 5; caller++)
@@ -140,8 +141,13 @@ public sealed class BatchedGenerationEngineTests
 
                     InterlockedMax(ref maxActive, engine.ActiveGenerations);
                 }
+
+                Interlocked.Increment(ref ended);
             }));
-            await Eventually.WaitUntilAsync(() => engine.ActiveGenerations + engine.QueuedGenerations == id + 1);
+
+            // This caller has reached the engine before the next one sets off (on a busy machine, an earlier one may
+            // have ended meanwhile).
+            await Eventually.WaitUntilAsync(() => engine.ActiveGenerations + engine.QueuedGenerations + Volatile.Read(ref ended) == id + 1);
         }
 
         await Task.WhenAll(callers);

@@ -110,7 +110,8 @@ public sealed class ChatPageComponentTests : ChatPageContext
         Engine.Write("Partial answer");
         page.WaitForAssertion(() => Assert.Equal("Partial answer", AnswerText(page)));
 
-        await page.Find("[data-testid=stop]").ClickAsync(new());
+        // Found and clicked in one go on the page's dispatcher: the streaming page may render between the two otherwise.
+        await page.InvokeAsync(() => { _ = page.Find("[data-testid=stop]").ClickAsync(new()); });
 
         page.WaitForAssertion(() => Assert.Equal("stopped", Answer(page).GetAttribute("data-state")));
         Assert.Equal("Partial answer", AnswerText(page));
