@@ -1,11 +1,10 @@
 namespace Edison.Tests.Browser;
 
 /// <summary>
-/// The browser tests run on their own, after the others: a real browser, the app and the model competing with the
-/// rest of the suite for two cores made the waits of other tests (a disconnect noticed within seconds) a matter of
-/// luck.
+/// The browser tests share one Chromium and one Edison, test after test, beside the rest of the suite (started first:
+/// see <see cref="TestSupport.BrowserTestsFirst"/>).
 /// </summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
+[CollectionDefinition(Name)]
 public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
 {
     public const string Name = "Browser";
