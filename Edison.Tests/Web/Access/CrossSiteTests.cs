@@ -93,6 +93,22 @@ public sealed class CrossSiteTests(CrossSiteTests.Host host) : IClassFixture<Cro
     }
 
     [Fact]
+    public async Task Renaming_a_conversation_from_another_site_is_refused_and_its_title_stays()
+    {
+        var stored = await (await _client.PostAsync("/chat", Sse.Json(new { message = "keep my name" }))).Content.ReadFromJsonAsync<JsonElement>();
+        var id = stored.GetProperty("conversation_id").GetString();
+        var rename = new HttpRequestMessage(HttpMethod.Patch, $"/api/conversations/{id}") { Content = Sse.Json(new { title = "Renamed by evil.example" }) };
+        rename.Headers.Add("Origin", Evil);
+        rename.Headers.Add("Sec-Fetch-Site", "cross-site");
+
+        var response = await _client.SendAsync(rename);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        var conversation = await _client.GetFromJsonAsync<JsonElement>($"/api/conversations/{id}");
+        Assert.Equal("keep my name", conversation.GetProperty("title").GetString());
+    }
+
+    [Fact]
     public async Task Deleting_a_conversation_from_another_site_is_refused_and_it_stays()
     {
         var stored = await (await _client.PostAsync("/chat", Sse.Json(new { message = "keep me" }))).Content.ReadFromJsonAsync<JsonElement>();
