@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Edison.Tests.TestSupport;
 
-/// <summary>An answer with the Markdown people expect a chat page to render: a heading, a link, a quote, task and nested lists, code, maths and a wide table.</summary>
+/// <summary>An answer with the Markdown people expect a chat page to render: a heading, a link, a quote, task and nested lists, wide code, maths and a wide table.</summary>
 public static class RichMarkdown
 {
     public const string Answer = """
@@ -19,6 +19,7 @@ public static class RichMarkdown
 
         ```python
         def area(r):
+            # A line longer than any screen is wide: the block scrolls sideways, by keyboard too, rather than wrap it or cut it off at the edge of the bubble.
             return 3.14 * r ** 2
         ```
 
