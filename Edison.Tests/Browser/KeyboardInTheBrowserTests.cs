@@ -127,6 +127,45 @@ public sealed class KeyboardInTheBrowserTests(BrowserFixture fixture) : IAsyncLi
         Assert.Equal("Lisbon in May", JsonDocument.Parse(await stored.TextAsync()).RootElement.GetProperty("title").GetString());
     }
 
+    [SkippableFact]
+    public async Task After_an_edit_left_a_version_switched_a_regenerate_and_a_delete_the_keyboard_is_where_the_person_goes_on()
+    {
+        Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
+        var id = await ImportAsync(("user", "first question"), ("assistant", "first answer"));
+        await OpenAsync($"/c/{id}");
+        var question = _page.Locator("[data-testid=message][data-role=user]").First;
+        var answer = _page.Locator("[data-testid=message][data-role=assistant]").Last;
+
+        await question.GetByTestId("edit-message").FocusAsync();
+        await _page.Keyboard.PressAsync("Enter");
+        await Expect(question.GetByTestId("edit-box")).ToBeFocusedAsync();
+        await _page.Keyboard.PressAsync("Escape");
+        await Expect(question.GetByTestId("edit-message")).ToBeFocusedAsync();
+
+        await answer.GetByTestId("regenerate").FocusAsync();
+        await _page.Keyboard.PressAsync("Enter");
+        await Expect(_page.GetByTestId("chat-input")).ToBeFocusedAsync();
+        await Expect(answer).ToHaveAttributeAsync("data-state", "streaming");
+        await _page.Keyboard.PressAsync("Tab");
+        await _page.GetByTestId("stop").ClickAsync();
+        await Expect(answer.GetByTestId("branch-position")).ToHaveTextAsync("2/2");
+
+        await answer.GetByTestId("branch-prev").FocusAsync();
+        await _page.Keyboard.PressAsync("Enter");
+        await Expect(answer.GetByTestId("branch-position")).ToHaveTextAsync("1/2");
+        await Expect(answer.GetByTestId("branch-next")).ToBeFocusedAsync();
+        await _page.Keyboard.PressAsync("Enter");
+        await Expect(answer.GetByTestId("branch-position")).ToHaveTextAsync("2/2");
+        await Expect(answer.GetByTestId("branch-prev")).ToBeFocusedAsync();
+
+        await _page.Locator($"[data-conversation='{id}']").GetByTestId("delete-conversation").FocusAsync();
+        await _page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(_page.GetByRole(AriaRole.Dialog)).ToBeVisibleAsync();
+        await _page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        await _page.WaitForURLAsync(url => !url.Contains("/c/", StringComparison.Ordinal));
+        await Expect(_page.GetByTestId("chat-input")).ToBeFocusedAsync();
+    }
+
     private async Task OpenAsync(string path)
     {
         await _page.GotoAsync(path);

@@ -132,13 +132,16 @@ window.edisonTheme = {
     },
 };
 
-// The keyboard goes back where a person left it when what they were typing in closes (a conversation's new name).
-// The server may ask before the page shows the element again: it is looked for over the next frames.
+// The keyboard goes back where a person left it when what they were typing in, or pressed, goes (a conversation's new
+// name, a deleted conversation). The server may ask before the page shows the element, and what goes may take the
+// focus with it a moment later (a dialog giving it back to a button about to be removed): for a second, the element
+// takes the focus whenever nothing has it.
 window.edisonFocus = (selector, frames = 60) => {
     const element = document.querySelector(selector);
-    if (element) {
+    if (element && (document.activeElement === null || document.activeElement === document.body)) {
         element.focus();
-    } else if (frames > 0) {
+    }
+    if (frames > 0) {
         requestAnimationFrame(() => window.edisonFocus(selector, frames - 1));
     }
 };

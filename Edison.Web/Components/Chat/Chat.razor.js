@@ -4,6 +4,7 @@
 export function attach(root, input) {
     // Listened for on the root, not on the box: they hold whatever box the page has now.
     const selector = '[data-testid=chat-input]';
+    const messages = () => [...root.querySelectorAll('[data-testid=message]')];
     root.addEventListener('keydown', event => {
         if (event.target.matches?.(selector) && event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
             event.preventDefault();
@@ -23,9 +24,38 @@ export function attach(root, input) {
         }
     });
 
-    // After Stop, and after opening another conversation from the list, the keyboard is back in the message box.
+    root.addEventListener('click', event => {
+        // An edit left as it was: the keyboard goes back to the question's Edit button once it shows again.
+        const cancel = event.target.closest('[data-testid=edit-cancel]');
+        if (cancel) {
+            const index = messages().indexOf(cancel.closest('[data-testid=message]'));
+            focusWhenShown(cancel, () => messages()[index]?.querySelector('[data-testid=edit-message]:not([disabled])'));
+            return;
+        }
+
+        // Another version shown: the message is drawn anew; the keyboard stays on the arrow pressed, or goes to the
+        // other one when this was the last version that way.
+        const arrow = event.target.closest('[data-testid=branch-prev], [data-testid=branch-next]');
+        if (arrow) {
+            const message = arrow.closest('[data-testid=message]');
+            const index = messages().indexOf(message);
+            const position = message.querySelector('[data-testid=branch-position]')?.textContent;
+            const pressed = arrow.dataset.testid;
+            const other = pressed === 'branch-prev' ? 'branch-next' : 'branch-prev';
+            focusWhenShown(arrow, () => {
+                const shown = messages()[index];
+                if (!shown || shown.querySelector('[data-testid=branch-position]')?.textContent === position) {
+                    return null;
+                }
+                return shown.querySelector(`[data-testid=${pressed}]:not([disabled])`) ?? shown.querySelector(`[data-testid=${other}]`);
+            });
+        }
+    });
+
+    // After Stop, Regenerate, an edit sent, a new chat, a deleted conversation, and after opening another conversation
+    // from the list, the keyboard is in the message box: what they pressed is gone or disabled.
     document.addEventListener('click', event => {
-        if (event.target.closest?.('[data-testid=stop], [data-testid=conversation-item] a')) {
+        if (event.target.closest?.('[data-testid=stop], [data-testid=regenerate], [data-testid=edit-save], [data-testid=new-chat], [data-testid=conversation-item] a')) {
             setTimeout(() => root.querySelector(selector)?.focus());
         }
     });
@@ -119,6 +149,21 @@ export function attach(root, input) {
 
     // Scripts and tests can tell when the page's own behaviour is in place.
     root.dataset.enhanced = 'true';
+}
+
+// Focuses what find() returns once the page shows it (the server's render comes a moment after the click), unless the
+// person has moved the keyboard elsewhere meanwhile.
+function focusWhenShown(pressed, find, from = document.activeElement, frames = 120) {
+    const active = document.activeElement;
+    if (active && active !== document.body && active !== pressed && active !== from && active.isConnected) {
+        return;
+    }
+    const element = find();
+    if (element) {
+        element.focus();
+    } else if (frames > 0) {
+        requestAnimationFrame(() => focusWhenShown(pressed, find, from, frames - 1));
+    }
 }
 
 // Blazor writes an answer's HTML anew as it grows; what was highlighted or typeset before is looked up, not redone.
