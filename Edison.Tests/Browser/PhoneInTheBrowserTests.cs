@@ -3,7 +3,7 @@ using Microsoft.Playwright;
 
 namespace Edison.Tests.Browser;
 
-/// <summary>The page on a phone-sized screen, in real Chromium: room to type, targets a finger can hit.</summary>
+/// <summary>The page on a phone-sized screen, in real Chromium: room to type, targets a finger can hit, in the answers and the sidebar too.</summary>
 [Collection(BrowserCollection.Name)]
 public sealed class PhoneInTheBrowserTests(BrowserFixture fixture)
 {
@@ -21,7 +21,7 @@ public sealed class PhoneInTheBrowserTests(BrowserFixture fixture)
         var page = await context.NewPageAsync();
         var imported = await page.APIRequest.PostAsync("/api/conversations/import", new APIRequestContextOptions
         {
-            DataObject = new { messages = new[] { new { role = "user", content = "a question" }, new { role = "assistant", content = "an answer" } } },
+            DataObject = new { messages = new[] { new { role = "user", content = "a question" }, new { role = "assistant", content = "an answer:\n\n```python\nprint(1)\n```" } } },
         });
         var id = JsonDocument.Parse(await imported.TextAsync()).RootElement.GetProperty("conversation_id").GetString();
 
@@ -35,9 +35,12 @@ public sealed class PhoneInTheBrowserTests(BrowserFixture fixture)
         Assert.True(send.Height >= 40, $"and big enough to tap ({send.Height} px high)");
         Assert.True(box!.Width >= 250, $"the box has the width ({box.Width} px of 390)");
 
+        await page.GetByRole(AriaRole.Button, new() { Name = "Conversations" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("rename-conversation").First).ToBeVisibleAsync();
         var small = await page.EvaluateAsync<string[]>(
             """
-            () => [...document.querySelectorAll('.message-actions button, .chat-input-row button, .chat-input-row label')]
+            () => [...document.querySelectorAll(
+                    '.message-actions button, .chat-input-row button, .chat-input-row label, .copy-code, .mud-drawer button, .mud-drawer a, .mud-drawer label')]
                 .map(e => [e, e.getBoundingClientRect()])
                 .filter(([, r]) => r.width > 0 && (r.width < 40 || r.height < 40))
                 .map(([e, r]) => `${e.getAttribute('aria-label') ?? e.dataset.testid} ${Math.round(r.width)}x${Math.round(r.height)}`)
