@@ -166,6 +166,26 @@ public sealed class KeyboardInTheBrowserTests(BrowserFixture fixture) : IAsyncLi
         await Expect(_page.GetByTestId("chat-input")).ToBeFocusedAsync();
     }
 
+    [SkippableFact]
+    public async Task Copy_on_a_page_opened_over_plain_HTTP_from_another_machine_copies_says_so_and_the_page_goes_on()
+    {
+        Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
+        var id = await ImportAsync(("user", "first question"), ("assistant", "first answer"));
+
+        // Such a page has no Clipboard API: it exists only on HTTPS and on the machine's own addresses.
+        await _context.AddInitScriptAsync("Object.defineProperty(navigator, 'clipboard', { value: undefined })");
+        await OpenAsync($"/c/{id}");
+        var copy = _page.Locator("[data-testid=message][data-role=assistant]").GetByTestId("copy-message");
+        await copy.FocusAsync();
+        await _page.Keyboard.PressAsync("Enter");
+
+        await Expect(copy).ToHaveAttributeAsync("aria-label", "Copied");
+        await Expect(copy).ToHaveAttributeAsync("aria-label", "Copy", new() { Timeout = 5_000 });
+        await _page.GetByTestId("chat-input").FillAsync("still here?");
+        await _page.GetByTestId("chat-input").PressAsync("Enter");
+        await Expect(_page.GetByTestId("message")).ToHaveCountAsync(4);
+    }
+
     private async Task OpenAsync(string path)
     {
         await _page.GotoAsync(path);

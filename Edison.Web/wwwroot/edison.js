@@ -145,3 +145,33 @@ window.edisonFocus = (selector, frames = 60) => {
         requestAnimationFrame(() => window.edisonFocus(selector, frames - 1));
     }
 };
+
+// Copies text to the clipboard; whether it could. The Clipboard API exists only on HTTPS and on this machine's own
+// addresses: a page opened over plain HTTP from another machine copies the older way, through a selected text box.
+window.edisonCopy = async text => {
+    try {
+        if (navigator.clipboard && window.isSecureContext) {
+            await navigator.clipboard.writeText(text);
+            return true;
+        }
+    } catch {
+        // Refused (no permission, the page not focused): the older way may still work.
+    }
+    const box = document.createElement('textarea');
+    box.value = text;
+    box.setAttribute('readonly', '');
+    box.style.position = 'fixed';
+    box.style.opacity = '0';
+    document.body.appendChild(box);
+    const focused = document.activeElement;
+    box.select();
+    let copied = false;
+    try {
+        copied = document.execCommand('copy');
+    } catch {
+        copied = false;
+    }
+    box.remove();
+    focused?.focus?.();
+    return copied;
+};

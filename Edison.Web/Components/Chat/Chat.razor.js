@@ -137,9 +137,10 @@ export function attach(root, input) {
             return;
         }
         const code = button.closest('.code-block')?.querySelector('pre');
-        navigator.clipboard?.writeText(code ? code.innerText : '');
-        button.textContent = 'Copied';
-        setTimeout(() => { button.textContent = 'Copy'; }, 1500);
+        window.edisonCopy(code ? code.innerText : '').then(copied => {
+            button.textContent = copied ? 'Copied' : 'Copy failed';
+            setTimeout(() => { button.textContent = 'Copy'; }, 1500);
+        });
     });
 
     // Answers are highlighted and typeset as they render: the observer runs after Blazor has changed the page and
