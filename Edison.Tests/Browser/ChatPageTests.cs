@@ -236,8 +236,11 @@ public sealed class ChatPageTests(BrowserFixture fixture) : IAsyncLifetime
         var item = _page.GetByTestId("conversation-item").Filter(new() { Has = _page.Locator($"a[href='{address}']") });
         await Expect(item).ToBeVisibleAsync();
 
+        // The keyboard starts on Cancel: Enter pressed once too often keeps the conversation.
         await item.GetByTestId("delete-conversation").ClickAsync();
-        await _page.GetByRole(AriaRole.Button, new() { Name = "Cancel", Exact = true }).ClickAsync();
+        await Expect(_page.GetByRole(AriaRole.Button, new() { Name = "Cancel", Exact = true })).ToBeFocusedAsync();
+        await _page.Keyboard.PressAsync("Enter");
+        await Expect(_page.GetByRole(AriaRole.Dialog)).ToHaveCountAsync(0);
         await Expect(item).ToBeVisibleAsync();
         await item.GetByTestId("delete-conversation").ClickAsync();
         await _page.GetByRole(AriaRole.Button, new() { Name = "Delete", Exact = true }).ClickAsync();
