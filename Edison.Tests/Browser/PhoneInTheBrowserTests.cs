@@ -46,5 +46,9 @@ public sealed class PhoneInTheBrowserTests(BrowserFixture fixture)
                 .map(([e, r]) => `${e.getAttribute('aria-label') ?? e.dataset.testid} ${Math.round(r.width)}x${Math.round(r.height)}`)
             """);
         Assert.Empty(small);
+
+        // The list covers the page: Escape closes it, as on a desktop a dialog.
+        await page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(page.GetByTestId("rename-conversation").First).Not.ToBeInViewportAsync();
     }
 }

@@ -60,6 +60,19 @@ export function attach(root, input) {
         }
     });
 
+    // On a small screen the conversation list covers the page: Escape closes it, as a tap beside it does, and the
+    // keyboard goes back to the button that opens it.
+    document.addEventListener('keydown', event => {
+        if (event.key !== 'Escape' || event.defaultPrevented || event.target.closest?.('.mud-dialog, [data-testid=rename-box], [data-testid=edit-box]')) {
+            return;
+        }
+        const overlay = document.querySelector('.mud-drawer-overlay--open');
+        if (overlay && overlay.getClientRects().length > 0) {
+            overlay.click();
+            document.querySelector('[aria-label=Conversations]')?.focus();
+        }
+    });
+
     // A conversation's name opens to be typed over, as in a file manager.
     document.addEventListener('focusin', event => {
         if (event.target.matches?.('[data-testid=rename-box]')) {
