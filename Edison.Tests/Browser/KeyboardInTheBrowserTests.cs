@@ -146,7 +146,6 @@ public sealed class KeyboardInTheBrowserTests(BrowserFixture fixture) : IAsyncLi
         await _page.Keyboard.PressAsync("Enter");
         await Expect(_page.GetByTestId("chat-input")).ToBeFocusedAsync();
         await Expect(answer).ToHaveAttributeAsync("data-state", "streaming");
-        await _page.Keyboard.PressAsync("Tab");
         await _page.GetByTestId("stop").ClickAsync();
         await Expect(answer.GetByTestId("branch-position")).ToHaveTextAsync("2/2");
 
@@ -184,6 +183,10 @@ public sealed class KeyboardInTheBrowserTests(BrowserFixture fixture) : IAsyncLi
         await _page.GetByTestId("chat-input").FillAsync("still here?");
         await _page.GetByTestId("chat-input").PressAsync("Enter");
         await Expect(_page.GetByTestId("message")).ToHaveCountAsync(4);
+
+        // The answer would run on for the next tests, on the same Edison.
+        await _page.GetByTestId("stop").ClickAsync();
+        await Expect(_page.Locator("[data-testid=message][data-role=assistant]").Last).ToHaveAttributeAsync("data-state", "stopped");
     }
 
     private async Task OpenAsync(string path)
