@@ -10,6 +10,24 @@ public sealed class ThemeInTheBrowserTests(BrowserFixture fixture) : IAsyncLifet
     private IBrowserContext _context = null!;
     private IPage _page = null!;
 
+    /// <summary>Records the lightness of the page's background in every frame, from before the first paint.</summary>
+    private const string EveryFrame =
+        """
+        window.edisonFrames = [];
+        const look = () => {
+            let element = document.querySelector('.chat-root') ?? document.body;
+            for (; element; element = element.parentElement) {
+                const [r, g, b, a = 1] = getComputedStyle(element).backgroundColor.match(/[\d.]+/g).map(Number);
+                if (a > 0) {
+                    window.edisonFrames.push((Math.max(r, g, b) + Math.min(r, g, b)) / 510);
+                    break;
+                }
+            }
+            requestAnimationFrame(look);
+        };
+        requestAnimationFrame(look);
+        """;
+
     public async Task InitializeAsync()
     {
         if (fixture.Browser is null)
@@ -80,26 +98,37 @@ public sealed class ThemeInTheBrowserTests(BrowserFixture fixture) : IAsyncLifet
         await OpenAsync();
 
         // Every frame of the next page is looked at, from before its first paint until it is live.
-        await _page.AddInitScriptAsync(
-            """
-            window.edisonFrames = [];
-            const look = () => {
-                let element = document.querySelector('.chat-root') ?? document.body;
-                for (; element; element = element.parentElement) {
-                    const [r, g, b, a = 1] = getComputedStyle(element).backgroundColor.match(/[\d.]+/g).map(Number);
-                    if (a > 0) {
-                        window.edisonFrames.push((Math.max(r, g, b) + Math.min(r, g, b)) / 510);
-                        break;
-                    }
-                }
-                requestAnimationFrame(look);
-            };
-            requestAnimationFrame(look);
-            """);
+        await _page.AddInitScriptAsync(EveryFrame);
         await OpenAsync();
         await _page.WaitForTimeoutAsync(300);
 
         var frames = await _page.EvaluateAsync<double[]>("() => window.edisonFrames");
+        Assert.NotEmpty(frames);
+        Assert.True(frames.All(lightness => lightness < 0.3), $"every frame dark; the lightness of each: {string.Join(' ', frames.Distinct())}");
+    }
+
+    [SkippableFact]
+    public async Task A_first_visit_from_a_dark_system_is_dark_from_its_first_paint()
+    {
+        Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
+
+        // A system in dark mode: Chromium says so in its requests when asked (--force-dark-mode; the media emulation
+        // alone changes only what the page's styles and scripts see).
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = BrowserFixture.ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--force-dark-mode"],
+        });
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = fixture.BaseAddress, ColorScheme = ColorScheme.Dark });
+        await page.AddInitScriptAsync(EveryFrame);
+
+        await page.GotoAsync("/");
+        await Expect(page.Locator(".chat-root")).ToHaveAttributeAsync("data-enhanced", "true");
+        await page.WaitForTimeoutAsync(300);
+
+        var frames = await page.EvaluateAsync<double[]>("() => window.edisonFrames");
         Assert.NotEmpty(frames);
         Assert.True(frames.All(lightness => lightness < 0.3), $"every frame dark; the lightness of each: {string.Join(' ', frames.Distinct())}");
     }

@@ -24,6 +24,28 @@ public sealed class PageTheme
 
     public bool IsDark => Choice == Dark || (Choice == System && SystemPrefersDark);
 
+    /// <summary>The client hint in which a browser (Chromium) tells the system's preference when asked.</summary>
+    public const string PreferenceHint = "Sec-CH-Prefers-Color-Scheme";
+
+    /// <summary>
+    /// Asks the browser to tell the system's preference with every page request, the first one too (Critical-CH: it
+    /// asks again at once), so that a first visit, before the cookie, is painted in the system's colours.
+    /// </summary>
+    public static void AskForSystemPreference(HttpResponse response)
+    {
+        response.Headers["Accept-CH"] = PreferenceHint;
+        response.Headers["Critical-CH"] = PreferenceHint;
+        response.Headers.Append("Vary", PreferenceHint);
+    }
+
+    /// <summary>What the page shows by the system's preference as the request's hint tells it (see <see cref="Assume"/>); null when not told.</summary>
+    public static string? FromSystemPreference(HttpRequest request) => request.Headers[PreferenceHint].ToString().Trim('"') switch
+    {
+        Dark => $"{System}.{Dark}",
+        Light => $"{System}.{Light}",
+        _ => null,
+    };
+
     /// <summary>The choice and the colours it gives now, as the cookie keeps them: <c>system.dark</c>, <c>light.light</c>.</summary>
     public string Shown => $"{Choice}.{(IsDark ? Dark : Light)}";
 
