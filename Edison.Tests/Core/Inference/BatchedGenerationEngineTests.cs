@@ -126,8 +126,10 @@ public sealed class BatchedGenerationEngineTests
         {
             int id = caller;
 
-            // Different lengths, so the running ones finish, and free their places, one at a time.
-            int tokens = 300 + (id * 60);
+            // Different lengths, so the running ones finish, and free their places, one at a time; far enough apart
+            // that a caller reading its first tokens late on a busy machine still reads them before the next one starts
+            // (the engine writes ahead of a slow reader).
+            int tokens = 600 + (id * 300);
             callers.Add(Task.Run(async () =>
             {
                 bool first = true;
