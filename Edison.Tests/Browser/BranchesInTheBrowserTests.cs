@@ -231,19 +231,8 @@ public sealed class BranchesInTheBrowserTests(BrowserFixture fixture) : IAsyncLi
     {
         Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
         var word = "quokka" + Guid.NewGuid().ToString("N")[..6];
-        var imported = await _page.APIRequest.PostAsync("/api/conversations/import", new APIRequestContextOptions
-        {
-            DataObject = new
-            {
-                messages = new[]
-                {
-                    new { role = "user", content = "which animal smiles the most" },
-                    new { role = "assistant", content = $"The {word} of Rottnest Island looks as if it smiles at everyone." },
-                },
-            },
-        });
-        Assert.Equal(201, imported.Status);
-        var id = JsonDocument.Parse(await imported.TextAsync()).RootElement.GetProperty("conversation_id").GetString();
+        var id = await _page.ImportAsync(
+            ("user", "which animal smiles the most"), ("assistant", $"The {word} of Rottnest Island looks as if it smiles at everyone."));
         await SendAsync("a conversation that holds no such word");
 
         await _page.GetByTestId("conversation-search").FillAsync(word.ToUpperInvariant());

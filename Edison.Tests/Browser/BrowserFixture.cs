@@ -11,9 +11,11 @@ public sealed class BrowserFixture : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
-    private IPlaywright? _playwright;
 
     public EdisonFactory Edison { get; } = new(TestModels.Endless, contextSize: 32768);
+
+    /// <summary>The driver, for a test that needs a Chromium launched its own way.</summary>
+    public IPlaywright? Playwright { get; private set; }
 
     public IBrowser? Browser { get; private set; }
 
@@ -32,8 +34,8 @@ public sealed class BrowserFixture : IAsyncLifetime
         // Two cores share the browser, Edison and the model: give each expectation room to come true.
         Assertions.SetDefaultExpectTimeout(10_000);
         BaseAddress = (await Edison.StartOnSocketAsync()).BaseAddress!.ToString().TrimEnd('/');
-        _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
+        Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = ChromiumPath,
             Headless = true,
@@ -48,7 +50,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             await Browser.DisposeAsync();
         }
 
-        _playwright?.Dispose();
+        Playwright?.Dispose();
         await Edison.DisposeAsync();
     }
 }

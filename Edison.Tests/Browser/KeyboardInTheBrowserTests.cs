@@ -52,7 +52,7 @@ public sealed class KeyboardInTheBrowserTests(BrowserFixture fixture) : IAsyncLi
     public async Task An_edited_question_is_focused_Enter_saves_it_and_Escape_leaves_it_as_it_was()
     {
         Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
-        var id = await ImportAsync(("user", "first question"), ("assistant", "first answer"));
+        var id = await _page.ImportAsync(("user", "first question"), ("assistant", "first answer"));
         await OpenAsync($"/c/{id}");
         var question = _page.Locator("[data-testid=message][data-role=user]").First;
 
@@ -77,7 +77,7 @@ public sealed class KeyboardInTheBrowserTests(BrowserFixture fixture) : IAsyncLi
     public async Task After_Stop_and_after_opening_another_conversation_the_keyboard_is_in_the_message_box()
     {
         Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
-        var other = await ImportAsync(("user", "another conversation"), ("assistant", "its answer"));
+        var other = await _page.ImportAsync(("user", "another conversation"), ("assistant", "its answer"));
         await OpenAsync("/");
 
         await _page.GetByTestId("chat-input").FillAsync("a long story please");
@@ -97,7 +97,7 @@ public sealed class KeyboardInTheBrowserTests(BrowserFixture fixture) : IAsyncLi
     public async Task A_conversation_is_renamed_in_the_sidebar_by_keyboard_and_every_tab_follows()
     {
         Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
-        var id = await ImportAsync(("user", "plan a trip"), ("assistant", "Where to?"));
+        var id = await _page.ImportAsync(("user", "plan a trip"), ("assistant", "Where to?"));
         var other = await _context.NewPageAsync();
         await other.GotoAsync($"/c/{id}");
         await OpenAsync($"/c/{id}");
@@ -131,7 +131,7 @@ public sealed class KeyboardInTheBrowserTests(BrowserFixture fixture) : IAsyncLi
     public async Task After_an_edit_left_a_version_switched_a_regenerate_and_a_delete_the_keyboard_is_where_the_person_goes_on()
     {
         Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
-        var id = await ImportAsync(("user", "first question"), ("assistant", "first answer"));
+        var id = await _page.ImportAsync(("user", "first question"), ("assistant", "first answer"));
         await OpenAsync($"/c/{id}");
         var question = _page.Locator("[data-testid=message][data-role=user]").First;
         var answer = _page.Locator("[data-testid=message][data-role=assistant]").Last;
@@ -169,7 +169,7 @@ public sealed class KeyboardInTheBrowserTests(BrowserFixture fixture) : IAsyncLi
     public async Task Copy_on_a_page_opened_over_plain_HTTP_from_another_machine_copies_says_so_and_the_page_goes_on()
     {
         Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
-        var id = await ImportAsync(("user", "first question"), ("assistant", "first answer"));
+        var id = await _page.ImportAsync(("user", "first question"), ("assistant", "first answer"));
 
         // Such a page has no Clipboard API: it exists only on HTTPS and on the machine's own addresses.
         await _context.AddInitScriptAsync("Object.defineProperty(navigator, 'clipboard', { value: undefined })");
@@ -193,16 +193,6 @@ public sealed class KeyboardInTheBrowserTests(BrowserFixture fixture) : IAsyncLi
     {
         await _page.GotoAsync(path);
         await Expect(_page.Locator(".chat-root[data-enhanced=true]")).ToHaveCountAsync(1);
-    }
-
-    private async Task<string> ImportAsync(params (string Role, string Content)[] messages)
-    {
-        var imported = await _page.APIRequest.PostAsync("/api/conversations/import", new APIRequestContextOptions
-        {
-            DataObject = new { messages = messages.Select(m => new { role = m.Role, content = m.Content }).ToArray() },
-        });
-        Assert.Equal(201, imported.Status);
-        return JsonDocument.Parse(await imported.TextAsync()).RootElement.GetProperty("conversation_id").GetString()!;
     }
 
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);

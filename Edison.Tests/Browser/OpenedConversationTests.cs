@@ -34,7 +34,7 @@ public sealed class OpenedConversationTests(BrowserFixture fixture) : IAsyncLife
     public async Task After_an_answer_with_a_heading_what_the_person_types_lands_in_the_box()
     {
         Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
-        var id = await ImportAsync(("user", "give me a plan"), ("assistant", "# The plan\n\nFirst rest, then walk."));
+        var id = await _page.ImportAsync(("user", "give me a plan"), ("assistant", "# The plan\n\nFirst rest, then walk."));
 
         await _page.GotoAsync($"/c/{id}");
         await Expect(_page.Locator(".markdown h2")).ToHaveTextAsync("The plan");
@@ -48,7 +48,7 @@ public sealed class OpenedConversationTests(BrowserFixture fixture) : IAsyncLife
     public async Task A_long_conversation_opened_by_its_address_or_a_reload_shows_its_last_message()
     {
         Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
-        var id = await ImportAsync(LongConversation(exchanges: 100));
+        var id = await _page.ImportAsync(LongConversation(exchanges: 100));
         var last = _page.GetByTestId("message").Last;
 
         await _page.GotoAsync($"/c/{id}");
@@ -68,7 +68,7 @@ public sealed class OpenedConversationTests(BrowserFixture fixture) : IAsyncLife
     public async Task The_first_click_on_an_early_question_right_after_opening_starts_its_edit()
     {
         Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
-        var id = await ImportAsync(LongConversation(exchanges: 30));
+        var id = await _page.ImportAsync(LongConversation(exchanges: 30));
 
         await _page.GotoAsync($"/c/{id}");
         await WaitForCircuitAsync();
@@ -82,7 +82,7 @@ public sealed class OpenedConversationTests(BrowserFixture fixture) : IAsyncLife
     public async Task Scrolled_up_a_little_a_click_on_Edit_starts_the_edit()
     {
         Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
-        var id = await ImportAsync(LongConversation(exchanges: 30));
+        var id = await _page.ImportAsync(LongConversation(exchanges: 30));
         await _page.GotoAsync($"/c/{id}");
         await WaitForCircuitAsync();
         var lastQuestion = _page.Locator("[data-testid=message][data-role=user]").Last;
@@ -101,7 +101,7 @@ public sealed class OpenedConversationTests(BrowserFixture fixture) : IAsyncLife
     public async Task The_tab_is_named_after_the_conversation_and_the_app_bar_names_the_model()
     {
         Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
-        var id = await ImportAsync(("user", "Plan a walk by the sea"), ("assistant", "Start at the harbour."));
+        var id = await _page.ImportAsync(("user", "Plan a walk by the sea"), ("assistant", "Start at the harbour."));
 
         await _page.GotoAsync($"/c/{id}");
         await WaitForCircuitAsync();
@@ -132,7 +132,7 @@ public sealed class OpenedConversationTests(BrowserFixture fixture) : IAsyncLife
     public async Task Scrolled_up_in_a_long_conversation_a_button_brings_the_person_back_to_the_latest()
     {
         Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
-        var id = await ImportAsync(LongConversation(exchanges: 30));
+        var id = await _page.ImportAsync(LongConversation(exchanges: 30));
         await _page.GotoAsync($"/c/{id}");
         await WaitForCircuitAsync();
         var last = _page.GetByTestId("message").Last;
@@ -163,14 +163,4 @@ public sealed class OpenedConversationTests(BrowserFixture fixture) : IAsyncLife
                 ("assistant", $"{string.Join(" ", Enumerable.Repeat($"answer {i} says a little more.", 12))} answer {i} ends here"),
             })
             .ToArray();
-
-    private async Task<string> ImportAsync(params (string Role, string Content)[] messages)
-    {
-        var imported = await _page.APIRequest.PostAsync("/api/conversations/import", new APIRequestContextOptions
-        {
-            DataObject = new { messages = messages.Select(m => new { role = m.Role, content = m.Content }).ToArray() },
-        });
-        Assert.Equal(201, imported.Status);
-        return JsonDocument.Parse(await imported.TextAsync()).RootElement.GetProperty("conversation_id").GetString()!;
-    }
 }

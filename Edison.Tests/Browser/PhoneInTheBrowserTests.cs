@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Playwright;
 
 namespace Edison.Tests.Browser;
@@ -19,11 +18,7 @@ public sealed class PhoneInTheBrowserTests(BrowserFixture fixture)
             HasTouch = true,
         });
         var page = await context.NewPageAsync();
-        var imported = await page.APIRequest.PostAsync("/api/conversations/import", new APIRequestContextOptions
-        {
-            DataObject = new { messages = new[] { new { role = "user", content = "a question" }, new { role = "assistant", content = "an answer:\n\n```python\nprint(1)\n```" } } },
-        });
-        var id = JsonDocument.Parse(await imported.TextAsync()).RootElement.GetProperty("conversation_id").GetString();
+        var id = await page.ImportAsync(("user", "a question"), ("assistant", "an answer:\n\n```python\nprint(1)\n```"));
 
         await page.GotoAsync($"/c/{id}");
         await Assertions.Expect(page.Locator(".chat-root[data-enhanced=true]")).ToHaveCountAsync(1);

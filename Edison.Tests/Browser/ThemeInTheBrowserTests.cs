@@ -100,11 +100,8 @@ public sealed class ThemeInTheBrowserTests(BrowserFixture fixture) : IAsyncLifet
         // Every frame of the next page is looked at, from before its first paint until it is live.
         await _page.AddInitScriptAsync(EveryFrame);
         await OpenAsync();
-        await _page.WaitForTimeoutAsync(300);
 
-        var frames = await _page.EvaluateAsync<double[]>("() => window.edisonFrames");
-        Assert.NotEmpty(frames);
-        Assert.True(frames.All(lightness => lightness < 0.3), $"every frame dark; the lightness of each: {string.Join(' ', frames.Distinct())}");
+        await AssertEveryFrameDarkAsync(_page);
     }
 
     [SkippableFact]
@@ -114,8 +111,7 @@ public sealed class ThemeInTheBrowserTests(BrowserFixture fixture) : IAsyncLifet
 
         // A system in dark mode: Chromium says so in its requests when asked (--force-dark-mode; the media emulation
         // alone changes only what the page's styles and scripts see).
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        await using var browser = await fixture.Playwright!.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = BrowserFixture.ChromiumPath,
             Headless = true,
@@ -126,8 +122,14 @@ public sealed class ThemeInTheBrowserTests(BrowserFixture fixture) : IAsyncLifet
 
         await page.GotoAsync("/");
         await Expect(page.Locator(".chat-root")).ToHaveAttributeAsync("data-enhanced", "true");
-        await page.WaitForTimeoutAsync(300);
 
+        await AssertEveryFrameDarkAsync(page);
+    }
+
+    /// <summary>Every frame <see cref="EveryFrame"/> looked at, until the page is live and a moment after, was dark.</summary>
+    private static async Task AssertEveryFrameDarkAsync(IPage page)
+    {
+        await page.WaitForTimeoutAsync(300);
         var frames = await page.EvaluateAsync<double[]>("() => window.edisonFrames");
         Assert.NotEmpty(frames);
         Assert.True(frames.All(lightness => lightness < 0.3), $"every frame dark; the lightness of each: {string.Join(' ', frames.Distinct())}");
