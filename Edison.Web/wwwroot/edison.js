@@ -132,19 +132,27 @@ window.edisonTheme = {
     },
 };
 
-// The keyboard goes back where a person left it when what they were typing in, or pressed, goes (a conversation's new
-// name, a deleted conversation). The server may ask before the page shows the element, and what goes may take the
-// focus with it a moment later (a dialog giving it back to a button about to be removed): for a second, the element
-// takes the focus whenever nothing has it.
-window.edisonFocus = (selector, frames = 60) => {
-    const element = document.querySelector(selector);
-    if (element && (document.activeElement === null || document.activeElement === document.body)) {
-        element.focus();
-    }
-    if (frames > 0) {
-        requestAnimationFrame(() => window.edisonFocus(selector, frames - 1));
-    }
-};
+// The keyboard goes back where a person goes on when what they pressed or typed in goes (an edit left, another version
+// shown, a conversation's new name, a deleted conversation). The server redraws the page a moment later, and what goes
+// may take the focus with it later still (a dialog giving it back to a button about to be removed): for two seconds,
+// whenever nothing usable has the focus (none, or a button now disabled), the element target names (a selector, or a
+// function that finds it) takes it. A later call takes over from an earlier one.
+window.edisonFocus = (() => {
+    let latest = 0;
+    const keep = (target, call, frames) => {
+        if (call !== latest) {
+            return;
+        }
+        const active = document.activeElement;
+        if (!active || active === document.body || active.disabled) {
+            (typeof target === 'string' ? document.querySelector(target) : target())?.focus();
+        }
+        if (frames > 0) {
+            requestAnimationFrame(() => keep(target, call, frames - 1));
+        }
+    };
+    return target => keep(target, ++latest, 120);
+})();
 
 // Copies text to the clipboard; whether it could. The Clipboard API exists only on HTTPS and on this machine's own
 // addresses: a page opened over plain HTTP from another machine copies the older way, through a selected text box.

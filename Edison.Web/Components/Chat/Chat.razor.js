@@ -29,7 +29,7 @@ export function attach(root, input) {
         const cancel = event.target.closest('[data-testid=edit-cancel]');
         if (cancel) {
             const index = messages().indexOf(cancel.closest('[data-testid=message]'));
-            focusWhenShown(cancel, () => messages()[index]?.querySelector('[data-testid=edit-message]:not([disabled])'));
+            window.edisonFocus(() => messages()[index]?.querySelector('[data-testid=edit-message]:not([disabled])'));
             return;
         }
 
@@ -42,7 +42,7 @@ export function attach(root, input) {
             const position = message.querySelector('[data-testid=branch-position]')?.textContent;
             const pressed = arrow.dataset.testid;
             const other = pressed === 'branch-prev' ? 'branch-next' : 'branch-prev';
-            focusWhenShown(arrow, () => {
+            window.edisonFocus(() => {
                 const shown = messages()[index];
                 if (!shown || shown.querySelector('[data-testid=branch-position]')?.textContent === position) {
                     return null;
@@ -163,21 +163,6 @@ export function attach(root, input) {
 
     // Scripts and tests can tell when the page's own behaviour is in place.
     root.dataset.enhanced = 'true';
-}
-
-// Focuses what find() returns once the page shows it (the server's render comes a moment after the click), unless the
-// person has moved the keyboard elsewhere meanwhile.
-function focusWhenShown(pressed, find, from = document.activeElement, frames = 120) {
-    const active = document.activeElement;
-    if (active && active !== document.body && active !== pressed && active !== from && active.isConnected) {
-        return;
-    }
-    const element = find();
-    if (element) {
-        element.focus();
-    } else if (frames > 0) {
-        requestAnimationFrame(() => focusWhenShown(pressed, find, from, frames - 1));
-    }
 }
 
 // Blazor writes an answer's HTML anew as it grows; what was highlighted or typeset before is looked up, not redone.
