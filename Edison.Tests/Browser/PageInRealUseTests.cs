@@ -28,8 +28,9 @@ public sealed class PageInRealUseTests(BrowserFixture fixture, ProductionEdisons
         _context.SetDefaultTimeout(20_000);
         _context.Console += (_, message) => _console.Enqueue($"{message.Type}: {message.Text}");
 
-        // Answers long enough to reload and stop in the middle of, and settings in place before the first load.
-        await _context.AddInitScriptAsync("localStorage.getItem('edison_settings') ?? localStorage.setItem('edison_settings', JSON.stringify({ maxTokens: 1500 }))");
+        // Answers that cannot end while a test stops them (this model writes hundreds of tokens a second on an idle
+        // machine), and settings in place before the first load. A test that waits for an answer's end asks for less.
+        await _context.AddInitScriptAsync("localStorage.getItem('edison_settings') ?? localStorage.setItem('edison_settings', JSON.stringify({ maxTokens: 30000 }))");
     }
 
     public async Task DisposeAsync()
