@@ -171,6 +171,19 @@ public sealed class ChatSessionTests : ChatPageContext
     }
 
     [Fact]
+    public async Task A_saved_answer_length_the_model_cannot_hold_sends_with_the_most_it_can_hold()
+    {
+        // Saved while a model with a larger context was loaded: the person keeps chatting on the smaller one.
+        var session = NewSession();
+
+        Assert.Null(await session.SendAsync("hello again", new ChatSettings { MaxTokens = 30_000 }));
+
+        await Eventually.WaitUntilAsync(() => Engine.ActiveGenerations == 1);
+        Assert.Equal(1024, Engine.Requests[0].MaxTokens);
+        Engine.EndAnswer();
+    }
+
+    [Fact]
     public async Task A_version_shown_on_one_page_is_shown_on_every_page_on_the_conversation()
     {
         var id = Guid.NewGuid();

@@ -109,7 +109,7 @@ public sealed class ChatSession : IDisposable
         }
 
         var id = ConversationId ?? Guid.NewGuid();
-        var request = new ChatRequest(text, settings.Mode, id.ToString(), settings.Remember, settings.MaxTokens, settings.Temperature, images)
+        var request = new ChatRequest(text, settings.Mode, id.ToString(), settings.Remember, MaxTokensFor(settings), settings.Temperature, images)
         {
             ParentId = parentId,
             ContinueId = continueId,
@@ -133,6 +133,13 @@ public sealed class ChatSession : IDisposable
         ShowReply(reply);
         return null;
     }
+
+    /// <summary>
+    /// The saved answer length, within what the model loaded now can hold: a length saved for a larger model (or before
+    /// another was loaded) is the person's "as long as it may be", not a reason to refuse every message.
+    /// </summary>
+    private int? MaxTokensFor(ChatSettings settings) =>
+        settings.MaxTokens is { } saved && _models.Model is { } model ? Math.Min(saved, model.ContextSize) : settings.MaxTokens;
 
     /// <summary>
     /// Asks again for a failed answer: a stored question is answered again, the new answer beside the failed one (which
