@@ -115,50 +115,61 @@ public sealed class BatchedGenerationEngineTests
     [Fact]
     public async Task Beyond_MaxParallel_requests_wait_and_start_in_arrival_order()
     {
-        await using var inference = await LayerHost.InferenceAsync(TestModels.Endless, contextSize: 4096, settings: Parallel(2));
+        await using var inference = await LayerHost.InferenceAsync(TestModels.Endless, contextSize: 32768, settings: Parallel(2));
         var engine = inference.Engine;
         var started = new ConcurrentQueue<int>();
+        var stops = Enumerable.Range(0, 5).Select(_ => new CancellationTokenSource()).ToList();
         int maxActive = 0;
-        int ended = 0;
 
+        // Answers that cannot end by themselves: a place frees only when the test stops the answer holding it, so
+        // exactly one waiting request may start each time, however late its reader sees its first words.
         var callers = new List<Task>();
         for (int caller = 0; caller < 5; caller++)
         {
             int id = caller;
-
-            // Different lengths, so the running ones finish, and free their places, one at a time; far enough apart
-            // that a caller reading its first tokens late on a busy machine still reads them before the next one starts
-            // (the engine writes ahead of a slow reader).
-            int tokens = 600 + (id * 300);
             callers.Add(Task.Run(async () =>
             {
                 bool first = true;
-                await foreach (var _ in engine.GenerateAsync(Request("User: go\nAssistant:", tokens), CancellationToken.None))
+                try
                 {
-                    if (first)
+                    await foreach (var _ in engine.GenerateAsync(Request("User: go\nAssistant:", 16_000), stops[id].Token))
                     {
-                        started.Enqueue(id);
-                        first = false;
+                        if (first)
+                        {
+                            started.Enqueue(id);
+                            first = false;
+                        }
+
+                        InterlockedMax(ref maxActive, engine.ActiveGenerations);
                     }
-
-                    InterlockedMax(ref maxActive, engine.ActiveGenerations);
                 }
-
-                Interlocked.Increment(ref ended);
+                catch (OperationCanceledException) when (stops[id].IsCancellationRequested)
+                {
+                }
             }));
 
-            // This caller has reached the engine before the next one sets off (on a busy machine, an earlier one may
-            // have ended meanwhile).
-            await Eventually.WaitUntilAsync(() => engine.ActiveGenerations + engine.QueuedGenerations + Volatile.Read(ref ended) == id + 1);
+            // This caller has reached the engine before the next one sets off.
+            await Eventually.WaitUntilAsync(() => engine.ActiveGenerations + engine.QueuedGenerations == id + 1);
+        }
+
+        await Eventually.WaitUntilAsync(() => started.Count == 2);
+        Assert.Equal([0, 1], started.Order());
+        Assert.Equal(3, engine.QueuedGenerations);
+        foreach (var (stopped, next) in new[] { (0, 2), (1, 3), (2, 4) })
+        {
+            await stops[stopped].CancelAsync();
+            await Eventually.WaitUntilAsync(() => started.Count == next + 1);
+            Assert.Equal(next, started.Last());
+        }
+
+        foreach (var stop in stops)
+        {
+            await stop.CancelAsync();
         }
 
         await Task.WhenAll(callers);
-
-        // The first two start together in one batch; the rest start in the order they arrived.
-        Assert.Equal([0, 1], started.Take(2).Order());
-        Assert.Equal([2, 3, 4], started.Skip(2));
         Assert.Equal(2, maxActive);
-        Assert.Equal(0, engine.ActiveGenerations);
+        await Eventually.WaitUntilAsync(() => engine.ActiveGenerations == 0);
         Assert.Equal(0, engine.QueuedGenerations);
     }
 
