@@ -26,6 +26,8 @@ public sealed class EdisonServerProcess : IAsyncDisposable
             RedirectStandardError = true,
             WorkingDirectory = AppContext.BaseDirectory,
         };
+        // A test's Edison lives seconds, as the test process does (see Edison.Tests.csproj).
+        start.Environment["DOTNET_TieredPGO"] = "0";
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;
