@@ -98,6 +98,11 @@ public static class EdisonWebExtensions
             return ErrorResponse.For(context, $"{context.Request.Method} is not allowed on {context.Request.Path}; use {methods}.", StatusCodes.Status405MethodNotAllowed)
                 .ExecuteAsync(context);
         });
+
+        // An address that is not the page's nor the API's gets a page saying so, with the way back, and keeps its 404.
+        app.UseWhen(
+            context => !Access.AccessMiddleware.IsApi(context.Request.Path),
+            page => page.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         return app;
     }
 }

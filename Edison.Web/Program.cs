@@ -22,6 +22,9 @@ builder.AddEdisonAccess();
 var app = builder.Build();
 app.UseEdisonSecurityHeaders();
 app.UseEdisonErrors();
+
+// Routing after the error pages, so that the page for an unknown address is found when its request is run again.
+app.UseRouting();
 app.UseEdisonAccess();
 app.UseAntiforgery();
 app.MapStaticAssets();

@@ -132,6 +132,22 @@ public sealed class BadInputTests(BadInputTests.Host host) : IClassFixture<BadIn
         await AssertErrorAsync(response, HttpStatusCode.MethodNotAllowed, $"{method} is not allowed on {path}; use {allowed}", $"{method} {path}");
     }
 
+    [Theory]
+    [InlineData("/c/not-a-conversation-id")]
+    [InlineData("/settings")]
+    [InlineData("/c/")]
+    public async Task An_unknown_page_address_is_a_404_page_that_says_so_and_leads_back_to_the_chat(string path)
+    {
+        var response = await _client.GetAsync(path);
+        var page = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("No page here", page);
+        Assert.Contains("href=\"/\"", page);
+        Assert.Contains("Back to the chat", page);
+    }
+
     [Fact]
     public async Task An_unknown_API_address_is_a_404_with_a_JSON_error()
     {
