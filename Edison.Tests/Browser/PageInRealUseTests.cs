@@ -313,6 +313,30 @@ public sealed class PageInRealUseTests(BrowserFixture fixture, ProductionEdisons
     }
 
     [SkippableFact]
+    public async Task On_a_phone_the_demo_model_banner_leaves_the_conversation_room_and_still_says_how_to_load_a_model()
+    {
+        Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
+        await using var phone = await fixture.Browser!.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new() { Width = 390, Height = 844 },
+            IsMobile = true,
+            HasTouch = true,
+        });
+        var page = await phone.NewPageAsync();
+        await page.GotoAsync(edisons.Demo.Client.BaseAddress + "");
+        var banner = page.GetByTestId("model-banner");
+        await Expect(banner).ToContainTextAsync("built-in demo model");
+
+        var height = (await banner.BoundingBoxAsync())!.Height;
+        Assert.True(height <= 120, $"the banner takes {height} px of the phone's 844");
+
+        // How to use a GGUF of one's own is a tap away (once the page is live: it draws itself anew then).
+        await Expect(page.GetByTestId("get-model")).ToBeEnabledAsync();
+        await banner.GetByText("Use your own GGUF").ClickAsync();
+        await Expect(banner.GetByText("Edison__Model__Path")).ToBeVisibleAsync();
+    }
+
+    [SkippableFact]
     public async Task After_getting_a_real_model_from_the_hub_the_next_answer_comes_from_it()
     {
         Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);

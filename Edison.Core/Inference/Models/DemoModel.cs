@@ -7,9 +7,15 @@ public static class DemoModel
 {
     public const string Name = "edison-demo";
 
-    public const string Hint =
-        "Edison is running its built-in demo model, which can only say one thing. To chat for real, set " +
-        "Edison:Model:Path in appsettings.json (or the environment variable Edison__Model__Path) to a GGUF file and restart.";
+    /// <summary>What the demo model is, in a line.</summary>
+    public const string Summary = "Edison is running its built-in demo model, which can only say one thing.";
+
+    /// <summary>How to load a GGUF file of one's own instead.</summary>
+    public const string Instructions =
+        "To chat for real, set Edison:Model:Path in appsettings.json (or the environment variable Edison__Model__Path) " +
+        "to a GGUF file and restart.";
+
+    public const string Hint = Summary + " " + Instructions;
 
     /// <summary>Writes the demo model into the data folder (it is small and quick to write) and returns its path.</summary>
     public static string WriteTo(string dataPath)
