@@ -16,7 +16,7 @@ public sealed class AnswerDraft(string? continued, TimeProvider time, Guid conve
     /// <summary>The answer so far (a continued answer starts from what it said before).</summary>
     public StringBuilder Text { get; } = new(continued);
 
-    /// <summary>The token counts, once the client reported them (usually with its last update).</summary>
+    /// <summary>The token counts of every round of the model, once the client reported them (usually with each round's last update).</summary>
     public UsageDetails? Usage { get; private set; }
 
     public bool CutOff { get; private set; }
@@ -93,8 +93,10 @@ public sealed class AnswerDraft(string? continued, TimeProvider time, Guid conve
                     _ when result.Exception is { } failure => run with { Error = failure.Message },
                     _ => run with { Result = FunctionCalls.ResultText(result.Result) },
                 });
+            // An agent's answer takes a round of the model for each call: the answer took them all.
             case UsageContent { Details: var details }:
-                Usage = details;
+                Usage ??= new UsageDetails();
+                Usage.Add(details);
                 return null;
             default:
                 return null;

@@ -57,8 +57,15 @@ public sealed class FakeToolModel : IAsyncDisposable
             await ChunkAsync(context, "{}", "stop");
         }
 
+        // What each round took, as OpenAI's streams end: a call costs 7 tokens, an answer 9.
+        int completion = last.GetProperty("role").GetString() == "tool" || !ToolsOf(request).Contains(Call.Name) ? 9 : 7;
+        await context.Response.WriteAsync(
+            $"data: {{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":0,\"model\":\"m\",\"choices\":[],\"usage\":{{\"prompt_tokens\":{PromptTokens},\"completion_tokens\":{completion},\"total_tokens\":{PromptTokens + completion}}}}}\n\n");
         await context.Response.WriteAsync("data: [DONE]\n\n");
     }
+
+    /// <summary>The prompt tokens every round reports.</summary>
+    public const int PromptTokens = 40;
 
     private static Task ChunkAsync(HttpContext context, string delta, string? finish) =>
         context.Response.WriteAsync(
