@@ -49,6 +49,23 @@ public sealed class KeyboardInTheBrowserTests(BrowserFixture fixture) : IAsyncLi
     }
 
     [SkippableFact]
+    public async Task Settings_opened_by_keyboard_start_on_their_first_setting_and_Escape_gives_the_focus_back()
+    {
+        Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
+        await OpenAsync("/");
+        await Expect(_page.GetByTestId("settings-open")).ToBeEnabledAsync();
+
+        await _page.GetByTestId("settings-open").FocusAsync();
+        await _page.Keyboard.PressAsync("Enter");
+
+        // The first Tab stop a person sees, not an invisible part of the dialog.
+        await Expect(_page.GetByTestId("stream-toggle")).ToBeFocusedAsync();
+        await _page.Keyboard.PressAsync("Escape");
+        await Expect(_page.GetByTestId("settings-dialog")).ToHaveCountAsync(0);
+        await Expect(_page.GetByTestId("settings-open")).ToBeFocusedAsync();
+    }
+
+    [SkippableFact]
     public async Task An_edited_question_is_focused_Enter_saves_it_and_Escape_leaves_it_as_it_was()
     {
         Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
