@@ -13,6 +13,9 @@ public sealed class AnswerDraft(string? continued, TimeProvider time, Guid conve
 {
     private readonly ThinkingClock _thinking = new(time);
 
+    /// <summary>A call's result came after some thinking: the model's next thought starts a new round's.</summary>
+    private bool _thinkingPaused;
+
     /// <summary>The answer so far (a continued answer starts from what it said before).</summary>
     public StringBuilder Text { get; } = new(continued);
 
@@ -87,6 +90,7 @@ public sealed class AnswerDraft(string? continued, TimeProvider time, Guid conve
                 var asked = FunctionCalls.FromContent(call);
                 return Update(asked.Id, run => run with { AwaitingApproval = true }, new ToolRun(asked.Id, asked.Name, asked.Arguments, NextRound()));
             case FunctionResultContent { CallId: var id } result:
+                _thinkingPaused = Reasoning.Length > 0;
                 return Update(id, run => run switch
                 {
                     { Error: not null } => run,
@@ -153,5 +157,29 @@ public sealed class AnswerDraft(string? continued, TimeProvider time, Guid conve
     /// <summary>The answer starts at its first visible character: models often open with a space or newline.</summary>
     private string Visible(string text) => Text.Length == 0 ? text.TrimStart() : text;
 
-    private string VisibleThought(string text) => Reasoning.Length == 0 ? text.TrimStart() : text;
+    /// <summary>
+    /// The thinking as it is kept and shown: without leading blanks, and an agent's thinking after a call's result as a
+    /// paragraph of its own (each round's starts wherever the model's template puts it, often on a fresh line).
+    /// </summary>
+    private string VisibleThought(string text)
+    {
+        if (Reasoning.Length == 0)
+        {
+            return text.TrimStart();
+        }
+
+        if (!_thinkingPaused)
+        {
+            return text;
+        }
+
+        var start = text.TrimStart();
+        if (start.Length == 0)
+        {
+            return start;
+        }
+
+        _thinkingPaused = false;
+        return "\n\n" + start;
+    }
 }
