@@ -92,6 +92,46 @@ public sealed class ThemeInTheBrowserTests(BrowserFixture fixture) : IAsyncLifet
     }
 
     [SkippableFact]
+    public async Task The_page_for_an_unknown_address_keeps_the_colours_the_person_chose()
+    {
+        Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
+        await _page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Light });
+        await OpenAsync();
+        var toggle = _page.GetByTestId("theme-toggle");
+        while (await toggle.GetAttributeAsync("data-theme-choice") != "dark")
+        {
+            var before = await toggle.GetAttributeAsync("data-theme-choice");
+            await toggle.ClickAsync();
+            await Expect(toggle).Not.ToHaveAttributeAsync("data-theme-choice", before!);
+        }
+
+        // What the live page paints, each time it sets the colours.
+        await _page.AddInitScriptAsync(
+            """
+            window.edisonPainted = [];
+            let theme;
+            Object.defineProperty(window, 'edisonTheme', {
+                get: () => theme,
+                set: value => {
+                    const apply = value.apply;
+                    value.apply = (dark, shown) => { window.edisonPainted.push(dark); apply.call(value, dark, shown); };
+                    theme = value;
+                },
+            });
+            """);
+        await _page.GotoAsync("/no-such-page");
+        await Expect(_page.GetByTestId("not-found")).ToBeVisibleAsync();
+        await _page.WaitForFunctionAsync("() => window.edisonPainted.length > 0");
+        await _page.WaitForTimeoutAsync(300);
+
+        Assert.All(await _page.EvaluateAsync<bool[]>("() => window.edisonPainted"), Assert.True);
+        await Expect(_page.Locator("html")).ToHaveAttributeAsync("data-dark", "true");
+        var background = await _page.EvaluateAsync<double>(
+            "() => { const [r, g, b] = getComputedStyle(document.body).backgroundColor.match(/[\\d.]+/g).map(Number); return (Math.max(r, g, b) + Math.min(r, g, b)) / 510; }");
+        Assert.True(background < 0.3, $"a dark page (lightness {background})");
+    }
+
+    [SkippableFact]
     public async Task A_page_that_was_dark_is_dark_from_its_first_paint_until_it_is_live()
     {
         Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);

@@ -119,11 +119,13 @@ window.edisonBox = {
 // said on the document too (data-dark, and the browser's own controls and scroll bars) and kept in a cookie, from
 // which the server paints the next page in them before any script runs.
 window.edisonTheme = {
+    // Returns what the browser's last page showed (the cookie apply keeps), or null.
     watch(page) {
         const query = matchMedia('(prefers-color-scheme: dark)');
         const tell = () => page.invokeMethodAsync('SystemPreferenceChanged', query.matches);
         query.addEventListener('change', tell);
         tell();
+        return document.cookie.split('; ').find(cookie => cookie.startsWith('edison_theme='))?.split('=')[1] ?? null;
     },
     apply(dark, shown) {
         document.documentElement.dataset.dark = dark ? 'true' : 'false';
