@@ -334,6 +334,15 @@ public sealed class PageInRealUseTests(BrowserFixture fixture, ProductionEdisons
         await Expect(page.GetByTestId("get-model")).ToBeEnabledAsync();
         await banner.GetByText("Use your own GGUF").ClickAsync();
         await Expect(banner.GetByText("Edison__Model__Path")).ToBeVisibleAsync();
+
+        // The models to get fit the phone: the first Download, where the dialog starts, does not scroll their names
+        // away, and each Download says which model it gets.
+        await page.GetByTestId("get-model").ClickAsync();
+        var first = page.GetByTestId("recommended-model").First;
+        await Expect(page.GetByTestId("download").First).ToBeFocusedAsync();
+        await Expect(first.Locator("b")).ToBeInViewportAsync(new() { Ratio = 1 });
+        var name = await first.Locator("b").InnerTextAsync();
+        await Expect(page.GetByTestId("download").First).ToHaveAccessibleNameAsync($"Download {name}");
     }
 
     [SkippableFact]
