@@ -49,6 +49,42 @@ public sealed class KeyboardInTheBrowserTests(BrowserFixture fixture) : IAsyncLi
     }
 
     [SkippableFact]
+    public async Task A_filled_button_reached_by_Tab_shows_a_ring_that_stands_out_from_the_page()
+    {
+        Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
+        await OpenAsync("/");
+        await _page.GetByTestId("chat-input").FillAsync("ready to send");
+        await Expect(_page.GetByTestId("send")).ToBeEnabledAsync();
+
+        await _page.GetByTestId("chat-input").FocusAsync();
+        await _page.Keyboard.PressAsync("Tab");
+        await Expect(_page.GetByTestId("send")).ToBeFocusedAsync();
+
+        // The ring is drawn around the button, on the page: WCAG asks 3:1 between the ring and what is beside it.
+        var contrast = await _page.EvaluateAsync<double>(
+            """
+            () => {
+                const rgb = text => text.match(/[\d.]+/g).slice(0, 3).map(Number);
+                const luminance = ([r, g, b]) => [r, g, b]
+                    .map(c => c / 255).map(c => c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4)
+                    .reduce((sum, c, i) => sum + c * [0.2126, 0.7152, 0.0722][i], 0);
+                const button = document.querySelector('[data-testid=send]');
+                let behind = button.parentElement;
+                while (getComputedStyle(behind).backgroundColor.endsWith(', 0)') || getComputedStyle(behind).backgroundColor === 'transparent') {
+                    behind = behind.parentElement;
+                }
+                const style = getComputedStyle(button);
+                if (style.outlineStyle === 'none' || parseFloat(style.outlineWidth) < 2) {
+                    return 0;
+                }
+                const [a, b] = [luminance(rgb(style.outlineColor)), luminance(rgb(getComputedStyle(behind).backgroundColor))];
+                return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+            }
+            """);
+        Assert.True(contrast >= 3, $"the ring's contrast with the page is {contrast:0.0}:1");
+    }
+
+    [SkippableFact]
     public async Task Settings_opened_by_keyboard_start_on_their_first_setting_and_Escape_gives_the_focus_back()
     {
         Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
