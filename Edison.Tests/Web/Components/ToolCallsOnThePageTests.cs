@@ -66,9 +66,15 @@ public sealed class ToolCallsOnThePageTests() : ChatPageContext(TestModels.ToolC
         Assert.Equal("write_note asks to run: approve it?", Call(page)!.QuerySelector("summary")!.TextContent);
         Assert.Equal("""{"text":"buy milk"}""", Call(page)!.QuerySelector("[data-testid=tool-call-arguments]")!.TextContent);
 
-        await page.InvokeAsync(() => { _ = Call(page)!.QuerySelector(approve ? "[data-testid=approve-call]" : "[data-testid=deny-call]")!.ClickAsync(new()); });
-        // The call goes to a real MCP server process: on a loaded machine that takes a while.
-        WaitShown(page, () => Assert.Equal(approve ? "done" : "failed", Call(page)?.GetAttribute("data-state")), TimeSpan.FromSeconds(30));
+        Task clicked = Task.CompletedTask;
+        await page.InvokeAsync(() => { clicked = Call(page)!.QuerySelector(approve ? "[data-testid=approve-call]" : "[data-testid=deny-call]")!.ClickAsync(new()); });
+
+        // The call goes to a real MCP server process: on a loaded machine that takes a while. A click that failed says why.
+        WaitShown(page, () =>
+        {
+            Assert.False(clicked.IsFaulted, clicked.Exception?.ToString());
+            Assert.Equal(approve ? "done" : "failed", Call(page)?.GetAttribute("data-state"));
+        }, TimeSpan.FromSeconds(30));
         Assert.Equal(approve ? "Noted (1 notes)." : "The person denied this call.", Call(page)!.QuerySelector("[data-testid=tool-call-result]")!.TextContent);
         Assert.Empty(Call(page)!.QuerySelectorAll("[data-testid=approve-call]"));
 
