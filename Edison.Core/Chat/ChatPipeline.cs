@@ -51,70 +51,88 @@ public sealed class ChatPipeline(
         while (ending is null)
         {
             var response = new List<ChatResponseUpdate>();
-            await using (var updates = client.GetStreamingResponseAsync(messages, prepared.Options, cancellationToken).GetAsyncEnumerator(cancellationToken))
+            var asked = new List<ToolApprovalRequestContent>();
+            try
             {
-                while (ending is null)
+                await using (var updates = client.GetStreamingResponseAsync(messages, prepared.Options, cancellationToken).GetAsyncEnumerator(cancellationToken))
                 {
-                    ChatResponseUpdate? shown;
-                    try
+                    while (ending is null)
                     {
-                        if (!await updates.MoveNextAsync())
+                        ChatResponseUpdate? shown;
+                        try
                         {
+                            if (!await updates.MoveNextAsync())
+                            {
+                                break;
+                            }
+
+                            response.Add(updates.Current);
+                            shown = draft.Take(updates.Current);
+
+                            // The person may decide as soon as the page shows the call's buttons, before this round ends.
+                            foreach (var request in updates.Current.Contents.OfType<ToolApprovalRequestContent>())
+                            {
+                                approvals.Expect(prepared.ConversationId, request.ToolCall.CallId);
+                                asked.Add(request);
+                            }
+                        }
+                        catch (Exception e)
+                        {
+                            ending = Failure(e, prepared, cancellationToken);
                             break;
                         }
 
-                        response.Add(updates.Current);
-                        shown = draft.Take(updates.Current);
-                    }
-                    catch (Exception e)
-                    {
-                        ending = Failure(e, prepared, cancellationToken);
-                        break;
-                    }
-
-                    if (shown is not null)
-                    {
-                        if (firstPiece == 0)
+                        if (shown is not null)
                         {
-                            firstPiece = time.GetTimestamp();
-                            metrics.FirstToken(time.GetElapsedTime(started, firstPiece));
-                        }
+                            if (firstPiece == 0)
+                            {
+                                firstPiece = time.GetTimestamp();
+                                metrics.FirstToken(time.GetElapsedTime(started, firstPiece));
+                            }
 
-                        checkpoints?.Offer(draft);
-                        yield return shown;
+                            checkpoints?.Offer(draft);
+                            yield return shown;
+                        }
                     }
                 }
-            }
 
-            var asked = response.SelectMany(update => update.Contents).OfType<ToolApprovalRequestContent>().ToList();
-            if (ending is not null || asked.Count == 0)
-            {
-                break;
-            }
-
-            var decisions = new List<AIContent>(asked.Count);
-            foreach (var request in asked)
-            {
-                ToolApprovals.Decision decision;
-                try
+                if (ending is not null || asked.Count == 0)
                 {
-                    decision = await approvals.WaitAsync(prepared.ConversationId, request.ToolCall.CallId, cancellationToken);
-                }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                {
-                    ending = ChatDone.WasStopped();
                     break;
                 }
 
-                decisions.Add(request.CreateResponse(decision.Approved, decision.Reason));
-                if (draft.Decided(request.ToolCall.CallId, decision.Approved, decision.Reason) is { } decided)
+                var decisions = new List<AIContent>(asked.Count);
+                foreach (var request in asked)
                 {
-                    checkpoints?.Offer(draft);
-                    yield return new ChatResponseUpdate(ChatRole.Assistant, [decided]);
+                    ToolApprovals.Decision decision;
+                    try
+                    {
+                        decision = await approvals.WaitAsync(prepared.ConversationId, request.ToolCall.CallId, cancellationToken);
+                    }
+                    catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                    {
+                        ending = ChatDone.WasStopped();
+                        break;
+                    }
+
+                    decisions.Add(request.CreateResponse(decision.Approved, decision.Reason));
+                    if (draft.Decided(request.ToolCall.CallId, decision.Approved, decision.Reason) is { } decided)
+                    {
+                        checkpoints?.Offer(draft);
+                        yield return new ChatResponseUpdate(ChatRole.Assistant, [decided]);
+                    }
+                }
+
+                messages = [.. messages, .. response.ToChatResponse().Messages, new ChatMessage(ChatRole.User, decisions)];
+            }
+            finally
+            {
+                // Calls asked in an answer that ended before they were waited for wait no more.
+                foreach (var request in asked)
+                {
+                    approvals.Forget(prepared.ConversationId, request.ToolCall.CallId);
                 }
             }
-
-            messages = [.. messages, .. response.ToChatResponse().Messages, new ChatMessage(ChatRole.User, decisions)];
         }
 
         if (checkpoints is not null)

@@ -15,7 +15,19 @@ public sealed class ToolApprovals(IOptions<ToolOptions> options, TimeProvider ti
     public event Action? Changed;
 
     /// <summary>Whether the call is waiting for a decision.</summary>
-    public bool IsWaiting(Guid conversation, string call) => _waiting.ContainsKey((conversation, call));
+    public bool IsWaiting(Guid conversation, string call) => _waiting.TryGetValue((conversation, call), out var waiting) && !waiting.Task.IsCompleted;
+
+    /// <summary>
+    /// Opens a call's wait the moment the model asks it, before the person is shown its buttons: a decision made before
+    /// the answer gets to <see cref="WaitAsync"/> counts. A call expected and never waited for is <see cref="Forget"/>-ten.
+    /// </summary>
+    public void Expect(Guid conversation, string call)
+    {
+        if (_waiting.TryAdd((conversation, call), new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously)))
+        {
+            Changed?.Invoke();
+        }
+    }
 
     /// <summary>
     /// Waits for the person's decision on a call; a call no one decides on within <see cref="ToolOptions.ApprovalTimeout"/>
@@ -23,8 +35,7 @@ public sealed class ToolApprovals(IOptions<ToolOptions> options, TimeProvider ti
     /// </summary>
     public async Task<Decision> WaitAsync(Guid conversation, string call, CancellationToken cancellationToken)
     {
-        var decided = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _waiting[(conversation, call)] = decided;
+        var decided = _waiting.GetOrAdd((conversation, call), _ => new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
         Changed?.Invoke();
         try
         {
@@ -37,14 +48,22 @@ public sealed class ToolApprovals(IOptions<ToolOptions> options, TimeProvider ti
         }
         finally
         {
-            _waiting.TryRemove((conversation, call), out _);
-            Changed?.Invoke();
+            Forget(conversation, call);
         }
     }
 
     /// <summary>The person's decision; false when no such call is waiting (decided already, or never asked).</summary>
     public bool Decide(Guid conversation, string call, bool approved) =>
-        _waiting.TryRemove((conversation, call), out var waiting) && waiting.TrySetResult(approved);
+        _waiting.TryGetValue((conversation, call), out var waiting) && waiting.TrySetResult(approved);
+
+    /// <summary>The call waits no more (decided, or its answer ended before it was waited for).</summary>
+    public void Forget(Guid conversation, string call)
+    {
+        if (_waiting.TryRemove((conversation, call), out _))
+        {
+            Changed?.Invoke();
+        }
+    }
 
     /// <param name="Reason">Why a denied call was denied, for the model to read.</param>
     public sealed record Decision(bool Approved, string? Reason);
