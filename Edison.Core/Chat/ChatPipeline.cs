@@ -36,6 +36,7 @@ public sealed class ChatPipeline(
         // Deleting the conversation stops the answer, whichever transport asked for it.
         using var running = exchanges.Track(prepared, cancellationToken);
         cancellationToken = running.Token;
+        using var calls = approvals.For(prepared.ConversationId);
 
         var draft = new AnswerDraft(prepared.Continued?.Content, time, prepared.ConversationId);
         long started = time.GetTimestamp();
@@ -51,88 +52,76 @@ public sealed class ChatPipeline(
         while (ending is null)
         {
             var response = new List<ChatResponseUpdate>();
-            var asked = new List<ToolApprovalRequestContent>();
-            try
+            await using (var updates = client.GetStreamingResponseAsync(messages, prepared.Options, cancellationToken).GetAsyncEnumerator(cancellationToken))
             {
-                await using (var updates = client.GetStreamingResponseAsync(messages, prepared.Options, cancellationToken).GetAsyncEnumerator(cancellationToken))
+                while (ending is null)
                 {
-                    while (ending is null)
+                    ChatResponseUpdate? shown;
+                    try
                     {
-                        ChatResponseUpdate? shown;
-                        try
+                        if (!await updates.MoveNextAsync())
                         {
-                            if (!await updates.MoveNextAsync())
-                            {
-                                break;
-                            }
-
-                            response.Add(updates.Current);
-                            shown = draft.Take(updates.Current);
-
-                            // The person may decide as soon as the page shows the call's buttons, before this round ends.
-                            foreach (var request in updates.Current.Contents.OfType<ToolApprovalRequestContent>())
-                            {
-                                approvals.Expect(prepared.ConversationId, request.ToolCall.CallId);
-                                asked.Add(request);
-                            }
-                        }
-                        catch (Exception e)
-                        {
-                            ending = Failure(e, prepared, cancellationToken);
                             break;
                         }
 
-                        if (shown is not null)
-                        {
-                            if (firstPiece == 0)
-                            {
-                                firstPiece = time.GetTimestamp();
-                                metrics.FirstToken(time.GetElapsedTime(started, firstPiece));
-                            }
+                        response.Add(updates.Current);
+                        shown = draft.Take(updates.Current);
 
-                            checkpoints?.Offer(draft);
-                            yield return shown;
+                        // The person may decide as soon as the page shows the call's buttons, before this round ends.
+                        foreach (var request in updates.Current.Contents.OfType<ToolApprovalRequestContent>())
+                        {
+                            calls.Expect(request.ToolCall.CallId);
                         }
                     }
-                }
-
-                if (ending is not null || asked.Count == 0)
-                {
-                    break;
-                }
-
-                var decisions = new List<AIContent>(asked.Count);
-                foreach (var request in asked)
-                {
-                    ToolApprovals.Decision decision;
-                    try
+                    catch (Exception e)
                     {
-                        decision = await approvals.WaitAsync(prepared.ConversationId, request.ToolCall.CallId, cancellationToken);
-                    }
-                    catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                    {
-                        ending = ChatDone.WasStopped();
+                        ending = Failure(e, prepared, cancellationToken);
                         break;
                     }
 
-                    decisions.Add(request.CreateResponse(decision.Approved, decision.Reason));
-                    if (draft.Decided(request.ToolCall.CallId, decision.Approved, decision.Reason) is { } decided)
+                    if (shown is not null)
                     {
+                        if (firstPiece == 0)
+                        {
+                            firstPiece = time.GetTimestamp();
+                            metrics.FirstToken(time.GetElapsedTime(started, firstPiece));
+                        }
+
                         checkpoints?.Offer(draft);
-                        yield return new ChatResponseUpdate(ChatRole.Assistant, [decided]);
+                        yield return shown;
                     }
                 }
-
-                messages = [.. messages, .. response.ToChatResponse().Messages, new ChatMessage(ChatRole.User, decisions)];
             }
-            finally
+
+            var asked = response.SelectMany(update => update.Contents).OfType<ToolApprovalRequestContent>().ToList();
+            if (ending is not null || asked.Count == 0)
             {
-                // Calls asked in an answer that ended before they were waited for wait no more.
-                foreach (var request in asked)
+                break;
+            }
+
+            var decisions = new List<AIContent>(asked.Count);
+            foreach (var request in asked)
+            {
+                ToolApprovals.Decision decision;
+                try
                 {
-                    approvals.Forget(prepared.ConversationId, request.ToolCall.CallId);
+                    decision = await calls.WaitAsync(request.ToolCall.CallId, cancellationToken);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    ending = ChatDone.WasStopped();
+                    break;
+                }
+
+                decisions.Add(request.CreateResponse(decision.Approved, decision.Reason));
+                if (draft.Decided(request.ToolCall.CallId, decision.Approved, decision.Reason) is { } decided)
+                {
+                    checkpoints?.Offer(draft);
+                    yield return new ChatResponseUpdate(ChatRole.Assistant, [decided]);
                 }
             }
+
+            messages = [.. messages, .. response.ToChatResponse().Messages, new ChatMessage(ChatRole.User, decisions)];
         }
 
         if (checkpoints is not null)

@@ -17,26 +17,32 @@ public sealed class ToolApprovals(IOptions<ToolOptions> options, TimeProvider ti
     /// <summary>Whether the call is waiting for a decision.</summary>
     public bool IsWaiting(Guid conversation, string call) => _waiting.TryGetValue((conversation, call), out var waiting) && !waiting.Task.IsCompleted;
 
-    /// <summary>
-    /// Opens a call's wait the moment the model asks it, before the person is shown its buttons: a decision made before
-    /// the answer gets to <see cref="WaitAsync"/> counts. A call expected and never waited for is <see cref="Forget"/>-ten.
-    /// </summary>
-    public void Expect(Guid conversation, string call)
+    /// <summary>The calls one answer in <paramref name="conversation"/> asks, for as long as it runs (until disposed).</summary>
+    public AnswerCalls For(Guid conversation) => new(this, conversation);
+
+    /// <summary>The person's decision; false when no such call is waiting (decided already, or never asked).</summary>
+    public bool Decide(Guid conversation, string call, bool approved) =>
+        _waiting.TryGetValue((conversation, call), out var waiting) && waiting.TrySetResult(approved);
+
+    private TaskCompletionSource<bool> Open(Guid conversation, string call)
     {
-        if (_waiting.TryAdd((conversation, call), new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously)))
+        bool added = false;
+        var decided = _waiting.GetOrAdd((conversation, call), _ =>
+        {
+            added = true;
+            return new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        });
+        if (added)
         {
             Changed?.Invoke();
         }
+
+        return decided;
     }
 
-    /// <summary>
-    /// Waits for the person's decision on a call; a call no one decides on within <see cref="ToolOptions.ApprovalTimeout"/>
-    /// is denied. Cancelling (the answer stopped) stops the wait.
-    /// </summary>
-    public async Task<Decision> WaitAsync(Guid conversation, string call, CancellationToken cancellationToken)
+    private async Task<Decision> WaitAsync(Guid conversation, string call, CancellationToken cancellationToken)
     {
-        var decided = _waiting.GetOrAdd((conversation, call), _ => new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
-        Changed?.Invoke();
+        var decided = Open(conversation, call);
         try
         {
             var timeout = options.Value.ApprovalTimeout;
@@ -48,16 +54,11 @@ public sealed class ToolApprovals(IOptions<ToolOptions> options, TimeProvider ti
         }
         finally
         {
-            Forget(conversation, call);
+            Close(conversation, call);
         }
     }
 
-    /// <summary>The person's decision; false when no such call is waiting (decided already, or never asked).</summary>
-    public bool Decide(Guid conversation, string call, bool approved) =>
-        _waiting.TryGetValue((conversation, call), out var waiting) && waiting.TrySetResult(approved);
-
-    /// <summary>The call waits no more (decided, or its answer ended before it was waited for).</summary>
-    public void Forget(Guid conversation, string call)
+    private void Close(Guid conversation, string call)
     {
         if (_waiting.TryRemove((conversation, call), out _))
         {
@@ -67,4 +68,34 @@ public sealed class ToolApprovals(IOptions<ToolOptions> options, TimeProvider ti
 
     /// <param name="Reason">Why a denied call was denied, for the model to read.</param>
     public sealed record Decision(bool Approved, string? Reason);
+
+    /// <summary>
+    /// One answer's calls that ask first. Each is open for a decision from the moment the model asks it, before the
+    /// person is shown its buttons, so a decision made before the answer gets to <see cref="WaitAsync"/> counts; what is
+    /// still open when the answer ends waits no more.
+    /// </summary>
+    public sealed class AnswerCalls(ToolApprovals approvals, Guid conversation) : IDisposable
+    {
+        private readonly List<string> _asked = [];
+
+        public void Expect(string call)
+        {
+            approvals.Open(conversation, call);
+            _asked.Add(call);
+        }
+
+        /// <summary>
+        /// Waits for the person's decision on a call; a call no one decides on within
+        /// <see cref="ToolOptions.ApprovalTimeout"/> is denied. Cancelling (the answer stopped) stops the wait.
+        /// </summary>
+        public Task<Decision> WaitAsync(string call, CancellationToken cancellationToken) => approvals.WaitAsync(conversation, call, cancellationToken);
+
+        public void Dispose()
+        {
+            foreach (var call in _asked)
+            {
+                approvals.Close(conversation, call);
+            }
+        }
+    }
 }
