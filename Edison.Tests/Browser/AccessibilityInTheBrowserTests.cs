@@ -43,7 +43,7 @@ public sealed class AccessibilityInTheBrowserTests(BrowserFixture fixture)
 
             foreach (var theme in new[] { "light", "dark" })
             {
-                await ChooseAsync(page, theme);
+                await page.ChooseThemeAsync(theme);
                 await page.GetByTestId("settings-open").ClickAsync();
                 await Assertions.Expect(page.GetByRole(AriaRole.Dialog)).ToBeVisibleAsync();
                 found.AddRange(await ViolationsAsync(page, $"settings dialog, {theme}"));
@@ -65,24 +65,10 @@ public sealed class AccessibilityInTheBrowserTests(BrowserFixture fixture)
     /// <summary>What axe finds in the light theme, then in the dark one, chosen with the page's own toggle.</summary>
     private static async Task<IEnumerable<string>> InBothThemesAsync(IPage page, string state)
     {
-        await ChooseAsync(page, "light");
+        await page.ChooseThemeAsync("light");
         var light = await ViolationsAsync(page, $"{state}, light");
-        await ChooseAsync(page, "dark");
+        await page.ChooseThemeAsync("dark");
         return light.Concat(await ViolationsAsync(page, $"{state}, dark"));
-    }
-
-    /// <summary>Goes round the toggle (system, light, dark) to the theme asked for, and waits for the page to show it.</summary>
-    private static async Task ChooseAsync(IPage page, string theme)
-    {
-        var toggle = page.GetByTestId("theme-toggle");
-        while (await toggle.GetAttributeAsync("data-theme-choice") != theme)
-        {
-            var before = await toggle.GetAttributeAsync("data-theme-choice");
-            await toggle.ClickAsync();
-            await Assertions.Expect(toggle).Not.ToHaveAttributeAsync("data-theme-choice", before!);
-        }
-
-        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("data-dark", theme == "dark" ? "true" : "false");
     }
 
     private async Task<IBrowserContext> ContextAsync(ViewportSize viewport)

@@ -97,13 +97,7 @@ public sealed class ThemeInTheBrowserTests(BrowserFixture fixture) : IAsyncLifet
         Skip.If(BrowserFixture.MissingBrowserReason is not null, BrowserFixture.MissingBrowserReason);
         await _page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Light });
         await OpenAsync();
-        var toggle = _page.GetByTestId("theme-toggle");
-        while (await toggle.GetAttributeAsync("data-theme-choice") != "dark")
-        {
-            var before = await toggle.GetAttributeAsync("data-theme-choice");
-            await toggle.ClickAsync();
-            await Expect(toggle).Not.ToHaveAttributeAsync("data-theme-choice", before!);
-        }
+        await _page.ChooseThemeAsync("dark");
 
         // What the live page paints, each time it sets the colours.
         await _page.AddInitScriptAsync(
@@ -126,9 +120,7 @@ public sealed class ThemeInTheBrowserTests(BrowserFixture fixture) : IAsyncLifet
 
         Assert.All(await _page.EvaluateAsync<bool[]>("() => window.edisonPainted"), Assert.True);
         await Expect(_page.Locator("html")).ToHaveAttributeAsync("data-dark", "true");
-        var background = await _page.EvaluateAsync<double>(
-            "() => { const [r, g, b] = getComputedStyle(document.body).backgroundColor.match(/[\\d.]+/g).map(Number); return (Math.max(r, g, b) + Math.min(r, g, b)) / 510; }");
-        Assert.True(background < 0.3, $"a dark page (lightness {background})");
+        Assert.True(await BackgroundLightnessAsync("[data-testid=not-found]") < 0.3, "a dark page");
     }
 
     [SkippableFact]
@@ -182,11 +174,11 @@ public sealed class ThemeInTheBrowserTests(BrowserFixture fixture) : IAsyncLifet
         await Expect(_page.GetByTestId("theme-toggle")).ToBeEnabledAsync();
     }
 
-    /// <summary>The lightness (0 to 1) of the background behind the messages, as painted: the first one not transparent.</summary>
-    private async Task<double> BackgroundLightnessAsync() => await _page.EvaluateAsync<double>(
+    /// <summary>The lightness (0 to 1) of the background behind <paramref name="content"/> (the messages unless told), as painted: the first one not transparent.</summary>
+    private async Task<double> BackgroundLightnessAsync(string content = ".chat-root") => await _page.EvaluateAsync<double>(
         """
-        () => {
-            for (let element = document.querySelector('.chat-root'); element; element = element.parentElement) {
+        content => {
+            for (let element = document.querySelector(content); element; element = element.parentElement) {
                 const [r, g, b, a = 1] = getComputedStyle(element).backgroundColor.match(/[\d.]+/g).map(Number);
                 if (a > 0) {
                     return (Math.max(r, g, b) + Math.min(r, g, b)) / 510;
@@ -194,7 +186,8 @@ public sealed class ThemeInTheBrowserTests(BrowserFixture fixture) : IAsyncLifet
             }
             return 1;
         }
-        """);
+        """,
+        content);
 
     private async Task<JsonElement> StoredSettingsAsync() =>
         JsonDocument.Parse(await _page.EvaluateAsync<string>("() => localStorage.getItem('edison_settings')")).RootElement;
