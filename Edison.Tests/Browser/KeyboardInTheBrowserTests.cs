@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Edison.Tests.TestSupport;
 using Microsoft.Playwright;
 
 namespace Edison.Tests.Browser;
@@ -61,26 +62,21 @@ public sealed class KeyboardInTheBrowserTests(BrowserFixture fixture) : IAsyncLi
         await Expect(_page.GetByTestId("send")).ToBeFocusedAsync();
 
         // The ring is drawn around the button, on the page: WCAG asks 3:1 between the ring and what is beside it.
-        var contrast = await _page.EvaluateAsync<double>(
+        var ring = await _page.EvaluateAsync<string[]>(
             """
             () => {
-                const rgb = text => text.match(/[\d.]+/g).slice(0, 3).map(Number);
-                const luminance = ([r, g, b]) => [r, g, b]
-                    .map(c => c / 255).map(c => c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4)
-                    .reduce((sum, c, i) => sum + c * [0.2126, 0.7152, 0.0722][i], 0);
                 const button = document.querySelector('[data-testid=send]');
                 let behind = button.parentElement;
                 while (getComputedStyle(behind).backgroundColor.endsWith(', 0)') || getComputedStyle(behind).backgroundColor === 'transparent') {
                     behind = behind.parentElement;
                 }
                 const style = getComputedStyle(button);
-                if (style.outlineStyle === 'none' || parseFloat(style.outlineWidth) < 2) {
-                    return 0;
-                }
-                const [a, b] = [luminance(rgb(style.outlineColor)), luminance(rgb(getComputedStyle(behind).backgroundColor))];
-                return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+                return [style.outlineStyle, style.outlineWidth, style.outlineColor, getComputedStyle(behind).backgroundColor];
             }
             """);
+        Assert.NotEqual("none", ring[0]);
+        Assert.True(double.Parse(ring[1].TrimEnd('p', 'x'), System.Globalization.CultureInfo.InvariantCulture) >= 2, $"a ring {ring[1]} wide");
+        double contrast = WcagContrast.Ratio(new MudBlazor.Utilities.MudColor(ring[2]), new MudBlazor.Utilities.MudColor(ring[3]));
         Assert.True(contrast >= 3, $"the ring's contrast with the page is {contrast:0.0}:1");
     }
 

@@ -1,3 +1,4 @@
+using Edison.Tests.TestSupport;
 using Edison.Web.Components.Layout;
 using MudBlazor;
 using MudBlazor.Utilities;
@@ -32,7 +33,7 @@ public sealed class AlertContrastTests
 
         // MudBlazor's text alert: the severity's darker shade on the severity's hover tint over the page's background.
         var background = Over(colour, palette.HoverOpacity, palette.Background);
-        double contrast = Contrast(new MudColor(text), background);
+        double contrast = WcagContrast.Ratio(new MudColor(text), background);
 
         Assert.True(contrast >= 4.5, $"{severity} text {text} on {background} in the {theme} theme: {contrast:F2}:1");
     }
@@ -42,21 +43,4 @@ public sealed class AlertContrastTests
         (byte)Math.Round((colour.G * opacity) + (background.G * (1 - opacity))),
         (byte)Math.Round((colour.B * opacity) + (background.B * (1 - opacity))),
         (byte)255);
-
-    private static double Contrast(MudColor a, MudColor b)
-    {
-        double lighter = Math.Max(Luminance(a), Luminance(b)), darker = Math.Min(Luminance(a), Luminance(b));
-        return (lighter + 0.05) / (darker + 0.05);
-    }
-
-    private static double Luminance(MudColor colour)
-    {
-        static double Channel(byte value)
-        {
-            double c = value / 255.0;
-            return c <= 0.03928 ? c / 12.92 : Math.Pow((c + 0.055) / 1.055, 2.4);
-        }
-
-        return (0.2126 * Channel(colour.R)) + (0.7152 * Channel(colour.G)) + (0.0722 * Channel(colour.B));
-    }
 }
