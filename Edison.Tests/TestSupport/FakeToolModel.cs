@@ -41,6 +41,7 @@ public sealed class FakeToolModel : IAsyncDisposable
         {
             await ChunkAsync(context, JsonSerializer.Serialize(new { content = $"The result is {last.GetProperty("content").GetString()}." }), null);
             await ChunkAsync(context, "{}", "stop");
+            await UsageAsync(context, AnswerTokens);
         }
         else if (ToolsOf(request).Contains(Call.Name))
         {
@@ -50,22 +51,31 @@ public sealed class FakeToolModel : IAsyncDisposable
             });
             await ChunkAsync(context, call, null);
             await ChunkAsync(context, "{}", "tool_calls");
+            await UsageAsync(context, CallTokens);
         }
         else
         {
             await ChunkAsync(context, """{"content":"I have no tools."}""", null);
             await ChunkAsync(context, "{}", "stop");
+            await UsageAsync(context, AnswerTokens);
         }
 
-        // What each round took, as OpenAI's streams end: a call costs 7 tokens, an answer 9.
-        int completion = last.GetProperty("role").GetString() == "tool" || !ToolsOf(request).Contains(Call.Name) ? 9 : 7;
-        await context.Response.WriteAsync(
-            $"data: {{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":0,\"model\":\"m\",\"choices\":[],\"usage\":{{\"prompt_tokens\":{PromptTokens},\"completion_tokens\":{completion},\"total_tokens\":{PromptTokens + completion}}}}}\n\n");
         await context.Response.WriteAsync("data: [DONE]\n\n");
     }
 
     /// <summary>The prompt tokens every round reports.</summary>
     public const int PromptTokens = 40;
+
+    /// <summary>The completion tokens a round that calls a tool reports.</summary>
+    public const int CallTokens = 7;
+
+    /// <summary>The completion tokens a round that answers reports.</summary>
+    public const int AnswerTokens = 9;
+
+    /// <summary>What the round took, as OpenAI's streams end.</summary>
+    private static Task UsageAsync(HttpContext context, int completion) =>
+        context.Response.WriteAsync(
+            $"data: {{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":0,\"model\":\"m\",\"choices\":[],\"usage\":{{\"prompt_tokens\":{PromptTokens},\"completion_tokens\":{completion},\"total_tokens\":{PromptTokens + completion}}}}}\n\n");
 
     private static Task ChunkAsync(HttpContext context, string delta, string? finish) =>
         context.Response.WriteAsync(

@@ -39,7 +39,7 @@ public sealed class AgentModeTests : IAsyncLifetime
         Assert.Equal("18446744073709551616.1", done.GetProperty("tools")[0].GetProperty("result").GetString());
 
         // The answer took two rounds of the model (the call, then the answer from its result): both are counted.
-        Assert.Equal(7 + 9, done.GetProperty("usage").GetProperty("completion_tokens").GetInt32());
+        Assert.Equal(FakeToolModel.CallTokens + FakeToolModel.AnswerTokens, done.GetProperty("usage").GetProperty("completion_tokens").GetInt32());
         Assert.Equal(2 * FakeToolModel.PromptTokens, done.GetProperty("usage").GetProperty("prompt_tokens").GetInt32());
 
         // Offered Edison's own tools; web search is not one without a search provider.
